@@ -254,7 +254,7 @@ def load_demo(seed: int = 2026, n_accounts: int = 600) -> DemoData:
         ),
         targets=pd.DataFrame(
             [(m, q, t) for q_i, q in enumerate(QUARTERS)
-             for m, t in (("nps", 30 + q_i), ("csat", 80.0), ("ces", 5.2), ("enps", 20.0))],
+             for m, t in (("nps", -5.0 + 2 * q_i), ("csat", 65.0), ("ces", 4.8), ("enps", 10.0))],
             columns=["metric", "quarter", "target"],
         ),
     )
@@ -320,7 +320,7 @@ def _make_responses(
     z = sum(TRUE_DRIVER_WEIGHTS[d] * (drv[d] - 6.8) / 1.85 for d in DRIVERS)
     tp_shift = raw["touchpoint"].map(TOUCHPOINT_SHIFT).to_numpy()
     ltr = np.clip(np.rint(7.3 + 2.6 * z + 0.35 * tp_shift + rng.normal(0, 1.0, n)), 0, 10).astype(int)
-    csat = np.clip(np.rint(3.0 + 0.45 * (ltr - 6) / 1.5 + rng.normal(0, 0.6, n)), 1, 5)
+    csat = np.clip(np.rint(3.75 + 0.45 * (ltr - 6) / 1.5 + rng.normal(0, 0.6, n)), 1, 5)
     ces = np.clip(np.rint(4.6 + 0.55 * (drv["ease"] - 6.8) / 1.3 + rng.normal(0, 0.9, n)), 1, 7)
     df = pd.DataFrame(
         {

@@ -1,9 +1,32 @@
-"""CX metrics with honest uncertainty: NPS, eNPS, CSAT and CES."""
+"""CX metrics with honest uncertainty: NPS, eNPS, CSAT and CES.
+
+All functions take a tidy DataFrame of responses, column names as arguments, optional grouping
+columns ``by`` and optional survey weights, and return one tidy row per group with ``n``, the
+estimate and its confidence interval. Grouping is vectorised (group codes + ``np.bincount``), so
+millions of responses take well under a second.
+
+Formulas (see ``../shared/docs/DOMAIN.md``)
+-------------------------------------------
+NPS = 100 (P − D) / n with P promoters (9–10) and D detractors (0–6). With p_P = P/n and
+p_D = D/n, Var(NPS/100) = [p_P + p_D − (p_P − p_D)²] / n (multinomial), CI = NPS ± z·100·SE.
+Adjusted Wald (Rocks 2016): n' = n + 3, P' = (P + 3/4)/n', D' = (D + 3/4)/n', interval centred
+on P' − D'. Weighted: weighted proportions and Kish's effective n = (Σw)² / Σw².
+
+References
+----------
+Rocks, B. (2016). Interval estimation for the "net promoter score". The American
+Statistician 70(4), 365–372.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
+from scipy import stats
+
+from cxm_lab.errors import ParameterError
 
 NPS_CATEGORIES: tuple[str, str, str] = ("detractor", "passive", "promoter")
 
@@ -19,15 +42,508 @@ def nps_category(score: pd.Series) -> pd.Series:
     >>> nps_category(pd.Series([0, 6, 7, 8, 9, 10])).tolist()
     ['detractor', 'detractor', 'passive', 'passive', 'promoter', 'promoter']
     """
-    values = pd.to_numeric(score, errors="raise").astype("Float64")
-    out = np.select(
-        [values.to_numpy(dtype=float, na_value=np.nan) >= 9, values.to_numpy(dtype=float, na_value=np.nan) >= 7,
-         values.to_numpy(dtype=float, na_value=np.nan) >= 0],
-        ["promoter", "passive", "detractor"],
-        default=None,
-    )
+    values = pd.to_numeric(score, errors="raise").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    out = np.select([values >= 9, values >= 7, values >= 0], ["promoter", "passive", "detractor"], default=None)
     return pd.Series(
         pd.Categorical(out, categories=list(NPS_CATEGORIES), ordered=True),
         index=score.index,
         name="nps_category",
     )
+
+
+# --------------------------------------------------------------------------- grouping helpers
+
+
+def _as_list(by: str | Sequence[str] | None) -> list[str]:
+    if by is None:
+        return []
+    return [by] if isinstance(by, str) else list(by)
+
+
+def _check_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ParameterError(f"{what}: column(s) {missing} not in the data; columns are {list(df.columns)}")
+
+
+def _group_codes(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Integer group code per row and the table of group keys (sorted, NaN groups kept)."""
+    if not by:
+        return np.zeros(len(df), dtype=np.int64), pd.DataFrame(index=[0])
+    codes_list, uniques_list = [], []
+    for col in by:
+        s = df[col]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            codes = s.cat.codes.to_numpy().astype(np.int64)
+            uniques = pd.Index(s.cat.categories)
+            if (codes < 0).any():  # missing values form their own group
+                codes = np.where(codes < 0, len(uniques), codes)
+                uniques = uniques.append(pd.Index([pd.NA]))
+        else:
+            codes, uniques = pd.factorize(s, sort=True, use_na_sentinel=False)
+            codes = codes.astype(np.int64)
+        codes_list.append(codes)
+        uniques_list.append(uniques)
+    shape = tuple(len(u) for u in uniques_list)
+    flat = np.ravel_multi_index(codes_list, shape) if len(by) > 1 else codes_list[0]
+    present, inverse = np.unique(flat, return_inverse=True)
+    keys = np.unravel_index(present, shape)
+    key_frame = pd.DataFrame({col: uniques_list[i][keys[i]] for i, col in enumerate(by)})
+    return inverse.astype(np.int64), key_frame
+
+
+def _weights(df: pd.DataFrame, weight: str | None, valid: np.ndarray) -> np.ndarray:
+    if weight is None:
+        return valid.astype(float)
+    _check_columns(df, [weight], "weight")
+    w = pd.to_numeric(df[weight], errors="coerce").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    if np.any(valid & (np.isnan(w) | (w < 0))):
+        bad = int(np.flatnonzero(valid & (np.isnan(w) | (w < 0)))[0])
+        raise ParameterError(f"weight column '{weight}' must be >= 0 and not missing (first bad row: {bad})")
+    return np.where(valid, w, 0.0)
+
+
+def _z(ci: float) -> float:
+    if not 0 < ci < 1:
+        raise ParameterError(f"ci must be between 0 and 1 (e.g. 0.95), got {ci}")
+    return float(stats.norm.ppf(0.5 + ci / 2))
+
+
+def _scores(df: pd.DataFrame, score: str, lo: float, hi: float) -> np.ndarray:
+    _check_columns(df, [score], "score")
+    x = pd.to_numeric(df[score], errors="coerce").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    bad = ~np.isnan(x) & ((x < lo) | (x > hi))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ParameterError(
+            f"column '{score}' has values outside {lo:g}..{hi:g} (row {i}: {x[i]:g}); "
+            "validate the file with cxm_lab.io.read_table first"
+        )
+    return x
+
+
+# --------------------------------------------------------------------------- NPS
+
+
+def nps(
+    df: pd.DataFrame,
+    score: str = "ltr",
+    by: str | Sequence[str] | None = None,
+    weight: str | None = None,
+    ci: float = 0.95,
+    method: str = "wald",
+    bootstrap: int = 0,
+    min_n: int = 30,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Net Promoter Score per group with confidence intervals.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per response.
+    score : str
+        Column with the 0–10 likelihood-to-recommend answer; missing answers are not counted.
+    by : str or list of str, optional
+        Grouping columns (e.g. ``["quarter", "segment"]``); None gives one overall row.
+    weight : str, optional
+        Column of survey weights. Proportions are weighted; ``n_eff`` (Kish) replaces n in the
+        standard error.
+    ci : float
+        Confidence level of the intervals.
+    method : {"wald", "adjusted_wald"}
+        Analytic interval: multinomial Wald, or Rocks' (2016) adjusted Wald (better for small n).
+    bootstrap : int
+        Number of bootstrap resamples for a percentile interval (``boot_low``, ``boot_high``);
+        0 skips it. Resampling n responses with replacement is drawing category counts from a
+        multinomial with the observed shares, which is what is done (exact and vectorised).
+    min_n : int
+        Groups with fewer responses are flagged ``small_n``.
+    seed : int
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    DataFrame
+        Group columns, ``n``, ``promoters``, ``passives``, ``detractors``, ``pct_promoters``,
+        ``pct_passives``, ``pct_detractors``, ``nps``, ``se``, ``ci_low``, ``ci_high``,
+        ``n_eff`` (when weighted), ``boot_low``/``boot_high`` (when bootstrapping), ``small_n``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"ltr": [10, 9, 8, 7, 6, 0]})
+    >>> round(float(nps(d)["nps"].iloc[0]), 2)   # (2 - 2) / 6
+    0.0
+    """
+    if method not in ("wald", "adjusted_wald"):
+        raise ParameterError(f"method must be 'wald' or 'adjusted_wald', got {method!r}")
+    by = _as_list(by)
+    _check_columns(df, by, "by")
+    x = _scores(df, score, 0, 10)
+    valid = ~np.isnan(x)
+    w = _weights(df, weight, valid)
+    codes, keys = _group_codes(df, by)
+    g = len(keys)
+    prom = valid & (x >= 9)
+    det = valid & (x <= 6)
+    n = np.bincount(codes, weights=valid, minlength=g).astype(np.int64)
+    n_p = np.bincount(codes, weights=prom, minlength=g).astype(np.int64)
+    n_d = np.bincount(codes, weights=det, minlength=g).astype(np.int64)
+    sw = np.bincount(codes, weights=w, minlength=g)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_p = np.bincount(codes, weights=w * prom, minlength=g) / sw
+        p_d = np.bincount(codes, weights=w * det, minlength=g) / sw
+        if weight is None:
+            n_eff = n.astype(float)
+        else:
+            n_eff = sw**2 / np.bincount(codes, weights=w * w, minlength=g)
+        est = p_p - p_d
+        se = np.sqrt((p_p + p_d - est**2) / n_eff)
+        z = _z(ci)
+        if method == "wald":
+            lo, hi = est - z * se, est + z * se
+        else:
+            n2 = n_eff + 3
+            pp2 = (p_p * n_eff + 0.75) / n2
+            pd2 = (p_d * n_eff + 0.75) / n2
+            c2 = pp2 - pd2
+            half = z * np.sqrt((pp2 + pd2 - c2**2) / n2)
+            lo, hi = c2 - half, c2 + half
+    out = keys.copy()
+    out["n"] = n
+    out["promoters"] = n_p
+    out["passives"] = n - n_p - n_d
+    out["detractors"] = n_d
+    out["pct_promoters"] = 100 * p_p
+    out["pct_passives"] = 100 * (1 - p_p - p_d)
+    out["pct_detractors"] = 100 * p_d
+    out["nps"] = 100 * est
+    out["se"] = 100 * se
+    out["ci_low"] = np.clip(100 * lo, -100, 100)
+    out["ci_high"] = np.clip(100 * hi, -100, 100)
+    if weight is not None:
+        out["n_eff"] = n_eff
+    if bootstrap:
+        blo, bhi = _bootstrap_nps(p_p, p_d, n_eff, bootstrap, ci, seed)
+        out["boot_low"], out["boot_high"] = blo, bhi
+    out["small_n"] = n < min_n
+    return out
+
+
+def _bootstrap_nps(
+    p_p: np.ndarray, p_d: np.ndarray, n: np.ndarray, b: int, ci: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile bootstrap of NPS: multinomial category counts per group and resample."""
+    rng = np.random.default_rng(seed)
+    ok = np.isfinite(p_p) & (n >= 1)
+    lo = np.full(len(n), np.nan)
+    hi = np.full(len(n), np.nan)
+    if not ok.any():
+        return lo, hi
+    nn = np.rint(n[ok]).astype(np.int64)
+    pv = np.column_stack([p_p[ok], p_d[ok], np.clip(1 - p_p[ok] - p_d[ok], 0, 1)])
+    pv = pv / pv.sum(axis=1, keepdims=True)
+    draws = rng.multinomial(nn, pv, size=(b, len(nn)))  # (b, groups, 3)
+    boot = 100 * (draws[..., 0] - draws[..., 1]) / nn
+    a = (1 - ci) / 2
+    lo[ok], hi[ok] = np.quantile(boot, [a, 1 - a], axis=0)
+    return lo, hi
+
+
+def enps(df: pd.DataFrame, score: str = "enps", **kwargs) -> pd.DataFrame:
+    """Employee NPS: :func:`nps` on employees' 0–10 answers (same arguments)."""
+    return nps(df, score=score, **kwargs)
+
+
+# --------------------------------------------------------------------------- CSAT / CES
+
+
+def _share_and_mean(
+    df: pd.DataFrame,
+    score: str,
+    scale: tuple[int, int],
+    threshold: float,
+    by: str | Sequence[str] | None,
+    weight: str | None,
+    ci: float,
+    min_n: int,
+    share_name: str,
+    mean_name: str,
+) -> pd.DataFrame:
+    by = _as_list(by)
+    _check_columns(df, by, "by")
+    x = _scores(df, score, *scale)
+    valid = ~np.isnan(x)
+    xv = np.where(valid, x, 0.0)
+    w = _weights(df, weight, valid)
+    codes, keys = _group_codes(df, by)
+    g = len(keys)
+    n = np.bincount(codes, weights=valid, minlength=g).astype(np.int64)
+    top = valid & (x >= threshold)
+    sw = np.bincount(codes, weights=w, minlength=g)
+    z = _z(ci)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_eff = n.astype(float) if weight is None else sw**2 / np.bincount(codes, weights=w * w, minlength=g)
+        p = np.bincount(codes, weights=w * top, minlength=g) / sw
+        # Wilson score interval for the share (with Kish n when weighted).
+        denom = 1 + z**2 / n_eff
+        centre = (p + z**2 / (2 * n_eff)) / denom
+        half = z * np.sqrt(p * (1 - p) / n_eff + z**2 / (4 * n_eff**2)) / denom
+        mean = np.bincount(codes, weights=w * xv, minlength=g) / sw
+        var = np.bincount(codes, weights=w * (xv - mean[codes]) ** 2 * valid, minlength=g) / sw
+        var = var * n_eff / (n_eff - 1)  # unbiased
+        t = stats.t.ppf(0.5 + ci / 2, np.maximum(n_eff - 1, 1))
+        se_mean = np.sqrt(var / n_eff)
+    out = keys.copy()
+    out["n"] = n
+    out[share_name] = 100 * p
+    out["ci_low"] = 100 * (centre - half)
+    out["ci_high"] = 100 * (centre + half)
+    out[mean_name] = mean
+    out["mean_ci_low"] = mean - t * se_mean
+    out["mean_ci_high"] = mean + t * se_mean
+    if weight is not None:
+        out["n_eff"] = n_eff
+    out["small_n"] = n < min_n
+    return out
+
+
+def csat(
+    df: pd.DataFrame,
+    score: str = "csat",
+    by: str | Sequence[str] | None = None,
+    weight: str | None = None,
+    ci: float = 0.95,
+    scale: tuple[int, int] = (1, 5),
+    top_box: int = 4,
+    min_n: int = 30,
+) -> pd.DataFrame:
+    """Customer satisfaction: top-box share (``csat``, %) with a Wilson interval, and the mean
+    (``csat_mean``) with a t interval.
+
+    The top-2 box on a 1–5 scale counts answers ``>= top_box`` (4 and 5). Missing answers are
+    not counted.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"csat": [5, 4, 3, 2]})
+    >>> float(csat(d)["csat"].iloc[0])
+    50.0
+    """
+    return _share_and_mean(df, score, scale, top_box, by, weight, ci, min_n, "csat", "csat_mean")
+
+
+def ces(
+    df: pd.DataFrame,
+    score: str = "ces",
+    by: str | Sequence[str] | None = None,
+    weight: str | None = None,
+    ci: float = 0.95,
+    scale: tuple[int, int] = (1, 7),
+    top_box: int = 5,
+    min_n: int = 30,
+) -> pd.DataFrame:
+    """Customer effort score (agreement that "the company made it easy", 1–7): the mean
+    (``ces_mean``, t interval) and the share agreeing 5–7 (``ces_top``, %, Wilson interval)."""
+    return _share_and_mean(df, score, scale, top_box, by, weight, ci, min_n, "ces_top", "ces_mean")
+
+
+# --------------------------------------------------------------------------- changes and trends
+
+
+def _diff_table(a: pd.DataFrame, b: pd.DataFrame, value: str, ci: float) -> pd.DataFrame:
+    diff = a[value].to_numpy() - b[value].to_numpy()
+    se = np.sqrt(a["se"].to_numpy() ** 2 + b["se"].to_numpy() ** 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        zstat = diff / se
+    p = 2 * stats.norm.sf(np.abs(zstat))
+    zc = _z(ci)
+    return pd.DataFrame(
+        {"change": diff, "se_change": se, "change_low": diff - zc * se, "change_high": diff + zc * se,
+         "z": zstat, "p_value": p, "significant": p < (1 - ci)}
+    )
+
+
+def nps_change(
+    df: pd.DataFrame,
+    period: str = "quarter",
+    by: str | Sequence[str] | None = None,
+    score: str = "ltr",
+    weight: str | None = None,
+    ci: float = 0.95,
+    min_n: int = 30,
+) -> pd.DataFrame:
+    """Period-over-period NPS change per group with its significance.
+
+    Each period is compared with the previous period present for the same group, as two
+    independent samples: SE = √(SE₁² + SE₂²), z = change / SE, two-sided p-value.
+
+    Returns
+    -------
+    DataFrame
+        Group columns, ``period`` column, ``previous``, ``n``, ``nps``, ``nps_previous``,
+        ``change``, ``se_change``, ``change_low``, ``change_high``, ``z``, ``p_value``,
+        ``significant``, ``small_n`` (either period below ``min_n``). The first period of each
+        group has no comparison and is omitted.
+    """
+    by = _as_list(by)
+    table = nps(df, score=score, by=[*by, period], weight=weight, ci=ci, min_n=min_n)
+    table = table.sort_values([*by, period], kind="stable").reset_index(drop=True)
+    prev = table.groupby(by, sort=False, dropna=False).shift(1) if by else table.shift(1)
+    has_prev = prev["nps"].notna().to_numpy()
+    cur = table.loc[has_prev].reset_index(drop=True)
+    old = prev.loc[has_prev].reset_index(drop=True)
+    out = cur[[*by, period, "n", "nps"]].copy()
+    out.insert(len(by) + 1, "previous", old[period].to_numpy())
+    out["n_previous"] = old["n"].to_numpy().astype(np.int64)
+    out["nps_previous"] = old["nps"].to_numpy()
+    out = pd.concat([out, _diff_table(cur, old, "nps", ci)], axis=1)
+    out["small_n"] = (out["n"] < min_n) | (out["n_previous"] < min_n)
+    return out
+
+
+def compare_nps(
+    df: pd.DataFrame,
+    group_col: str,
+    a: object,
+    b: object,
+    score: str = "ltr",
+    weight: str | None = None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Compare the NPS of two groups (``a`` minus ``b``) with a two-sample z-test.
+
+    Returns one row: ``nps_a``, ``nps_b``, ``n_a``, ``n_b``, ``change``, ``se_change``,
+    ``change_low``, ``change_high``, ``z``, ``p_value``, ``significant``.
+    """
+    _check_columns(df, [group_col], "group_col")
+    ta = nps(df[df[group_col] == a], score=score, weight=weight, ci=ci)
+    tb = nps(df[df[group_col] == b], score=score, weight=weight, ci=ci)
+    head = pd.DataFrame({"a": [a], "b": [b], "n_a": ta["n"], "n_b": tb["n"], "nps_a": ta["nps"], "nps_b": tb["nps"]})
+    return pd.concat([head, _diff_table(ta, tb, "nps", ci)], axis=1)
+
+
+def rolling_nps(
+    df: pd.DataFrame,
+    date: str = "response_date",
+    window: str = "90D",
+    freq: str = "MS",
+    by: str | Sequence[str] | None = None,
+    score: str = "ltr",
+    ci: float = 0.95,
+    min_n: int = 30,
+) -> pd.DataFrame:
+    """NPS over a trailing time window, evaluated at regular points.
+
+    At each point t of ``pd.date_range(first, last, freq=freq)`` the NPS of the responses with
+    date in (t − window, t] is reported with its Wald interval (e.g. ``window="7D"`` for the
+    last week, ``"365D"`` for the last year).
+
+    Returns
+    -------
+    DataFrame
+        Group columns, ``date``, ``n``, ``nps``, ``ci_low``, ``ci_high``, ``small_n``.
+    """
+    by = _as_list(by)
+    _check_columns(df, [date, *by], "rolling_nps")
+    x = _scores(df, score, 0, 10)
+    d = pd.to_datetime(df[date])
+    frame = pd.DataFrame({"_d": d, "_p": (x >= 9).astype(float), "_x": (x <= 6).astype(float), "_n": (~np.isnan(x)).astype(float)})
+    for col in by:
+        frame[col] = df[col].to_numpy()
+    frame = frame[frame["_n"] > 0]
+    points = pd.date_range(frame["_d"].min().normalize(), frame["_d"].max().normalize() + pd.offsets.MonthBegin(1), freq=freq)
+    delta = pd.Timedelta(window)
+    groups = frame.groupby(by, sort=True, dropna=False) if by else [((), frame)]
+    rows = []
+    for key, part in groups:
+        part = part.sort_values("_d")
+        t = part["_d"].to_numpy()
+        cp, cd, cn = (np.concatenate([[0.0], np.cumsum(part[c].to_numpy())]) for c in ("_p", "_x", "_n"))
+        # Responses dated in (point - window, point]; dates are days, points are midnight, so
+        # a response on the point's own day counts from the next point on.
+        hi = np.searchsorted(t, points.to_numpy(), side="right")
+        lo = np.searchsorted(t, (points - delta).to_numpy(), side="right")
+        n = cn[hi] - cn[lo]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pp, pdx = (cp[hi] - cp[lo]) / n, (cd[hi] - cd[lo]) / n
+            est = pp - pdx
+            se = np.sqrt((pp + pdx - est**2) / n)
+        key = key if isinstance(key, tuple) else (key,)
+        part_out = pd.DataFrame({"date": points, "n": n.astype(np.int64), "nps": 100 * est,
+                                 "ci_low": 100 * (est - _z(ci) * se), "ci_high": 100 * (est + _z(ci) * se)})
+        for col, val in zip(by, key, strict=True):
+            part_out.insert(by.index(col), col, val)
+        rows.append(part_out[part_out["n"] > 0])
+    out = pd.concat(rows, ignore_index=True)
+    out["small_n"] = out["n"] < min_n
+    return out
+
+
+def attainment(
+    metric_table: pd.DataFrame,
+    targets: pd.DataFrame,
+    metric: str = "nps",
+    value: str | None = None,
+    on: str | Sequence[str] = "quarter",
+    metric_col: str = "metric",
+    target_col: str = "target",
+) -> pd.DataFrame:
+    """Compare metric values with their targets.
+
+    Parameters
+    ----------
+    metric_table : DataFrame
+        Output of :func:`nps`/:func:`csat`/... with the ``on`` columns.
+    targets : DataFrame
+        Columns ``metric_col`` (e.g. "nps"), the ``on`` columns and ``target_col``.
+    value : str, optional
+        Column of ``metric_table`` to compare (default: ``metric``).
+
+    Returns
+    -------
+    DataFrame
+        ``metric_table`` with ``target``, ``gap`` (value − target), ``attained`` (value ≥ target)
+        and ``attained_confidently`` (lower CI bound ≥ target, when ``ci_low`` is present).
+    """
+    on = _as_list(on)
+    value = value or metric
+    _check_columns(metric_table, [*on, value], "attainment metric_table")
+    _check_columns(targets, [*on, metric_col, target_col], "attainment targets")
+    t = targets.loc[targets[metric_col] == metric, [*on, target_col]]
+    if t.duplicated(on).any():
+        raise ParameterError(f"targets: more than one {metric} target for the same {on}")
+    out = metric_table.merge(t.rename(columns={target_col: "target"}), on=on, how="left")
+    out["gap"] = out[value] - out["target"]
+    out["attained"] = (out[value] >= out["target"]).where(out["target"].notna())
+    if value == "nps" and "ci_low" in out:
+        out["attained_confidently"] = (out["ci_low"] >= out["target"]).where(out["target"].notna())
+    return out
+
+
+def response_rates(
+    responses: pd.DataFrame,
+    invitations: pd.DataFrame,
+    by: str | Sequence[str] = "channel",
+    invited: str = "invited",
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Response rate = responses / invitations per group, with a Wilson interval.
+
+    Raises :class:`ParameterError` when a group has more responses than invitations.
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    by = _as_list(by)
+    _check_columns(responses, by, "response_rates responses")
+    _check_columns(invitations, [*by, invited], "response_rates invitations")
+    got = responses.groupby(by, dropna=False).size().rename("responses")
+    inv = invitations.groupby(by, dropna=False)[invited].sum().rename("invited")
+    out = pd.concat([inv, got], axis=1).fillna(0).astype(np.int64).reset_index()
+    over = out["responses"] > out["invited"]
+    if over.any():
+        raise ParameterError(f"more responses than invitations for {out.loc[over, by].to_dict('records')}")
+    out["response_rate"] = 100 * out["responses"] / out["invited"]
+    lo, hi = proportion_confint(out["responses"], out["invited"], alpha=1 - ci, method="wilson")
+    out["ci_low"], out["ci_high"] = 100 * np.asarray(lo), 100 * np.asarray(hi)
+    return out
