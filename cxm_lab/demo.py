@@ -254,7 +254,7 @@ def load_demo(seed: int = 2026, n_accounts: int = 600) -> DemoData:
         ),
         targets=pd.DataFrame(
             [(m, q, t) for q_i, q in enumerate(QUARTERS)
-             for m, t in (("nps", -5.0 + 2 * q_i), ("csat", 65.0), ("ces", 4.8), ("enps", 10.0))],
+             for m, t in (("nps", -5.0 + 2 * q_i), ("csat", 80.0), ("ces", 4.8), ("enps", 10.0))],
             columns=["metric", "quarter", "target"],
         ),
     )
