@@ -1,0 +1,195 @@
+"""Render executed report notebooks to one self-contained HTML file and one PDF.
+
+The executed notebooks are combined into a single Quarto-native source, ``report.qmd``
+(Quarto YAML front matter + Markdown, figures as PNG files beside it; code cells hidden,
+outputs kept: Markdown from :mod:`cxm_lab.report` helpers and figures). Two routes render it:
+
+``quarto``
+    ``quarto render report.qmd --to html`` and ``--to typst`` (Quarto's Typst PDF), used
+    whenever ``quarto`` is on PATH.
+``pandoc-typst``
+    The engines Quarto itself drives, from registry wheels: Pandoc (``pypandoc-binary``) writes
+    the HTML (``--embed-resources``) and a Typst source; the ``typst`` wheel compiles the PDF with
+    the Noto fonts. No TeX, no network.
+
+Both routes read the same source with the same Lua filter (right-to-left spans to Typst).
+
+Examples
+--------
+>>> choose_renderer("auto") in {"quarto", "pandoc-typst"}
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from cxm_lab.errors import RenderError
+
+TEMPLATES = Path(__file__).parent / "templates"
+FONT_DIRS = ["/usr/share/fonts", "/usr/local/share/fonts"]
+MAIN_FONTS = ["Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic", "Noto Sans CJK SC"]
+RENDERERS = ("auto", "quarto", "pandoc-typst")
+
+
+@dataclass
+class RenderResult:
+    """What a render produced: the route, why it was chosen, output paths and timings (s)."""
+
+    route: str
+    reason: str
+    outputs: dict[str, Path] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def choose_renderer(renderer: str = "auto") -> str:
+    """``"quarto"`` when requested or when ``quarto`` is on PATH (auto), else ``"pandoc-typst"``."""
+    if renderer not in RENDERERS:
+        raise RenderError(f"unknown renderer {renderer!r}; use one of {RENDERERS}")
+    if renderer == "auto":
+        return "quarto" if shutil.which("quarto") else "pandoc-typst"
+    if renderer == "quarto" and not shutil.which("quarto"):
+        raise RenderError(
+            "renderer 'quarto' requested but quarto is not on PATH. Install Quarto (conda-forge "
+            "'quarto', or 'pip install cxm-lab[quarto]' with internet) or use renderer: auto."
+        )
+    return renderer
+
+
+def notebook_markdown(nb_path: Path, assets: Path, prefix: str) -> str:
+    """Markdown of one executed notebook: markdown cells as written, code hidden, outputs
+    kept (``text/markdown`` preferred, PNG figures saved under ``assets``). A cell error is not
+    expected here (the pipeline stops on it) and raises :class:`RenderError`."""
+    nb = nbformat.read(nb_path, as_version=4)
+    parts: list[str] = []
+    k = 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+            continue
+        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []) or "injected-parameters" in cell.metadata.get("tags", []):
+            continue
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                raise RenderError(f"{nb_path}: cell failed ({out.ename}: {out.evalue}); not rendering a broken report")
+            if out.output_type not in ("display_data", "execute_result"):
+                continue
+            data = out.get("data", {})
+            if "image/png" in data:
+                k += 1
+                name = f"{prefix}-fig{k:02d}.png"
+                (assets / name).write_bytes(base64.b64decode(data["image/png"]))
+                parts.append(f"![](assets/{name}){{width=100%}}")
+            elif "text/markdown" in data:
+                parts.append(data["text/markdown"])
+    return "\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"
+
+
+def build_source(notebooks: list[Path], out_dir: Path, title: str, subtitle: str = "", date: str = "") -> Path:
+    """Combine executed notebooks into ``out_dir/report.qmd`` (+ ``assets/``), Quarto-native."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    assets = out_dir / "assets"
+    assets.mkdir(exist_ok=True)
+    for name in ("rtl.lua", "report.css", "typst-header.typ"):
+        shutil.copy(TEMPLATES / name, out_dir / name)
+    front = {
+        "title": title,
+        "subtitle": subtitle or None,
+        "date": date or None,
+        "lang": "en",
+        "toc": True,
+        "toc-depth": 2,
+        "papersize": "a4",
+        "mainfont": MAIN_FONTS,
+        "filters": ["rtl.lua"],
+        "format": {
+            "html": {"embed-resources": True, "css": "report.css", "toc": True},
+            "typst": {"toc": True, "include-in-header": "typst-header.typ", "papersize": "a4"},
+        },
+    }
+    front = {k: v for k, v in front.items() if v is not None}
+    body = [notebook_markdown(Path(nb), assets, Path(nb).stem) for nb in notebooks]
+    src = out_dir / "report.qmd"
+    src.write_text("---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n\n" + "\n\n".join(body), encoding="utf-8")
+    return src
+
+
+def _pandoc(args: list[str], cwd: Path) -> None:
+    import pypandoc
+
+    exe = pypandoc.get_pandoc_path()
+    proc = subprocess.run([exe, *args], cwd=cwd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RenderError(f"pandoc {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+
+
+def render(source: Path, formats: list[str], renderer: str = "auto", basename: str = "report") -> RenderResult:
+    """Render ``source`` (from :func:`build_source`) to ``basename.html`` / ``basename.pdf``.
+
+    Raises
+    ------
+    RenderError
+        With the failing engine's stderr.
+    """
+    route = choose_renderer(renderer)
+    reason = (
+        "quarto found on PATH" if route == "quarto" and renderer == "auto"
+        else "requested" if renderer != "auto"
+        else "quarto not on PATH: Pandoc (pypandoc-binary) + Typst (typst wheel), the engines Quarto drives"
+    )
+    result = RenderResult(route=route, reason=reason)
+    cwd = source.parent
+    for fmt in formats:
+        t0 = time.perf_counter()
+        if fmt == "html":
+            out = cwd / f"{basename}.html"
+            if route == "quarto":
+                _run_quarto(source, "html", out)
+            else:
+                _pandoc([source.name, "-f", "markdown", "-t", "html5", "--standalone", "--embed-resources",
+                         "--toc", "--toc-depth=2", "--css", "report.css", "--lua-filter", "rtl.lua",
+                         "--metadata", "pagetitle=" + basename, "-o", out.name], cwd)
+        elif fmt == "pdf":
+            out = cwd / f"{basename}.pdf"
+            if route == "quarto":
+                _run_quarto(source, "typst", out)
+            else:
+                typ = cwd / f"{basename}.typ"
+                _pandoc([source.name, "-f", "markdown", "-t", "typst", "--standalone", "--toc",
+                         "--lua-filter", "rtl.lua", "--include-in-header", "typst-header.typ", "-o", typ.name], cwd)
+                _compile_typst(typ, out)
+        else:
+            raise RenderError(f"unknown format {fmt!r}; use html and/or pdf")
+        result.outputs[fmt] = out
+        result.timings[fmt] = round(time.perf_counter() - t0, 3)
+    return result
+
+
+def _compile_typst(typ: Path, out: Path) -> None:
+    import typst
+
+    fonts = [d for d in FONT_DIRS if Path(d).is_dir()]
+    try:
+        typst.compile(str(typ), output=str(out), root=str(typ.parent), font_paths=fonts)
+    except Exception as exc:  # the typst binding raises its own error types
+        raise RenderError(f"typst could not compile {typ}: {exc}") from exc
+
+
+def _run_quarto(source: Path, to: str, out: Path) -> None:
+    proc = subprocess.run(["quarto", "render", source.name, "--to", to, "--output", out.name],
+                          cwd=source.parent, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RenderError(f"quarto render --to {to} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+    if to == "typst" and not out.exists():
+        # Quarto's typst format writes <stem>.pdf; move it to the requested name.
+        produced = source.with_suffix(".pdf")
+        if produced.exists():
+            produced.replace(out)
