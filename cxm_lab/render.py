@@ -36,7 +36,6 @@ from cxm_lab.errors import RenderError
 
 TEMPLATES = Path(__file__).parent / "templates"
 FONT_DIRS = ["/usr/share/fonts", "/usr/local/share/fonts"]
-MAIN_FONTS = ["Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic", "Noto Sans CJK SC"]
 RENDERERS = ("auto", "quarto", "pandoc-typst")
 
 
@@ -108,7 +107,6 @@ def build_source(notebooks: list[Path], out_dir: Path, title: str, subtitle: str
         "toc": True,
         "toc-depth": 2,
         "papersize": "a4",
-        "mainfont": MAIN_FONTS,
         "filters": ["rtl.lua"],
         "format": {
             "html": {"embed-resources": True, "css": "report.css", "toc": True},

@@ -138,7 +138,9 @@ def show_table(
     if caption:
         md.append(f"**{escape_markdown(caption)}**\n")
     md.append("| " + " | ".join(escape_markdown(x) for x in headers) + " |")
-    md.append("|" + "|".join("--:" if n else ":--" for n in numeric) + "|")
+    # Pandoc sizes wrapped columns by the dashes of this line: make them follow the content.
+    widths = [max([len(headers[j]), *(len(r[j]) for r in cells)]) for j in range(len(headers))]
+    md.append("|" + "|".join(("-" * max(3, min(w, 40))) + ":" if n else ":" + "-" * max(3, min(w, 40)) for n, w in zip(numeric, widths, strict=True)) + "|")
     for row in cells:
         md.append("| " + " | ".join(escape_markdown(v) for v in row) + " |")
     if note:

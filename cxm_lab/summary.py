@@ -101,3 +101,23 @@ def what_moved(
     out = out.sort_values(["small_n", "abs_change"], ascending=[True, False]).drop(columns="abs_change")
     return out[["dimension", "group", "n_previous", "n", "nps_previous", "nps", "change", "change_low",
                 "change_high", "p_value", "significant", "small_n"]].reset_index(drop=True)
+
+
+def select_quotes(
+    responses: pd.DataFrame,
+    quarter: str | None = None,
+    by: str = "language",
+    per_group: int = 2,
+    text: str = "comment",
+    score: str = "ltr",
+    period: str = "quarter",
+    detractors_first: bool = True,
+) -> pd.DataFrame:
+    """Pick up to ``per_group`` non-empty comments per ``by`` value (e.g. one language each),
+    lowest scores first when ``detractors_first``, for quoting in a report."""
+    sub = responses
+    if quarter is not None:
+        sub = sub[sub[period] == quarter]
+    sub = sub[sub[text].notna() & (sub[text].astype(str).str.strip().str.len() > 3)]
+    sub = sub.sort_values([by, score], ascending=[True, detractors_first], kind="stable")
+    return sub.groupby(by, sort=True).head(per_group).reset_index(drop=True)

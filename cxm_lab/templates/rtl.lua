@@ -18,9 +18,10 @@ end
 function BlockQuote(el)
   if not FORMAT:match("typst") then return nil end
   -- A quote whose first paragraph starts with an RTL span is aligned to the right.
+  -- (Spans are converted before blocks are visited, so look for the raw Typst opener.)
   local first = el.content[1]
-  if first and first.t == "Para" and first.content[1] and first.content[1].t == "Span"
-     and first.content[1].attributes["dir"] == "rtl" then
+  local lead = first and first.t == "Para" and first.content[1]
+  if lead and lead.t == "RawInline" and lead.text:match("^#text%(dir: rtl") then
     return { pandoc.RawBlock("typst", "#align(right)["), el, pandoc.RawBlock("typst", "]") }
   end
 end
