@@ -297,8 +297,9 @@ def _share_and_mean(
     out = keys.copy()
     out["n"] = n
     out[share_name] = 100 * p
-    out["ci_low"] = 100 * (centre - half)
-    out["ci_high"] = 100 * (centre + half)
+    # Wilson bounds always contain p; clip away floating-point noise at 0 and 1.
+    out["ci_low"] = 100 * np.clip(np.minimum(centre - half, p), 0, 1)
+    out["ci_high"] = 100 * np.clip(np.maximum(centre + half, p), 0, 1)
     out[mean_name] = mean
     out["mean_ci_low"] = mean - t * se_mean
     out["mean_ci_high"] = mean + t * se_mean
