@@ -1,0 +1,46 @@
+"""Run parameters: clear errors for unknown, missing and invalid keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from cxm_lab.errors import ParameterError
+from cxm_lab.params import load_params
+
+
+def write(tmp_path, text):
+    p = tmp_path / "run.yaml"
+    p.write_text(text)
+    return p
+
+
+def test_demo_params_load(repo_root):
+    p = load_params(repo_root / "params" / "demo.yaml")
+    assert p.report_quarter == "2026Q3" and p.data_dir is None and p.formats == ["html", "pdf"]
+    assert [n.path for n in p.notebooks][0] == "00_summary.ipynb"
+
+
+def test_unknown_key_names_file_and_suggests(tmp_path):
+    f = write(tmp_path, "name: x\nreport_quarter: 2026Q3\nnotebooks: [a.ipynb]\nreport_quater: 2026Q2\n")
+    with pytest.raises(ParameterError) as err:
+        load_params(f)
+    assert "run.yaml" in str(err.value) and "unknown key 'report_quater'" in str(err.value)
+    assert "Did you mean 'report_quarter'" in str(err.value)
+
+
+def test_missing_and_invalid_keys(tmp_path):
+    with pytest.raises(ParameterError, match="missing required key 'report_quarter'"):
+        load_params(write(tmp_path, "name: x\nnotebooks: [a.ipynb]\n"))
+    with pytest.raises(ParameterError, match="must look like 2026Q3"):
+        load_params(write(tmp_path, "name: x\nreport_quarter: Q3-2026\nnotebooks: [a.ipynb]\n"))
+    with pytest.raises(ParameterError, match="formats"):
+        load_params(write(tmp_path, "name: x\nreport_quarter: 2026Q3\nnotebooks: [a.ipynb]\nformats: [docx]\n"))
+    with pytest.raises(ParameterError, match="notebooks.0.params"):
+        load_params(write(tmp_path, "name: x\nreport_quarter: 2026Q3\nnotebooks: [{path: a.ipynb, params: {}}]\n"))
+
+
+def test_not_yaml_and_missing_file(tmp_path):
+    with pytest.raises(ParameterError, match="not valid YAML"):
+        load_params(write(tmp_path, "name: [x\n"))
+    with pytest.raises(ParameterError, match="not found"):
+        load_params(tmp_path / "none.yaml")
