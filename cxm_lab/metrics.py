@@ -86,10 +86,18 @@ def _group_codes(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFr
         uniques_list.append(uniques)
     shape = tuple(len(u) for u in uniques_list)
     flat = np.ravel_multi_index(codes_list, shape) if len(by) > 1 else codes_list[0]
-    present, inverse = np.unique(flat, return_inverse=True)
+    total = int(np.prod(shape))
+    if total <= 4 * len(flat) + 1_000_000:
+        # Dense path (no sort): count every possible key, keep those present, map to 0..g-1.
+        present = np.flatnonzero(np.bincount(flat, minlength=total))
+        lookup = np.empty(total, dtype=np.int64)
+        lookup[present] = np.arange(len(present))
+        inverse = lookup[flat]
+    else:
+        present, inverse = np.unique(flat, return_inverse=True)
     keys = np.unravel_index(present, shape)
     key_frame = pd.DataFrame({col: uniques_list[i][keys[i]] for i, col in enumerate(by)})
-    return inverse.astype(np.int64), key_frame
+    return inverse.astype(np.int64, copy=False), key_frame
 
 
 def _weights(df: pd.DataFrame, weight: str | None, valid: np.ndarray) -> np.ndarray:
@@ -111,7 +119,11 @@ def _z(ci: float) -> float:
 
 def _scores(df: pd.DataFrame, score: str, lo: float, hi: float) -> np.ndarray:
     _check_columns(df, [score], "score")
-    x = pd.to_numeric(df[score], errors="coerce").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    col = df[score]
+    if isinstance(col.dtype, np.dtype) and col.dtype.kind in "iuf":
+        x = col.to_numpy(dtype=float)  # plain numpy column: no nullable round trip
+    else:
+        x = pd.to_numeric(col, errors="coerce").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     bad = ~np.isnan(x) & ((x < lo) | (x > hi))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
