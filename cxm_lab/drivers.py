@@ -1,0 +1,272 @@
+"""Key-driver analysis: which rated attributes move the likelihood-to-recommend score.
+
+Three views of importance, each with bootstrap intervals:
+
+- :func:`driver_correlations`: Pearson (or Spearman) correlation of each driver with the outcome.
+- :func:`relative_weights`: Johnson's (2000) relative weights. With R the drivers' correlation
+  matrix, R = V Λ Vᵀ and Λ* = V Λ^{1/2} Vᵀ (correlations of the drivers with their closest
+  orthogonal counterparts Z), β = Λ*⁻¹ r_xy (the outcome regressed on Z), the raw weight of
+  driver j is ε_j = Σ_k (Λ*_jk)² β_k², and Σ_j ε_j = R² of the full regression.
+- :func:`shapley_r2`: the Shapley value / LMG decomposition of R² (Lindeman, Merenda & Gold
+  1980; Grömping 2006): the average gain in R² from adding driver j over all orderings,
+  computed exactly over all 2^p subsets, with R²(S) = r_Sᵀ R_SS⁻¹ r_S from the correlation
+  matrix (so a bootstrap resample costs one weighted moment computation, not 2^p regressions).
+
+Both decompositions return ``weight`` = share of R² (summing to 1) and ``raw_weight`` (summing
+to R²). Rows with a missing outcome or driver are left out (listwise) and counted in ``n_used``
+/ ``n_dropped``, never silently.
+
+References
+----------
+Johnson, J. W. (2000). A heuristic method for estimating the relative weight of predictor
+variables in multiple regression. Multivariate Behavioral Research 35(1), 1–19.
+Grömping, U. (2006). Relative importance for linear regression in R: the package relaimpo.
+Journal of Statistical Software 17(1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import combinations
+from math import factorial
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from cxm_lab.errors import ParameterError
+
+QUADRANTS = {
+    (True, False): "fix first",
+    (True, True): "maintain strength",
+    (False, False): "monitor",
+    (False, True): "lower priority",
+}
+
+
+def _prepare(df: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> tuple[np.ndarray, int, int]:
+    drivers = list(drivers)
+    missing = [c for c in [outcome, *drivers] if c not in df.columns]
+    if missing:
+        raise ParameterError(f"driver analysis: column(s) {missing} not in the data; columns are {list(df.columns)}")
+    if len(drivers) < 2:
+        raise ParameterError("driver analysis needs at least two drivers")
+    data = df[[*drivers, outcome]].apply(pd.to_numeric, errors="coerce").astype(float)
+    keep = data.notna().all(axis=1).to_numpy()
+    x = data.to_numpy()[keep]
+    if len(x) <= len(drivers) + 1:
+        raise ParameterError(f"driver analysis: only {len(x)} complete rows for {len(drivers)} drivers")
+    const = np.flatnonzero(x.std(axis=0) == 0)
+    if len(const):
+        names = [[*drivers, outcome][i] for i in const]
+        raise ParameterError(f"driver analysis: column(s) {names} are constant in the complete rows")
+    return x, int(keep.sum()), int((~keep).sum())
+
+
+def _corr_from_moments(s1: np.ndarray, s2: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Correlation matrices from weighted sums: s1 (B, q), s2 (B, q, q), total weights w (B,)."""
+    mean = s1 / w[:, None]
+    cov = s2 / w[:, None, None] - mean[:, :, None] * mean[:, None, :]
+    sd = np.sqrt(np.clip(np.einsum("bii->bi", cov), 1e-300, None))
+    return cov / sd[:, :, None] / sd[:, None, :]
+
+
+def _bootstrap_corrs(x: np.ndarray, n_boot: int, seed: int, chunk: int = 100) -> np.ndarray:
+    """Correlation matrices of ``n_boot`` bootstrap resamples of the rows of ``x`` (B, q, q).
+
+    A resample is a vector of multinomial counts; its moments are matrix products with the
+    precomputed column products, so no resampled copy of the data is ever built.
+    """
+    rng = np.random.default_rng(seed)
+    n, q = x.shape
+    xc = x - x.mean(axis=0)  # centring keeps the moment formula numerically stable
+    iu = np.triu_indices(q)
+    prods = xc[:, iu[0]] * xc[:, iu[1]]
+    out = np.empty((n_boot, q, q))
+    for start in range(0, n_boot, chunk):
+        b = min(chunk, n_boot - start)
+        counts = rng.multinomial(n, np.full(n, 1.0 / n), size=b).astype(float)
+        s1 = counts @ xc
+        upper = counts @ prods
+        s2 = np.empty((b, q, q))
+        s2[:, iu[0], iu[1]] = upper
+        s2[:, iu[1], iu[0]] = upper
+        out[start : start + b] = _corr_from_moments(s1, s2, np.full(b, float(n)))
+    return out
+
+
+def _relative_weights_from_corr(c: np.ndarray) -> np.ndarray:
+    """Raw relative weights (B, p) from correlation matrices (B, p+1, p+1), outcome last."""
+    rxx, rxy = c[:, :-1, :-1], c[:, :-1, -1]
+    evals, evecs = np.linalg.eigh(rxx)
+    evals = np.clip(evals, 1e-12, None)
+    lam = evecs @ (np.sqrt(evals)[:, :, None] * np.swapaxes(evecs, 1, 2))
+    beta = np.linalg.solve(lam, rxy[:, :, None])[:, :, 0]
+    return np.einsum("bjk,bk->bj", lam**2, beta**2)
+
+
+def _subset_r2(c: np.ndarray) -> dict[tuple[int, ...], np.ndarray]:
+    """R² of the outcome on every subset of drivers, for each correlation matrix (B,)."""
+    p = c.shape[1] - 1
+    r2: dict[tuple[int, ...], np.ndarray] = {(): np.zeros(c.shape[0])}
+    for k in range(1, p + 1):
+        for s in combinations(range(p), k):
+            idx = np.array(s)
+            rss = c[:, idx[:, None], idx[None, :]]
+            rs = c[:, idx, -1]
+            r2[s] = np.einsum("bi,bi->b", rs, np.linalg.solve(rss, rs[:, :, None])[:, :, 0])
+    return r2
+
+
+def _shapley_from_corr(c: np.ndarray) -> np.ndarray:
+    p = c.shape[1] - 1
+    r2 = _subset_r2(c)
+    out = np.zeros((c.shape[0], p))
+    for j in range(p):
+        others = [i for i in range(p) if i != j]
+        for k in range(p):
+            w = factorial(k) * factorial(p - k - 1) / factorial(p)
+            for s in combinations(others, k):
+                out[:, j] += w * (r2[tuple(sorted((*s, j)))] - r2[s])
+    return out
+
+
+def _decompose(
+    df: pd.DataFrame, outcome: str, drivers: Sequence[str], n_boot: int, ci: float, seed: int, fn
+) -> pd.DataFrame:
+    drivers = list(drivers)
+    x, n_used, n_dropped = _prepare(df, outcome, drivers)
+    c = np.corrcoef(x, rowvar=False)[None]
+    raw = fn(c)[0]
+    r2 = raw.sum()
+    out = pd.DataFrame({"driver": drivers, "raw_weight": raw, "weight": raw / r2})
+    if n_boot:
+        boot = fn(_bootstrap_corrs(x, n_boot, seed))
+        share = boot / boot.sum(axis=1, keepdims=True)
+        a = (1 - ci) / 2
+        out["ci_low"], out["ci_high"] = np.quantile(share, [a, 1 - a], axis=0)
+    out["rank"] = out["weight"].rank(ascending=False, method="min").astype(int)
+    out["r2"] = r2
+    out["n_used"] = n_used
+    out["n_dropped"] = n_dropped
+    return out.sort_values("weight", ascending=False).reset_index(drop=True)
+
+
+def relative_weights(
+    df: pd.DataFrame, outcome: str, drivers: Sequence[str], n_boot: int = 1000, ci: float = 0.95, seed: int = 0
+) -> pd.DataFrame:
+    """Johnson's relative weights of ``drivers`` for ``outcome``, with bootstrap intervals.
+
+    Returns
+    -------
+    DataFrame
+        One row per driver (largest first): ``driver``, ``raw_weight`` (sums to R²), ``weight``
+        (share of R², sums to 1), ``ci_low``/``ci_high`` (percentile bootstrap of the share),
+        ``rank``, ``r2``, ``n_used``, ``n_dropped``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> d = pd.DataFrame(rng.normal(size=(500, 2)), columns=["a", "b"])
+    >>> d["y"] = 2 * d["a"] + d["b"] + rng.normal(size=500)
+    >>> relative_weights(d, "y", ["a", "b"], n_boot=0)["driver"].tolist()
+    ['a', 'b']
+    """
+    return _decompose(df, outcome, drivers, n_boot, ci, seed, _relative_weights_from_corr)
+
+
+def shapley_r2(
+    df: pd.DataFrame, outcome: str, drivers: Sequence[str], n_boot: int = 1000, ci: float = 0.95, seed: int = 0
+) -> pd.DataFrame:
+    """Shapley value (LMG) decomposition of R², exact over all subsets, with bootstrap intervals.
+
+    Same columns as :func:`relative_weights`. Cost grows as 2^p: up to about 12 drivers.
+    """
+    if len(drivers) > 12:
+        raise ParameterError(f"shapley_r2: {len(drivers)} drivers need 2^{len(drivers)} regressions; use relative_weights")
+    return _decompose(df, outcome, drivers, n_boot, ci, seed, _shapley_from_corr)
+
+
+def driver_correlations(
+    df: pd.DataFrame, outcome: str, drivers: Sequence[str], method: str = "pearson", ci: float = 0.95
+) -> pd.DataFrame:
+    """Correlation of each driver with the outcome (pairwise complete rows) with its CI and
+    p-value, computed by :func:`pingouin.corr`."""
+    import pingouin as pg
+
+    rows = []
+    for d in drivers:
+        pair = df[[d, outcome]].apply(pd.to_numeric, errors="coerce").dropna()
+        res = pg.corr(pair[d], pair[outcome], method=method, alternative="two-sided", confidence=ci)
+        ci_col = next(c for c in res.columns if str(c).startswith("CI"))  # "CI95" (or "CI95%" in older pingouin)
+        lo, hi = res[ci_col].iloc[0]
+        p_col = "p_val" if "p_val" in res else "p-val"
+        rows.append({"driver": d, "n": int(res["n"].iloc[0]), "r": float(res["r"].iloc[0]), "ci_low": float(lo),
+                     "ci_high": float(hi), "p_value": float(res[p_col].iloc[0])})
+    return pd.DataFrame(rows).sort_values("r", ascending=False).reset_index(drop=True)
+
+
+def importance_performance(
+    df: pd.DataFrame,
+    outcome: str,
+    drivers: Sequence[str],
+    method: str = "shapley",
+    by: str | None = None,
+    n_boot: int = 200,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Importance (share of R²) against performance (mean rating) per driver, with a quadrant.
+
+    Quadrants split at the average importance (1/p) and the average performance of the drivers:
+    high importance and low performance is "fix first"; high/high "maintain strength";
+    low/low "monitor"; low importance, high performance "lower priority". With ``by`` the
+    analysis runs per group (e.g. segment).
+    """
+    fn = {"shapley": shapley_r2, "relative_weights": relative_weights}.get(method)
+    if fn is None:
+        raise ParameterError(f"method must be 'shapley' or 'relative_weights', got {method!r}")
+    groups = [(None, df)] if by is None else list(df.groupby(by, sort=True))
+    frames = []
+    for key, part in groups:
+        imp = fn(part, outcome, drivers, n_boot=n_boot, seed=seed)
+        perf = part[list(drivers)].apply(pd.to_numeric, errors="coerce").mean()
+        imp["performance"] = imp["driver"].map(perf)
+        hi_imp = imp["weight"] >= 1 / len(drivers)
+        hi_perf = imp["performance"] >= imp["performance"].mean()
+        imp["quadrant"] = [QUADRANTS[(a, b)] for a, b in zip(hi_imp, hi_perf, strict=True)]
+        if by is not None:
+            imp.insert(0, by, key)
+        frames.append(imp)
+    return pd.concat(frames, ignore_index=True)
+
+
+def plot_importance_performance(
+    data: pd.DataFrame,
+    importance: str = "weight",
+    performance: str = "performance",
+    label: str = "driver",
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Quadrant chart of importance (share of R², with CI whiskers when present) against
+    performance (mean rating)."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 5))
+    x = data[performance].to_numpy()
+    y = 100 * data[importance].to_numpy()
+    if {"ci_low", "ci_high"} <= set(data.columns):
+        ax.errorbar(x, y, yerr=[y - 100 * data["ci_low"], 100 * data["ci_high"] - y], fmt="none", ecolor="#9e9e9e", lw=1)
+    fix = (data.get("quadrant") == "fix first").to_numpy() if "quadrant" in data else np.zeros(len(data), bool)
+    ax.scatter(x, y, s=60, color=np.where(fix, "#d1495b", "#00798c"), zorder=3)
+    for xi, yi, name in zip(x, y, data[label], strict=True):
+        ax.annotate(str(name), (xi, yi), textcoords="offset points", xytext=(6, 4), fontsize=9)
+    ax.axhline(100 / len(data), color="grey", ls="--", lw=0.8)
+    ax.axvline(x.mean(), color="grey", ls="--", lw=0.8)
+    ax.text(0.01, 0.98, "fix first", transform=ax.transAxes, va="top", color="#d1495b", fontsize=9)
+    ax.text(0.99, 0.98, "maintain strength", transform=ax.transAxes, va="top", ha="right", color="#00798c", fontsize=9)
+    ax.set_xlabel("Performance (mean rating)")
+    ax.set_ylabel("Importance (% of explained variance)")
+    ax.set_title(title or "Importance vs performance of NPS drivers (95% bootstrap CI)")
+    return ax

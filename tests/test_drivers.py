@@ -1,0 +1,124 @@
+"""Driver analysis against independent computations."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from math import factorial
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+
+from cxm_lab import drivers
+from cxm_lab.errors import ParameterError
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(7)
+    n = 600
+    z = rng.normal(size=n)
+    x = pd.DataFrame({f"x{i}": 0.6 * z + rng.normal(size=n) for i in range(4)})
+    x["y"] = 1.0 * x["x0"] + 0.5 * x["x1"] + 0.2 * x["x2"] + rng.normal(size=n)
+    return x
+
+
+def ols_r2(df, cols):
+    if not cols:
+        return 0.0
+    return sm.OLS(df["y"], sm.add_constant(df[list(cols)])).fit().rsquared
+
+
+def test_shapley_equals_brute_force_lmg_with_statsmodels(data):
+    cols = ["x0", "x1", "x2", "x3"]
+    p = len(cols)
+    expected = {}
+    for j in cols:
+        others = [c for c in cols if c != j]
+        v = 0.0
+        for k in range(p):
+            for s in combinations(others, k):
+                v += factorial(k) * factorial(p - k - 1) / factorial(p) * (ols_r2(data, [*s, j]) - ols_r2(data, s))
+        expected[j] = v
+    got = drivers.shapley_r2(data, "y", cols, n_boot=0).set_index("driver")
+    for j in cols:
+        assert got.loc[j, "raw_weight"] == pytest.approx(expected[j], abs=1e-10)
+    assert got["raw_weight"].sum() == pytest.approx(ols_r2(data, cols))
+    assert got["weight"].sum() == pytest.approx(1.0)
+
+
+def test_relative_weights_equal_johnson_svd_route(data):
+    """Johnson (2000) from the data: Z = U Vᵀ of the standardized drivers, Λ from X on Z,
+    β from y on Z; ε_j = Σ_k Λ_jk² β_k²."""
+    cols = ["x0", "x1", "x2", "x3"]
+    x = stats.zscore(data[cols].to_numpy())
+    y = stats.zscore(data["y"].to_numpy())
+    u, _, vt = np.linalg.svd(x, full_matrices=False)
+    zmat = np.sqrt(len(x)) * (u @ vt)  # orthogonal and standardized like X
+    lam = np.linalg.lstsq(zmat, x, rcond=None)[0]  # columns: X_j on Z
+    beta = np.linalg.lstsq(zmat, y, rcond=None)[0]
+    eps = (lam.T**2) @ (beta**2)
+    got = drivers.relative_weights(data, "y", cols, n_boot=0).set_index("driver").loc[cols]
+    np.testing.assert_allclose(got["raw_weight"].to_numpy(), eps, atol=1e-10)
+    assert got["raw_weight"].sum() == pytest.approx(ols_r2(data, cols))
+
+
+def test_orthogonal_drivers_get_squared_correlations():
+    rng = np.random.default_rng(1)
+    raw = rng.normal(size=(200, 3))
+    q, _ = np.linalg.qr(raw - raw.mean(axis=0))  # centred, exactly uncorrelated columns
+    d = pd.DataFrame(q, columns=["a", "b", "c"])
+    d["y"] = 3 * d["a"] + 1 * d["b"] + rng.normal(scale=0.05, size=200)
+    r2 = d[["a", "b", "c"]].corrwith(d["y"]) ** 2
+    for fn in (drivers.shapley_r2, drivers.relative_weights):
+        got = fn(d, "y", ["a", "b", "c"], n_boot=0).set_index("driver")["raw_weight"]
+        np.testing.assert_allclose(got[["a", "b", "c"]], r2[["a", "b", "c"]], atol=1e-10)
+
+
+def test_bootstrap_interval_contains_estimate_and_missing_rows_are_counted(data):
+    d = data.copy()
+    d.loc[:9, "x1"] = np.nan
+    res = drivers.shapley_r2(d, "y", ["x0", "x1", "x2", "x3"], n_boot=300, seed=3)
+    assert (res["ci_low"] <= res["weight"]).all() and (res["weight"] <= res["ci_high"]).all()
+    assert (res["n_used"] == len(d) - 10).all() and (res["n_dropped"] == 10).all()
+    assert res.loc[0, "driver"] == "x0"
+
+
+def test_correlations_match_scipy(data):
+    res = drivers.driver_correlations(data, "y", ["x0", "x1"]).set_index("driver")
+    r, p = stats.pearsonr(data["x0"], data["y"])
+    assert res.loc["x0", "r"] == pytest.approx(r) and res.loc["x0", "p_value"] == pytest.approx(p, rel=1e-6)
+    assert res.loc["x0", "ci_low"] < r < res.loc["x0", "ci_high"]
+
+
+def test_importance_performance_quadrants(data):
+    d = data.assign(seg=np.where(np.arange(len(data)) % 2, "A", "B"))
+    res = drivers.importance_performance(d, "y", ["x0", "x1", "x2", "x3"], by="seg", n_boot=50)
+    assert set(res["seg"]) == {"A", "B"} and set(res["quadrant"]) <= set(drivers.QUADRANTS.values())
+    top = res[res["seg"] == "A"].iloc[0]
+    assert top["driver"] == "x0" and top["quadrant"] in {"fix first", "maintain strength"}
+    ax = drivers.plot_importance_performance(res[res["seg"] == "A"])
+    assert ax.get_xlabel().startswith("Performance")
+
+
+def test_bad_input():
+    d = pd.DataFrame({"y": [1.0, 2, 3, 4, 5], "a": [1.0, 1, 1, 1, 1], "b": [2.0, 1, 4, 3, 5]})
+    with pytest.raises(ParameterError, match="constant"):
+        drivers.shapley_r2(d, "y", ["a", "b"], n_boot=0)
+    with pytest.raises(ParameterError, match="not in the data"):
+        drivers.relative_weights(d, "y", ["a", "zz"], n_boot=0)
+
+
+def test_real_airline_seat_reviews(shared_data):
+    """Skytrax seat reviews: overall rating (1-10) against the seat sub-ratings."""
+    seat = pd.read_csv(shared_data / "en_skytrax_lounge_seat_reviews" / "seat.csv")
+    cols = ["seat_legroom_rating", "seat_recline_rating", "seat_width_rating", "aisle_space_rating"]
+    res = drivers.shapley_r2(seat, "overall_rating", cols, n_boot=200)
+    rw = drivers.relative_weights(seat, "overall_rating", cols, n_boot=0)
+    assert res["n_used"].iloc[0] + res["n_dropped"].iloc[0] == len(seat)
+    assert res["raw_weight"].sum() == pytest.approx(ols_r2(
+        seat[[*cols, "overall_rating"]].dropna().rename(columns={"overall_rating": "y"}), cols))
+    assert 0.3 < res["r2"].iloc[0] < 0.95
+    assert res.set_index("driver")["weight"].rank().equals(rw.set_index("driver")["weight"].rank().loc[res["driver"]])
