@@ -85,7 +85,8 @@ def _bootstrap_corrs(x: np.ndarray, n_boot: int, seed: int, chunk: int = 100) ->
     out = np.empty((n_boot, q, q))
     for start in range(0, n_boot, chunk):
         b = min(chunk, n_boot - start)
-        counts = rng.multinomial(n, np.full(n, 1.0 / n), size=b).astype(float)
+        draws = rng.integers(0, n, size=(b, n))
+        counts = np.stack([np.bincount(row, minlength=n) for row in draws]).astype(float)
         s1 = counts @ xc
         upper = counts @ prods
         s2 = np.empty((b, q, q))

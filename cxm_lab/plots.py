@@ -46,6 +46,11 @@ def plot_metric_trend(
             ax.plot(t[x].astype(str), t[target], ls="--", color="grey", label="target")
         else:
             ax.axhline(target, ls="--", color="grey", label="target")
+    n_ticks = data[x].nunique()
+    if n_ticks > 16:  # keep labels readable: every k-th period
+        step = int(np.ceil(n_ticks / 12))
+        ticks = sorted(data[x].astype(str).unique())
+        ax.set_xticks(range(0, n_ticks, step), ticks[::step])
     ax.set_title(title or f"{y.upper()} by {x} (shaded: 95% CI)")
     ax.set_xlabel(x.replace("_", " ").capitalize())
     ax.set_ylabel(ylabel or y.upper())
