@@ -24,9 +24,15 @@ def synthetic(n: int, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "ltr": rng.integers(0, 11, n, dtype=np.int8),
-            "quarter": pd.Categorical.from_codes(rng.integers(0, 8, n), [f"2025Q{i}" for i in range(1, 9)]),
-            "segment": pd.Categorical.from_codes(rng.integers(0, 3, n), ["Enterprise", "Mid-Market", "SMB"]),
-            "touchpoint": pd.Categorical.from_codes(rng.integers(0, 6, n), ["onb", "bill", "sup", "qbr", "ren", "prod"]),
+            "quarter": pd.Categorical.from_codes(
+                rng.integers(0, 8, n), [f"2025Q{i}" for i in range(1, 9)]
+            ),
+            "segment": pd.Categorical.from_codes(
+                rng.integers(0, 3, n), ["Enterprise", "Mid-Market", "SMB"]
+            ),
+            "touchpoint": pd.Categorical.from_codes(
+                rng.integers(0, 6, n), ["onb", "bill", "sup", "qbr", "ren", "prod"]
+            ),
         }
     )
 
@@ -37,7 +43,14 @@ def naive_nps(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         p = (g["ltr"] >= 9).mean()
         d = (g["ltr"] <= 6).mean()
         se = np.sqrt((p + d - (p - d) ** 2) / n)
-        return pd.Series({"n": n, "nps": 100 * (p - d), "ci_low": 100 * (p - d - 1.96 * se), "ci_high": 100 * (p - d + 1.96 * se)})
+        return pd.Series(
+            {
+                "n": n,
+                "nps": 100 * (p - d),
+                "ci_low": 100 * (p - d - 1.96 * se),
+                "ci_high": 100 * (p - d + 1.96 * se),
+            }
+        )
 
     return df.groupby(by, observed=True)[["ltr"]].apply(one).reset_index()
 
@@ -62,15 +75,22 @@ def peak_mib(fn) -> float:
 def main() -> None:
     by = ["quarter", "segment", "touchpoint"]
     print("Grouped NPS with analytic 95% CI, 3 grouping columns (144 groups)")
-    print(f"{'responses':>11} {'cxm_lab s':>10} {'resp/s':>12} {'peak MiB':>9} {'pandas apply s':>15} {'resp/s':>12} {'speed-up':>9}")
+    print(
+        f"{'responses':>11} {'cxm_lab s':>10} {'resp/s':>12} {'peak MiB':>9} {'pandas apply s':>15} {'resp/s':>12} {'speed-up':>9}"
+    )
     for n in (1_000_000, 10_000_000):
         df = synthetic(n)
         t_fast, fast = timed(lambda df=df: metrics.nps(df, by=by))
         mem = peak_mib(lambda df=df: metrics.nps(df, by=by))
         t_slow, slow = timed(lambda df=df: naive_nps(df, by), repeat=1)
         merged = fast.merge(slow, on=by, suffixes=("", "_naive"))
-        assert np.allclose(merged["nps"], merged["nps_naive"]) and (merged["n"] == merged["n_naive"]).all()
-        print(f"{n:>11,} {t_fast:>10.3f} {n / t_fast:>12,.0f} {mem:>9.0f} {t_slow:>15.3f} {n / t_slow:>12,.0f} {t_slow / t_fast:>8.1f}x")
+        assert (
+            np.allclose(merged["nps"], merged["nps_naive"])
+            and (merged["n"] == merged["n_naive"]).all()
+        )
+        print(
+            f"{n:>11,} {t_fast:>10.3f} {n / t_fast:>12,.0f} {mem:>9.0f} {t_slow:>15.3f} {n / t_slow:>12,.0f} {t_slow / t_fast:>8.1f}x"
+        )
         del df
 
     print("\nBootstrap 95% CI, 100,000 responses, 1,000 resamples (one group)")
@@ -87,9 +107,13 @@ def main() -> None:
 
     t_slow, (lo, hi) = timed(naive_boot, repeat=1)
     row = fast.iloc[0]
-    print(f"cxm_lab (multinomial resampling): {t_fast:.3f} s  CI [{row.boot_low:.2f}, {row.boot_high:.2f}]")
+    print(
+        f"cxm_lab (multinomial resampling): {t_fast:.3f} s  CI [{row.boot_low:.2f}, {row.boot_high:.2f}]"
+    )
     print(f"pandas resampling loop:          {t_slow:.3f} s  CI [{lo:.2f}, {hi:.2f}]")
-    print(f"speed-up: {t_slow / t_fast:.0f}x   (analytic CI for reference [{row.ci_low:.2f}, {row.ci_high:.2f}])")
+    print(
+        f"speed-up: {t_slow / t_fast:.0f}x   (analytic CI for reference [{row.ci_low:.2f}, {row.ci_high:.2f}])"
+    )
 
 
 if __name__ == "__main__":

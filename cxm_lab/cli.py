@@ -34,7 +34,9 @@ def _validate(args: argparse.Namespace) -> int:
     res = read_table(args.file, args.table, rename=rename, sheet=args.sheet)
     print(f"{args.file}: read {res.n_read}, used {res.n_used}, rejected {res.n_rejected}")
     if res.n_rejected:
-        with pd.option_context("display.max_rows", 200, "display.width", 160, "display.max_colwidth", 60):
+        with pd.option_context(
+            "display.max_rows", 200, "display.width", 160, "display.max_colwidth", 60
+        ):
             print(res.rejects.drop(columns="file").to_string(index=False))
         if args.rejects:
             res.rejects.to_csv(args.rejects, index=False)
@@ -45,7 +47,9 @@ def _validate(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from cxm_lab.demo import write_demo
 
-    for name, path in write_demo(args.directory, seed=args.seed, inject_errors=not args.clean).items():
+    for name, path in write_demo(
+        args.directory, seed=args.seed, inject_errors=not args.clean
+    ).items():
         print(f"{name}: {path}")
     return 0
 
@@ -61,17 +65,25 @@ def _build_model(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status (0 ok, 1 failed run or strict rejects, 2 usage)."""
-    parser = argparse.ArgumentParser(prog="cxm-lab", description="CXM Lab: customer-experience reports")
+    parser = argparse.ArgumentParser(
+        prog="cxm-lab", description="CXM Lab: customer-experience reports"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("run", help="run a report from a YAML parameter file")
     p.add_argument("params", type=Path)
     p.add_argument("--renderer", choices=["auto", "quarto", "pandoc-typst"], default=None)
-    p.add_argument("--output", type=Path, default=None, help="output root (default: the file's output_dir)")
+    p.add_argument(
+        "--output", type=Path, default=None, help="output root (default: the file's output_dir)"
+    )
     p.set_defaults(func=_run)
     p = sub.add_parser("validate", help="check a data file against its schema")
     p.add_argument("file", type=Path)
-    p.add_argument("--table", default="responses", help="schema name (responses, accounts, revenue, ...)")
-    p.add_argument("--rename", nargs="*", metavar="OLD=NEW", help="rename export columns, e.g. Q1_NPS=ltr")
+    p.add_argument(
+        "--table", default="responses", help="schema name (responses, accounts, revenue, ...)"
+    )
+    p.add_argument(
+        "--rename", nargs="*", metavar="OLD=NEW", help="rename export columns, e.g. Q1_NPS=ltr"
+    )
     p.add_argument("--sheet", default=None, help="Excel sheet name")
     p.add_argument("--rejects", type=Path, default=None, help="write the reject table to this CSV")
     p.add_argument("--strict", action="store_true", help="exit 1 when any row is rejected")

@@ -48,7 +48,11 @@ TRUE_DRIVER_WEIGHTS: dict[str, float] = {
     "speed": 0.08,
     "price": 0.04,
 }
-SEGMENTS = {"Enterprise": (0.15, 13.0, 0.6), "Mid-Market": (0.35, 11.2, 0.5), "SMB": (0.50, 9.2, 0.6)}
+SEGMENTS = {
+    "Enterprise": (0.15, 13.0, 0.6),
+    "Mid-Market": (0.35, 11.2, 0.5),
+    "SMB": (0.50, 9.2, 0.6),
+}
 REGIONS = ["North America", "Europe", "Middle East", "CIS", "Asia Pacific"]
 REGION_P = [0.34, 0.26, 0.14, 0.14, 0.12]
 REGION_LANG = {
@@ -60,7 +64,14 @@ REGION_LANG = {
 }
 INDUSTRIES = ["Retail", "Banking", "Telecom", "Manufacturing", "Healthcare", "Logistics"]
 TOUCHPOINTS = ["onboarding", "billing", "support", "qbr", "renewal", "product"]
-TOUCHPOINT_SHIFT = {"onboarding": 0.0, "billing": -0.9, "support": -0.6, "qbr": 0.5, "renewal": 0.1, "product": 0.2}
+TOUCHPOINT_SHIFT = {
+    "onboarding": 0.0,
+    "billing": -0.9,
+    "support": -0.6,
+    "qbr": 0.5,
+    "renewal": 0.1,
+    "product": 0.2,
+}
 CHANNELS = {  # channel: (share of invitations, response rate)
     "email": (0.50, 0.18),
     "web": (0.20, 0.12),
@@ -116,7 +127,9 @@ def _make_accounts(rng: np.random.Generator, n: int) -> pd.DataFrame:
             "segment": seg,
             "region": region,
             "industry": rng.choice(INDUSTRIES, size=n),
-            "csm_owner": rng.choice(["Dana Ito", "Omid Rahimi", "Lena Petrova", "Sam Okafor", "Mei Chen"], size=n),
+            "csm_owner": rng.choice(
+                ["Dana Ito", "Omid Rahimi", "Lena Petrova", "Sam Okafor", "Mei Chen"], size=n
+            ),
             "contract_start": start.normalize(),
             "arr": arr,
             "_health": health,
@@ -134,13 +147,26 @@ def _make_contacts(rng: np.random.Generator, accounts: pd.DataFrame) -> pd.DataF
         lang_main = rng.choice(list(langs), p=list(langs.values()))
         for j in range(k):
             role = "executive" if j == 0 else rng.choice(["technical", "user"], p=[0.4, 0.6])
-            lang = lang_main if rng.random() < 0.85 else rng.choice(list(langs), p=list(langs.values()))
+            lang = (
+                lang_main
+                if rng.random() < 0.85
+                else rng.choice(list(langs), p=list(langs.values()))
+            )
             rows.append(
-                (f"C{cid:05d}", acc.account_id, f"Contact {cid:05d}", role, lang,
-                 f"contact{cid:05d}@example.com", f"+1-555-{cid % 10000:04d}")
+                (
+                    f"C{cid:05d}",
+                    acc.account_id,
+                    f"Contact {cid:05d}",
+                    role,
+                    lang,
+                    f"contact{cid:05d}@example.com",
+                    f"+1-555-{cid % 10000:04d}",
+                )
             )
             cid += 1
-    return pd.DataFrame(rows, columns=["contact_id", "account_id", "name", "role", "language", "email", "phone"])
+    return pd.DataFrame(
+        rows, columns=["contact_id", "account_id", "name", "role", "language", "email", "phone"]
+    )
 
 
 def _churn_quarters(rng: np.random.Generator, accounts: pd.DataFrame) -> np.ndarray:
@@ -206,36 +232,66 @@ def load_demo(seed: int = 2026, n_accounts: int = 600) -> DemoData:
                     "referred_by": accounts.at[i, "account_id"],
                 }
             )
-            ref_rows.append((accounts.at[i, "account_id"], f"A{next_id:04d}", start.normalize(), arr))
+            ref_rows.append(
+                (accounts.at[i, "account_id"], f"A{next_id:04d}", start.normalize(), arr)
+            )
             next_id += 1
     accounts["referred_by"] = pd.NA
     accounts = pd.concat([accounts, pd.DataFrame(new_acc)], ignore_index=True)
     churn_q = np.concatenate([churn_q, np.full(len(new_acc), -1)])
-    accounts["_start_q"] = [max(0, QUARTERS.index(str(pd.Period(d, "Q")))) if str(pd.Period(d, "Q")) in QUARTERS else 0
-                            for d in accounts["contract_start"]]
+    accounts["_start_q"] = [
+        max(0, QUARTERS.index(str(pd.Period(d, "Q")))) if str(pd.Period(d, "Q")) in QUARTERS else 0
+        for d in accounts["contract_start"]
+    ]
     churn_date = [
-        (_quarter_start(QUARTERS[q]) + pd.Timedelta(days=int(rng.integers(5, 85)))).normalize() if q >= 0 else pd.NaT
+        (_quarter_start(QUARTERS[q]) + pd.Timedelta(days=int(rng.integers(5, 85)))).normalize()
+        if q >= 0
+        else pd.NaT
         for q in churn_q
     ]
     accounts["churn_date"] = pd.to_datetime(churn_date)
     h = accounts["_health"].to_numpy()
-    reason_p = np.where(h[:, None] < -0.5, [[0.3, 0.2, 0.25, 0.15, 0.07, 0.03]], [[0.15, 0.15, 0.1, 0.2, 0.25, 0.15]])
+    reason_p = np.where(
+        h[:, None] < -0.5,
+        [[0.3, 0.2, 0.25, 0.15, 0.07, 0.03]],
+        [[0.15, 0.15, 0.1, 0.2, 0.25, 0.15]],
+    )
     accounts["churn_reason"] = [
-        rng.choice(CHURN_REASONS, p=p) if q >= 0 else pd.NA for q, p in zip(churn_q, reason_p, strict=True)
+        rng.choice(CHURN_REASONS, p=p) if q >= 0 else pd.NA
+        for q, p in zip(churn_q, reason_p, strict=True)
     ]
     accounts["_churn_q"] = churn_q
 
     contacts = _make_contacts(rng, accounts)
     responses, invitations = _make_responses(rng, accounts, contacts)
     revenue = _make_revenue(rng, accounts)
-    referrals = pd.DataFrame(ref_rows, columns=["referrer_account_id", "referred_account_id", "referral_date", "first_year_revenue"])
+    referrals = pd.DataFrame(
+        ref_rows,
+        columns=[
+            "referrer_account_id",
+            "referred_account_id",
+            "referral_date",
+            "first_year_revenue",
+        ],
+    )
     referrals.insert(0, "referral_id", [f"F{i:04d}" for i in range(1, len(referrals) + 1)])
     referrals["first_year_revenue"] = referrals["first_year_revenue"].astype(float)
 
     public_accounts = accounts.drop(columns=[c for c in accounts if c.startswith("_")])
     public_accounts = public_accounts[
-        ["account_id", "account_name", "segment", "region", "industry", "csm_owner", "contract_start",
-         "arr", "churn_date", "churn_reason", "referred_by"]
+        [
+            "account_id",
+            "account_name",
+            "segment",
+            "region",
+            "industry",
+            "csm_owner",
+            "contract_start",
+            "arr",
+            "churn_date",
+            "churn_reason",
+            "referred_by",
+        ]
     ]
     return DemoData(
         accounts=public_accounts,
@@ -248,13 +304,23 @@ def load_demo(seed: int = 2026, n_accounts: int = 600) -> DemoData:
         touchpoint_owners=pd.DataFrame(
             {
                 "touchpoint": TOUCHPOINTS,
-                "owner_team": ["Onboarding", "Finance Ops", "Support", "Customer Success", "Sales", "Product"],
+                "owner_team": [
+                    "Onboarding",
+                    "Finance Ops",
+                    "Support",
+                    "Customer Success",
+                    "Sales",
+                    "Product",
+                ],
                 "owner_email": [f"{t}-owner@example.com" for t in TOUCHPOINTS],
             }
         ),
         targets=pd.DataFrame(
-            [(m, q, t) for q_i, q in enumerate(QUARTERS)
-             for m, t in (("nps", -5.0 + 2 * q_i), ("csat", 80.0), ("ces", 4.8), ("enps", 10.0))],
+            [
+                (m, q, t)
+                for q_i, q in enumerate(QUARTERS)
+                for m, t in (("nps", -5.0 + 2 * q_i), ("csat", 80.0), ("ces", 4.8), ("enps", 10.0))
+            ],
             columns=["metric", "quarter", "target"],
         ),
     )
@@ -264,7 +330,10 @@ def _make_responses(
     rng: np.random.Generator, accounts: pd.DataFrame, contacts: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     acc = accounts.set_index("account_id")
-    con = contacts.merge(accounts[["account_id", "segment", "region", "_health", "_churn_q", "_start_q"]], on="account_id")
+    con = contacts.merge(
+        accounts[["account_id", "segment", "region", "_health", "_churn_q", "_start_q"]],
+        on="account_id",
+    )
     n_con = len(con)
     ch_names = list(CHANNELS)
     ch_share = np.array([CHANNELS[c][0] for c in ch_names])
@@ -275,7 +344,9 @@ def _make_responses(
     role_shift = con["role"].map({"executive": 0.3, "technical": -0.1, "user": 0.0}).to_numpy()
     for qi, q in enumerate(QUARTERS):
         q0 = _quarter_start(q)
-        alive = ((con["_churn_q"].to_numpy() == -1) | (con["_churn_q"].to_numpy() > qi)) & (con["_start_q"].to_numpy() <= qi)
+        alive = ((con["_churn_q"].to_numpy() == -1) | (con["_churn_q"].to_numpy() > qi)) & (
+            con["_start_q"].to_numpy() <= qi
+        )
         idx = np.flatnonzero(alive)
         # Relationship survey: every live contact invited by e-mail or web; transactional ones at touchpoints.
         for survey_type, n_inv_per, tps in (
@@ -287,16 +358,23 @@ def _make_responses(
             inv_contact = np.repeat(idx, n_inv)
             chan = rng.choice(ch_names, size=len(inv_contact), p=ch_share)
             if survey_type == "in_the_moment":
-                chan = rng.choice(["phone", "sms", "in_app"], size=len(inv_contact), p=[0.6, 0.3, 0.1])
+                chan = rng.choice(
+                    ["phone", "sms", "in_app"], size=len(inv_contact), p=[0.6, 0.3, 0.1]
+                )
             tp = rng.choice(tps, size=len(inv_contact))
-            answered = rng.random(len(inv_contact)) < ch_rate[[ch_names.index(c) for c in chan]] * 1.25
+            answered = (
+                rng.random(len(inv_contact)) < ch_rate[[ch_names.index(c) for c in chan]] * 1.25
+            )
             for c, t in zip(chan, tp, strict=True):
                 key = (q, c, t, survey_type)
                 inv_counts[key] = inv_counts.get(key, 0) + 1
             for ci, c, t in zip(inv_contact[answered], chan[answered], tp[answered], strict=True):
                 day = int(rng.integers(0, 90))
                 rows.append((qi, q, q0 + pd.Timedelta(days=day), survey_type, t, c, ci))
-    raw = pd.DataFrame(rows, columns=["qi", "quarter", "response_date", "survey_type", "touchpoint", "channel", "ci"])
+    raw = pd.DataFrame(
+        rows,
+        columns=["qi", "quarter", "response_date", "survey_type", "touchpoint", "channel", "ci"],
+    )
     # A churned account stops answering from its churn date on.
     churn_dates = con["account_id"].map(acc["churn_date"]).to_numpy()
     cd = pd.to_datetime(churn_dates[raw["ci"].to_numpy()])
@@ -319,7 +397,9 @@ def _make_responses(
         drv[d] = np.clip(np.rint(x), 0, 10)
     z = sum(TRUE_DRIVER_WEIGHTS[d] * (drv[d] - 6.8) / 1.85 for d in DRIVERS)
     tp_shift = raw["touchpoint"].map(TOUCHPOINT_SHIFT).to_numpy()
-    ltr = np.clip(np.rint(7.3 + 2.6 * z + 0.35 * tp_shift + rng.normal(0, 1.0, n)), 0, 10).astype(int)
+    ltr = np.clip(np.rint(7.3 + 2.6 * z + 0.35 * tp_shift + rng.normal(0, 1.0, n)), 0, 10).astype(
+        int
+    )
     csat = np.clip(np.rint(3.75 + 0.45 * (ltr - 6) / 1.5 + rng.normal(0, 0.6, n)), 1, 5)
     ces = np.clip(np.rint(4.6 + 0.55 * (drv["ease"] - 6.8) / 1.3 + rng.normal(0, 0.9, n)), 1, 7)
     df = pd.DataFrame(
@@ -339,10 +419,16 @@ def _make_responses(
             "ltr": ltr,
         }
     )
-    df["csat"] = pd.array(np.where(rng.random(n) < 0.1, np.nan, csat), dtype="Float64").astype("Int64")
-    df["ces"] = pd.array(np.where(rng.random(n) < 0.2, np.nan, ces), dtype="Float64").astype("Int64")
+    df["csat"] = pd.array(np.where(rng.random(n) < 0.1, np.nan, csat), dtype="Float64").astype(
+        "Int64"
+    )
+    df["ces"] = pd.array(np.where(rng.random(n) < 0.2, np.nan, ces), dtype="Float64").astype(
+        "Int64"
+    )
     for d in DRIVERS:
-        df[d] = pd.array(np.where(rng.random(n) < 0.04, np.nan, drv[d]), dtype="Float64").astype("Int64")
+        df[d] = pd.array(np.where(rng.random(n) < 0.04, np.nan, drv[d]), dtype="Float64").astype(
+            "Int64"
+        )
     # Comments in the contact's language about the weakest (or strongest) driver.
     has_comment = rng.random(n) < 0.4
     comments = np.full(n, None, dtype=object)
@@ -366,13 +452,20 @@ def _make_responses(
     base = contacts["role"].value_counts(normalize=True)
     resp = df["role"].value_counts(normalize=True)
     df["weight"] = df["role"].map(base / resp).astype(float).round(4)
-    inv = pd.DataFrame([(*k, v) for k, v in inv_counts.items()], columns=["quarter", "channel", "touchpoint", "survey_type", "invited"])
-    inv = inv.sort_values(["quarter", "survey_type", "touchpoint", "channel"]).reset_index(drop=True)
+    inv = pd.DataFrame(
+        [(*k, v) for k, v in inv_counts.items()],
+        columns=["quarter", "channel", "touchpoint", "survey_type", "invited"],
+    )
+    inv = inv.sort_values(["quarter", "survey_type", "touchpoint", "channel"]).reset_index(
+        drop=True
+    )
     return df, inv
 
 
 def _make_revenue(rng: np.random.Generator, accounts: pd.DataFrame) -> pd.DataFrame:
-    months = pd.date_range(_quarter_start(QUARTERS[0]), pd.Period(QUARTERS[-1], "Q").end_time.normalize(), freq="MS")
+    months = pd.date_range(
+        _quarter_start(QUARTERS[0]), pd.Period(QUARTERS[-1], "Q").end_time.normalize(), freq="MS"
+    )
     rows = []
     for a in accounts.rename(columns={"_health": "health"}).itertuples(index=False):
         growth = 0.006 * a.health + 0.002  # healthy accounts expand, unhealthy ones contract
@@ -381,26 +474,48 @@ def _make_revenue(rng: np.random.Generator, accounts: pd.DataFrame) -> pd.DataFr
                 continue
             if pd.notna(a.churn_date) and m >= a.churn_date.to_period("M").start_time:
                 break
-            rows.append((a.account_id, m, round(a.arr / 12 * (1 + growth) ** m_i * (1 + rng.normal(0, 0.02)), 2)))
+            rows.append(
+                (
+                    a.account_id,
+                    m,
+                    round(a.arr / 12 * (1 + growth) ** m_i * (1 + rng.normal(0, 0.02)), 2),
+                )
+            )
     return pd.DataFrame(rows, columns=["account_id", "month", "revenue"])
 
 
 def _make_employees(rng: np.random.Generator, n: int = 300) -> pd.DataFrame:
-    depts = rng.choice(["Support", "Engineering", "Sales", "Customer Success", "Finance"], size=n, p=[0.3, 0.3, 0.15, 0.15, 0.1])
-    base = {"Support": -0.8, "Engineering": 0.4, "Sales": 0.2, "Customer Success": 0.3, "Finance": 0.0}
+    depts = rng.choice(
+        ["Support", "Engineering", "Sales", "Customer Success", "Finance"],
+        size=n,
+        p=[0.3, 0.3, 0.15, 0.15, 0.1],
+    )
+    base = {
+        "Support": -0.8,
+        "Engineering": 0.4,
+        "Sales": 0.2,
+        "Customer Success": 0.3,
+        "Finance": 0.0,
+    }
     mood = rng.normal(0, 1, n) + np.array([base[d] for d in depts])
     rows = []
     rid = 1
     for qi, q in enumerate(QUARTERS):
         answered = rng.random(n) < 0.6
         for e in np.flatnonzero(answered):
-            score = int(np.clip(np.rint(7.2 + 1.6 * mood[e] + 0.05 * qi + rng.normal(0, 1.1)), 0, 10))
+            score = int(
+                np.clip(np.rint(7.2 + 1.6 * mood[e] + 0.05 * qi + rng.normal(0, 1.1)), 0, 10)
+            )
             rows.append((f"E{rid:05d}", f"EMP{e + 1:04d}", depts[e], q, score))
             rid += 1
-    return pd.DataFrame(rows, columns=["response_id", "employee_id", "department", "quarter", "enps"])
+    return pd.DataFrame(
+        rows, columns=["response_id", "employee_id", "department", "quarter", "enps"]
+    )
 
 
-def write_demo(directory: str | Path, seed: int = 2026, inject_errors: bool = True) -> dict[str, Path]:
+def write_demo(
+    directory: str | Path, seed: int = 2026, inject_errors: bool = True
+) -> dict[str, Path]:
     """Write the demo tables as ``<name>.csv`` files (UTF-8, ISO dates, empty cells for missing).
 
     With ``inject_errors`` the responses file gets :data:`N_INJECTED_ERRORS` deliberately bad
@@ -428,7 +543,8 @@ def write_demo(directory: str | Path, seed: int = 2026, inject_errors: bool = Tr
             for c in ("response_date",):
                 out[c] = out[c].dt.strftime("%Y-%m-%d")
             bad["response_date"] = [
-                v if isinstance(v, str) else pd.Timestamp(v).strftime("%Y-%m-%d") for v in bad["response_date"]
+                v if isinstance(v, str) else pd.Timestamp(v).strftime("%Y-%m-%d")
+                for v in bad["response_date"]
             ]
             out = pd.concat([out.astype(object), bad], ignore_index=True)
         path = directory / f"{name}.csv"

@@ -48,18 +48,24 @@ def _prepare(df: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> tuple[np
     drivers = list(drivers)
     missing = [c for c in [outcome, *drivers] if c not in df.columns]
     if missing:
-        raise ParameterError(f"driver analysis: column(s) {missing} not in the data; columns are {list(df.columns)}")
+        raise ParameterError(
+            f"driver analysis: column(s) {missing} not in the data; columns are {list(df.columns)}"
+        )
     if len(drivers) < 2:
         raise ParameterError("driver analysis needs at least two drivers")
     data = df[[*drivers, outcome]].apply(pd.to_numeric, errors="coerce").astype(float)
     keep = data.notna().all(axis=1).to_numpy()
     x = data.to_numpy()[keep]
     if len(x) <= len(drivers) + 1:
-        raise ParameterError(f"driver analysis: only {len(x)} complete rows for {len(drivers)} drivers")
+        raise ParameterError(
+            f"driver analysis: only {len(x)} complete rows for {len(drivers)} drivers"
+        )
     const = np.flatnonzero(x.std(axis=0) == 0)
     if len(const):
         names = [[*drivers, outcome][i] for i in const]
-        raise ParameterError(f"driver analysis: column(s) {names} are constant in the complete rows")
+        raise ParameterError(
+            f"driver analysis: column(s) {names} are constant in the complete rows"
+        )
     return x, int(keep.sum()), int((~keep).sum())
 
 
@@ -154,7 +160,12 @@ def _decompose(
 
 
 def relative_weights(
-    df: pd.DataFrame, outcome: str, drivers: Sequence[str], n_boot: int = 1000, ci: float = 0.95, seed: int = 0
+    df: pd.DataFrame,
+    outcome: str,
+    drivers: Sequence[str],
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Johnson's relative weights of ``drivers`` for ``outcome``, with bootstrap intervals.
 
@@ -177,19 +188,30 @@ def relative_weights(
 
 
 def shapley_r2(
-    df: pd.DataFrame, outcome: str, drivers: Sequence[str], n_boot: int = 1000, ci: float = 0.95, seed: int = 0
+    df: pd.DataFrame,
+    outcome: str,
+    drivers: Sequence[str],
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Shapley value (LMG) decomposition of R², exact over all subsets, with bootstrap intervals.
 
     Same columns as :func:`relative_weights`. Cost grows as 2^p: up to about 12 drivers.
     """
     if len(drivers) > 12:
-        raise ParameterError(f"shapley_r2: {len(drivers)} drivers need 2^{len(drivers)} regressions; use relative_weights")
+        raise ParameterError(
+            f"shapley_r2: {len(drivers)} drivers need 2^{len(drivers)} regressions; use relative_weights"
+        )
     return _decompose(df, outcome, drivers, n_boot, ci, seed, _shapley_from_corr)
 
 
 def driver_correlations(
-    df: pd.DataFrame, outcome: str, drivers: Sequence[str], method: str = "pearson", ci: float = 0.95
+    df: pd.DataFrame,
+    outcome: str,
+    drivers: Sequence[str],
+    method: str = "pearson",
+    ci: float = 0.95,
 ) -> pd.DataFrame:
     """Correlation of each driver with the outcome (pairwise complete rows) with its CI and
     p-value, computed by :func:`pingouin.corr`."""
@@ -199,11 +221,21 @@ def driver_correlations(
     for d in drivers:
         pair = df[[d, outcome]].apply(pd.to_numeric, errors="coerce").dropna()
         res = pg.corr(pair[d], pair[outcome], method=method, alternative="two-sided", confidence=ci)
-        ci_col = next(c for c in res.columns if str(c).startswith("CI"))  # "CI95" (or "CI95%" in older pingouin)
+        ci_col = next(
+            c for c in res.columns if str(c).startswith("CI")
+        )  # "CI95" (or "CI95%" in older pingouin)
         lo, hi = res[ci_col].iloc[0]
         p_col = "p_val" if "p_val" in res else "p-val"
-        rows.append({"driver": d, "n": int(res["n"].iloc[0]), "r": float(res["r"].iloc[0]), "ci_low": float(lo),
-                     "ci_high": float(hi), "p_value": float(res[p_col].iloc[0])})
+        rows.append(
+            {
+                "driver": d,
+                "n": int(res["n"].iloc[0]),
+                "r": float(res["r"].iloc[0]),
+                "ci_low": float(lo),
+                "ci_high": float(hi),
+                "p_value": float(res[p_col].iloc[0]),
+            }
+        )
     return pd.DataFrame(rows).sort_values("r", ascending=False).reset_index(drop=True)
 
 
@@ -258,15 +290,35 @@ def plot_importance_performance(
     x = data[performance].to_numpy()
     y = 100 * data[importance].to_numpy()
     if {"ci_low", "ci_high"} <= set(data.columns):
-        ax.errorbar(x, y, yerr=[y - 100 * data["ci_low"], 100 * data["ci_high"] - y], fmt="none", ecolor="#9e9e9e", lw=1)
-    fix = (data.get("quadrant") == "fix first").to_numpy() if "quadrant" in data else np.zeros(len(data), bool)
+        ax.errorbar(
+            x,
+            y,
+            yerr=[y - 100 * data["ci_low"], 100 * data["ci_high"] - y],
+            fmt="none",
+            ecolor="#9e9e9e",
+            lw=1,
+        )
+    fix = (
+        (data.get("quadrant") == "fix first").to_numpy()
+        if "quadrant" in data
+        else np.zeros(len(data), bool)
+    )
     ax.scatter(x, y, s=60, color=np.where(fix, "#d1495b", "#00798c"), zorder=3)
     for xi, yi, name in zip(x, y, data[label], strict=True):
         ax.annotate(str(name), (xi, yi), textcoords="offset points", xytext=(6, 4), fontsize=9)
     ax.axhline(100 / len(data), color="grey", ls="--", lw=0.8)
     ax.axvline(x.mean(), color="grey", ls="--", lw=0.8)
     ax.text(0.01, 0.98, "fix first", transform=ax.transAxes, va="top", color="#d1495b", fontsize=9)
-    ax.text(0.99, 0.98, "maintain strength", transform=ax.transAxes, va="top", ha="right", color="#00798c", fontsize=9)
+    ax.text(
+        0.99,
+        0.98,
+        "maintain strength",
+        transform=ax.transAxes,
+        va="top",
+        ha="right",
+        color="#00798c",
+        fontsize=9,
+    )
     ax.set_xlabel("Performance (mean rating)")
     ax.set_ylabel("Importance (% of explained variance)")
     ax.set_title(title or "Importance vs performance of NPS drivers (95% bootstrap CI)")

@@ -23,7 +23,14 @@ import pandas as pd
 from cxm_lab.errors import SchemaError
 from cxm_lab.schema import REJECT_COLUMNS, SCHEMAS, TableSchema
 
-SUFFIXES = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "excel", ".xls": "excel"}
+SUFFIXES = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".xlsx": "excel",
+    ".xls": "excel",
+}
 
 
 @dataclass(frozen=True)
@@ -59,13 +66,17 @@ class ReadResult:
 def _read_raw(path: Path, sheet: str | int | None) -> pd.DataFrame:
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        raise SchemaError(f"{path}: unknown file type '{path.suffix}'. Use one of {sorted(SUFFIXES)}.")
+        raise SchemaError(
+            f"{path}: unknown file type '{path.suffix}'. Use one of {sorted(SUFFIXES)}."
+        )
     if not path.is_file():
         raise SchemaError(f"{path}: file not found.")
     try:
         if kind == "csv":
             # Everything as text: the schema converts and reports what does not convert.
-            return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+            return pd.read_csv(
+                path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
+            )
         if kind == "parquet":
             return pd.read_parquet(path)
         return pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object)
@@ -135,13 +146,18 @@ class Dataset:
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self.tables:
-            raise KeyError(f"table '{name}' was not found in {self.data_dir}; present: {sorted(self.tables)}")
+            raise KeyError(
+                f"table '{name}' was not found in {self.data_dir}; present: {sorted(self.tables)}"
+            )
         return self.tables[name]
 
     def summary(self) -> pd.DataFrame:
         """Rows read, used and rejected per file (``read == used + rejected``)."""
         return pd.DataFrame(
-            [(name, Path(r.file).name, r.n_read, r.n_used, r.n_rejected) for name, r in self.reads.items()],
+            [
+                (name, Path(r.file).name, r.n_read, r.n_used, r.n_rejected)
+                for name, r in self.reads.items()
+            ],
             columns=["table", "file", "read", "used", "rejected"],
         )
 
@@ -191,4 +207,6 @@ def load_dataset(data_dir: str | Path | None = None, *, seed: int = 2026) -> Dat
             f"{data_dir}: no responses file (responses.csv, .parquet or .xlsx). Files present: "
             f"{sorted(p.name for p in data_dir.iterdir())}"
         )
-    return Dataset(tables={k: r.data for k, r in reads.items()}, reads=reads, data_dir=data_dir, _tmp=tmp)
+    return Dataset(
+        tables={k: r.data for k, r in reads.items()}, reads=reads, data_dir=data_dir, _tmp=tmp
+    )

@@ -42,8 +42,14 @@ def nps_category(score: pd.Series) -> pd.Series:
     >>> nps_category(pd.Series([0, 6, 7, 8, 9, 10])).tolist()
     ['detractor', 'detractor', 'passive', 'passive', 'promoter', 'promoter']
     """
-    values = pd.to_numeric(score, errors="raise").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    out = np.select([values >= 9, values >= 7, values >= 0], ["promoter", "passive", "detractor"], default=None)
+    values = (
+        pd.to_numeric(score, errors="raise")
+        .astype("Float64")
+        .to_numpy(dtype=float, na_value=np.nan)
+    )
+    out = np.select(
+        [values >= 9, values >= 7, values >= 0], ["promoter", "passive", "detractor"], default=None
+    )
     return pd.Series(
         pd.Categorical(out, categories=list(NPS_CATEGORIES), ordered=True),
         index=score.index,
@@ -63,7 +69,9 @@ def _as_list(by: str | Sequence[str] | None) -> list[str]:
 def _check_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise ParameterError(f"{what}: column(s) {missing} not in the data; columns are {list(df.columns)}")
+        raise ParameterError(
+            f"{what}: column(s) {missing} not in the data; columns are {list(df.columns)}"
+        )
 
 
 def _group_codes(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
@@ -104,10 +112,16 @@ def _weights(df: pd.DataFrame, weight: str | None, valid: np.ndarray) -> np.ndar
     if weight is None:
         return valid.astype(float)
     _check_columns(df, [weight], "weight")
-    w = pd.to_numeric(df[weight], errors="coerce").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    w = (
+        pd.to_numeric(df[weight], errors="coerce")
+        .astype("Float64")
+        .to_numpy(dtype=float, na_value=np.nan)
+    )
     if np.any(valid & (np.isnan(w) | (w < 0))):
         bad = int(np.flatnonzero(valid & (np.isnan(w) | (w < 0)))[0])
-        raise ParameterError(f"weight column '{weight}' must be >= 0 and not missing (first bad row: {bad})")
+        raise ParameterError(
+            f"weight column '{weight}' must be >= 0 and not missing (first bad row: {bad})"
+        )
     return np.where(valid, w, 0.0)
 
 
@@ -123,7 +137,11 @@ def _scores(df: pd.DataFrame, score: str, lo: float, hi: float) -> np.ndarray:
     if isinstance(col.dtype, np.dtype) and col.dtype.kind in "iuf":
         x = col.to_numpy(dtype=float)  # plain numpy column: no nullable round trip
     else:
-        x = pd.to_numeric(col, errors="coerce").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        x = (
+            pd.to_numeric(col, errors="coerce")
+            .astype("Float64")
+            .to_numpy(dtype=float, na_value=np.nan)
+        )
     bad = ~np.isnan(x) & ((x < lo) | (x > hi))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -295,7 +313,11 @@ def _share_and_mean(
     sw = np.bincount(codes, weights=w, minlength=g)
     z = _z(ci)
     with np.errstate(invalid="ignore", divide="ignore"):
-        n_eff = n.astype(float) if weight is None else sw**2 / np.bincount(codes, weights=w * w, minlength=g)
+        n_eff = (
+            n.astype(float)
+            if weight is None
+            else sw**2 / np.bincount(codes, weights=w * w, minlength=g)
+        )
         p = np.bincount(codes, weights=w * top, minlength=g) / sw
         # Wilson score interval for the share (with Kish n when weighted).
         denom = 1 + z**2 / n_eff
@@ -372,8 +394,15 @@ def _diff_table(a: pd.DataFrame, b: pd.DataFrame, value: str, ci: float) -> pd.D
     p = 2 * stats.norm.sf(np.abs(zstat))
     zc = _z(ci)
     return pd.DataFrame(
-        {"change": diff, "se_change": se, "change_low": diff - zc * se, "change_high": diff + zc * se,
-         "z": zstat, "p_value": p, "significant": p < (1 - ci)}
+        {
+            "change": diff,
+            "se_change": se,
+            "change_low": diff - zc * se,
+            "change_high": diff + zc * se,
+            "z": zstat,
+            "p_value": p,
+            "significant": p < (1 - ci),
+        }
     )
 
 
@@ -432,7 +461,9 @@ def compare_nps(
     _check_columns(df, [group_col], "group_col")
     ta = nps(df[df[group_col] == a], score=score, weight=weight, ci=ci)
     tb = nps(df[df[group_col] == b], score=score, weight=weight, ci=ci)
-    head = pd.DataFrame({"a": [a], "b": [b], "n_a": ta["n"], "n_b": tb["n"], "nps_a": ta["nps"], "nps_b": tb["nps"]})
+    head = pd.DataFrame(
+        {"a": [a], "b": [b], "n_a": ta["n"], "n_b": tb["n"], "nps_a": ta["nps"], "nps_b": tb["nps"]}
+    )
     return pd.concat([head, _diff_table(ta, tb, "nps", ci)], axis=1)
 
 
@@ -461,18 +492,31 @@ def rolling_nps(
     _check_columns(df, [date, *by], "rolling_nps")
     x = _scores(df, score, 0, 10)
     d = pd.to_datetime(df[date])
-    frame = pd.DataFrame({"_d": d, "_p": (x >= 9).astype(float), "_x": (x <= 6).astype(float), "_n": (~np.isnan(x)).astype(float)})
+    frame = pd.DataFrame(
+        {
+            "_d": d,
+            "_p": (x >= 9).astype(float),
+            "_x": (x <= 6).astype(float),
+            "_n": (~np.isnan(x)).astype(float),
+        }
+    )
     for col in by:
         frame[col] = df[col].to_numpy()
     frame = frame[frame["_n"] > 0]
-    points = pd.date_range(frame["_d"].min().normalize(), frame["_d"].max().normalize() + pd.offsets.MonthBegin(1), freq=freq)
+    points = pd.date_range(
+        frame["_d"].min().normalize(),
+        frame["_d"].max().normalize() + pd.offsets.MonthBegin(1),
+        freq=freq,
+    )
     delta = pd.Timedelta(window)
     groups = frame.groupby(by, sort=True, dropna=False) if by else [((), frame)]
     rows = []
     for key, part in groups:
         part = part.sort_values("_d")
         t = part["_d"].to_numpy()
-        cp, cd, cn = (np.concatenate([[0.0], np.cumsum(part[c].to_numpy())]) for c in ("_p", "_x", "_n"))
+        cp, cd, cn = (
+            np.concatenate([[0.0], np.cumsum(part[c].to_numpy())]) for c in ("_p", "_x", "_n")
+        )
         # Responses dated in (point - window, point]; dates are days, points are midnight, so
         # a response on the point's own day counts from the next point on.
         hi = np.searchsorted(t, points.to_numpy(), side="right")
@@ -483,8 +527,15 @@ def rolling_nps(
             est = pp - pdx
             se = np.sqrt((pp + pdx - est**2) / n)
         key = key if isinstance(key, tuple) else (key,)
-        part_out = pd.DataFrame({"date": points, "n": n.astype(np.int64), "nps": 100 * est,
-                                 "ci_low": 100 * (est - _z(ci) * se), "ci_high": 100 * (est + _z(ci) * se)})
+        part_out = pd.DataFrame(
+            {
+                "date": points,
+                "n": n.astype(np.int64),
+                "nps": 100 * est,
+                "ci_low": 100 * (est - _z(ci) * se),
+                "ci_high": 100 * (est + _z(ci) * se),
+            }
+        )
         for col, val in zip(by, key, strict=True):
             part_out.insert(by.index(col), col, val)
         rows.append(part_out[part_out["n"] > 0])
@@ -555,7 +606,9 @@ def response_rates(
     out = pd.concat([inv, got], axis=1).fillna(0).astype(np.int64).reset_index()
     over = out["responses"] > out["invited"]
     if over.any():
-        raise ParameterError(f"more responses than invitations for {out.loc[over, by].to_dict('records')}")
+        raise ParameterError(
+            f"more responses than invitations for {out.loc[over, by].to_dict('records')}"
+        )
     out["response_rate"] = 100 * out["responses"] / out["invited"]
     lo, hi = proportion_confint(out["responses"], out["invited"], alpha=1 - ci, method="wilson")
     out["ci_low"], out["ci_high"] = 100 * np.asarray(lo), 100 * np.asarray(hi)

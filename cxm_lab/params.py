@@ -71,7 +71,9 @@ class RunParams(BaseModel):
 
 def _closest(key: str, model: type[BaseModel]) -> str:
     match = difflib.get_close_matches(key, list(model.model_fields), n=1)
-    return f" Did you mean '{match[0]}'?" if match else f" Valid keys: {sorted(model.model_fields)}."
+    return (
+        f" Did you mean '{match[0]}'?" if match else f" Valid keys: {sorted(model.model_fields)}."
+    )
 
 
 def load_params(path: str | Path, **overrides: Any) -> RunParams:

@@ -24,7 +24,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cxm_lab.errors import NotebookError, ParameterError
@@ -32,8 +32,22 @@ from cxm_lab.params import RunParams, load_params
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
-PACKAGES = ("cxm-lab", "pandas", "numpy", "scipy", "statsmodels", "pingouin", "seaborn", "matplotlib",
-            "transformers", "torch", "papermill", "pypandoc-binary", "typst", "nbformat")
+PACKAGES = (
+    "cxm-lab",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "pingouin",
+    "seaborn",
+    "matplotlib",
+    "transformers",
+    "torch",
+    "papermill",
+    "pypandoc-binary",
+    "typst",
+    "nbformat",
+)
 
 
 @dataclass
@@ -71,7 +85,9 @@ def _versions() -> dict[str, str | None]:
     if quarto:
         import subprocess
 
-        out["quarto"] = subprocess.run([quarto, "--version"], capture_output=True, text=True).stdout.strip()
+        out["quarto"] = subprocess.run(
+            [quarto, "--version"], capture_output=True, text=True
+        ).stdout.strip()
     return out
 
 
@@ -101,14 +117,23 @@ def execute_notebook(src: Path, dst: Path, parameters: dict, cwd: Path, timeout:
     import papermill as pm
 
     try:
-        pm.execute_notebook(str(src), str(dst), parameters=parameters, kernel_name="python3", cwd=str(cwd),
-                            progress_bar=False, execution_timeout=timeout, log_output=False)
+        pm.execute_notebook(
+            str(src),
+            str(dst),
+            parameters=parameters,
+            kernel_name="python3",
+            cwd=str(cwd),
+            progress_bar=False,
+            execution_timeout=timeout,
+            log_output=False,
+        )
     except pm.PapermillExecutionError as exc:
         source, error = _failing_cell(dst) if dst.exists() else ("", "")
         raise NotebookError(
             f"notebook {src.name} failed in cell {exc.exec_count}:\n--- cell source ---\n{source or exc.source}\n"
             f"--- error ---\n{error or exc.ename + ': ' + exc.evalue}",
-            notebook=str(src), cell=source or exc.source,
+            notebook=str(src),
+            cell=source or exc.source,
         ) from None
 
 
@@ -149,7 +174,7 @@ def run_report(
     if not out_root.is_absolute():
         out_root = (Path.cwd() / out_root).resolve()
     out_root.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     stage = out_root / f".staging-{params.name}-{stamp}"
     stage.mkdir()
     timings: dict[str, float] = {}
@@ -165,12 +190,19 @@ def run_report(
     else:
         data_dir = Path(params.data_dir)
         if not data_dir.is_absolute():
-            data_dir = (params_path.parent / data_dir).resolve() if (params_path.parent / data_dir).exists() else data_dir.resolve()
+            data_dir = (
+                (params_path.parent / data_dir).resolve()
+                if (params_path.parent / data_dir).exists()
+                else data_dir.resolve()
+            )
         data_note = str(data_dir)
     dataset = load_dataset(data_dir)
     counts = dataset.summary().to_dict("records")
     timings["inputs"] = round(time.perf_counter() - t0, 3)
-    log(f"[cxm-lab] inputs read from {data_note}: " + ", ".join(f"{c['table']} {c['used']}/{c['read']}" for c in counts))
+    log(
+        f"[cxm-lab] inputs read from {data_note}: "
+        + ", ".join(f"{c['table']} {c['used']}/{c['read']}" for c in counts)
+    )
 
     executed: list[Path] = []
     nb_dir = stage / "notebooks"
@@ -190,12 +222,19 @@ def run_report(
         log(f"[cxm-lab] ({i}/{len(params.notebooks)}) executing {src.name} ...")
         execute_notebook(src, dst, parameters, cwd=src.parent, timeout=params.timeout_per_cell)
         timings[f"notebook:{src.name}"] = round(time.perf_counter() - t0, 3)
-        log(f"[cxm-lab] ({i}/{len(params.notebooks)}) {src.name} done in {timings[f'notebook:{src.name}']:.1f} s")
+        log(
+            f"[cxm-lab] ({i}/{len(params.notebooks)}) {src.name} done in {timings[f'notebook:{src.name}']:.1f} s"
+        )
         executed.append(dst)
 
     t0 = time.perf_counter()
-    source = build_source(executed, stage, title=params.title, subtitle=f"Quarter {params.report_quarter}",
-                          date=datetime.now(timezone.utc).strftime("%Y-%m-%d"))
+    source = build_source(
+        executed,
+        stage,
+        title=params.title,
+        subtitle=f"Quarter {params.report_quarter}",
+        date=datetime.now(UTC).strftime("%Y-%m-%d"),
+    )
     timings["combine"] = round(time.perf_counter() - t0, 3)
     result = render(source, list(params.formats), renderer=params.renderer, basename="report")
     for fmt, secs in result.timings.items():
@@ -207,20 +246,29 @@ def run_report(
     timings["total"] = round(time.perf_counter() - t_start, 3)
     manifest = {
         "run": params.name,
-        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "params_file": str(params_path),
         "params": params.model_dump(mode="json"),
         "data_dir": data_note,
-        "data_files": {p.name: {"sha256": sha256(p), "bytes": p.stat().st_size} for p in sorted(data_dir.glob("*")) if p.is_file()},
+        "data_files": {
+            p.name: {"sha256": sha256(p), "bytes": p.stat().st_size}
+            for p in sorted(data_dir.glob("*"))
+            if p.is_file()
+        },
         "rows": counts,
         "renderer": {"route": result.route, "reason": result.reason},
         "versions": _versions(),
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "timings_s": timings,
-        "outputs": {fmt: {"file": p.name, "bytes": p.stat().st_size, "sha256": sha256(p)} for fmt, p in result.outputs.items()},
+        "outputs": {
+            fmt: {"file": p.name, "bytes": p.stat().st_size, "sha256": sha256(p)}
+            for fmt, p in result.outputs.items()
+        },
     }
-    (stage / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    (stage / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
     publish(stage, final)
     log(f"[cxm-lab] published {final} in {timings['total']:.1f} s")
     return RunResult(directory=final, outputs=outputs, manifest=manifest, timings=timings)

@@ -81,7 +81,10 @@ def plot_metric_by_group(
     pos = np.arange(len(d))
     ax.hlines(pos, d[low], d[high], color=colors, lw=2)
     ax.scatter(d[y], pos, color=colors, zorder=3, s=40)
-    labels = [f"{g}  (n={k:,}{', small' if s else ''})" for g, k, s in zip(d[group], d[n], small, strict=True)]
+    labels = [
+        f"{g}  (n={k:,}{', small' if s else ''})"
+        for g, k, s in zip(d[group], d[n], small, strict=True)
+    ]
     ax.set_yticks(pos, labels)
     ax.axvline(0, color="black", lw=0.6) if y in ("nps", "change") else None
     ax.set_title(title or f"{y.upper()} by {group} with 95% CI")
@@ -101,7 +104,11 @@ def plot_nps_mix(
     d = data.sort_values(x)
     xs = d[x].astype(str).to_numpy()
     bottom = np.zeros(len(d))
-    for cat, col in (("detractor", "pct_detractors"), ("passive", "pct_passives"), ("promoter", "pct_promoters")):
+    for cat, col in (
+        ("detractor", "pct_detractors"),
+        ("passive", "pct_passives"),
+        ("promoter", "pct_promoters"),
+    ):
         ax.bar(xs, d[col], bottom=bottom, color=PALETTE[cat], label=cat + "s")
         bottom += d[col].to_numpy()
     ax.set_ylim(0, 100)

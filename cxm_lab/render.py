@@ -74,11 +74,17 @@ def notebook_markdown(nb_path: Path, assets: Path, prefix: str) -> str:
         if cell.cell_type == "markdown":
             parts.append(cell.source)
             continue
-        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []) or "injected-parameters" in cell.metadata.get("tags", []):
+        if (
+            cell.cell_type != "code"
+            or "parameters" in cell.metadata.get("tags", [])
+            or "injected-parameters" in cell.metadata.get("tags", [])
+        ):
             continue
         for out in cell.get("outputs", []):
             if out.output_type == "error":
-                raise RenderError(f"{nb_path}: cell failed ({out.ename}: {out.evalue}); not rendering a broken report")
+                raise RenderError(
+                    f"{nb_path}: cell failed ({out.ename}: {out.evalue}); not rendering a broken report"
+                )
             if out.output_type not in ("display_data", "execute_result"):
                 continue
             data = out.get("data", {})
@@ -92,7 +98,9 @@ def notebook_markdown(nb_path: Path, assets: Path, prefix: str) -> str:
     return "\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"
 
 
-def build_source(notebooks: list[Path], out_dir: Path, title: str, subtitle: str = "", date: str = "") -> Path:
+def build_source(
+    notebooks: list[Path], out_dir: Path, title: str, subtitle: str = "", date: str = ""
+) -> Path:
     """Combine executed notebooks into ``out_dir/report.qmd`` (+ ``assets/``), Quarto-native."""
     out_dir.mkdir(parents=True, exist_ok=True)
     assets = out_dir / "assets"
@@ -116,7 +124,13 @@ def build_source(notebooks: list[Path], out_dir: Path, title: str, subtitle: str
     front = {k: v for k, v in front.items() if v is not None}
     body = [notebook_markdown(Path(nb), assets, Path(nb).stem) for nb in notebooks]
     src = out_dir / "report.qmd"
-    src.write_text("---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n\n" + "\n\n".join(body), encoding="utf-8")
+    src.write_text(
+        "---\n"
+        + yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
+        + "---\n\n"
+        + "\n\n".join(body),
+        encoding="utf-8",
+    )
     return src
 
 
@@ -126,10 +140,14 @@ def _pandoc(args: list[str], cwd: Path) -> None:
     exe = pypandoc.get_pandoc_path()
     proc = subprocess.run([exe, *args], cwd=cwd, capture_output=True, text=True)
     if proc.returncode != 0:
-        raise RenderError(f"pandoc {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+        raise RenderError(
+            f"pandoc {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-4000:]}"
+        )
 
 
-def render(source: Path, formats: list[str], renderer: str = "auto", basename: str = "report") -> RenderResult:
+def render(
+    source: Path, formats: list[str], renderer: str = "auto", basename: str = "report"
+) -> RenderResult:
     """Render ``source`` (from :func:`build_source`) to ``basename.html`` / ``basename.pdf``.
 
     Raises
@@ -139,8 +157,10 @@ def render(source: Path, formats: list[str], renderer: str = "auto", basename: s
     """
     route = choose_renderer(renderer)
     reason = (
-        "quarto found on PATH" if route == "quarto" and renderer == "auto"
-        else "requested" if renderer != "auto"
+        "quarto found on PATH"
+        if route == "quarto" and renderer == "auto"
+        else "requested"
+        if renderer != "auto"
         else "quarto not on PATH: Pandoc (pypandoc-binary) + Typst (typst wheel), the engines Quarto drives"
     )
     result = RenderResult(route=route, reason=reason)
@@ -152,17 +172,52 @@ def render(source: Path, formats: list[str], renderer: str = "auto", basename: s
             if route == "quarto":
                 _run_quarto(source, "html", out)
             else:
-                _pandoc([source.name, "-f", "markdown", "-t", "html5", "--standalone", "--embed-resources",
-                         "--toc", "--toc-depth=2", "--css", "report.css", "--lua-filter", "rtl.lua",
-                         "--metadata", "pagetitle=" + basename, "-o", out.name], cwd)
+                _pandoc(
+                    [
+                        source.name,
+                        "-f",
+                        "markdown",
+                        "-t",
+                        "html5",
+                        "--standalone",
+                        "--embed-resources",
+                        "--toc",
+                        "--toc-depth=2",
+                        "--css",
+                        "report.css",
+                        "--lua-filter",
+                        "rtl.lua",
+                        "--metadata",
+                        "pagetitle=" + basename,
+                        "-o",
+                        out.name,
+                    ],
+                    cwd,
+                )
         elif fmt == "pdf":
             out = cwd / f"{basename}.pdf"
             if route == "quarto":
                 _run_quarto(source, "typst", out)
             else:
                 typ = cwd / f"{basename}.typ"
-                _pandoc([source.name, "-f", "markdown", "-t", "typst", "--standalone", "--toc",
-                         "--lua-filter", "rtl.lua", "--include-in-header", "typst-header.typ", "-o", typ.name], cwd)
+                _pandoc(
+                    [
+                        source.name,
+                        "-f",
+                        "markdown",
+                        "-t",
+                        "typst",
+                        "--standalone",
+                        "--toc",
+                        "--lua-filter",
+                        "rtl.lua",
+                        "--include-in-header",
+                        "typst-header.typ",
+                        "-o",
+                        typ.name,
+                    ],
+                    cwd,
+                )
                 _compile_typst(typ, out)
         else:
             raise RenderError(f"unknown format {fmt!r}; use html and/or pdf")
@@ -182,10 +237,16 @@ def _compile_typst(typ: Path, out: Path) -> None:
 
 
 def _run_quarto(source: Path, to: str, out: Path) -> None:
-    proc = subprocess.run(["quarto", "render", source.name, "--to", to, "--output", out.name],
-                          cwd=source.parent, capture_output=True, text=True)
+    proc = subprocess.run(
+        ["quarto", "render", source.name, "--to", to, "--output", out.name],
+        cwd=source.parent,
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
-        raise RenderError(f"quarto render --to {to} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+        raise RenderError(
+            f"quarto render --to {to} failed ({proc.returncode}):\n{proc.stderr[-4000:]}"
+        )
     if to == "typst" and not out.exists():
         # Quarto's typst format writes <stem>.pdf; move it to the requested name.
         produced = source.with_suffix(".pdf")

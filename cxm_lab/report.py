@@ -110,13 +110,19 @@ def show_table(
         frame = frame[list(names)]
     else:
         names = {c: str(c) for c in frame.columns}
-    cells = [[_fmt_cell(v, number_formats.get(c)) for c, v in row.items()] for _, row in frame.head(max_rows).iterrows()]
+    cells = [
+        [_fmt_cell(v, number_formats.get(c)) for c, v in row.items()]
+        for _, row in frame.head(max_rows).iterrows()
+    ]
     headers = [names[c] for c in frame.columns]
     if flags is not None:
         headers.append("flag")
         for i, row in enumerate(cells):
             row.append("⚠ small n" if flags[i] else "")
-    numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) for c in frame.columns]
+    numeric = [
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        for c in frame.columns
+    ]
     if flags is not None:
         numeric.append(False)
     more = len(frame) - len(cells)
@@ -125,10 +131,16 @@ def show_table(
     h = ['<table class="cxm-table">']
     if caption:
         h.append(f"<caption>{html.escape(caption)}</caption>")
-    h.append("<thead><tr>" + "".join(f"<th>{html.escape(x)}</th>" for x in headers) + "</tr></thead><tbody>")
+    h.append(
+        "<thead><tr>"
+        + "".join(f"<th>{html.escape(x)}</th>" for x in headers)
+        + "</tr></thead><tbody>"
+    )
     for i, row in enumerate(cells):
         cls = ' class="cxm-flag"' if flags is not None and flags[i] else ""
-        tds = "".join(f"<td{_RIGHT if numeric[j] else ''}>{html.escape(v)}</td>" for j, v in enumerate(row))
+        tds = "".join(
+            f"<td{_RIGHT if numeric[j] else ''}>{html.escape(v)}</td>" for j, v in enumerate(row)
+        )
         h.append(f"<tr{cls}>{tds}</tr>")
     h.append("</tbody></table>")
     if note:
@@ -140,7 +152,14 @@ def show_table(
     md.append("| " + " | ".join(escape_markdown(x) for x in headers) + " |")
     # Pandoc sizes wrapped columns by the dashes of this line: make them follow the content.
     widths = [max([len(headers[j]), *(len(r[j]) for r in cells)]) for j in range(len(headers))]
-    md.append("|" + "|".join(("-" * max(3, min(w, 40))) + ":" if n else ":" + "-" * max(3, min(w, 40)) for n, w in zip(numeric, widths, strict=True)) + "|")
+    md.append(
+        "|"
+        + "|".join(
+            ("-" * max(3, min(w, 40))) + ":" if n else ":" + "-" * max(3, min(w, 40))
+            for n, w in zip(numeric, widths, strict=True)
+        )
+        + "|"
+    )
     for row in cells:
         md.append("| " + " | ".join(escape_markdown(v) for v in row) + " |")
     if note:
@@ -180,14 +199,20 @@ def quote_comments(
         lang = str(r[language]) if language and pd.notna(r.get(language)) else ""
         rtl = lang in RTL_LANGUAGES
         meta = " · ".join(f"{c}: {_fmt_cell(r[c], None)}" for c in columns)
-        attrs = (f' lang="{html.escape(lang)}"' if lang else "") + (' dir="rtl"' if rtl else ' dir="ltr"')
+        attrs = (f' lang="{html.escape(lang)}"' if lang else "") + (
+            ' dir="rtl"' if rtl else ' dir="ltr"'
+        )
         h.append(
             f"<blockquote{attrs}><p>{html.escape(body)}</p>"
             + (f'<footer dir="ltr">{html.escape(meta)}</footer>' if meta else "")
             + "</blockquote>"
         )
-        span_attrs = " ".join(x for x in (f'lang="{lang}"' if lang else "", 'dir="rtl"' if rtl else "") if x)
-        quoted = f"[{escape_markdown(body)}]{{{span_attrs}}}" if span_attrs else escape_markdown(body)
+        span_attrs = " ".join(
+            x for x in (f'lang="{lang}"' if lang else "", 'dir="rtl"' if rtl else "") if x
+        )
+        quoted = (
+            f"[{escape_markdown(body)}]{{{span_attrs}}}" if span_attrs else escape_markdown(body)
+        )
         md.append(f"> {quoted}" + (f"  \n> — *{escape_markdown(meta)}*" if meta else "") + "\n")
     h.append("</div>")
     if rows.empty:
@@ -205,13 +230,19 @@ def callout(markdown: str, kind: str = "note") -> _Display:
     import markdown_it
 
     body = markdown_it.MarkdownIt("commonmark", {"html": False}).render(markdown)
-    return _Display(f'<div class="cxm-callout cxm-{html.escape(kind)}">{body}</div>', f"::: {{.callout-{kind}}}\n{markdown}\n:::\n")
+    return _Display(
+        f'<div class="cxm-callout cxm-{html.escape(kind)}">{body}</div>',
+        f"::: {{.callout-{kind}}}\n{markdown}\n:::\n",
+    )
 
 
 def kpi_cards(items: Sequence[Mapping[str, str]]) -> _Display:
     """Headline figures: each item has ``label``, ``value`` and optional ``detail``."""
     h = ['<div class="cxm-kpis">']
-    md = ["| " + " | ".join(escape_markdown(i["label"]) for i in items) + " |", "|" + "|".join(":-:" for _ in items) + "|"]
+    md = [
+        "| " + " | ".join(escape_markdown(i["label"]) for i in items) + " |",
+        "|" + "|".join(":-:" for _ in items) + "|",
+    ]
     md.append("| " + " | ".join(f"**{escape_markdown(i['value'])}**" for i in items) + " |")
     md.append("| " + " | ".join(escape_markdown(i.get("detail", "")) for i in items) + " |")
     for i in items:

@@ -89,7 +89,9 @@ class TableSchema:
                 f"Rename your export's columns, e.g. rename={{'Your column': '{missing[0]}'}}."
             )
 
-    def validate(self, raw: pd.DataFrame, file: str = "<frame>") -> tuple[pd.DataFrame, pd.DataFrame]:
+    def validate(
+        self, raw: pd.DataFrame, file: str = "<frame>"
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Split ``raw`` into typed used rows and a reject table.
 
         Parameters
@@ -176,7 +178,12 @@ def _convert(s: pd.Series, col: Column) -> tuple[pd.Series, list[tuple[np.ndarra
     elif col.kind == "date":
         text = s.astype("string").str.strip()
         parsed = pd.to_datetime(text.where(~empty), errors="coerce", format="ISO8601")
-        bad.append((~empty & parsed.isna().to_numpy(), f"{col.name} is not a date in ISO format YYYY-MM-DD"))
+        bad.append(
+            (
+                ~empty & parsed.isna().to_numpy(),
+                f"{col.name} is not a date in ISO format YYYY-MM-DD",
+            )
+        )
         values = parsed
     else:
         values = s.astype("string").str.strip().where(~empty, pd.NA).astype("string")
@@ -187,8 +194,14 @@ def _convert(s: pd.Series, col: Column) -> tuple[pd.Series, list[tuple[np.ndarra
         key = s.astype("string").str.strip()
         dup = key.duplicated(keep="first").to_numpy(dtype=bool) & ~empty
         if dup.any():
-            first_row = key.reset_index(drop=True).groupby(key.to_numpy()).transform(lambda g: g.index[0] + 1)
-            reasons = np.array([f"duplicate {col.name} (first seen in row {r})" for r in first_row], dtype=object)
+            first_row = (
+                key.reset_index(drop=True)
+                .groupby(key.to_numpy())
+                .transform(lambda g: g.index[0] + 1)
+            )
+            reasons = np.array(
+                [f"duplicate {col.name} (first seen in row {r})" for r in first_row], dtype=object
+            )
             bad.append((dup, reasons))
     return values, bad
 
@@ -299,5 +312,15 @@ TARGETS = TableSchema(
 
 SCHEMAS: dict[str, TableSchema] = {
     s.name: s
-    for s in (RESPONSES, ACCOUNTS, CONTACTS, INVITATIONS, REVENUE, REFERRALS, EMPLOYEES, TOUCHPOINT_OWNERS, TARGETS)
+    for s in (
+        RESPONSES,
+        ACCOUNTS,
+        CONTACTS,
+        INVITATIONS,
+        REVENUE,
+        REFERRALS,
+        EMPLOYEES,
+        TOUCHPOINT_OWNERS,
+        TARGETS,
+    )
 }

@@ -42,10 +42,18 @@ def headline(
     def add(name: str, table: pd.DataFrame, value: str, low: str, high: str) -> None:
         t = table.set_index(period)
         if quarter not in t.index:
-            raise ParameterError(f"no {name} data for quarter {quarter}; quarters present: {sorted(t.index)}")
+            raise ParameterError(
+                f"no {name} data for quarter {quarter}; quarters present: {sorted(t.index)}"
+            )
         cur = t.loc[quarter]
         se_cur = (cur[high] - cur[low]) / (2 * z)
-        row = {"metric": name, "value": cur[value], "ci_low": cur[low], "ci_high": cur[high], "n": int(cur["n"])}
+        row = {
+            "metric": name,
+            "value": cur[value],
+            "ci_low": cur[low],
+            "ci_high": cur[high],
+            "n": int(cur["n"]),
+        }
         if prev in t.index:
             old = t.loc[prev]
             se_old = (old[high] - old[low]) / (2 * z)
@@ -53,14 +61,26 @@ def headline(
             se = float(np.hypot(se_cur, se_old))
             from scipy.stats import norm
 
-            row.update(previous=old[value], change=diff, p_value=float(2 * norm.sf(abs(diff) / se)) if se > 0 else np.nan)
+            row.update(
+                previous=old[value],
+                change=diff,
+                p_value=float(2 * norm.sf(abs(diff) / se)) if se > 0 else np.nan,
+            )
         rows.append(row)
 
     add("NPS", metrics.nps(responses, by=period, ci=ci), "nps", "ci_low", "ci_high")
     if "csat" in responses:
-        add("CSAT (top-2 %)", metrics.csat(responses, by=period, ci=ci), "csat", "ci_low", "ci_high")
+        add(
+            "CSAT (top-2 %)", metrics.csat(responses, by=period, ci=ci), "csat", "ci_low", "ci_high"
+        )
     if "ces" in responses:
-        add("CES (mean 1–7)", metrics.ces(responses, by=period, ci=ci), "ces_mean", "mean_ci_low", "mean_ci_high")
+        add(
+            "CES (mean 1–7)",
+            metrics.ces(responses, by=period, ci=ci),
+            "ces_mean",
+            "mean_ci_low",
+            "mean_ci_high",
+        )
     if employees is not None and len(employees):
         add("eNPS", metrics.enps(employees, by=period, ci=ci), "nps", "ci_low", "ci_high")
     out = pd.DataFrame(rows)
@@ -98,9 +118,25 @@ def what_moved(
         raise ParameterError(f"none of the dimensions {list(dims)} is a column of the responses")
     out = pd.concat(frames, ignore_index=True)
     out["abs_change"] = out["change"].abs()
-    out = out.sort_values(["small_n", "abs_change"], ascending=[True, False]).drop(columns="abs_change")
-    return out[["dimension", "group", "n_previous", "n", "nps_previous", "nps", "change", "change_low",
-                "change_high", "p_value", "significant", "small_n"]].reset_index(drop=True)
+    out = out.sort_values(["small_n", "abs_change"], ascending=[True, False]).drop(
+        columns="abs_change"
+    )
+    return out[
+        [
+            "dimension",
+            "group",
+            "n_previous",
+            "n",
+            "nps_previous",
+            "nps",
+            "change",
+            "change_low",
+            "change_high",
+            "p_value",
+            "significant",
+            "small_n",
+        ]
+    ].reset_index(drop=True)
 
 
 def select_quotes(

@@ -11,15 +11,54 @@ from cxm_lab import demo
 from cxm_lab.metrics import nps_category
 
 CONTRACT = {
-    "accounts": ["account_id", "account_name", "segment", "region", "industry", "csm_owner", "contract_start", "arr",
-                 "churn_date", "churn_reason", "referred_by"],
+    "accounts": [
+        "account_id",
+        "account_name",
+        "segment",
+        "region",
+        "industry",
+        "csm_owner",
+        "contract_start",
+        "arr",
+        "churn_date",
+        "churn_reason",
+        "referred_by",
+    ],
     "contacts": ["contact_id", "account_id", "name", "role", "language", "email", "phone"],
-    "responses": ["response_id", "survey_type", "touchpoint", "channel", "account_id", "contact_id", "role", "segment",
-                  "region", "language", "response_date", "quarter", "ltr", "csat", "ces", "ease", "speed", "support",
-                  "price", "reliability", "product", "comment", "weight"],
+    "responses": [
+        "response_id",
+        "survey_type",
+        "touchpoint",
+        "channel",
+        "account_id",
+        "contact_id",
+        "role",
+        "segment",
+        "region",
+        "language",
+        "response_date",
+        "quarter",
+        "ltr",
+        "csat",
+        "ces",
+        "ease",
+        "speed",
+        "support",
+        "price",
+        "reliability",
+        "product",
+        "comment",
+        "weight",
+    ],
     "invitations": ["quarter", "channel", "touchpoint", "survey_type", "invited"],
     "revenue": ["account_id", "month", "revenue"],
-    "referrals": ["referral_id", "referrer_account_id", "referred_account_id", "referral_date", "first_year_revenue"],
+    "referrals": [
+        "referral_id",
+        "referrer_account_id",
+        "referred_account_id",
+        "referral_date",
+        "first_year_revenue",
+    ],
     "employees": ["response_id", "employee_id", "department", "quarter", "enps"],
     "touchpoint_owners": ["touchpoint", "owner_team", "owner_email"],
     "targets": ["metric", "quarter", "target"],
@@ -80,15 +119,22 @@ def test_true_driver_order_recovered_by_ols(d):
 def test_no_revenue_or_surveys_after_churn(d):
     churn = d.accounts.set_index("account_id")["churn_date"]
     rev = d.revenue.assign(churn=d.revenue["account_id"].map(churn))
-    assert not (rev["churn"].notna() & (rev["month"] >= rev["churn"].dt.to_period("M").dt.start_time)).any()
+    assert not (
+        rev["churn"].notna() & (rev["month"] >= rev["churn"].dt.to_period("M").dt.start_time)
+    ).any()
     resp = d.responses.assign(churn=d.responses["account_id"].map(churn))
     assert not (resp["churn"].notna() & (resp["response_date"] >= resp["churn"])).any()
 
 
 @pytest.mark.parametrize(
     ("lang", "pattern"),
-    [("fa", r"[\u06cc\u06a9\u067e\u0686\u06af]"), ("ar", r"[\u0621-\u064a]"), ("ru", r"[\u0400-\u04ff]"),
-     ("zh", r"[\u4e00-\u9fff]"), ("en", r"[A-Za-z]")],
+    [
+        ("fa", r"[\u06cc\u06a9\u067e\u0686\u06af]"),
+        ("ar", r"[\u0621-\u064a]"),
+        ("ru", r"[\u0400-\u04ff]"),
+        ("zh", r"[\u4e00-\u9fff]"),
+        ("en", r"[A-Za-z]"),
+    ],
 )
 def test_comments_in_each_language_use_its_script(d, lang, pattern):
     c = d.responses.loc[d.responses["language"] == lang, "comment"].dropna()

@@ -40,7 +40,12 @@ def test_shapley_equals_brute_force_lmg_with_statsmodels(data):
         v = 0.0
         for k in range(p):
             for s in combinations(others, k):
-                v += factorial(k) * factorial(p - k - 1) / factorial(p) * (ols_r2(data, [*s, j]) - ols_r2(data, s))
+                v += (
+                    factorial(k)
+                    * factorial(p - k - 1)
+                    / factorial(p)
+                    * (ols_r2(data, [*s, j]) - ols_r2(data, s))
+                )
         expected[j] = v
     got = drivers.shapley_r2(data, "y", cols, n_boot=0).set_index("driver")
     for j in cols:
@@ -89,7 +94,9 @@ def test_bootstrap_interval_contains_estimate_and_missing_rows_are_counted(data)
 def test_correlations_match_scipy(data):
     res = drivers.driver_correlations(data, "y", ["x0", "x1"]).set_index("driver")
     r, p = stats.pearsonr(data["x0"], data["y"])
-    assert res.loc["x0", "r"] == pytest.approx(r) and res.loc["x0", "p_value"] == pytest.approx(p, rel=1e-6)
+    assert res.loc["x0", "r"] == pytest.approx(r) and res.loc["x0", "p_value"] == pytest.approx(
+        p, rel=1e-6
+    )
     assert res.loc["x0", "ci_low"] < r < res.loc["x0", "ci_high"]
 
 
@@ -118,7 +125,14 @@ def test_real_airline_seat_reviews(shared_data):
     res = drivers.shapley_r2(seat, "overall_rating", cols, n_boot=200)
     rw = drivers.relative_weights(seat, "overall_rating", cols, n_boot=0)
     assert res["n_used"].iloc[0] + res["n_dropped"].iloc[0] == len(seat)
-    assert res["raw_weight"].sum() == pytest.approx(ols_r2(
-        seat[[*cols, "overall_rating"]].dropna().rename(columns={"overall_rating": "y"}), cols))
+    assert res["raw_weight"].sum() == pytest.approx(
+        ols_r2(
+            seat[[*cols, "overall_rating"]].dropna().rename(columns={"overall_rating": "y"}), cols
+        )
+    )
     assert 0.3 < res["r2"].iloc[0] < 0.95
-    assert res.set_index("driver")["weight"].rank().equals(rw.set_index("driver")["weight"].rank().loc[res["driver"]])
+    assert (
+        res.set_index("driver")["weight"]
+        .rank()
+        .equals(rw.set_index("driver")["weight"].rank().loc[res["driver"]])
+    )

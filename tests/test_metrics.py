@@ -65,7 +65,13 @@ def test_weighted_nps_and_kish_n():
 
 def test_grouped_nps_matches_per_group_calls():
     rng = np.random.default_rng(2)
-    d = pd.DataFrame({"ltr": rng.integers(0, 11, 400), "g": rng.choice(["a", "b", "c"], 400), "h": rng.choice(["x", "y"], 400)})
+    d = pd.DataFrame(
+        {
+            "ltr": rng.integers(0, 11, 400),
+            "g": rng.choice(["a", "b", "c"], 400),
+            "h": rng.choice(["x", "y"], 400),
+        }
+    )
     table = metrics.nps(d, by=["g", "h"])
     for r in table.itertuples():
         sub = d[(d.g == r.g) & (d.h == r.h)]
@@ -142,14 +148,23 @@ def test_rolling_nps_matches_brute_force():
 
 
 def test_attainment_and_response_rates():
-    d = pd.DataFrame({"ltr": [10, 10, 0, 8], "quarter": ["Q"] * 4, "channel": ["email", "email", "sms", "sms"]})
-    t = metrics.attainment(metrics.nps(d, by="quarter"), pd.DataFrame({"metric": ["nps"], "quarter": ["Q"], "target": [20.0]}))
-    assert t.loc[0, "gap"] == pytest.approx(25.0 - 20.0)  # NPS (2 - 1) / 4 = 25 and bool(t.loc[0, "attained"])
+    d = pd.DataFrame(
+        {"ltr": [10, 10, 0, 8], "quarter": ["Q"] * 4, "channel": ["email", "email", "sms", "sms"]}
+    )
+    t = metrics.attainment(
+        metrics.nps(d, by="quarter"),
+        pd.DataFrame({"metric": ["nps"], "quarter": ["Q"], "target": [20.0]}),
+    )
+    assert t.loc[0, "gap"] == pytest.approx(
+        25.0 - 20.0
+    )  # NPS (2 - 1) / 4 = 25 and bool(t.loc[0, "attained"])
     inv = pd.DataFrame({"channel": ["email", "sms"], "invited": [10, 4]})
     rr = metrics.response_rates(d, inv).set_index("channel")
     assert rr.loc["email", "response_rate"] == pytest.approx(20.0)
     lo, hi = proportion_confint(2, 4, method="wilson")
-    assert rr.loc["sms", "ci_low"] == pytest.approx(100 * lo) and rr.loc["sms", "ci_high"] == pytest.approx(100 * hi)
+    assert rr.loc["sms", "ci_low"] == pytest.approx(100 * lo) and rr.loc[
+        "sms", "ci_high"
+    ] == pytest.approx(100 * hi)
     with pytest.raises(ParameterError, match="more responses than invitations"):
         metrics.response_rates(d, inv.assign(invited=[1, 1]))
 
@@ -161,7 +176,11 @@ def test_enps_on_employee_column():
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"score": "nope"}, "not in the data"), ({"ci": 1.5}, "ci must be between"), ({"method": "exact"}, "method must be")],
+    [
+        ({"score": "nope"}, "not in the data"),
+        ({"ci": 1.5}, "ci must be between"),
+        ({"method": "exact"}, "method must be"),
+    ],
 )
 def test_bad_arguments_raise_clear_errors(kwargs, message):
     with pytest.raises(ParameterError, match=message):
@@ -175,5 +194,12 @@ def test_out_of_range_score_is_an_error_not_silently_counted():
 
 def test_nps_category():
     s = pd.Series([0, 6, 7, 8, 9, 10, None])
-    assert metrics.nps_category(s).tolist()[:6] == ["detractor", "detractor", "passive", "passive", "promoter", "promoter"]
+    assert metrics.nps_category(s).tolist()[:6] == [
+        "detractor",
+        "detractor",
+        "passive",
+        "passive",
+        "promoter",
+        "promoter",
+    ]
     assert pd.isna(metrics.nps_category(s).iloc[6])

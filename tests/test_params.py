@@ -21,7 +21,9 @@ def test_demo_params_load(repo_root):
 
 
 def test_unknown_key_names_file_and_suggests(tmp_path):
-    f = write(tmp_path, "name: x\nreport_quarter: 2026Q3\nnotebooks: [a.ipynb]\nreport_quater: 2026Q2\n")
+    f = write(
+        tmp_path, "name: x\nreport_quarter: 2026Q3\nnotebooks: [a.ipynb]\nreport_quater: 2026Q2\n"
+    )
     with pytest.raises(ParameterError) as err:
         load_params(f)
     assert "run.yaml" in str(err.value) and "unknown key 'report_quater'" in str(err.value)
@@ -34,9 +36,18 @@ def test_missing_and_invalid_keys(tmp_path):
     with pytest.raises(ParameterError, match="must look like 2026Q3"):
         load_params(write(tmp_path, "name: x\nreport_quarter: Q3-2026\nnotebooks: [a.ipynb]\n"))
     with pytest.raises(ParameterError, match="formats"):
-        load_params(write(tmp_path, "name: x\nreport_quarter: 2026Q3\nnotebooks: [a.ipynb]\nformats: [docx]\n"))
+        load_params(
+            write(
+                tmp_path, "name: x\nreport_quarter: 2026Q3\nnotebooks: [a.ipynb]\nformats: [docx]\n"
+            )
+        )
     with pytest.raises(ParameterError, match="notebooks.0.params"):
-        load_params(write(tmp_path, "name: x\nreport_quarter: 2026Q3\nnotebooks: [{path: a.ipynb, params: {}}]\n"))
+        load_params(
+            write(
+                tmp_path,
+                "name: x\nreport_quarter: 2026Q3\nnotebooks: [{path: a.ipynb, params: {}}]\n",
+            )
+        )
 
 
 def test_not_yaml_and_missing_file(tmp_path):

@@ -50,7 +50,9 @@ def letters(s: str) -> set[str]:
 @pytest.fixture(scope="module")
 def fixture_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("run")
-    p = params_file(tmp, "fixture", [FIXTURES / "report_fixture.ipynb"], output_dir=str(tmp / "reports"))
+    p = params_file(
+        tmp, "fixture", [FIXTURES / "report_fixture.ipynb"], output_dir=str(tmp / "reports")
+    )
     return run_report(p, log=lambda s: None)
 
 
@@ -62,18 +64,26 @@ def test_outputs_and_manifest(fixture_run):
     for row in m["rows"]:
         assert row["read"] == row["used"] + row["rejected"]
     data = res.directory / "data" / "responses.csv"
-    assert m["data_files"]["responses.csv"]["sha256"] == hashlib.sha256(data.read_bytes()).hexdigest()
+    assert (
+        m["data_files"]["responses.csv"]["sha256"] == hashlib.sha256(data.read_bytes()).hexdigest()
+    )
     assert m["renderer"]["route"] in {"quarto", "pandoc-typst"} and m["renderer"]["reason"]
     assert m["versions"]["pandas"] and m["versions"]["papermill"]
-    assert {"inputs", "notebook:report_fixture.ipynb", "render:html", "render:pdf", "total"} <= set(m["timings_s"])
-    assert m["outputs"]["pdf"]["sha256"] == hashlib.sha256(res.outputs["pdf"].read_bytes()).hexdigest()
+    assert {"inputs", "notebook:report_fixture.ipynb", "render:html", "render:pdf", "total"} <= set(
+        m["timings_s"]
+    )
+    assert (
+        m["outputs"]["pdf"]["sha256"] == hashlib.sha256(res.outputs["pdf"].read_bytes()).hexdigest()
+    )
 
 
 def test_html_escapes_comments_and_marks_direction(fixture_run):
     html = fixture_run.outputs["html"].read_text(encoding="utf-8")
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
     assert "jane.doe@example.com" not in html and "[email]" in html
-    assert re.search(r'<span[^>]*lang="fa"[^>]*dir="rtl"', html) or re.search(r'<span[^>]*dir="rtl"[^>]*lang="fa"', html)
+    assert re.search(r'<span[^>]*lang="fa"[^>]*dir="rtl"', html) or re.search(
+        r'<span[^>]*dir="rtl"[^>]*lang="fa"', html
+    )
     for sample in SAMPLES.values():
         assert sample in html
 
@@ -93,7 +103,9 @@ def test_failing_notebook_stops_and_keeps_last_good_report(fixture_run, tmp_path
     bad = params_file(tmp_path, "fixture", [FIXTURES / "failing.ipynb"], output_dir=str(root))
     with pytest.raises(NotebookError) as err:
         run_report(bad, log=lambda s: None)
-    assert "deliberate failure" in str(err.value) and 'raise ValueError("deliberate failure' in str(err.value)
+    assert "deliberate failure" in str(err.value) and 'raise ValueError("deliberate failure' in str(
+        err.value
+    )
     assert err.value.notebook.endswith("failing.ipynb")
     assert hashlib.sha256(fixture_run.outputs["html"].read_bytes()).hexdigest() == before
     assert main(["run", str(bad)]) == 1
@@ -101,13 +113,24 @@ def test_failing_notebook_stops_and_keeps_last_good_report(fixture_run, tmp_path
 
 
 def test_publish_replaces_whole_directory(tmp_path):
-    p = params_file(tmp_path, "twice", [FIXTURES / "report_fixture.ipynb"], output_dir=str(tmp_path / "out"), formats="[html]")
+    p = params_file(
+        tmp_path,
+        "twice",
+        [FIXTURES / "report_fixture.ipynb"],
+        output_dir=str(tmp_path / "out"),
+        formats="[html]",
+    )
     first = run_report(p, log=lambda s: None)
-    first_source = re.sub(r"(?m)^date: .*$", "", (first.directory / "report.qmd").read_text(encoding="utf-8"))
+    first_source = re.sub(
+        r"(?m)^date: .*$", "", (first.directory / "report.qmd").read_text(encoding="utf-8")
+    )
     (first.directory / "stale.txt").write_text("from the first run")
     second = run_report(p, log=lambda s: None)
     assert not (second.directory / "stale.txt").exists()
-    assert sorted(x.name for x in (tmp_path / "out").iterdir()) == ["twice"]  # no staging or old dirs left
+    assert sorted(x.name for x in (tmp_path / "out").iterdir()) == [
+        "twice"
+    ]  # no staging or old dirs left
+
     # Same inputs, same numbers: the combined report sources agree except for the date line.
     def source(directory: Path) -> str:
         return re.sub(r"(?m)^date: .*$", "", (directory / "report.qmd").read_text(encoding="utf-8"))
@@ -119,9 +142,23 @@ def test_publish_replaces_whole_directory(tmp_path):
 
 def test_cli_run_validate_and_demo_data(tmp_path, capsys):
     assert main(["demo-data", str(tmp_path / "d")]) == 0
-    assert main(["validate", str(tmp_path / "d" / "responses.csv"), "--rejects", str(tmp_path / "rej.csv")]) == 0
+    assert (
+        main(
+            [
+                "validate",
+                str(tmp_path / "d" / "responses.csv"),
+                "--rejects",
+                str(tmp_path / "rej.csv"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
-    assert "rejected 5" in out and "ltr must be between 0 and 10" in out and (tmp_path / "rej.csv").is_file()
+    assert (
+        "rejected 5" in out
+        and "ltr must be between 0 and 10" in out
+        and (tmp_path / "rej.csv").is_file()
+    )
     assert main(["validate", str(tmp_path / "d" / "responses.csv"), "--strict"]) == 1
     assert main(["validate", str(tmp_path / "missing.csv")]) == 1
     assert "file not found" in capsys.readouterr().err
@@ -137,9 +174,17 @@ def test_quarto_route_when_available(tmp_path):
     if shutil.which("quarto") is None:
         with pytest.raises(RenderError, match="quarto is not on PATH"):
             choose_renderer("quarto")
-        pytest.skip("quarto is not on PATH here (pip install quarto-cli cannot work offline); "
-                    "the offline Pandoc + Typst route is tested above")
-    p = params_file(tmp_path, "q", [FIXTURES / "report_fixture.ipynb"], output_dir=str(tmp_path / "out"), renderer="quarto")
+        pytest.skip(
+            "quarto is not on PATH here (pip install quarto-cli cannot work offline); "
+            "the offline Pandoc + Typst route is tested above"
+        )
+    p = params_file(
+        tmp_path,
+        "q",
+        [FIXTURES / "report_fixture.ipynb"],
+        output_dir=str(tmp_path / "out"),
+        renderer="quarto",
+    )
     res = run_report(p, log=lambda s: None)
     assert res.manifest["renderer"]["route"] == "quarto"
     assert SAMPLES["zh"] in pdf_text(res.outputs["pdf"])
@@ -149,7 +194,12 @@ def test_demo_report_end_to_end(repo_root, tmp_path):
     """The README's demo run: every section present, quotes in all five scripts in the PDF."""
     res = run_report(repo_root / "params" / "demo.yaml", output_root=tmp_path, log=lambda s: None)
     html = res.outputs["html"].read_text(encoding="utf-8")
-    for heading in ("Executive summary", "Customer metrics", "Voice of the customer", "Rejected rows and why"):
+    for heading in (
+        "Executive summary",
+        "Customer metrics",
+        "Voice of the customer",
+        "Rejected rows and why",
+    ):
         assert heading in html
     assert html.count("<img") >= 5  # charts embedded in the self-contained file
     text = pdf_text(res.outputs["pdf"])

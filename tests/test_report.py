@@ -20,22 +20,44 @@ def test_quotes_escape_html_and_markdown():
 
 
 def test_rtl_quotes_carry_direction_and_language():
-    d = pd.DataFrame({"comment": ["پشتیبانی ضعیف است", "الدعم سيء", "Медленно"], "language": ["fa", "ar", "ru"]})
+    d = pd.DataFrame(
+        {"comment": ["پشتیبانی ضعیف است", "الدعم سيء", "Медленно"], "language": ["fa", "ar", "ru"]}
+    )
     q = quote_comments(d)
     assert q._repr_html_().count('dir="rtl"') == 2 and 'lang="ru" dir="ltr"' in q._repr_html_()
-    assert '{lang="fa" dir="rtl"}' in q._repr_markdown_() and '{lang="ar" dir="rtl"}' in q._repr_markdown_()
+    assert (
+        '{lang="fa" dir="rtl"}' in q._repr_markdown_()
+        and '{lang="ar" dir="rtl"}' in q._repr_markdown_()
+    )
 
 
 def test_quotes_mask_pii_by_default_and_skip_empty():
-    d = pd.DataFrame({"comment": ["call +1 (415) 555-0199 or a.b@example.com", None, "  "], "language": ["en", "en", "en"]})
+    d = pd.DataFrame(
+        {
+            "comment": ["call +1 (415) 555-0199 or a.b@example.com", None, "  "],
+            "language": ["en", "en", "en"],
+        }
+    )
     html = quote_comments(d)._repr_html_()
-    assert "555-0199" not in html and "example.com" not in html and "[phone]" in html and "[email]" in html
+    assert (
+        "555-0199" not in html
+        and "example.com" not in html
+        and "[phone]" in html
+        and "[email]" in html
+    )
     assert html.count("<blockquote") == 1
     assert "555-0199" in quote_comments(d, mask_pii=False)._repr_html_()
 
 
 def test_show_table_flags_small_groups_and_escapes_cells():
-    d = pd.DataFrame({"segment": ["<b>SMB</b>", "Enterprise"], "n": [1200, 12], "nps": [12.345, -3.0], "small_n": [False, True]})
+    d = pd.DataFrame(
+        {
+            "segment": ["<b>SMB</b>", "Enterprise"],
+            "n": [1200, 12],
+            "nps": [12.345, -3.0],
+            "small_n": [False, True],
+        }
+    )
     t = show_table(d, caption="NPS", number_formats={"nps": "+.1f"})
     html, md = t._repr_html_(), t._repr_markdown_()
     assert "<b>SMB</b>" not in html and "&lt;b&gt;SMB&lt;/b&gt;" in html
@@ -70,7 +92,10 @@ def test_callout_and_kpis():
         ("tel 0912 345 6789", "tel [phone]"),
         ("+44 20 7946 0958", "[phone]"),
         ("رقمي 0501234567 شكرا", "رقمي [phone] شكرا"),
-        ("score 9/10 in 2025, 3 tickets, invoice 12-34", "score 9/10 in 2025, 3 tickets, invoice 12-34"),
+        (
+            "score 9/10 in 2025, 3 tickets, invoice 12-34",
+            "score 9/10 in 2025, 3 tickets, invoice 12-34",
+        ),
     ],
 )
 def test_mask_pii(text, expected):

@@ -53,7 +53,9 @@ def test_parquet_and_excel_read_like_csv(export, tmp_path, suffix):
     res = read_table(path, "responses")
     base = read_table(export, "responses")
     assert (res.n_read, res.n_used, res.n_rejected) == (base.n_read, base.n_used, base.n_rejected)
-    assert res.rejects[["row", "column", "reason"]].equals(base.rejects[["row", "column", "reason"]])
+    assert res.rejects[["row", "column", "reason"]].equals(
+        base.rejects[["row", "column", "reason"]]
+    )
 
 
 def test_missing_required_column_names_file_and_columns(tmp_path):
@@ -63,7 +65,11 @@ def test_missing_required_column_names_file_and_columns(tmp_path):
         read_table(p, "responses")
     msg = str(err.value)
     assert "qualtrics.csv" in msg and "'response_id'" in msg and "Q1_NPS" in msg
-    res = read_table(p, "responses", rename={"ResponseId": "response_id", "RecordedDate": "response_date", "Q1_NPS": "ltr"})
+    res = read_table(
+        p,
+        "responses",
+        rename={"ResponseId": "response_id", "RecordedDate": "response_date", "Q1_NPS": "ltr"},
+    )
     assert res.n_used == 1 and res.data.loc[0, "ltr"] == 9
 
 
