@@ -98,6 +98,7 @@ class DemoData:
     employees: pd.DataFrame
     touchpoint_owners: pd.DataFrame
     targets: pd.DataFrame
+    case_closures: pd.DataFrame
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """All tables by name."""
@@ -323,6 +324,7 @@ def load_demo(seed: int = 2026, n_accounts: int = 600) -> DemoData:
             ],
             columns=["metric", "quarter", "target"],
         ),
+        case_closures=_make_closures(rng, responses),
     )
 
 
@@ -482,6 +484,24 @@ def _make_revenue(rng: np.random.Generator, accounts: pd.DataFrame) -> pd.DataFr
                 )
             )
     return pd.DataFrame(rows, columns=["account_id", "month", "revenue"])
+
+
+def _make_closures(rng: np.random.Generator, responses: pd.DataFrame) -> pd.DataFrame:
+    """Close-the-loop follow-ups of detractor responses: most are closed, a median of ~9 days
+    after the response, some late; the support team is slower; recent ones are still open."""
+    det = responses[responses["ltr"] <= 6]
+    slow = (det["touchpoint"] == "support").to_numpy()
+    days = np.rint(rng.gamma(3.0, np.where(slow, 4.5, 3.0))).astype(int)
+    closed_date = det["response_date"].to_numpy() + pd.to_timedelta(days, unit="D")
+    done = rng.random(len(det)) < 0.92
+    end = pd.Period(QUARTERS[-1], "Q").end_time.normalize()
+    keep = done & (closed_date <= end)
+    return pd.DataFrame(
+        {
+            "response_id": det["response_id"].to_numpy()[keep],
+            "closed_date": pd.to_datetime(closed_date[keep]),
+        }
+    )
 
 
 def _make_employees(rng: np.random.Generator, n: int = 300) -> pd.DataFrame:

@@ -310,6 +310,14 @@ TARGETS = TableSchema(
     ),
 )
 
+CASE_CLOSURES = TableSchema(
+    "case_closures",
+    (
+        Column("response_id", required=True, nullable=False, unique=True),
+        Column("closed_date", "date", required=True, nullable=False),
+    ),
+)
+
 SCHEMAS: dict[str, TableSchema] = {
     s.name: s
     for s in (

@@ -62,6 +62,7 @@ CONTRACT = {
     "employees": ["response_id", "employee_id", "department", "quarter", "enps"],
     "touchpoint_owners": ["touchpoint", "owner_team", "owner_email"],
     "targets": ["metric", "quarter", "target"],
+    "case_closures": ["response_id", "closed_date"],
 }
 
 
