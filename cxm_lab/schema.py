@@ -330,5 +330,6 @@ SCHEMAS: dict[str, TableSchema] = {
         EMPLOYEES,
         TOUCHPOINT_OWNERS,
         TARGETS,
+        CASE_CLOSURES,
     )
 }
