@@ -72,6 +72,9 @@ class Encoder:
                 f"no model at {self.path}. Build it with `make setup` or `python -m cxm_lab.text.build_model`, "
                 "or set CXM_LAB_MODEL_DIR to a model directory."
             )
+        # Measured on the 2-core machines: one intra-op thread is 2.4x faster than two for this
+        # small encoder (0.20 s vs 0.48 s per batch of 32); scale out with processes (Dask).
+        torch.set_num_threads(int(os.environ.get("CXM_LAB_TORCH_THREADS", "1")))
         self.tokenizer = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
         self.model = AutoModel.from_pretrained(self.path, local_files_only=True).eval()
         self.batch_size = batch_size
