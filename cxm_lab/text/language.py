@@ -14,9 +14,34 @@ from functools import lru_cache
 
 import pandas as pd
 
-DEFAULT_LANGUAGES = ("en", "fa", "ar", "ru", "zh", "fr", "de", "es", "pt", "it", "tr", "ja", "ko", "hi")
-SCRIPTS = {"ARABIC": "Arabic", "CYRILLIC": "Cyrillic", "CJK": "Han", "HIRAGANA": "Japanese", "KATAKANA": "Japanese",
-           "HANGUL": "Hangul", "LATIN": "Latin", "DEVANAGARI": "Devanagari", "HEBREW": "Hebrew", "GREEK": "Greek"}
+DEFAULT_LANGUAGES = (
+    "en",
+    "fa",
+    "ar",
+    "ru",
+    "zh",
+    "fr",
+    "de",
+    "es",
+    "pt",
+    "it",
+    "tr",
+    "ja",
+    "ko",
+    "hi",
+)
+SCRIPTS = {
+    "ARABIC": "Arabic",
+    "CYRILLIC": "Cyrillic",
+    "CJK": "Han",
+    "HIRAGANA": "Japanese",
+    "KATAKANA": "Japanese",
+    "HANGUL": "Hangul",
+    "LATIN": "Latin",
+    "DEVANAGARI": "Devanagari",
+    "HEBREW": "Hebrew",
+    "GREEK": "Greek",
+}
 
 
 @lru_cache(maxsize=8)
@@ -24,7 +49,11 @@ def _detector(languages: tuple[str, ...]):
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
     codes = [getattr(IsoCode639_1, c.upper()) for c in languages]
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_preloaded_language_models().build()
+    return (
+        LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
+        .with_preloaded_language_models()
+        .build()
+    )
 
 
 def script_of(text: str) -> str:
@@ -42,7 +71,9 @@ def script_of(text: str) -> str:
     return top if n >= 0.8 * sum(counts.values()) else "Mixed"
 
 
-def detect_language(texts: Sequence[str] | pd.Series, languages: Sequence[str] = DEFAULT_LANGUAGES) -> pd.DataFrame:
+def detect_language(
+    texts: Sequence[str] | pd.Series, languages: Sequence[str] = DEFAULT_LANGUAGES
+) -> pd.DataFrame:
     """ISO 639-1 language, detector confidence and dominant script of each text.
 
     Texts without letters (empty, emoji-only, numbers) get language NA and confidence 0 rather
@@ -63,4 +94,7 @@ def detect_language(texts: Sequence[str] | pd.Series, languages: Sequence[str] =
         best = values[0] if values else None
         langs.append(best.language.iso_code_639_1.name.lower() if best else pd.NA)
         confs.append(float(best.value) if best else 0.0)
-    return pd.DataFrame({"language": pd.array(langs, dtype="string"), "confidence": confs, "script": scripts}, index=series.index)
+    return pd.DataFrame(
+        {"language": pd.array(langs, dtype="string"), "confidence": confs, "script": scripts},
+        index=series.index,
+    )

@@ -61,8 +61,13 @@ class Encoder:
         Keep embeddings in ``cache_dir()/embeddings.sqlite`` so a re-run costs a lookup.
     """
 
-    def __init__(self, path: str | Path | None = None, batch_size: int = 32, max_tokens: int = MAX_TOKENS,
-                 disk_cache: bool = True):
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        batch_size: int = 32,
+        max_tokens: int = MAX_TOKENS,
+        disk_cache: bool = True,
+    ):
         import torch
         from transformers import AutoModel, AutoTokenizer
 
@@ -76,18 +81,28 @@ class Encoder:
         # small encoder (0.20 s vs 0.48 s per batch of 32); scale out with processes (Dask).
         torch.set_num_threads(int(os.environ.get("CXM_LAB_TORCH_THREADS", "1")))
         self.tokenizer = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
-        self.model = AutoModel.from_pretrained(self.path, local_files_only=True).eval()
+        self.model = AutoModel.from_pretrained(
+            self.path, local_files_only=True, add_pooling_layer=False
+        ).eval()
         self.batch_size = batch_size
         self.max_tokens = max_tokens
         self._torch = torch
         stamp = self.path / "cxm_build.json"
-        self.version = json.loads(stamp.read_text())["source_sha256"][:12] if stamp.is_file() else "unversioned"
+        self.version = (
+            json.loads(stamp.read_text())["source_sha256"][:12]
+            if stamp.is_file()
+            else "unversioned"
+        )
         self.calls = 0  # forward passes run (tests use it to check the cache)
         self.memo_size = 200_000
-        self.disk_cache = disk_cache  # embeddings persisted under cache_dir(), keyed by (version, text)
+        self.disk_cache = (
+            disk_cache  # embeddings persisted under cache_dir(), keyed by (version, text)
+        )
         self._memo: dict[str, np.ndarray] = {}
 
-    def encode(self, texts: Sequence[str], prefix: str = "query: ", progress: bool = False) -> np.ndarray:
+    def encode(
+        self, texts: Sequence[str], prefix: str = "query: ", progress: bool = False
+    ) -> np.ndarray:
         """Embed texts; returns (n, 384) float32, rows in input order.
 
         Duplicates are embedded once, and embeddings are remembered for the life of the
@@ -107,7 +122,11 @@ class Encoder:
                 self._memo.clear()
             self._memo.update(zip(missing, emb, strict=True))
         dim = self.model.config.hidden_size
-        return np.stack([self._memo[k] for k in keys]) if keys else np.zeros((0, dim), dtype=np.float32)
+        return (
+            np.stack([self._memo[k] for k in keys])
+            if keys
+            else np.zeros((0, dim), dtype=np.float32)
+        )
 
     def _db(self) -> sqlite3.Connection:
         path = cache_dir() / "embeddings.sqlite"
@@ -126,14 +145,22 @@ class Encoder:
         ks = list(keyed)
         for i in range(0, len(ks), 500):
             chunk = ks[i : i + 500]
-            for k, v in db.execute(f"SELECT k, v FROM e WHERE k IN ({','.join('?' * len(chunk))})", chunk):
+            for k, v in db.execute(
+                f"SELECT k, v FROM e WHERE k IN ({','.join('?' * len(chunk))})", chunk
+            ):
                 found[keyed[k]] = np.frombuffer(v, dtype=np.float32)
         db.close()
         return found
 
     def _disk_put(self, texts: list[str], emb: np.ndarray) -> None:
         db = self._db()
-        db.executemany("INSERT OR REPLACE INTO e VALUES (?, ?)", [(self._key(t), e.astype(np.float32).tobytes()) for t, e in zip(texts, emb, strict=True)])
+        db.executemany(
+            "INSERT OR REPLACE INTO e VALUES (?, ?)",
+            [
+                (self._key(t), e.astype(np.float32).tobytes())
+                for t, e in zip(texts, emb, strict=True)
+            ],
+        )
         db.commit()
         db.close()
 
@@ -143,14 +170,19 @@ class Encoder:
         out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
         batches = range(0, len(texts), self.batch_size)
         if progress:
-            from tqdm.auto import tqdm
+            from tqdm import tqdm
 
             batches = tqdm(batches, desc="embedding", unit="batch")
         with torch.inference_mode():
             for start in batches:
                 idx = order[start : start + self.batch_size]
-                enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
-                                     max_length=self.max_tokens, return_tensors="pt")
+                enc = self.tokenizer(
+                    [texts[i] for i in idx],
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_tokens,
+                    return_tensors="pt",
+                )
                 hidden = self.model(**enc).last_hidden_state
                 mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                 emb = (hidden * mask).sum(1) / mask.sum(1)
@@ -165,17 +197,28 @@ class SentimentModel:
     Use :meth:`from_path` for a local encoder directory and the shipped head.
     """
 
-    def __init__(self, encoder: Encoder | None = None, head: str | Path = HEAD_DIR / "sentiment_head.npz", pipeline=None,
-                 name: str | None = None):
+    def __init__(
+        self,
+        encoder: Encoder | None = None,
+        head: str | Path = HEAD_DIR / "sentiment_head.npz",
+        pipeline=None,
+        name: str | None = None,
+    ):
         self.encoder = encoder
         self.pipeline = pipeline
         if pipeline is None:
             head = Path(head)
             if not head.is_file():
-                raise ModelError(f"sentiment head {head} not found; train it with `python -m cxm_lab.text.train_head`")
+                raise ModelError(
+                    f"sentiment head {head} not found; train it with `python -m cxm_lab.text.train_head`"
+                )
             h = np.load(head)
             self.coef, self.intercept = h["coef"], h["intercept"]
-            meta = json.loads(head.with_suffix(".json").read_text()) if head.with_suffix(".json").is_file() else {}
+            meta = (
+                json.loads(head.with_suffix(".json").read_text())
+                if head.with_suffix(".json").is_file()
+                else {}
+            )
             self.labels = tuple(meta.get("labels", LABELS))
             head_hash = hashlib.sha256(head.read_bytes()).hexdigest()[:12]
             self.name = name or "multilingual-e5-small + cxm head"
@@ -194,7 +237,9 @@ class SentimentModel:
         """A Hugging Face text-classification model (needs internet the first time)."""
         from transformers import pipeline
 
-        return cls(pipeline=pipeline("text-classification", model=model_id, top_k=None), name=model_id)
+        return cls(
+            pipeline=pipeline("text-classification", model=model_id, top_k=None), name=model_id
+        )
 
     def predict_proba(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         """Probabilities (n, 3) in the order negative, neutral, positive."""
@@ -226,7 +271,9 @@ class _Cache:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path)
-        self.db.execute("CREATE TABLE IF NOT EXISTS s (k TEXT PRIMARY KEY, neg REAL, neu REAL, pos REAL)")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS s (k TEXT PRIMARY KEY, neg REAL, neu REAL, pos REAL)"
+        )
 
     @staticmethod
     def key(text: str, model: str, version: str) -> str:
@@ -320,7 +367,9 @@ def score_sentiment(
     out = pd.DataFrame(
         {
             "label": pd.array([LABELS[b] if b >= 0 else pd.NA for b in best], dtype="string"),
-            "score": np.where(usable, probs.max(axis=1, initial=-1, where=~np.isnan(probs)), np.nan),
+            "score": np.where(
+                usable, probs.max(axis=1, initial=-1, where=~np.isnan(probs)), np.nan
+            ),
             "p_negative": probs[:, 0],
             "p_neutral": probs[:, 1],
             "p_positive": probs[:, 2],
@@ -351,11 +400,18 @@ def score_sentiment_dask(texts, model_path: str | Path | None = None, batch_size
 
     if isinstance(texts, pd.Series):
         texts = dd.from_pandas(texts, npartitions=max(1, min(16, len(texts) // 2000 + 1)))
-    meta = pd.DataFrame({
-        "label": pd.Series(dtype="string"), "score": pd.Series(dtype=float), "p_negative": pd.Series(dtype=float),
-        "p_neutral": pd.Series(dtype=float), "p_positive": pd.Series(dtype=float), "reason": pd.Series(dtype="string"),
-        "model": pd.Series(dtype=object), "model_version": pd.Series(dtype=object),
-    })
+    meta = pd.DataFrame(
+        {
+            "label": pd.Series(dtype="string"),
+            "score": pd.Series(dtype=float),
+            "p_negative": pd.Series(dtype=float),
+            "p_neutral": pd.Series(dtype=float),
+            "p_positive": pd.Series(dtype=float),
+            "reason": pd.Series(dtype="string"),
+            "model": pd.Series(dtype=object),
+            "model_version": pd.Series(dtype=object),
+        }
+    )
     path = str(model_path or model_dir())
     return texts.map_partitions(_score_partition, path, batch_size, meta=meta)
 

