@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from cxm_lab.errors import CxmError
+from cxm_lab.errors import CxmError, ParameterError
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -30,7 +30,14 @@ def _validate(args: argparse.Namespace) -> int:
 
     from cxm_lab.io import read_table
 
-    rename = dict(item.split("=", 1) for item in args.rename or [])
+    rename = {}
+    for item in args.rename or []:
+        old, sep, new = item.partition("=")
+        if not sep or not old or not new:
+            raise ParameterError(
+                f"--rename {item!r}: write it as OLD=NEW, e.g. --rename Q1_NPS=ltr"
+            )
+        rename[old] = new
     res = read_table(args.file, args.table, rename=rename, sheet=args.sheet)
     print(f"{args.file}: read {res.n_read}, used {res.n_used}, rejected {res.n_rejected}")
     if res.n_rejected:
@@ -60,7 +67,10 @@ def _build_model(args: argparse.Namespace) -> int:
     except ImportError:
         print("cxm-lab: this installation has no text module (cxm_lab.text)", file=sys.stderr)
         return 2
-    return int(build([]) or 0)
+    argv = ["--force"] if args.force else []
+    if args.out is not None:
+        argv += ["--out", str(args.out)]
+    return int(build(argv) or 0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--clean", action="store_true", help="without the deliberately bad rows")
     p.set_defaults(func=_demo)
     p = sub.add_parser("build-model", help="build the offline sentiment model into models/")
+    p.add_argument("--out", type=Path, default=None, help="model directory (default: models/)")
+    p.add_argument("--force", action="store_true", help="rebuild even when the model exists")
     p.set_defaults(func=_build_model)
     args = parser.parse_args(argv)
     try:

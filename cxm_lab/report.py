@@ -95,7 +95,9 @@ def show_table(
         Boolean column marking rows to flag (small groups): flagged rows get "⚠ small n" and
         the column itself is not shown.
     columns : mapping or list, optional
-        Columns to show (a mapping also renames them for display).
+        Columns to show (a mapping also renames them for display). Without a mapping,
+        underscores in column names are shown as spaces (``nps_change`` → "nps change") so
+        that headers can wrap in narrow PDF columns.
     max_rows : int
         Show at most this many rows and say how many were left out.
     """
@@ -106,10 +108,14 @@ def show_table(
         flags = frame[flag_col].fillna(False).astype(bool).to_numpy()
         frame = frame.drop(columns=[flag_col])
     if columns is not None:
-        names = dict(columns) if isinstance(columns, Mapping) else {c: c for c in columns}
+        names = (
+            dict(columns)
+            if isinstance(columns, Mapping)
+            else {c: str(c).replace("_", " ") for c in columns}
+        )
         frame = frame[list(names)]
-    else:
-        names = {c: str(c) for c in frame.columns}
+    else:  # snake_case names are shown with spaces so that narrow columns can wrap
+        names = {c: str(c).replace("_", " ") for c in frame.columns}
     cells = [
         [_fmt_cell(v, number_formats.get(c)) for c, v in row.items()]
         for _, row in frame.head(max_rows).iterrows()
@@ -151,7 +157,11 @@ def show_table(
         md.append(f"**{escape_markdown(caption)}**\n")
     md.append("| " + " | ".join(escape_markdown(x) for x in headers) + " |")
     # Pandoc sizes wrapped columns by the dashes of this line: make them follow the content.
-    widths = [max([len(headers[j]), *(len(r[j]) for r in cells)]) for j in range(len(headers))]
+    # A header wraps between words, so only its longest word sets a minimum.
+    widths = [
+        max([max(map(len, headers[j].split() or [""])), *(len(r[j]) for r in cells)])
+        for j in range(len(headers))
+    ]
     md.append(
         "|"
         + "|".join(

@@ -1,5 +1,5 @@
 """The report run end to end: execution, rendering in every script, manifest, failure
-handling, atomic publish, reproducibility, CLI."""
+handling, atomic publish, reproducibility (CLI details: test_cli.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import hashlib
 import json
 import re
 import shutil
-import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -140,36 +139,6 @@ def test_publish_replaces_whole_directory(tmp_path):
     assert first.manifest["data_files"] == second.manifest["data_files"]
 
 
-def test_cli_run_validate_and_demo_data(tmp_path, capsys):
-    assert main(["demo-data", str(tmp_path / "d")]) == 0
-    assert (
-        main(
-            [
-                "validate",
-                str(tmp_path / "d" / "responses.csv"),
-                "--rejects",
-                str(tmp_path / "rej.csv"),
-            ]
-        )
-        == 0
-    )
-    out = capsys.readouterr().out
-    assert (
-        "rejected 5" in out
-        and "ltr must be between 0 and 10" in out
-        and (tmp_path / "rej.csv").is_file()
-    )
-    assert main(["validate", str(tmp_path / "d" / "responses.csv"), "--strict"]) == 1
-    assert main(["validate", str(tmp_path / "missing.csv")]) == 1
-    assert "file not found" in capsys.readouterr().err
-
-
-def test_console_script_is_installed(repo_root, tmp_path):
-    exe = shutil.which("cxm-lab") or str(repo_root / ".venv" / "bin" / "cxm-lab")
-    proc = subprocess.run([exe, "run", str(tmp_path / "nope.yaml")], capture_output=True, text=True)
-    assert proc.returncode == 1 and "parameter file not found" in proc.stderr
-
-
 def test_quarto_route_when_available(tmp_path):
     if shutil.which("quarto") is None:
         with pytest.raises(RenderError, match="quarto is not on PATH"):
@@ -190,6 +159,7 @@ def test_quarto_route_when_available(tmp_path):
     assert SAMPLES["zh"] in pdf_text(res.outputs["pdf"])
 
 
+@pytest.mark.slow
 def test_demo_report_end_to_end(repo_root, tmp_path):
     """The README's demo run: every section present, quotes in all five scripts in the PDF."""
     res = run_report(repo_root / "params" / "demo.yaml", output_root=tmp_path, log=lambda s: None)

@@ -1,0 +1,82 @@
+"""The ``cxm-lab`` command line: run, validate, demo-data, build-model; exit codes and messages."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cxm_lab.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_run_prints_published_paths(tmp_path, capsys):
+    p = tmp_path / "cli.yaml"
+    p.write_text(
+        "name: cli\nreport_quarter: 2026Q3\nformats: [html]\n"
+        f"notebooks: ['{FIXTURES / 'report_fixture.ipynb'}']\n"
+    )
+    assert main(["run", str(p), "--output", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    html = tmp_path / "out" / "cli" / "report.html"
+    assert f"html: {html}" in out and f"manifest: {html.parent / 'manifest.json'}" in out
+    assert html.is_file() and "pdf:" not in out
+
+
+def test_validate_demo_data_counts_and_rejects(tmp_path, capsys):
+    assert main(["demo-data", str(tmp_path / "d")]) == 0
+    rej = tmp_path / "rej.csv"
+    assert main(["validate", str(tmp_path / "d" / "responses.csv"), "--rejects", str(rej)]) == 0
+    out = capsys.readouterr().out
+    # The demo injects exactly five bad response rows (cxm_lab.demo); read = used + rejected.
+    n_lines = sum(1 for _ in open(tmp_path / "d" / "responses.csv", encoding="utf-8")) - 1
+    assert f"read {n_lines}, used {n_lines - 5}, rejected 5" in out
+    assert "ltr must be between 0 and 10" in out and len(pd.read_csv(rej)) == 5
+    assert main(["validate", str(tmp_path / "d" / "responses.csv"), "--strict"]) == 1
+
+
+def test_validate_renames_export_columns(tmp_path, capsys):
+    main(["demo-data", str(tmp_path / "d"), "--clean"])
+    src = pd.read_csv(tmp_path / "d" / "responses.csv")
+    export = tmp_path / "export.csv"
+    src.rename(columns={"ltr": "Q1_NPS"}).to_csv(export, index=False)
+    capsys.readouterr()
+    assert main(["validate", str(export)]) == 1  # the schema's 'ltr' column is missing
+    assert "ltr" in capsys.readouterr().err
+    assert main(["validate", str(export), "--rename", "Q1_NPS=ltr"]) == 0
+    assert f"read {len(src)}, used {len(src)}, rejected 0" in capsys.readouterr().out
+    assert main(["validate", str(export), "--rename", "Q1_NPS"]) == 1
+    assert "write it as OLD=NEW" in capsys.readouterr().err
+
+
+def test_validate_missing_file_names_it(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "missing.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "missing.csv" in err and "file not found" in err
+
+
+def test_build_model_forwards_options(monkeypatch):
+    import cxm_lab.text.build_model as bm
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(bm, "main", lambda argv: seen.append(argv) or 0)
+    assert main(["build-model"]) == 0
+    assert main(["build-model", "--force", "--out", "/tmp/m"]) == 0
+    assert seen == [[], ["--force", "--out", "/tmp/m"]]
+
+
+def test_usage_error_exits_2(capsys):
+    with pytest.raises(SystemExit) as err:
+        main(["run"])
+    assert err.value.code == 2 and "params" in capsys.readouterr().err
+
+
+def test_console_script_is_installed(repo_root, tmp_path):
+    exe = shutil.which("cxm-lab") or str(repo_root / ".venv" / "bin" / "cxm-lab")
+    proc = subprocess.run([exe, "run", str(tmp_path / "nope.yaml")], capture_output=True, text=True)
+    assert proc.returncode == 1 and "parameter file not found" in proc.stderr
+    assert "nope.yaml" in proc.stderr

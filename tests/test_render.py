@@ -1,0 +1,185 @@
+"""Rendering without a kernel: executed notebooks (built here with nbformat, outputs from the real
+display helpers) → one Quarto-native source → self-contained HTML and a Typst PDF."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import shutil
+import unicodedata
+
+import matplotlib
+import nbformat
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from pypdf import PdfReader
+
+from cxm_lab.errors import RenderError
+from cxm_lab.render import _compile_typst, _pandoc, build_source, choose_renderer, render
+from cxm_lab.report import quote_comments, show_table
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+QUOTES = pd.DataFrame(
+    {
+        "comment": [
+            "پشتیبانی خیلی ضعیف است",
+            "الدعم الفني سيء",
+            "Поддержка отвечает медленно",
+            "客服回复太慢",
+            'Export broke: <script>alert("x")</script>',
+        ],
+        "language": ["fa", "ar", "ru", "zh", "en"],
+    }
+)
+
+
+def png_bytes() -> bytes:
+    fig, ax = plt.subplots(figsize=(3, 2), dpi=50)
+    ax.bar(["a", "b"], [1, 2])
+    ax.set_title("Tiny chart")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def output(obj) -> nbformat.NotebookNode:
+    """A display_data output as Jupyter stores it for one of the cxm_lab display objects."""
+    return new_output(
+        "display_data",
+        data={
+            "text/html": obj._repr_html_(),
+            "text/markdown": obj._repr_markdown_(),
+            "text/plain": repr(obj),
+        },
+    )
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("nb")
+    png = png_bytes()
+    table = show_table(
+        pd.DataFrame({"segment": ["SMB", "Enterprise"], "n": [1200, 12], "small_n": [False, True]}),
+        caption="Responses by segment",
+    )
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("## Rendered section\n\nSome *prose*."),
+            new_code_cell(
+                "data_dir = None",
+                metadata={"tags": ["parameters"]},
+                outputs=[new_output("execute_result", data={"text/markdown": "PARAMS-OUT"})],
+            ),
+            new_code_cell("secret_code_line = 1\nshow_table(...)", outputs=[output(table)]),
+            new_code_cell("quote_comments(quotes)", outputs=[output(quote_comments(QUOTES))]),
+            new_code_cell(
+                "plt.show()",
+                outputs=[
+                    new_output("stream", name="stdout", text="STREAM-TEXT"),
+                    new_output(
+                        "display_data",
+                        data={"image/png": base64.b64encode(png).decode(), "text/plain": "<Fig>"},
+                    ),
+                ],
+            ),
+        ]
+    )
+    path = tmp / "10_section.ipynb"
+    nbformat.write(nb, path)
+    return path, png
+
+
+@pytest.fixture(scope="module")
+def rendered(executed, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    src = build_source([executed[0]], out, title="Render test", subtitle="Q3", date="2026-10-05")
+    return src, render(src, ["html", "pdf"], renderer="pandoc-typst")
+
+
+def test_source_hides_code_and_keeps_outputs(rendered, executed):
+    src, _ = rendered
+    text = src.read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: Render test\n") and "format:" in text
+    assert "## Rendered section" in text and "Responses by segment" in text
+    assert "secret_code_line" not in text and "PARAMS-OUT" not in text  # code, parameters hidden
+    assert "STREAM-TEXT" not in text  # stdout is not report content
+    figs = re.findall(r"!\[\]\((assets/[^)]+\.png)\)", text)
+    assert figs == ["assets/10_section-fig01.png"]
+    assert (src.parent / figs[0]).read_bytes() == executed[1]
+
+
+def test_html_is_self_contained_escaped_and_directional(rendered, executed):
+    _, res = rendered
+    html = res.outputs["html"].read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+    assert 'src="assets/' not in html and "data:image/png;base64," in html
+    assert base64.b64encode(executed[1]).decode()[:200] in html.replace("\n", "")
+    for lang in ("fa", "ar"):
+        span = re.search(rf'<span[^>]*lang="{lang}"[^>]*>', html)
+        assert span and 'dir="rtl"' in span.group()
+    assert re.search(r'<span[^>]*lang="ru"[^>]*>', html)
+    assert res.route == "pandoc-typst" and res.reason == "requested"
+
+
+def test_typst_source_and_pdf(rendered):
+    src, res = rendered
+    typ = (src.parent / "report.typ").read_text(encoding="utf-8")
+    assert '#text(dir: rtl, lang: "fa")[' in typ and '#text(dir: rtl, lang: "ar")[' in typ
+    reader = PdfReader(res.outputs["pdf"])
+    text = unicodedata.normalize("NFKC", "".join(p.extract_text() or "" for p in reader.pages))
+    for s in ("Поддержка отвечает медленно", "客服回复太慢", "<script>", "Responses by segment"):
+        assert s in text, s
+    for s in ("پشتیبانی خیلی ضعیف است", "الدعم الفني سيء"):  # may be in visual order
+        assert {c for c in s if c.isalpha()} <= set(text), s
+    assert sum(len(p.images) for p in reader.pages) == 1  # the chart
+    fonts = {
+        str(f["/BaseFont"])
+        for p in reader.pages
+        for f in (p["/Resources"].get("/Font") or {}).values()
+        if "/BaseFont" in f.get_object()
+    }
+    assert any("NotoSansArabic" in f or "NotoNaskhArabic" in f for f in fonts), fonts
+    assert any("CJK" in f for f in fonts), fonts
+
+
+def test_cell_error_is_not_rendered(tmp_path):
+    nb = new_notebook(
+        cells=[
+            new_code_cell(
+                "1/0",
+                outputs=[
+                    new_output(
+                        "error", ename="ZeroDivisionError", evalue="division by zero", traceback=[]
+                    )
+                ],
+            )
+        ]
+    )
+    nbformat.write(nb, tmp_path / "bad.ipynb")
+    with pytest.raises(RenderError, match=r"bad\.ipynb.*ZeroDivisionError: division by zero"):
+        build_source([tmp_path / "bad.ipynb"], tmp_path / "out", title="x")
+
+
+def test_engine_failures_raise_render_error_with_stderr(tmp_path):
+    with pytest.raises(RenderError, match="pandoc .* failed") as err:
+        _pandoc(["missing-input.md", "-o", "x.html"], tmp_path)
+    assert "missing-input.md" in str(err.value)
+    bad = tmp_path / "bad.typ"
+    bad.write_text("#let x = (\n", encoding="utf-8")
+    with pytest.raises(RenderError, match="typst could not compile"):
+        _compile_typst(bad, tmp_path / "bad.pdf")
+
+
+def test_route_selection_and_bad_arguments(rendered):
+    with pytest.raises(RenderError, match="unknown renderer 'latex'"):
+        choose_renderer("latex")
+    assert choose_renderer("pandoc-typst") == "pandoc-typst"
+    expected = "quarto" if shutil.which("quarto") else "pandoc-typst"
+    assert choose_renderer("auto") == expected
+    with pytest.raises(RenderError, match="unknown format 'docx'"):
+        render(rendered[0], ["docx"], renderer="pandoc-typst")
