@@ -56,10 +56,12 @@ class ReadResult:
 
     @property
     def n_used(self) -> int:
+        """Rows kept (no problem in any column)."""
         return len(self.data)
 
     @property
     def n_rejected(self) -> int:
+        """Rows rejected (at least one problem; listed in ``rejects``)."""
         return self.n_read - self.n_used
 
 
@@ -112,6 +114,18 @@ def read_table(
     ------
     SchemaError
         Unknown file type, missing file, unreadable file or missing required column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "export.csv"
+    >>> _ = p.write_text("Id,Date,Q1_NPS\\nR1,2026-07-01,9\\nR2,2026-07-02,11\\n")
+    >>> res = read_table(p, "responses",
+    ...                  rename={"Id": "response_id", "Date": "response_date", "Q1_NPS": "ltr"})
+    >>> res.n_read, res.n_used, res.n_rejected
+    (2, 1, 1)
+    >>> res.rejects[["row", "column", "reason"]].values.tolist()
+    [[2, 'ltr', 'ltr must be between 0 and 10']]
     """
     path = Path(path)
     if isinstance(schema, str):
@@ -162,15 +176,24 @@ class Dataset:
         )
 
     def rejects(self) -> pd.DataFrame:
-        """All reject rows of all files."""
+        """All reject rows of all files (``file``, ``row``, ``column``, ``value``, ``reason``)."""
         frames = [r.rejects for r in self.reads.values() if len(r.rejects)]
         if not frames:
             return pd.DataFrame(columns=REJECT_COLUMNS)
         return pd.concat(frames, ignore_index=True)
 
 
-def load_dataset(data_dir: str | Path | None = None, *, seed: int = 2026) -> Dataset:
+def load_dataset(
+    data_dir: str | Path | None = None,
+    *,
+    seed: int = 2026,
+    rename: Mapping[str, Mapping[str, str]] | None = None,
+) -> Dataset:
     """Read every known table (``<name>.csv``/``.parquet``/``.xlsx``) present in ``data_dir``.
+
+    Known tables are those of :data:`cxm_lab.schema.SCHEMAS` (responses, accounts, contacts,
+    invitations, revenue, referrals, employees, touchpoint_owners, targets, case_closures);
+    only ``responses`` is mandatory. Other files in the directory are ignored.
 
     Parameters
     ----------
@@ -179,12 +202,29 @@ def load_dataset(data_dir: str | Path | None = None, *, seed: int = 2026) -> Dat
         rows) to a temporary directory and reads it back through the same path as user data.
     seed : int
         Demo seed, used only when ``data_dir`` is None.
+    rename : mapping of table name to mapping, optional
+        Column renames per table, e.g. ``{"responses": {"Q1_NPS": "ltr"}}``.
+
+    Returns
+    -------
+    Dataset
 
     Raises
     ------
     SchemaError
-        When ``data_dir`` does not exist or holds no responses file.
+        When ``data_dir`` does not exist, holds no responses file, or a file fails its schema.
+
+    Examples
+    --------
+    >>> ds = load_dataset()
+    >>> s = ds.summary()
+    >>> bool((s["read"] == s["used"] + s["rejected"]).all())
+    True
     """
+    rename = dict(rename or {})
+    unknown = sorted(set(rename) - set(SCHEMAS))
+    if unknown:
+        raise SchemaError(f"rename: unknown table(s) {unknown}; known tables: {sorted(SCHEMAS)}")
     tmp = None
     if data_dir is None:
         from cxm_lab.demo import write_demo
@@ -200,7 +240,7 @@ def load_dataset(data_dir: str | Path | None = None, *, seed: int = 2026) -> Dat
         for suffix in (".csv", ".parquet", ".xlsx"):
             path = data_dir / f"{name}{suffix}"
             if path.is_file():
-                reads[name] = read_table(path, schema)
+                reads[name] = read_table(path, schema, rename=rename.get(name))
                 break
     if "responses" not in reads:
         raise SchemaError(

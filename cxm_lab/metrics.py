@@ -82,10 +82,10 @@ def _group_codes(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFr
     for col in by:
         s = df[col]
         if isinstance(s.dtype, pd.CategoricalDtype):
-            codes = s.cat.codes.to_numpy().astype(np.int64)
+            codes = s.cat.codes.to_numpy()  # int8/int16: small; raveled below
             uniques = pd.Index(s.cat.categories)
             if (codes < 0).any():  # missing values form their own group
-                codes = np.where(codes < 0, len(uniques), codes)
+                codes = np.where(codes < 0, len(uniques), codes.astype(np.int64))
                 uniques = uniques.append(pd.Index([pd.NA]))
         else:
             codes, uniques = pd.factorize(s, sort=True, use_na_sentinel=False)
@@ -117,10 +117,13 @@ def _weights(df: pd.DataFrame, weight: str | None, valid: np.ndarray) -> np.ndar
         .astype("Float64")
         .to_numpy(dtype=float, na_value=np.nan)
     )
-    if np.any(valid & (np.isnan(w) | (w < 0))):
-        bad = int(np.flatnonzero(valid & (np.isnan(w) | (w < 0)))[0])
+    bad = valid & (np.isnan(w) | (w < 0))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
         raise ParameterError(
-            f"weight column '{weight}' must be >= 0 and not missing (first bad row: {bad})"
+            f"weight column '{weight}' must be >= 0 and not missing for every scored response: "
+            f"{int(bad.sum())} bad value(s), first at row label {df.index[i]} "
+            f"(value {df[weight].iloc[i]}). Fill or fix the weights, or pass weight=None."
         )
     return np.where(valid, w, 0.0)
 
@@ -146,8 +149,9 @@ def _scores(df: pd.DataFrame, score: str, lo: float, hi: float) -> np.ndarray:
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ParameterError(
-            f"column '{score}' has values outside {lo:g}..{hi:g} (row {i}: {x[i]:g}); "
-            "validate the file with cxm_lab.io.read_table first"
+            f"column '{score}' has {int(bad.sum())} value(s) outside {lo:g}..{hi:g}, first at "
+            f"row label {df.index[i]} (value {x[i]:g}); read the file with "
+            "cxm_lab.io.read_table, which rejects such rows with their reason"
         )
     return x
 
@@ -199,6 +203,20 @@ def nps(
         ``pct_passives``, ``pct_detractors``, ``nps``, ``se``, ``ci_low``, ``ci_high``,
         ``n_eff`` (when weighted), ``boot_low``/``boot_high`` (when bootstrapping), ``small_n``.
 
+    Notes
+    -----
+    NPS = 100 (p_P − p_D); SE = 100 √[(p_P + p_D − (p_P − p_D)²) / n] (multinomial; n_eff when
+    weighted); Wald CI = NPS ± z SE, clipped to [−100, 100]. Adjusted Wald: add 3/4 promoter
+    and 3/4 detractor (and 3/2 passive) to the counts, n' = n + 3, and centre the interval on
+    the adjusted difference; the reported ``nps`` stays the plain estimate.
+
+    References
+    ----------
+    Reichheld, F. (2003). The one number you need to grow. Harvard Business Review 81(12).
+    Rocks, B. (2016). Interval estimation for the "net promoter score". The American
+    Statistician 70(4), 365–372.
+    Kish, L. (1965). Survey Sampling. Wiley (effective sample size).
+
     Examples
     --------
     >>> d = pd.DataFrame({"ltr": [10, 9, 8, 7, 6, 0]})
@@ -211,21 +229,24 @@ def nps(
     _check_columns(df, by, "by")
     x = _scores(df, score, 0, 10)
     valid = ~np.isnan(x)
-    w = _weights(df, weight, valid)
     codes, keys = _group_codes(df, by)
     g = len(keys)
-    prom = valid & (x >= 9)
-    det = valid & (x <= 6)
-    n = np.bincount(codes, weights=valid, minlength=g).astype(np.int64)
-    n_p = np.bincount(codes, weights=prom, minlength=g).astype(np.int64)
-    n_d = np.bincount(codes, weights=det, minlength=g).astype(np.int64)
-    sw = np.bincount(codes, weights=w, minlength=g)
+    # Category per response: 0 detractor, 1 passive, 2 promoter, 3 no answer; one integer
+    # bincount of (group, category) pairs gives every count.
+    cat = (x >= 7).astype(np.int8) + (x >= 9)
+    cat[~valid] = 3
+    counts = np.bincount(codes * 4 + cat, minlength=4 * g).reshape(g, 4)
+    n_d, n_p = counts[:, 0], counts[:, 2]
+    n = counts[:, :3].sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        p_p = np.bincount(codes, weights=w * prom, minlength=g) / sw
-        p_d = np.bincount(codes, weights=w * det, minlength=g) / sw
         if weight is None:
             n_eff = n.astype(float)
+            p_p, p_d = n_p / n_eff, n_d / n_eff
         else:
+            w = _weights(df, weight, valid)
+            sw = np.bincount(codes, weights=w, minlength=g)
+            p_p = np.bincount(codes, weights=w * (cat == 2), minlength=g) / sw
+            p_d = np.bincount(codes, weights=w * (cat == 0), minlength=g) / sw
             n_eff = sw**2 / np.bincount(codes, weights=w * w, minlength=g)
         est = p_p - p_d
         se = np.sqrt((p_p + p_d - est**2) / n_eff)
@@ -263,25 +284,47 @@ def nps(
 def _bootstrap_nps(
     p_p: np.ndarray, p_d: np.ndarray, n: np.ndarray, b: int, ci: float, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile bootstrap of NPS: multinomial category counts per group and resample."""
+    """Percentile bootstrap of NPS: multinomial category counts per group and resample.
+
+    Drawing n responses with replacement from a group and counting promoters, detractors and
+    passives is exactly a Multinomial(n, (p_P, p_D, p_0)) draw, so B resamples of all groups are
+    one ``rng.multinomial`` call of shape (B, groups, 3). With weights, n is Kish's effective n
+    (rounded) and the shares are the weighted shares.
+    """
     rng = np.random.default_rng(seed)
     ok = np.isfinite(p_p) & (n >= 1)
     lo = np.full(len(n), np.nan)
     hi = np.full(len(n), np.nan)
     if not ok.any():
         return lo, hi
-    nn = np.rint(n[ok]).astype(np.int64)
+    idx = np.flatnonzero(ok)
+    nn = np.maximum(np.rint(n[ok]).astype(np.int64), 1)
     pv = np.column_stack([p_p[ok], p_d[ok], np.clip(1 - p_p[ok] - p_d[ok], 0, 1)])
     pv = pv / pv.sum(axis=1, keepdims=True)
-    draws = rng.multinomial(nn, pv, size=(b, len(nn)))  # (b, groups, 3)
-    boot = 100 * (draws[..., 0] - draws[..., 1]) / nn
     a = (1 - ci) / 2
-    lo[ok], hi[ok] = np.quantile(boot, [a, 1 - a], axis=0)
+    # Groups in chunks so the (b, groups, 3) count array stays below ~50 MB.
+    step = max(1, 2_000_000 // b)
+    for s in range(0, len(nn), step):
+        sl = slice(s, s + step)
+        draws = rng.multinomial(nn[sl], pv[sl], size=(b, len(nn[sl])))  # (b, groups, 3)
+        boot = 100 * (draws[..., 0] - draws[..., 1]) / nn[sl]
+        lo[idx[sl]], hi[idx[sl]] = np.quantile(boot, [a, 1 - a], axis=0)
     return lo, hi
 
 
 def enps(df: pd.DataFrame, score: str = "enps", **kwargs) -> pd.DataFrame:
-    """Employee NPS: :func:`nps` on employees' 0–10 answers (same arguments)."""
+    """Employee NPS: :func:`nps` on employees' 0–10 answers to "How likely are you to recommend
+    this company as a place to work?" (same arguments, same output columns).
+
+    eNPS = 100 (P − D) / n with promoters 9–10 and detractors 0–6, multinomial Wald interval
+    as in :func:`nps` (Reichheld 2003 scoring applied to employees).
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"enps": [10, 9, 0, 7], "quarter": ["2026Q3"] * 4})
+    >>> float(enps(e, by="quarter")["nps"].iloc[0])   # (2 - 1) / 4
+    25.0
+    """
     return nps(df, score=score, **kwargs)
 
 
@@ -356,8 +399,42 @@ def csat(
     """Customer satisfaction: top-box share (``csat``, %) with a Wilson interval, and the mean
     (``csat_mean``) with a t interval.
 
-    The top-2 box on a 1–5 scale counts answers ``>= top_box`` (4 and 5). Missing answers are
-    not counted.
+    Share p = Σ w·[x ≥ top_box] / Σ w (the top-2 box on 1–5 counts 4 and 5). Wilson interval
+    with n' (n, or Kish's n_eff = (Σw)²/Σw² when weighted):
+    (p + z²/2n' ± z √(p(1−p)/n' + z²/4n'²)) / (1 + z²/n').
+    Mean m = Σ w x / Σ w, s² = Σ w (x − m)² / Σ w · n'/(n' − 1), interval m ± t_{n'−1} s/√n'
+    (for unit weights: the textbook t interval; otherwise ``DescrStatsW`` with weights scaled
+    to sum to n_eff). Missing answers are not counted.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per response.
+    score : str
+        Column of the answer.
+    by : str or list of str, optional
+        Grouping columns; None gives one overall row.
+    weight : str, optional
+        Column of survey weights.
+    ci : float
+        Confidence level.
+    scale : (int, int)
+        Smallest and largest possible answer; values outside raise :class:`ParameterError`.
+    top_box : int
+        Smallest answer counted as satisfied.
+    min_n : int
+        Groups with fewer answers are flagged ``small_n``.
+
+    Returns
+    -------
+    DataFrame
+        Group columns, ``n``, ``csat`` (%), ``ci_low``, ``ci_high`` (of the share),
+        ``csat_mean``, ``mean_ci_low``, ``mean_ci_high``, ``n_eff`` (when weighted), ``small_n``.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. JASA 22(158), 209–212.
 
     Examples
     --------
@@ -378,8 +455,22 @@ def ces(
     top_box: int = 5,
     min_n: int = 30,
 ) -> pd.DataFrame:
-    """Customer effort score (agreement that "the company made it easy", 1–7): the mean
-    (``ces_mean``, t interval) and the share agreeing 5–7 (``ces_top``, %, Wilson interval)."""
+    """Customer effort score (agreement that "the company made it easy to handle my issue", 1–7):
+    the mean (``ces_mean``, t interval) and the share agreeing 5–7 (``ces_top``, %, Wilson
+    interval).
+
+    Same formulas and arguments as :func:`csat` (CES 2.0 scale of Dixon, Freeman & Toman 2010,
+    "Stop trying to delight your customers", HBR); ``top_box=5`` counts "somewhat agree" and
+    above. Output columns: group columns, ``n``, ``ces_top``, ``ci_low``, ``ci_high``,
+    ``ces_mean``, ``mean_ci_low``, ``mean_ci_high``, ``n_eff`` (weighted), ``small_n``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"ces": [7, 6, 5, 3]})
+    >>> row = ces(d).iloc[0]
+    >>> float(row["ces_top"]), float(row["ces_mean"])   # 3 of 4 agree; (7+6+5+3)/4
+    (75.0, 5.25)
+    """
     return _share_and_mean(df, score, scale, top_box, by, weight, ci, min_n, "ces_top", "ces_mean")
 
 
@@ -418,7 +509,20 @@ def nps_change(
     """Period-over-period NPS change per group with its significance.
 
     Each period is compared with the previous period present for the same group, as two
-    independent samples: SE = √(SE₁² + SE₂²), z = change / SE, two-sided p-value.
+    independent samples: change = NPS₂ − NPS₁, SE = √(SE₁² + SE₂²) with the multinomial SEs
+    of :func:`nps`, z = change / SE, p = 2 (1 − Φ(|z|)), significant when p < 1 − ci; the
+    interval of the change is change ± z_{ci} SE.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per response.
+    period : str
+        Column of the period (sortable labels such as "2026Q3" or dates).
+    by : str or list of str, optional
+        Groups compared within themselves (e.g. "segment").
+    score, weight, ci, min_n
+        As in :func:`nps`.
 
     Returns
     -------
@@ -427,6 +531,12 @@ def nps_change(
         ``change``, ``se_change``, ``change_low``, ``change_high``, ``z``, ``p_value``,
         ``significant``, ``small_n`` (either period below ``min_n``). The first period of each
         group has no comparison and is omitted.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"ltr": [10, 3, 10, 10], "quarter": ["Q1", "Q1", "Q2", "Q2"]})
+    >>> float(nps_change(d)["change"].iloc[0])   # 100 - 0
+    100.0
     """
     by = _as_list(by)
     table = nps(df, score=score, by=[*by, period], weight=weight, ci=ci, min_n=min_n)
@@ -455,10 +565,44 @@ def compare_nps(
 ) -> pd.DataFrame:
     """Compare the NPS of two groups (``a`` minus ``b``) with a two-sample z-test.
 
-    Returns one row: ``nps_a``, ``nps_b``, ``n_a``, ``n_b``, ``change``, ``se_change``,
-    ``change_low``, ``change_high``, ``z``, ``p_value``, ``significant``.
+    change = NPS_a − NPS_b, SE = √(SE_a² + SE_b²), z = change / SE, p = 2 (1 − Φ(|z|)), as in
+    :func:`nps_change`.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per response.
+    group_col : str
+        Column holding the two groups.
+    a, b : object
+        Values of ``group_col`` to compare.
+    score, weight, ci
+        As in :func:`nps`.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``a``, ``b``, ``n_a``, ``n_b``, ``nps_a``, ``nps_b``, ``change``, ``se_change``,
+        ``change_low``, ``change_high``, ``z``, ``p_value``, ``significant``.
+
+    Raises
+    ------
+    ParameterError
+        When ``a`` or ``b`` has no scored response.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"ltr": [10, 9, 2, 8], "seg": ["x", "x", "y", "y"]})
+    >>> float(compare_nps(d, "seg", "x", "y")["change"].iloc[0])   # 100 - (-50)
+    150.0
     """
     _check_columns(df, [group_col], "group_col")
+    for v in (a, b):
+        if not (df[group_col] == v).any():
+            raise ParameterError(
+                f"compare_nps: no rows with {group_col} == {v!r}; values present: "
+                f"{sorted(map(str, df[group_col].dropna().unique()))[:20]}"
+            )
     ta = nps(df[df[group_col] == a], score=score, weight=weight, ci=ci)
     tb = nps(df[df[group_col] == b], score=score, weight=weight, ci=ci)
     head = pd.DataFrame(
@@ -476,17 +620,51 @@ def rolling_nps(
     score: str = "ltr",
     ci: float = 0.95,
     min_n: int = 30,
+    end_tolerance: str = "7D",
 ) -> pd.DataFrame:
     """NPS over a trailing time window, evaluated at regular points.
 
     At each point t of ``pd.date_range(first, last, freq=freq)`` the NPS of the responses with
-    date in (t − window, t] is reported with its Wald interval (e.g. ``window="7D"`` for the
-    last week, ``"365D"`` for the last year).
+    date in [t − window, t) — the ``window`` before t, so the point 2026-10-01 with "90D"
+    covers 2026-07-03 to 2026-09-30 — is reported with its Wald interval (e.g. ``window="7D"`` for the
+    last week, ``"365D"`` for the last year). Points whose window starts before the first
+    response date, or ends more than ``end_tolerance`` after the last one (an export ending a few
+    days before a month start still fills that month's point), are flagged ``partial_window``. Computed with
+    cumulative counts and binary search per group (O(n log n)), so daily points over years of
+    data are cheap. Points whose window holds no response are left out.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per response.
+    date : str
+        Column of response dates (datetime or ISO strings).
+    window : str
+        Trailing window length as a pandas Timedelta string ("90D").
+    freq : str
+        Frequency of the evaluation points (pandas offset alias: "MS" month starts, "W", "D").
+    by : str or list of str, optional
+        One rolling series per group.
+    score, ci, min_n
+        As in :func:`nps`.
+    end_tolerance : str
+        Days a window may reach past the last response date and still count as complete.
 
     Returns
     -------
     DataFrame
-        Group columns, ``date``, ``n``, ``nps``, ``ci_low``, ``ci_high``, ``small_n``.
+        Group columns, ``date``, ``n``, ``nps``, ``ci_low``, ``ci_high``,
+        ``partial_window``, ``small_n``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"ltr": [10, 0, 9],
+    ...                   "response_date": pd.to_datetime(["2026-01-05", "2026-01-20", "2026-02-10"])})
+    >>> r = rolling_nps(d, window="30D")   # Jan 1 has an empty window and is left out
+    >>> r["date"].dt.strftime("%b %d").tolist(), r["n"].tolist(), r["nps"].tolist()
+    (['Feb 01', 'Mar 01'], [2, 1], [0.0, 100.0])
+
+    Feb 1 covers Jan 2 – Jan 31 (scores 10 and 0), Mar 1 covers Jan 30 – Feb 28 (score 9).
     """
     by = _as_list(by)
     _check_columns(df, [date, *by], "rolling_nps")
@@ -509,6 +687,12 @@ def rolling_nps(
         freq=freq,
     )
     delta = pd.Timedelta(window)
+    # A window reaching before the first or after the last response date only sees part of
+    # its period: flagged, so charts can leave such points out.
+    first_day, last_day = frame["_d"].min().normalize(), frame["_d"].max().normalize()
+    partial = (points - delta < first_day) | (
+        points > last_day + pd.Timedelta("1D") + pd.Timedelta(end_tolerance)
+    )
     groups = frame.groupby(by, sort=True, dropna=False) if by else [((), frame)]
     rows = []
     for key, part in groups:
@@ -517,10 +701,9 @@ def rolling_nps(
         cp, cd, cn = (
             np.concatenate([[0.0], np.cumsum(part[c].to_numpy())]) for c in ("_p", "_x", "_n")
         )
-        # Responses dated in (point - window, point]; dates are days, points are midnight, so
-        # a response on the point's own day counts from the next point on.
-        hi = np.searchsorted(t, points.to_numpy(), side="right")
-        lo = np.searchsorted(t, (points - delta).to_numpy(), side="right")
+        # Responses dated in [point - window, point): the window before the point.
+        hi = np.searchsorted(t, points.to_numpy(), side="left")
+        lo = np.searchsorted(t, (points - delta).to_numpy(), side="left")
         n = cn[hi] - cn[lo]
         with np.errstate(invalid="ignore", divide="ignore"):
             pp, pdx = (cp[hi] - cp[lo]) / n, (cd[hi] - cd[lo]) / n
@@ -532,8 +715,9 @@ def rolling_nps(
                 "date": points,
                 "n": n.astype(np.int64),
                 "nps": 100 * est,
-                "ci_low": 100 * (est - _z(ci) * se),
-                "ci_high": 100 * (est + _z(ci) * se),
+                "ci_low": np.clip(100 * (est - _z(ci) * se), -100, 100),
+                "ci_high": np.clip(100 * (est + _z(ci) * se), -100, 100),
+                "partial_window": partial,
             }
         )
         for col, val in zip(by, key, strict=True):
@@ -564,11 +748,30 @@ def attainment(
     value : str, optional
         Column of ``metric_table`` to compare (default: ``metric``).
 
+    on : str or list of str
+        Columns matching metric rows to target rows (e.g. ``"quarter"``).
+    metric_col, target_col : str
+        Columns of ``targets`` naming the metric and holding the target value.
+
     Returns
     -------
     DataFrame
-        ``metric_table`` with ``target``, ``gap`` (value − target), ``attained`` (value ≥ target)
-        and ``attained_confidently`` (lower CI bound ≥ target, when ``ci_low`` is present).
+        ``metric_table`` with ``target``, ``gap`` (value − target), ``attained`` (value ≥ target;
+        missing where there is no target) and, for NPS tables with ``ci_low``,
+        ``attained_confidently`` (lower CI bound ≥ target: the target is met beyond sampling
+        noise).
+
+    Raises
+    ------
+    ParameterError
+        Missing columns, or two targets for the same metric and ``on`` key.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"quarter": ["2026Q3"], "nps": [32.0], "ci_low": [25.0]})
+    >>> goals = pd.DataFrame({"metric": ["nps"], "quarter": ["2026Q3"], "target": [30.0]})
+    >>> attainment(t, goals)[["gap", "attained", "attained_confidently"]].values.tolist()
+    [[2.0, True, False]]
     """
     on = _as_list(on)
     value = value or metric
@@ -594,7 +797,41 @@ def response_rates(
 ) -> pd.DataFrame:
     """Response rate = responses / invitations per group, with a Wilson interval.
 
-    Raises :class:`ParameterError` when a group has more responses than invitations.
+    rate = 100 k / N with k responses (rows of ``responses``) and N invitations (sum of
+    ``invited``) per group; Wilson score interval of k out of N (statsmodels
+    ``proportion_confint(method="wilson")``). Groups with invitations but no response get rate 0;
+    groups with no invitation and no response get a missing rate.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        One row per response, with the ``by`` columns.
+    invitations : DataFrame
+        Invitation counts with the ``by`` columns and ``invited``.
+    by : str or list of str
+        Grouping columns present in both tables.
+    invited : str
+        Column of invitation counts.
+    ci : float
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``invited``, ``responses``, ``response_rate`` (%), ``ci_low``,
+        ``ci_high``.
+
+    Raises
+    ------
+    ParameterError
+        A group has more responses than invitations (wrong join or missing invitation rows).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"channel": ["email", "email", "sms"]})
+    >>> inv = pd.DataFrame({"channel": ["email", "sms"], "invited": [10, 4]})
+    >>> response_rates(r, inv)["response_rate"].tolist()
+    [20.0, 25.0]
     """
     from statsmodels.stats.proportion import proportion_confint
 
@@ -607,9 +844,20 @@ def response_rates(
     over = out["responses"] > out["invited"]
     if over.any():
         raise ParameterError(
-            f"more responses than invitations for {out.loc[over, by].to_dict('records')}"
+            f"more responses than invitations for {out.loc[over, by].to_dict('records')}: "
+            "check that the invitations table covers every response's "
+            f"{', '.join(by)} (and the same period)"
         )
-    out["response_rate"] = 100 * out["responses"] / out["invited"]
-    lo, hi = proportion_confint(out["responses"], out["invited"], alpha=1 - ci, method="wilson")
-    out["ci_low"], out["ci_high"] = 100 * np.asarray(lo), 100 * np.asarray(hi)
+    _z(ci)  # validates ci
+    has = out["invited"].to_numpy() > 0
+    k = out["responses"].to_numpy()
+    nobs = out["invited"].to_numpy()
+    rate = np.full(len(out), np.nan)
+    lo = np.full(len(out), np.nan)
+    hi = np.full(len(out), np.nan)
+    rate[has] = 100 * k[has] / nobs[has]
+    if has.any():
+        lo_, hi_ = proportion_confint(k[has], nobs[has], alpha=1 - ci, method="wilson")
+        lo[has], hi[has] = 100 * np.asarray(lo_), 100 * np.asarray(hi_)
+    out["response_rate"], out["ci_low"], out["ci_high"] = rate, lo, hi
     return out

@@ -1,6 +1,18 @@
-"""Seaborn charts for metric tables: ``data=`` plus column names, an optional ``ax``, return the
-Axes; they never read files or print. Uncertainty is always drawn (CI bands or whiskers) and
-small groups are greyed and labelled."""
+"""Seaborn-style charts for metric tables: ``data=`` plus column names, an optional ``ax``, and
+the Axes returned; they never read files or print. Uncertainty is always drawn (CI bands or
+whiskers) and small groups are greyed, hatched and labelled "n<min_n".
+
+Examples
+--------
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import pandas as pd
+>>> from cxm_lab import metrics
+>>> d = pd.DataFrame({"ltr": [10, 9, 6, 8] * 10, "quarter": ["2026Q2", "2026Q3"] * 20})
+>>> ax = plot_metric_trend(metrics.nps(d, by="quarter"))
+>>> ax.get_ylabel()
+'NPS'
+"""
 
 from __future__ import annotations
 
@@ -29,9 +41,33 @@ def plot_metric_trend(
     target: str | float | None = None,
     title: str | None = None,
     ylabel: str | None = None,
+    ci: float = 0.95,
     ax: Axes | None = None,
 ) -> Axes:
-    """A metric over periods with its confidence band; ``target`` is a column or a constant."""
+    """A metric over periods (line + markers) with its confidence band and optional target.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A metric table, e.g. ``metrics.nps(df, by="quarter")``: one row per ``x`` (and ``hue``).
+    x, y, low, high : str
+        Columns of the period, the value and the interval bounds.
+    hue : str, optional
+        Column splitting the data into one line and band per value.
+    target : str or float, optional
+        Column with a target per period (e.g. from :func:`metrics.attainment`) or a constant;
+        drawn as a dashed grey line.
+    title, ylabel : str, optional
+        Defaults name the metric and the CI level.
+    ci : float
+        Confidence level of ``low``/``high``, used in the default title only.
+    ax : Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    Axes
+    """
     ax = _ax(ax)
     groups = [(None, data)] if hue is None else list(data.groupby(hue, sort=True))
     colors = sns.color_palette("deep", len(groups))
@@ -51,7 +87,7 @@ def plot_metric_trend(
         step = int(np.ceil(n_ticks / 12))
         ticks = sorted(data[x].astype(str).unique())
         ax.set_xticks(range(0, n_ticks, step), ticks[::step])
-    ax.set_title(title or f"{y.upper()} by {x} (shaded: 95% CI)")
+    ax.set_title(title or f"{y.upper()} by {x} (shaded: {ci:.0%} CI)")
     ax.set_xlabel(x.replace("_", " ").capitalize())
     ax.set_ylabel(ylabel or y.upper())
     ax.tick_params(axis="x", rotation=45)
@@ -68,26 +104,63 @@ def plot_metric_by_group(
     high: str = "ci_high",
     n: str = "n",
     flag: str = "small_n",
+    min_n: int = 30,
     title: str | None = None,
     xlabel: str | None = None,
+    ci: float = 0.95,
     ax: Axes | None = None,
 ) -> Axes:
-    """Horizontal points with CI whiskers per group, sorted by value; groups flagged ``flag``
-    are grey and labelled "n=.. (small)"."""
+    """Horizontal points with CI whiskers per group, sorted by value.
+
+    Groups where ``flag`` is true (``small_n`` from :func:`metrics.nps`) are drawn grey with a
+    hatched band over their interval and labelled "n=12, n<30", so a reader does not take their
+    estimate at face value.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Metric table with one row per ``group`` value.
+    group, y, low, high, n, flag : str
+        Columns of the group label, value, interval bounds, sample size and small-n flag
+        (a missing ``flag`` column means no group is flagged).
+    min_n : int
+        The threshold used for ``flag``; shown in the labels.
+    title, xlabel : str, optional
+        Defaults name the metric and the CI level.
+    ci : float
+        Confidence level of ``low``/``high``, used in the default title only.
+    ax : Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    Axes
+    """
     d = data.sort_values(y).reset_index(drop=True)
     ax = _ax(ax, (8, 0.45 * len(d) + 1.2))
     small = d[flag].to_numpy(dtype=bool) if flag in d else np.zeros(len(d), dtype=bool)
     colors = np.where(small, "#9e9e9e", "#00798c")
     pos = np.arange(len(d))
     ax.hlines(pos, d[low], d[high], color=colors, lw=2)
+    for i in np.flatnonzero(small):
+        ax.fill_betweenx(
+            [pos[i] - 0.3, pos[i] + 0.3],
+            d.loc[i, low],
+            d.loc[i, high],
+            facecolor="none",
+            edgecolor="#9e9e9e",
+            hatch="///",
+            linewidth=0,
+        )
     ax.scatter(d[y], pos, color=colors, zorder=3, s=40)
     labels = [
-        f"{g}  (n={k:,}{', small' if s else ''})"
+        f"{g}  (n={k:,}{f', n<{min_n}' if s else ''})"
         for g, k, s in zip(d[group], d[n], small, strict=True)
     ]
     ax.set_yticks(pos, labels)
-    ax.axvline(0, color="black", lw=0.6) if y in ("nps", "change") else None
-    ax.set_title(title or f"{y.upper()} by {group} with 95% CI")
+    if y in ("nps", "change"):
+        ax.axvline(0, color="black", lw=0.6)
+    ax.set_title(title or f"{y.upper()} by {group} with {ci:.0%} CI")
     ax.set_xlabel(xlabel or y.upper())
     ax.grid(axis="x", alpha=0.3)
     return ax
@@ -99,7 +172,23 @@ def plot_nps_mix(
     title: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """Stacked shares of detractors, passives and promoters per ``x`` (from :func:`metrics.nps`)."""
+    """Stacked bars of the detractor, passive and promoter shares (%) per ``x``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of :func:`metrics.nps` grouped by ``x`` (columns ``pct_detractors``,
+        ``pct_passives``, ``pct_promoters``); each bar sums to 100.
+    x : str
+        Column of the bars (e.g. ``"quarter"`` or ``"segment"``).
+    title : str, optional
+    ax : Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    Axes
+    """
     ax = _ax(ax)
     d = data.sort_values(x)
     xs = d[x].astype(str).to_numpy()

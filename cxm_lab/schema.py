@@ -50,6 +50,8 @@ class Column:
         Allowed values for text columns.
     unique : bool
         Values must be unique; later duplicates are rejected and name the first row.
+    pattern : str, optional
+        Regular expression a text value must match in full (e.g. quarters ``\\d{4}Q[1-4]``).
     """
 
     name: str
@@ -60,6 +62,7 @@ class Column:
     max: float | None = None
     allowed: tuple[str, ...] | None = None
     unique: bool = False
+    pattern: str | None = None
 
 
 @dataclass(frozen=True)
@@ -190,24 +193,39 @@ def _convert(s: pd.Series, col: Column) -> tuple[pd.Series, list[tuple[np.ndarra
         if col.allowed is not None:
             not_allowed = ~empty & ~values.isin(col.allowed).to_numpy(dtype=bool, na_value=False)
             bad.append((not_allowed, f"{col.name} must be one of {list(col.allowed)}"))
+        if col.pattern is not None:
+            ok = values.str.fullmatch(col.pattern).to_numpy(dtype=bool, na_value=False)
+            example = (
+                f" (e.g. {PATTERN_EXAMPLES[col.pattern]})"
+                if col.pattern in PATTERN_EXAMPLES
+                else ""
+            )
+            bad.append((~empty & ~ok, f"{col.name} must match {col.pattern}{example}"))
     if col.unique:
         key = s.astype("string").str.strip()
         dup = key.duplicated(keep="first").to_numpy(dtype=bool) & ~empty
         if dup.any():
-            first_row = (
-                key.reset_index(drop=True)
-                .groupby(key.to_numpy())
-                .transform(lambda g: g.index[0] + 1)
-            )
-            reasons = np.array(
-                [f"duplicate {col.name} (first seen in row {r})" for r in first_row], dtype=object
-            )
+            # First occurrence of each key, vectorised (no per-group Python): np.unique gives
+            # the position of the first row of every code.
+            codes, _ = pd.factorize(key, use_na_sentinel=False)
+            _, first_pos = np.unique(codes, return_index=True)
+            first_row = first_pos[codes] + 1
+            reasons = np.full(len(key), "", dtype=object)
+            reasons[dup] = [f"duplicate {col.name} (first seen in row {r})" for r in first_row[dup]]
             bad.append((dup, reasons))
     return values, bad
 
 
 def _fmt(x: float) -> str:
     return str(int(x)) if np.isfinite(x) and float(x).is_integer() else str(x)
+
+
+QUARTER = r"\d{4}Q[1-4]"
+PATTERN_EXAMPLES = {QUARTER: "2026Q3"}
+
+
+def _quarter(required: bool = False) -> Column:
+    return Column("quarter", required=required, nullable=not required, pattern=QUARTER)
 
 
 def _rating(name: str, lo: int = 0, hi: int = 10) -> Column:
@@ -233,7 +251,7 @@ RESPONSES = TableSchema(
         Column("segment"),
         Column("region"),
         Column("language"),
-        Column("quarter"),
+        _quarter(),
         Column("comment"),
     ),
 )
@@ -241,7 +259,11 @@ ACCOUNTS = TableSchema(
     "accounts",
     (
         Column("account_id", required=True, nullable=False, unique=True),
+        Column("account_name"),
         Column("segment"),
+        Column("region"),
+        Column("industry"),
+        Column("csm_owner"),
         Column("arr", "float", min=0),
         Column("contract_start", "date"),
         Column("churn_date", "date"),
@@ -254,15 +276,20 @@ CONTACTS = TableSchema(
     (
         Column("contact_id", required=True, nullable=False, unique=True),
         Column("account_id", required=True, nullable=False),
+        Column("name"),
         Column("role"),
         Column("language"),
+        Column("email"),
+        Column("phone"),
     ),
 )
 INVITATIONS = TableSchema(
     "invitations",
     (
-        Column("quarter", required=True, nullable=False),
+        _quarter(required=True),
         Column("channel", required=True, nullable=False),
+        Column("touchpoint"),
+        Column("survey_type"),
         Column("invited", "int", required=True, nullable=False, min=0),
     ),
 )
@@ -288,7 +315,8 @@ EMPLOYEES = TableSchema(
     "employees",
     (
         Column("response_id", required=True, nullable=False, unique=True),
-        Column("quarter", required=True, nullable=False),
+        Column("employee_id"),
+        _quarter(required=True),
         Column("enps", "int", required=True, nullable=False, min=0, max=10),
         Column("department"),
     ),
@@ -305,7 +333,7 @@ TARGETS = TableSchema(
     "targets",
     (
         Column("metric", required=True, nullable=False, allowed=("nps", "csat", "ces", "enps")),
-        Column("quarter", required=True, nullable=False),
+        _quarter(required=True),
         Column("target", "float", required=True, nullable=False),
     ),
 )

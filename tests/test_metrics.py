@@ -142,7 +142,7 @@ def test_rolling_nps_matches_brute_force():
     d = pd.DataFrame({"ltr": rng.integers(0, 11, 800), "response_date": dates})
     roll = metrics.rolling_nps(d, window="30D", freq="MS")
     for r in roll.itertuples():
-        sub = d[(d.response_date > r.date - pd.Timedelta("30D")) & (d.response_date <= r.date)]
+        sub = d[(d.response_date >= r.date - pd.Timedelta("30D")) & (d.response_date < r.date)]
         assert r.n == len(sub)
         assert r.nps == pytest.approx(100 * ((sub.ltr >= 9).mean() - (sub.ltr <= 6).mean()))
 
@@ -203,3 +203,85 @@ def test_nps_category():
         "promoter",
     ]
     assert pd.isna(metrics.nps_category(s).iloc[6])
+
+
+def test_weighted_mean_and_share_vs_statsmodels_with_kish_n():
+    """With survey weights the CI uses Kish's n_eff: statsmodels' DescrStatsW with the weights
+    rescaled to sum to n_eff, and a Wilson interval on n_eff trials, give the same numbers."""
+    x = np.array([5, 4, 4, 3, 2, 5, 1, 4, 5, 3, 4, 2], dtype=float)
+    w = np.array([1.0, 2.0, 0.5, 1.5, 1.0, 3.0, 0.5, 1.0, 2.0, 1.0, 0.5, 1.0])
+    row = metrics.csat(pd.DataFrame({"csat": x, "w": w}), weight="w").iloc[0]
+    n_eff = w.sum() ** 2 / (w**2).sum()
+    assert row.n_eff == pytest.approx(n_eff)
+    ds = DescrStatsW(x, weights=w * n_eff / w.sum())
+    lo, hi = ds.tconfint_mean(alpha=0.05)
+    assert row.csat_mean == pytest.approx(np.average(x, weights=w))
+    assert (row.mean_ci_low, row.mean_ci_high) == pytest.approx((lo, hi))
+    p = w[x >= 4].sum() / w.sum()
+    slo, shi = proportion_confint(p * n_eff, n_eff, alpha=0.05, method="wilson")
+    assert row.csat == pytest.approx(100 * p)
+    assert (row.ci_low, row.ci_high) == pytest.approx((100 * slo, 100 * shi))
+
+
+def test_grouped_bootstrap_close_to_analytic_per_group():
+    rng = np.random.default_rng(5)
+    d = pd.DataFrame({"ltr": rng.integers(0, 11, 30_000), "g": rng.choice(["a", "b", "c"], 30_000)})
+    t = metrics.nps(d, by="g", bootstrap=1500, seed=2)
+    # Each group has ~10,000 responses: SE about 0.8 points, so the percentile and Wald
+    # bounds agree to well under one point.
+    assert np.allclose(t["boot_low"], t["ci_low"], atol=0.6)
+    assert np.allclose(t["boot_high"], t["ci_high"], atol=0.6)
+    # Same seed, same answer.
+    again = metrics.nps(d, by="g", bootstrap=1500, seed=2)
+    assert np.array_equal(t["boot_low"], again["boot_low"])
+
+
+def test_response_rates_zero_invitations_and_unknown_group():
+    d = pd.DataFrame({"channel": ["email"]})
+    inv = pd.DataFrame({"channel": ["email", "sms"], "invited": [4, 0]})
+    rr = metrics.response_rates(d, inv).set_index("channel")
+    assert rr.loc["email", "response_rate"] == pytest.approx(25.0)
+    assert np.isnan(rr.loc["sms", "response_rate"]) and np.isnan(rr.loc["sms", "ci_low"])
+    with pytest.raises(ParameterError, match="no rows with seg == 'z'"):
+        metrics.compare_nps(pd.DataFrame({"ltr": [9], "seg": ["x"]}), "seg", "x", "z")
+
+
+def test_bad_weight_names_row_and_value():
+    d = pd.DataFrame({"ltr": [9, 8, 7], "w": [1.0, -2.0, 1.0]}, index=[10, 11, 12])
+    with pytest.raises(ParameterError, match=r"row label 11 \(value -2.0\)"):
+        metrics.nps(d, weight="w")
+
+
+@pytest.mark.parametrize("module", ["cxm_lab.schema", "cxm_lab.io", "cxm_lab.metrics"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_rolling_nps_flags_windows_reaching_outside_the_data():
+    dates = pd.date_range("2026-01-01", "2026-06-30", freq="D")
+    d = pd.DataFrame({"ltr": np.resize([10, 8, 3], len(dates)), "response_date": dates})
+    roll = metrics.rolling_nps(d, window="59D", freq="MS").set_index("date")
+    # Points Feb 1 .. Jul 1 (Jan 1 has no earlier response). 59 days before Mar 1 start on
+    # Jan 1 (31 + 28 days), the first data day: Feb 1 is the only partial window. Jul 1 covers
+    # May 3 .. Jun 30, the last data day, so it is complete.
+    assert roll.index.strftime("%m-%d").tolist() == [
+        "02-01",
+        "03-01",
+        "04-01",
+        "05-01",
+        "06-01",
+        "07-01",
+    ]
+    assert roll["partial_window"].tolist() == [True, False, False, False, False, False]
+    assert roll.loc["2026-03-01", "n"] == 59 and roll.loc["2026-02-01", "n"] == 31
+    assert ((roll["ci_low"] >= -100) & (roll["ci_high"] <= 100)).all()
+    # Data ending mid-June: the Jul 1 window runs past the last response day.
+    cut = d[d.response_date <= "2026-06-15"]
+    flags = metrics.rolling_nps(cut, window="59D")["partial_window"].tolist()
+    assert flags[-2:] == [False, True]  # 15 days missing > 7-day tolerance
+    flags = metrics.rolling_nps(cut, window="59D", end_tolerance="15D")["partial_window"]
+    assert not flags.iloc[-1]

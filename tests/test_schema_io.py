@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cxm_lab import demo
 from cxm_lab.errors import SchemaError
@@ -97,3 +99,73 @@ def test_load_dataset_errors(tmp_path):
         load_dataset(tmp_path / "missing")
     with pytest.raises(SchemaError, match="no responses file"):
         load_dataset(tmp_path)
+
+
+def test_other_tables_ranges_and_allowed_values(tmp_path):
+    emp = tmp_path / "employees.csv"
+    emp.write_text("response_id,quarter,enps,department\nE1,2026Q3,10,IT\nE2,2026Q3,-1,HR\n")
+    res = read_table(emp, "employees")
+    assert (res.n_used, res.n_rejected) == (1, 1)
+    assert res.rejects.loc[0, ["row", "column", "value"]].tolist() == [2, "enps", "-1"]
+    tgt = tmp_path / "targets.csv"
+    tgt.write_text("metric,quarter,target\nnps,2026Q3,30\nNPS+,2026Q3,31\n")
+    rej = read_table(tgt, "targets").rejects
+    assert rej.loc[0, "row"] == 2 and rej.loc[0, "reason"].startswith("metric must be one of")
+
+
+def test_row_with_several_problems_is_rejected_once_but_every_problem_listed(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("response_id,response_date,ltr,ces\nR1,not a date,12,9\nR2,2026-07-01,5,3\n")
+    res = read_table(p, "responses")
+    assert (res.n_read, res.n_used, res.n_rejected) == (2, 1, 1)
+    assert sorted(res.rejects["column"]) == ["ces", "ltr", "response_date"]
+    assert set(res.rejects["row"]) == {1}
+
+
+def test_load_dataset_reads_parquet_and_applies_per_table_renames(tmp_path):
+    pd.DataFrame(
+        {"Id": ["R1", "R2"], "response_date": ["2026-07-01", "2026-07-02"], "Q1": [9, 3]}
+    ).to_parquet(tmp_path / "responses.parquet")
+    (tmp_path / "notes.txt").write_text("not a table")
+    ds = load_dataset(tmp_path, rename={"responses": {"Id": "response_id", "Q1": "ltr"}})
+    assert ds.summary()[["table", "file", "read", "used", "rejected"]].values.tolist() == [
+        ["responses", "responses.parquet", 2, 2, 0]
+    ]
+    assert ds["responses"]["ltr"].tolist() == [9, 3]
+    with pytest.raises(KeyError, match="'accounts' was not found"):
+        ds["accounts"]
+    with pytest.raises(SchemaError, match="unknown table"):
+        load_dataset(tmp_path, rename={"respones": {"Id": "response_id"}})
+
+
+good_rows = st.tuples(st.integers(0, 10).map(str), st.sampled_from(["", "1", "5"]))
+bad_rows = st.sampled_from([("11", ""), ("-1", ""), ("x", ""), ("", ""), ("7", "6"), ("4.5", "")])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), good_rows, bad_rows), min_size=1, max_size=40))
+def test_read_equals_used_plus_rejected_and_bad_rows_are_exactly_rejected(tmp_path_factory, rows):
+    lines = ["response_id,response_date,ltr,csat"]
+    expected_bad = set()
+    for i, (is_bad, good, bad) in enumerate(rows, start=1):
+        ltr, csat = bad if is_bad else good
+        lines.append(f"R{i},2026-07-01,{ltr},{csat}")
+        if is_bad:
+            expected_bad.add(i)
+    p = tmp_path_factory.mktemp("prop") / "r.csv"
+    p.write_text("\n".join(lines) + "\n")
+    res = read_table(p, "responses")
+    assert res.n_read == len(rows) == res.n_used + res.n_rejected
+    assert set(res.rejects["row"]) == expected_bad
+    assert res.data["response_id"].tolist() == [
+        f"R{i}" for i in range(1, len(rows) + 1) if i not in expected_bad
+    ]
+
+
+def test_quarter_labels_must_look_like_2026Q3(tmp_path):
+    p = tmp_path / "invitations.csv"
+    p.write_text("quarter,channel,invited\n2026Q3,email,100\nQ3 2026,sms,50\n2026Q5,web,10\n")
+    res = read_table(p, "invitations")
+    assert res.n_used == 1
+    assert res.rejects["row"].tolist() == [2, 3]
+    assert res.rejects.loc[0, "reason"] == r"quarter must match \d{4}Q[1-4] (e.g. 2026Q3)"
