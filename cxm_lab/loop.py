@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from cxm_lab.errors import DataError, ParameterError, SchemaError
+from cxm_lab.errors import DataError, ParameterError
 from cxm_lab.metrics import nps_category
-from cxm_lab.revenue import check_dates, check_money
+from cxm_lab.revenue import _need, check_dates, check_money  # one column check for both modules
 
 UNROUTED = "(no owner)"
 CALL_LIST_COLUMNS: tuple[str, ...] = (
@@ -46,15 +46,6 @@ CALL_LIST_COLUMNS: tuple[str, ...] = (
     "overdue",
     "comment",
 )
-
-
-def _need(df: pd.DataFrame, cols: Sequence[str | None], what: str) -> None:
-    missing = [c for c in cols if c is not None and c not in df.columns]
-    if missing:
-        raise SchemaError(
-            f"{what}: column(s) {missing} not found; columns are {list(df.columns)}. "
-            "Pass the right column name as an argument."
-        )
 
 
 def make_cases(
