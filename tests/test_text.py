@@ -45,9 +45,26 @@ def model():
 
 @pytest.fixture(scope="module")
 def base():
+    """The published encoder through transformers (fp32)."""
+    if not (MODEL / "config.json").is_file():
+        pytest.skip(f"model not built at {MODEL}: run `make setup`")
+    return sentiment.Encoder(MODEL, disk_cache=False, backend="torch")
+
+
+@pytest.fixture(scope="module")
+def similarity():
+    """The encoder category matching and themes use by default (int8 ONNX)."""
     if not (MODEL / "config.json").is_file():
         pytest.skip(f"model not built at {MODEL}: run `make setup`")
     return sentiment.Encoder(MODEL, disk_cache=False)
+
+
+@needs_model
+def test_similarity_encoder_int8_agrees_with_fp32(base, similarity):
+    assert similarity.backend == "onnx" and similarity.version != base.version
+    texts = [t for pair in SAMPLES.values() for t in pair] + ["👍", "CRM خوب است but slow 太慢"]
+    cos = np.sum(similarity.encode(texts) * base.encode(texts), axis=1)
+    assert cos.min() > 0.98
 
 
 @pytest.fixture(scope="module")
@@ -257,7 +274,7 @@ def test_language_and_script_detection():
 
 
 @needs_model
-def test_known_categories_match_across_languages(base):
+def test_known_categories_match_across_languages(similarity):
     texts = [
         "The invoice was wrong and we were charged twice",
         "客服回复太慢，问题没人处理",
@@ -266,7 +283,7 @@ def test_known_categories_match_across_languages(base):
         "",
         "الواجهة معقدة وصعبة الاستخدام",
     ]
-    out = topics.match_categories(texts, threshold=0.0, encoder=base)
+    out = topics.match_categories(texts, threshold=0.0, encoder=similarity)
     assert out["category"].iloc[[0, 1, 2, 3, 5]].tolist() == [
         "billing",
         "support",
@@ -291,7 +308,7 @@ def test_theme_impact_by_hand():
 
 
 @needs_model
-def test_find_themes_labels_and_examples(base):
+def test_find_themes_labels_and_examples(similarity):
     texts = [
         "The invoice was wrong again",
         "Billing charged us twice",
@@ -301,9 +318,46 @@ def test_find_themes_labels_and_examples(base):
         "Customer support is too slow",
         "No reply from support",
     ] * 5
-    assign, themes = topics.find_themes(texts, k=2, encoder=base)
+    assign, themes = topics.find_themes(texts, k=2, encoder=similarity)
     assert themes["size"].sum() == len(texts) and len(themes) == 2
     assert assign["theme"].notna().all()
     labels = " ".join(themes["label"])
     assert "invoice" in labels or "billing" in labels
     assert all(len(e) == 3 for e in themes["examples"])
+
+
+@needs_model
+def test_find_themes_gathers_languages_when_centred(similarity):
+    """Two topics in three languages: centring by language clusters by topic, not language."""
+    billing = {
+        "en": ["The invoice was wrong again", "We were charged twice this month",
+               "Billing errors on every invoice", "The bill had extra charges"],
+        "ru": ["Счёт снова выставлен неправильно", "С нас дважды списали деньги",
+               "Ошибки в каждом счёте", "В счёте лишние платежи"],
+        "zh": ["发票又开错了", "这个月被重复扣费了", "每张发票都有错误", "账单上有额外费用"],
+    }  # fmt: skip
+    support = {
+        "en": ["Support never answers our tickets", "Nobody from support called back",
+               "The support team is too slow", "Waiting days for a support reply"],
+        "ru": ["Поддержка не отвечает на заявки", "Никто из поддержки не перезвонил",
+               "Служба поддержки работает слишком медленно", "Ждём ответа поддержки несколько дней"],
+        "zh": ["客服从不回复我们的工单", "客服没有人回电话", "客服团队太慢了", "等客服回复要好几天"],
+    }  # fmt: skip
+    texts, langs, topic = [], [], []
+    for name, block in (("billing", billing), ("support", support)):
+        for lang, items in block.items():
+            texts += items
+            langs += [lang] * len(items)
+            topic += [name] * len(items)
+    texts.append("")  # empty text: kept, no theme
+    langs.append("en")
+    assign, themes = topics.find_themes(
+        texts, k=2, encoder=similarity, language=langs, min_language_docs=4
+    )
+    got = assign["theme"].iloc[:-1].to_numpy(dtype=int)
+    purity = pd.crosstab(got, np.array(topic)).max(axis=1).sum() / len(topic)
+    assert purity >= 0.9, pd.crosstab(got, np.array(topic))
+    assert pd.isna(assign["theme"].iloc[-1])
+    assert all(set(x.split(", ")) and "en" in x for x in themes["languages"])
+    with pytest.raises(ValueError, match="one language code per text"):
+        topics.find_themes(texts, k=2, encoder=similarity, language=langs[:-1])

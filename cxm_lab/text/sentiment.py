@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from cxm_lab.errors import ModelError
-from cxm_lab.text.build_model import ONNX_FILE, model_dir, sentiment_dir
+from cxm_lab.text.build_model import EXPORT_RECIPE, ONNX_FILE, model_dir, sentiment_dir
 
 LABELS = ("negative", "neutral", "positive")
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,7 +130,8 @@ class Encoder:
             if stamp.is_file()
             else "unversioned"
         )
-        self.version = built + ("-onnx-int8" if self.backend == "onnx" else "")
+        recipe = hashlib.sha256(EXPORT_RECIPE.encode()).hexdigest()[:8]
+        self.version = built + (f"-onnx-int8-{recipe}" if self.backend == "onnx" else "")
         self.calls = 0  # forward passes run (tests use it to check the cache)
         self.memo_size = 200_000
         self.disk_cache = (
@@ -372,7 +373,8 @@ def default_model() -> SentimentModel:
 
 def default_encoder() -> Encoder:
     """The process-wide multilingual-e5-small encoder (all 12 layers, as published) used for
-    semantic similarity: category matching and theme discovery. Loaded once."""
+    semantic similarity: category matching and theme discovery. Loaded once; its int8 ONNX
+    export when built (``backend="auto"``; cosine >= 0.98 to the fp32 model, tested)."""
     global _DEFAULT_ENCODER
     if _DEFAULT_ENCODER is None:
         _DEFAULT_ENCODER = Encoder(model_dir())
