@@ -226,6 +226,7 @@ def test_cache_avoids_the_model_on_rerun(tmp_path, monkeypatch):
     second = sentiment.SentimentModel.from_path()  # a new process would start like this
     b = sentiment.score_sentiment(texts, second)
     assert second.encoder.calls == 0
+    assert second.encoder._runner is None  # the weights were never loaded
     pd.testing.assert_frame_equal(a, b)
 
 

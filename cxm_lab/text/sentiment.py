@@ -83,8 +83,6 @@ class Encoder:
         backend: str = "auto",
         threads: int | None = None,
     ):
-        from transformers import AutoConfig, AutoTokenizer
-
         self.path = Path(path or model_dir())
         if not (self.path / "config.json").is_file():
             raise ModelError(
@@ -103,25 +101,12 @@ class Encoder:
             "onnx" if backend == "onnx" or (backend == "auto" and onnx_file.is_file()) else "torch"
         )
         self.threads = int(threads or os.environ.get("CXM_LAB_THREADS", 0) or os.cpu_count() or 1)
-        self.tokenizer = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
-        self.dim = AutoConfig.from_pretrained(self.path, local_files_only=True).hidden_size
-        if self.backend == "onnx":
-            import onnxruntime as ort
-
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = self.threads
-            opts.inter_op_num_threads = 1
-            self.session = ort.InferenceSession(
-                str(onnx_file), opts, providers=["CPUExecutionProvider"]
-            )
-        else:
-            import torch
-            from transformers import AutoModel
-
-            torch.set_num_threads(self.threads)
-            self.model = AutoModel.from_pretrained(
-                self.path, local_files_only=True, add_pooling_layer=False
-            ).eval()
+        self._tokenizer = None
+        config = json.loads((self.path / "config.json").read_text())
+        # Read from config.json rather than AutoConfig: a fully cached re-run never imports
+        # transformers (hidden_size for BERT-like models, dim / d_model for others).
+        self.dim = int(config.get("hidden_size") or config.get("dim") or config.get("d_model") or 0)
+        self._runner = None  # the ONNX session or torch model, loaded on the first forward pass
         self.batch_size = batch_size
         self.max_tokens = max_tokens
         stamp = self.path / "cxm_build.json"
@@ -223,16 +208,49 @@ class Encoder:
             self.calls += 1
         return out
 
+    @property
+    def tokenizer(self):
+        """The fast tokenizer of the model directory, loaded when first needed."""
+        if self._tokenizer is None:
+            from transformers import AutoTokenizer
+
+            self._tokenizer = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
+        return self._tokenizer
+
+    @property
+    def runner(self):
+        """The ONNX Runtime session or the ``transformers`` model, loaded when first needed, so
+        a re-run whose texts are all cached never loads the weights."""
+        if self._runner is None:
+            if self.backend == "onnx":
+                import onnxruntime as ort
+
+                opts = ort.SessionOptions()
+                opts.intra_op_num_threads = self.threads
+                opts.inter_op_num_threads = 1
+                self._runner = ort.InferenceSession(
+                    str(self.path / ONNX_FILE), opts, providers=["CPUExecutionProvider"]
+                )
+            else:
+                import torch
+                from transformers import AutoModel
+
+                torch.set_num_threads(self.threads)
+                self._runner = AutoModel.from_pretrained(
+                    self.path, local_files_only=True, add_pooling_layer=False
+                ).eval()
+        return self._runner
+
     def _forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         """One padded batch → (batch, dim) L2-normalised mean-pooled embeddings."""
         if self.backend == "onnx":
             feed = {"input_ids": input_ids, "attention_mask": attention_mask}
-            return self.session.run(None, feed)[0]
+            return self.runner.run(None, feed)[0]
         import torch
 
         ids, am = torch.from_numpy(input_ids), torch.from_numpy(attention_mask)
         with torch.inference_mode():
-            hidden = self.model(input_ids=ids, attention_mask=am).last_hidden_state
+            hidden = self.runner(input_ids=ids, attention_mask=am).last_hidden_state
             mask = am.unsqueeze(-1).to(hidden.dtype)
             emb = (hidden * mask).sum(1) / mask.sum(1)
             return torch.nn.functional.normalize(emb, dim=-1).numpy()
