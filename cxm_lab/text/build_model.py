@@ -301,26 +301,30 @@ def _files_digest(paths: list[Path]) -> str:
     return h.hexdigest()
 
 
-class _Pooled:
-    """Wraps a BertModel so its ONNX graph outputs the L2-normalised mean-pooled embedding."""
+def pooled_embedding(hidden, attention_mask):
+    """e5's sentence embedding: token states averaged over the attention mask, L2-normalised
+    (torch tensors; used in training, in the torch route and inside the ONNX graph)."""
+    import torch
 
-    def __new__(cls, bert):
-        import torch
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    emb = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+    return torch.nn.functional.normalize(emb, dim=-1)
 
-        class Pooled(torch.nn.Module):
-            def __init__(self, m):
-                super().__init__()
-                self.m = m
 
-            def forward(self, input_ids, attention_mask):
-                hidden = self.m(
-                    input_ids=input_ids, attention_mask=attention_mask
-                ).last_hidden_state
-                mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-                emb = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                return torch.nn.functional.normalize(emb, dim=-1)
+def _pooled_module(bert):
+    """``bert`` wrapped so that its output (and ONNX graph) is :func:`pooled_embedding`."""
+    import torch
 
-        return Pooled(bert)
+    class Pooled(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.m(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            return pooled_embedding(hidden, attention_mask)
+
+    return Pooled(bert)
 
 
 def export_onnx_int8(model_path: Path, log=print) -> Path:
@@ -343,7 +347,7 @@ def export_onnx_int8(model_path: Path, log=print) -> Path:
     with torch.inference_mode(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            _Pooled(bert),
+            _pooled_module(bert),
             (sample["input_ids"], sample["attention_mask"]),
             str(fp32),
             input_names=["input_ids", "attention_mask"],

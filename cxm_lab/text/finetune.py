@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cxm_lab.text.build_model import LORA_DIR, model_dir, truncated_encoder
+from cxm_lab.text.build_model import LORA_DIR, model_dir, pooled_embedding, truncated_encoder
 from cxm_lab.text.labelled import load_labelled, sample
 
 LABELS = ("negative", "neutral", "positive")
@@ -107,9 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         for b in batches:
             batch = tok.pad({"input_ids": [enc[i] for i in b]}, return_tensors="pt")
             hidden = model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            u = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
-            logits = args.scale * head(u)
+            logits = args.scale * head(pooled_embedding(hidden, batch["attention_mask"]))
             loss = torch.nn.functional.cross_entropy(logits, y[b], weight=class_w)
             opt.zero_grad()
             loss.backward()

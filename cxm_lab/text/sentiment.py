@@ -39,7 +39,13 @@ import numpy as np
 import pandas as pd
 
 from cxm_lab.errors import ModelError
-from cxm_lab.text.build_model import EXPORT_RECIPE, ONNX_FILE, model_dir, sentiment_dir
+from cxm_lab.text.build_model import (
+    EXPORT_RECIPE,
+    ONNX_FILE,
+    model_dir,
+    pooled_embedding,
+    sentiment_dir,
+)
 
 LABELS = ("negative", "neutral", "positive")
 ROOT = Path(__file__).resolve().parents[2]
@@ -251,9 +257,7 @@ class Encoder:
         ids, am = torch.from_numpy(input_ids), torch.from_numpy(attention_mask)
         with torch.inference_mode():
             hidden = self.runner(input_ids=ids, attention_mask=am).last_hidden_state
-            mask = am.unsqueeze(-1).to(hidden.dtype)
-            emb = (hidden * mask).sum(1) / mask.sum(1)
-            return torch.nn.functional.normalize(emb, dim=-1).numpy()
+            return pooled_embedding(hidden, am).numpy()
 
 
 class SentimentModel:
