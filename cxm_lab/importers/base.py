@@ -1,0 +1,952 @@
+"""The importer contract, the registry, and what every format shares: bytes -> text -> cells.
+
+A survey export is read in three steps:
+
+1. :func:`load_raw` turns the file into a :class:`RawTable`, a list of records of cell text.
+   Text files are decoded (byte-order marks, UTF-16 without a mark, strict UTF-8, then
+   charset-normalizer restricted to the single-byte code pages survey exports come in) and split
+   with Python's ``csv`` module on a sniffed delimiter; spreadsheets are read with
+   python-calamine and Parquet with pandas, every cell turned into text.
+2. An :class:`Importer` (one per survey tool, in its own module) recognises its tool from the
+   header rows (:meth:`Importer.detect`) and says what they mean (:meth:`Importer.header`):
+   how many header rows, the column names and question texts, the tool's meta columns, the
+   time zone and date format it declares.
+3. :func:`build_export` applies that header to the data rows the same way for every tool:
+   ragged rows, NA tokens, whitespace, duplicate and blank headers, row numbers.
+
+New tools plug in with :func:`register` (the papermill I/O-handler pattern).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import glob
+import io
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+
+from cxm_lab.errors import ParameterError, SchemaError
+from cxm_lab.importers.values import DEFAULT_NA_VALUES
+from cxm_lab.schema import REJECT_COLUMNS
+
+TEXT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+SUFFIXES = TEXT_SUFFIXES + SPREADSHEET_SUFFIXES + PARQUET_SUFFIXES
+DELIMITERS = (",", ";", "\t", "|")
+#: Single-byte code pages tried (in this order of preference) when a file is not UTF-8/16.
+FALLBACK_ENCODINGS = ("cp1252", "cp1256", "cp1251", "latin_1", "mac_roman")
+_SAMPLE_CHARS = 262_144
+_SAMPLE_RECORDS = 200
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_CODEC_NAMES = {"latin_1": "latin-1", "mac_roman": "mac-roman"}
+# Bytes that occur in text; the other control bytes (NUL, 0x01-0x08, 0x0E-0x1F) mark binary data.
+_TEXT_BYTES = bytes({7, 8, 9, 10, 11, 12, 13, 27} | set(range(0x20, 0x100)))
+
+
+@dataclass
+class Export:
+    """One survey export, read as its tool wrote it.
+
+    Attributes
+    ----------
+    data : DataFrame
+        Data rows only, RangeIndex. Columns are the export's own names (vendor ids such as
+        ``"Q1"`` or ``"ResponseId"`` where the tool has them; SurveyMonkey:
+        ``"question | option"``), unique and non-empty. Every cell is a ``str`` with surrounding
+        whitespace stripped, or ``pd.NA`` (empty cells, always, and NA tokens); dtype object.
+    rows : ndarray of int
+        1-based data-row number of each row of ``data`` as the user sees it in the file (header
+        rows excluded; a cell with line breaks is one row; skipped blank rows keep their number).
+    rejects : DataFrame
+        Rows that could not be split into the header's columns: ``file``, ``row``, ``column``,
+        ``value``, ``reason`` (the layout of :data:`cxm_lab.schema.REJECT_COLUMNS`).
+    n_read : int
+        Data rows read: ``len(data)`` + distinct rejected rows. Blank rows are not counted.
+    file, source : str
+        The path read and the importer that read it (``"qualtrics"``, ..., ``"generic"``).
+    questions : dict
+        Column -> full question text (the column name where the export has no separate text).
+    roles : dict
+        The tool's meta columns: role (``response_id``, ``response_date``, ``start_date``,
+        ``language``, ``email``, ``ip_address``, ``status``, ``duration``) -> column.
+    timezone : str or None
+        Time zone the tool declares for its date columns (Qualtrics ``timeZone``, Typeform
+        ``(UTC)``, Medallia's UTC timestamps, QuestionPro's and Alchemer's server zones).
+    date_format : str or None
+        ``strftime`` format of the tool's date columns when known.
+    dayfirst : bool or None
+        Day before month in the tool's numeric dates, when known.
+    calendar : str
+        ``"gregorian"`` or ``"jalali"`` (Porsline and other Iranian tools).
+    decimal : str
+        ``"."`` or ``","``, detected from the numbers in the data.
+    encoding : str
+        Codec used to decode a text file (``"utf-8-sig"``, ``"utf-16"``, ``"cp1252"``, ...);
+        ``"spreadsheet"`` or ``"parquet"`` for binary formats.
+    delimiter : str or None
+        Field delimiter of a text file; None for spreadsheets and Parquet.
+    header_rows : int
+        Rows the header took (preamble lines before it not counted).
+    notes : list of str
+        One short line per thing detected or handled.
+    """
+
+    data: pd.DataFrame
+    rows: np.ndarray
+    rejects: pd.DataFrame
+    n_read: int
+    file: str
+    source: str
+    questions: dict[str, str]
+    roles: dict[str, str]
+    timezone: str | None
+    date_format: str | None
+    dayfirst: bool | None
+    calendar: str
+    decimal: str
+    encoding: str
+    delimiter: str | None
+    header_rows: int
+    notes: list[str]
+
+    def parse_options(self, timezone: str | None = None):
+        """The :class:`cxm_lab.schema.ParseOptions` this export's dates and numbers need.
+
+        Parameters
+        ----------
+        timezone : str, optional
+            Zone to express dates in; the export's declared zone is used as the source zone.
+        """
+        from cxm_lab.schema import ParseOptions
+
+        return ParseOptions(
+            decimal=self.decimal,
+            date_format=self.date_format,
+            dayfirst=self.dayfirst,
+            timezone=timezone,
+            source_timezone=self.timezone,
+            calendar=self.calendar,
+        )
+
+
+@dataclass
+class RawTable:
+    """A file's cells before any header is interpreted.
+
+    Attributes
+    ----------
+    file : str
+        The path.
+    records : list of list of str
+        Every record of the file in order (blank lines are empty lists), cells unstripped.
+    encoding : str
+        Codec used (or ``"spreadsheet"`` / ``"parquet"``).
+    delimiter : str or None
+        Field delimiter of a text file.
+    notes : list of str
+        What reading the file involved (byte-order mark, encoding, delimiter, sheet).
+    """
+
+    file: str
+    records: list[list[str]]
+    encoding: str
+    delimiter: str | None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The file name without folders."""
+        return Path(self.file).name
+
+    def first_row(self) -> int | None:
+        """Index of the first record with a non-blank cell, or None."""
+        for i, rec in enumerate(self.records):
+            if any(c.strip() for c in rec):
+                return i
+        return None
+
+    def row(self, i: int | None) -> list[str]:
+        """Record ``i`` with stripped cells (empty list when out of range)."""
+        if i is None or not 0 <= i < len(self.records):
+            return []
+        return [c.strip() for c in self.records[i]]
+
+
+@dataclass
+class Header:
+    """What an importer found in the header rows.
+
+    Attributes
+    ----------
+    start : int
+        Index (in :attr:`RawTable.records`) of the first header row; earlier rows are preamble.
+    rows : int
+        Number of header rows; data starts at ``start + rows``.
+    names : list of str
+        Column name per position (``""`` where blank: named ``"column N"`` later).
+    questions : list of str, optional
+        Question text per position.
+    roles : dict
+        Role -> column name (as in ``names``).
+    """
+
+    start: int
+    rows: int
+    names: list[str]
+    questions: list[str] | None = None
+    roles: dict[str, str] = field(default_factory=dict)
+    timezone: str | None = None
+    date_format: str | None = None
+    dayfirst: bool | None = None
+    calendar: str = "gregorian"
+    notes: list[str] = field(default_factory=list)
+
+
+class Importer:
+    """One survey tool's export format. Subclasses set :attr:`name` and implement
+    :meth:`detect` and :meth:`header`.
+
+    Attributes
+    ----------
+    name : str
+        Registry key and :attr:`Export.source` (``"qualtrics"``).
+    title : str
+        Human name (``"Qualtrics"``).
+    file_hint : re.Pattern, optional
+        File-name pattern the tool's exports typically have; only breaks ties in detection.
+    """
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    file_hint: ClassVar[re.Pattern | None] = None
+
+    def detect(self, raw: RawTable) -> float:
+        """Confidence 0..1 that ``raw`` is this tool's export, from its header rows."""
+        raise NotImplementedError
+
+    def header(self, raw: RawTable) -> Header:
+        """Interpret the header rows; raise :class:`SchemaError` when they are not this tool's."""
+        raise NotImplementedError
+
+    def hinted(self, path: str) -> bool:
+        """Whether the file name looks like this tool's exports."""
+        return bool(self.file_hint is not None and self.file_hint.search(Path(path).name))
+
+    def not_mine(self, raw: RawTable, expected: str) -> SchemaError:
+        """The error for ``source=<this tool>`` on a file that is not its export."""
+        return SchemaError(
+            f"{raw.file}: does not look like a {self.title} export ({expected}). "
+            "Use source='auto' to detect the tool, or source='generic' for one header row."
+        )
+
+
+#: The registry: importer name -> importer. Add tools with :func:`register`.
+IMPORTERS: dict[str, Importer] = {}
+
+
+def register(importer: Importer | type[Importer]) -> Importer:
+    """Add a survey tool to :data:`IMPORTERS` (a class is instantiated) and return it.
+
+    Examples
+    --------
+    >>> class Mine(Importer):
+    ...     name, title = "mine", "My tool"
+    ...     def detect(self, raw): return 0.0
+    ...     def header(self, raw): return Header(start=raw.first_row() or 0, rows=1,
+    ...                                          names=raw.row(raw.first_row()))
+    >>> register(Mine).name
+    'mine'
+    >>> _ = IMPORTERS.pop("mine")
+    """
+    if isinstance(importer, type):
+        importer = importer()
+    if not isinstance(importer, Importer) or not importer.name:
+        raise ParameterError("register() needs an Importer with a non-empty name.")
+    IMPORTERS[importer.name] = importer
+    return importer
+
+
+# --------------------------------------------------------------------------------------------
+# Bytes -> text
+
+
+def decode_bytes(data: bytes, encoding: str | None, file: str) -> tuple[str, str, list[str]]:
+    """Decode a text export; return ``(text, encoding used, notes)``.
+
+    Order: ``encoding`` when given; a byte-order mark (UTF-32, UTF-8, UTF-16 LE/BE); UTF-16
+    without a mark (many NUL bytes at odd or even positions, as in Qualtrics' TSV); strict
+    UTF-8; charset-normalizer restricted to :data:`FALLBACK_ENCODINGS`; cp1252 with
+    replacement characters as the last resort.
+
+    Raises
+    ------
+    SchemaError
+        The bytes are not text (a binary file), or do not decode as the given ``encoding``.
+    ParameterError
+        ``encoding`` is not a codec name Python knows.
+    """
+    notes: list[str] = []
+    if encoding is not None:
+        try:
+            codec = codecs.lookup(encoding).name
+        except (LookupError, TypeError) as exc:
+            raise ParameterError(
+                f"encoding={encoding!r} is not a known codec; use e.g. 'utf-8', 'cp1252', "
+                "'utf-16' or None to detect."
+            ) from exc
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise SchemaError(
+                f"{file}: cannot be decoded as {encoding} (byte {exc.start}: {exc.reason}); "
+                "pass encoding=None to detect the encoding, or the export's real encoding."
+            ) from exc
+        if text.startswith("\ufeff"):
+            text = text[1:]
+            notes.append("byte-order mark removed")
+        notes.append(f"decoded as {codec} (given)")
+        return text, codec, notes
+    boms = (
+        (codecs.BOM_UTF32_LE, "utf-32", "UTF-32 LE byte-order mark"),
+        (codecs.BOM_UTF32_BE, "utf-32", "UTF-32 BE byte-order mark"),
+        (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 byte-order mark"),
+        (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 LE byte-order mark"),
+        (codecs.BOM_UTF16_BE, "utf-16", "UTF-16 BE byte-order mark"),
+    )
+    for bom, codec, note in boms:
+        if data.startswith(bom):
+            try:
+                return _strip_bom(data.decode(codec)), codec, [note]
+            except UnicodeDecodeError:
+                break  # a mark followed by something else: keep detecting
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        try:
+            text = data.decode(utf16)
+            return (
+                text,
+                utf16,
+                [f"{'UTF-16 LE' if utf16.endswith('le') else 'UTF-16 BE'} without byte-order mark"],
+            )
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), "utf-8", notes
+    except UnicodeDecodeError:
+        pass
+    head = data[:65536]
+    control = len(head.translate(None, _TEXT_BYTES))
+    if control > max(1, len(head) // 50):
+        raise SchemaError(
+            f"{file}: is not a text export (binary content). If it is a spreadsheet, give it "
+            "its real suffix (.xlsx, .xls, .ods); otherwise export CSV from the survey tool."
+        )
+    codec = _detect_single_byte(data)
+    if codec is not None:
+        return data.decode(codec), codec, [f"not UTF-8: decoded as {codec} (detected)"]
+    return (
+        data.decode("cp1252", errors="replace"),
+        "cp1252",
+        ["not UTF-8 and no code page fits: decoded as cp1252, undecodable bytes shown as U+FFFD"],
+    )
+
+
+def _strip_bom(text: str) -> str:
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` when the bytes look like UTF-16 text without a mark.
+
+    Needs NUL bytes (at least 5 % of the start: the high bytes of ASCII digits, commas and line
+    ends). Both byte orders decode the start; the one whose characters are plausible text wins
+    when at least 80 % are. Read in the wrong order, ASCII becomes U+XX00 characters and digits,
+    commas and line ends give it away even in Persian or Russian text.
+    """
+    head = data[:8192]
+    if len(head) < 4 or head.count(0) < 0.05 * len(head):
+        return None
+    head = head[: len(head) - len(head) % 2]
+    best: tuple[float, str] | None = None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = head.decode(codec)
+        except UnicodeDecodeError:
+            try:
+                text = head[:-2].decode(codec)  # a surrogate pair cut at the end
+            except UnicodeDecodeError:
+                continue
+        if not text:
+            continue
+        share = sum(_plausible(ch) for ch in text) / len(text)
+        if share >= 0.8 and (best is None or share > best[0]):
+            best = (share, codec)
+    return None if best is None else best[1]
+
+
+def _plausible(ch: str) -> bool:
+    o = ord(ch)
+    if o < 0x20:
+        return ch in "\t\r\n"
+    if o < 0x0800:
+        return True
+    return (o & 0xFF) != 0 and not 0xD800 <= o < 0xF900
+
+
+def _detect_single_byte(data: bytes) -> str | None:
+    """The most plausible of :data:`FALLBACK_ENCODINGS` (charset-normalizer), or None."""
+    from charset_normalizer import from_bytes
+
+    try:
+        matches = from_bytes(data, cp_isolation=list(FALLBACK_ENCODINGS))
+    except Exception:  # noqa: BLE001 - the detector is best effort; cp1252 fallback follows
+        return None
+    best = matches.best()
+    if best is None:
+        return None
+    # Ties (same chaos and coherence) go to the first of FALLBACK_ENCODINGS.
+    ranked = sorted(
+        matches,
+        key=lambda m: (
+            round(m.chaos, 3),
+            -round(m.coherence, 3),
+            FALLBACK_ENCODINGS.index(m.encoding) if m.encoding in FALLBACK_ENCODINGS else 99,
+        ),
+    )
+    name = ranked[0].encoding
+    return _CODEC_NAMES.get(name, name)
+
+
+# --------------------------------------------------------------------------------------------
+# Text -> records
+
+
+def _ensure_field_limit() -> None:
+    limit = min(sys.maxsize, 2**31 - 1)
+    if csv.field_size_limit() < limit:
+        csv.field_size_limit(limit)
+
+
+def split_records(text: str, delimiter: str, file: str) -> list[list[str]]:
+    """Split text into records with Python's ``csv`` module (quotes ``"``, any line ending)."""
+    _ensure_field_limit()
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
+    except csv.Error as exc:
+        raise SchemaError(
+            f"{file}: cannot be split into fields ({exc}); check the delimiter or pass "
+            "delimiter=',' / ';' / '\\t' / '|'."
+        ) from exc
+
+
+def sniff_delimiter(text: str, suffix: str = "") -> tuple[str, str]:
+    """Choose the field delimiter among ``, ; tab |``; return ``(delimiter, note)``.
+
+    ``.tsv``/``.tab`` files are tab-separated. Otherwise each candidate splits a sample (the
+    first 256 KiB, at most 200 records, quotes respected) and the one that gives the most
+    records with the same number of fields (more than one) wins - clevercsv's pattern score
+    restricted to four delimiters. Where no candidate splits consistently, clevercsv's full
+    detector decides. (clevercsv alone picks a tab for the Qualtrics export with multi-line
+    question texts in its header, hence the consistency check first.)
+    """
+    if suffix in (".tsv", ".tab"):
+        return "\t", f"tab-delimited ({suffix} file)"
+    sample = text[:_SAMPLE_CHARS]
+    truncated = len(text) > len(sample)
+    best: tuple[float, int, int] | None = None
+    choice = ","
+    _ensure_field_limit()
+    for priority, delim in enumerate(DELIMITERS):
+        try:
+            recs = []
+            for rec in csv.reader(io.StringIO(sample, newline=""), delimiter=delim, strict=False):
+                recs.append(rec)
+                if len(recs) > _SAMPLE_RECORDS:
+                    break
+        except csv.Error:
+            continue
+        if truncated and len(recs) > 1:
+            recs = recs[:-1]
+        counts = [len(r) for r in recs if any(c.strip() for c in r)]
+        if not counts:
+            continue
+        width, freq = Counter(counts).most_common(1)[0]
+        if width < 2:
+            continue
+        key = (round(freq / len(counts), 3), width, -priority)
+        if best is None or key > best:
+            best, choice = key, delim
+    if best is not None and best[0] >= 0.5:
+        return choice, f"{_DELIMITER_NAMES[choice]}-delimited (sniffed)"
+    try:
+        from clevercsv.detect import Detector
+
+        dialect = Detector().detect(sample[:65536], delimiters=list(DELIMITERS))
+    except Exception:  # noqa: BLE001 - detection is best effort
+        dialect = None
+    if dialect is not None and dialect.delimiter in DELIMITERS:
+        return dialect.delimiter, f"{_DELIMITER_NAMES[dialect.delimiter]}-delimited (clevercsv)"
+    if best is not None:
+        return choice, f"{_DELIMITER_NAMES[choice]}-delimited (sniffed, inconsistent rows)"
+    return ",", "comma-delimited (assumed: one column)"
+
+
+# --------------------------------------------------------------------------------------------
+# Files -> RawTable
+
+
+def load_raw(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | int | None = None,
+) -> RawTable:
+    """Read a file's cells: text (.csv .tsv .tab .txt), spreadsheet (.xlsx .xlsm .xlsb .xls
+    .ods, python-calamine) or Parquet; every cell becomes text.
+
+    Raises
+    ------
+    SchemaError
+        Missing, empty, unreadable or undecodable file; unknown suffix.
+    ParameterError
+        Bad ``delimiter``/``encoding``/``sheet`` argument.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
+        raise ParameterError(
+            f"delimiter must be one character such as ',', ';', '\\t' or '|', got {delimiter!r}."
+        )
+    if suffix not in SUFFIXES:
+        raise SchemaError(
+            f"{path}: unknown file type '{path.suffix}'. Export CSV, TSV, Excel (.xlsx/.xls), "
+            f"OpenDocument (.ods) or Parquet; known suffixes: {', '.join(SUFFIXES)}."
+        )
+    if not path.is_file():
+        raise SchemaError(f"{path}: file not found; check the path (relative to {Path.cwd()}).")
+    if suffix in SPREADSHEET_SUFFIXES:
+        if encoding is not None or delimiter is not None:
+            raise ParameterError(f"{path}: encoding= and delimiter= apply to text files only.")
+        return _load_spreadsheet(path, sheet)
+    if sheet is not None:
+        raise ParameterError(f"{path}: sheet= applies to spreadsheets only (.xlsx, .xls, .ods).")
+    if suffix in PARQUET_SUFFIXES:
+        return _load_parquet(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SchemaError(f"{path}: cannot be read ({exc.strerror}); check permissions.") from exc
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise SchemaError(f"{path}: the file is empty; export the survey responses again.")
+    text, codec, notes = decode_bytes(data, encoding, str(path))
+    if delimiter is None:
+        delimiter, note = sniff_delimiter(text, suffix)
+    else:
+        note = f"{_DELIMITER_NAMES.get(delimiter, repr(delimiter))}-delimited (given)"
+    notes.append(note)
+    records = split_records(text, delimiter, str(path))
+    return RawTable(str(path), records, codec, delimiter, notes)
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet or Parquet cell as the text a CSV export would hold.
+
+    Whole floats lose their ``.0`` (``9.0`` -> ``"9"``), dates and times become ISO text
+    (``"2026-07-01 10:00:00"``), booleans ``"TRUE"``/``"FALSE"``, empty cells ``""``.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | np.bool_):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float | np.floating):
+        if np.isnan(value):
+            return ""
+        if float(value).is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(float(value))
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, datetime):
+        if pd.isna(value):
+            return ""
+        spec = "seconds" if value.microsecond == 0 else "microseconds"
+        return value.isoformat(sep=" ", timespec=spec)
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+def _load_spreadsheet(path: Path, sheet: str | int | None) -> RawTable:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own error types
+        raise SchemaError(
+            f"{path}: cannot be read as a spreadsheet ({exc}); check that it is a real "
+            f"{path.suffix} file, or export CSV from the survey tool."
+        ) from exc
+    if not names:
+        raise SchemaError(f"{path}: the workbook has no sheets.")
+    notes: list[str] = []
+    try:
+        if sheet is None:
+            chosen, rows = names[0], book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+            for i, name in enumerate(names):
+                rows = book.get_sheet_by_index(i).to_python(skip_empty_area=False)
+                if any(cell not in ("", None) for row in rows for cell in row):
+                    chosen = name
+                    break
+            if len(names) > 1:
+                notes.append(f"sheet '{chosen}' read (of {len(names)}: {', '.join(names)})")
+        elif isinstance(sheet, int) and not isinstance(sheet, bool):
+            if not -len(names) <= sheet < len(names):
+                raise ParameterError(
+                    f"{path}: sheet={sheet} is out of range; the workbook has sheets {names}."
+                )
+            chosen = names[sheet]
+            rows = book.get_sheet_by_index(sheet % len(names)).to_python(skip_empty_area=False)
+            notes.append(f"sheet '{chosen}' read")
+        elif isinstance(sheet, str):
+            if sheet not in names:
+                raise ParameterError(
+                    f"{path}: no sheet named {sheet!r}; the workbook has sheets {names}."
+                )
+            chosen = sheet
+            rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            notes.append(f"sheet '{chosen}' read")
+        else:
+            raise ParameterError(f"sheet must be a sheet name or a 0-based index, got {sheet!r}.")
+    except (ParameterError, SchemaError):
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise SchemaError(f"{path}: the sheet cannot be read ({exc}).") from exc
+    records = [[cell_text(v) for v in row] for row in rows]
+    return RawTable(str(path), records, "spreadsheet", None, notes)
+
+
+def _load_parquet(path: Path) -> RawTable:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many error types
+        raise SchemaError(f"{path}: cannot be read as Parquet ({exc}).") from exc
+    header = [str(c) for c in frame.columns]
+    values = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
+    records = [header] + [[cell_text(v) for v in row] for row in values]
+    return RawTable(str(path), records, "parquet", None, ["Parquet: cells turned into text"])
+
+
+# --------------------------------------------------------------------------------------------
+# Header helpers for importers
+
+
+def norm(text: str) -> str:
+    """Lower case, inner whitespace collapsed, ZWNJ removed: for comparing header names."""
+    return " ".join(text.replace("\u200c", " ").split()).casefold()
+
+
+def find_columns(names: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Role -> the first column whose name equals (:func:`norm`) one of the role's names."""
+    index: dict[str, str] = {}
+    for name in names:
+        index.setdefault(norm(name), name)
+    roles: dict[str, str] = {}
+    for role, options in wanted.items():
+        for option in options:
+            if norm(option) in index:
+                roles[role] = index[norm(option)]
+                break
+    return roles
+
+
+def count_present(names: list[str], options: tuple[str, ...] | set[str]) -> int:
+    """How many of ``options`` appear among ``names`` (compared with :func:`norm`)."""
+    have = {norm(n) for n in names if n}
+    return sum(1 for o in options if norm(o) in have)
+
+
+def forward_fill_question(top: list[str], sub: list[str]) -> list[str]:
+    """Question text per position when a question spans several columns (merged cells):
+    a blank top cell under which the sub-header has an option takes the last question."""
+    out, last = [], ""
+    for j in range(max(len(top), len(sub))):
+        t = top[j] if j < len(top) else ""
+        s = sub[j] if j < len(sub) else ""
+        if t:
+            last = t
+            out.append(t)
+        elif s and last:
+            out.append(last)
+        else:
+            out.append("")
+            last = "" if not s else last
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# RawTable + Header -> Export
+
+
+def build_export(
+    raw: RawTable,
+    header: Header,
+    source: str,
+    na_values: tuple[str, ...] = DEFAULT_NA_VALUES,
+) -> Export:
+    """Apply an importer's :class:`Header` to the data rows of ``raw``.
+
+    Rows with more fields than the header whose extra cells are not empty are rejected
+    (``"row has 23 fields, header has 20"``); shorter rows are padded with NA; blank rows are
+    skipped; trailing unnamed columns with no value are dropped; blank names become
+    ``"column N"`` (1-based position) and repeated names ``"Other (2)"``, ``"Other (3)"``.
+    """
+    file = raw.file
+    notes = list(raw.notes) + list(header.notes)
+    names = [n.strip() for n in header.names]
+    width = len(names)
+    if width == 0 or not any(names):
+        raise SchemaError(f"{file}: no header row found; the first row must name the columns.")
+    na = frozenset(na_values) | {""}  # an empty cell is always NA
+    body = raw.records[header.start + header.rows :]
+    data_rows: list[list[object]] = []
+    row_no: list[int] = []
+    rejects: list[tuple[str, int, str, str, str]] = []
+    blank = 0
+    missing = pd.NA
+    for k, rec in enumerate(body, start=1):
+        if not any(c.strip() for c in rec):
+            blank += 1
+            continue
+        n = len(rec)
+        if n > width:
+            extra = rec[width:]
+            filled = [j for j, c in enumerate(extra) if c.strip()]
+            if filled:
+                j = filled[0]
+                rejects.append(
+                    (
+                        file,
+                        k,
+                        f"column {width + j + 1}",
+                        extra[j].strip()[:200],
+                        f"row has {n} fields, header has {width}",
+                    )
+                )
+                continue
+            rec = rec[:width]
+        elif n < width:
+            rec = rec + [""] * (width - n)
+        data_rows.append([missing if (c := x.strip()) in na else c for x in rec])
+        row_no.append(k)
+    if blank:
+        notes.append(f"{blank} blank row{'s' if blank != 1 else ''} skipped")
+    # Trailing unnamed columns without any value (a delimiter at the end of every line).
+    questions = list(header.questions or [])
+    keep = width
+    while keep > 1 and not names[keep - 1] and not _at(questions, keep - 1):
+        if any(row[keep - 1] is not missing for row in data_rows):
+            break
+        keep -= 1
+    if keep < width:
+        dropped = width - keep
+        notes.append(
+            f"{dropped} empty unnamed trailing column{'s' if dropped > 1 else ''} dropped "
+            "(delimiter at the end of every line)"
+        )
+        names = names[:keep]
+        data_rows = [row[:keep] for row in data_rows]
+    final, naming_notes = unique_names(names)
+    notes.extend(naming_notes)
+    data = pd.DataFrame(data_rows, columns=pd.Index(final, dtype=object), dtype=object)
+    if not data_rows:
+        data = pd.DataFrame({c: pd.Series(dtype=object) for c in final})
+    question_map = {}
+    for j, name in enumerate(final):
+        q = _at(questions, j).strip()
+        question_map[name] = q or name
+    first_final: dict[str, str] = {}
+    for raw_name, name in zip(names, final, strict=True):
+        first_final.setdefault(raw_name, name)
+    roles = {r: first_final[c.strip()] for r, c in header.roles.items() if c.strip() in first_final}
+    reject_frame = pd.DataFrame(rejects, columns=REJECT_COLUMNS)
+    if rejects:
+        plural = "s" if len(rejects) != 1 else ""
+        notes.append(f"{len(rejects)} row{plural} rejected: more fields than the header")
+    reject_frame = reject_frame.astype(
+        {"file": object, "column": object, "value": object, "reason": object}
+    )
+    zone = header.timezone
+    if zone is not None and not _known_zone(zone):
+        notes.append(f"declared time zone {zone!r} is not a known IANA zone: ignored")
+        zone = None
+    decimal, decimal_note = detect_decimal(data_rows)
+    if decimal_note:
+        notes.append(decimal_note)
+    return Export(
+        data=data,
+        rows=np.asarray(row_no, dtype=int),
+        rejects=reject_frame,
+        n_read=len(data) + reject_frame["row"].nunique(),
+        file=file,
+        source=source,
+        questions=question_map,
+        roles=roles,
+        timezone=zone,
+        date_format=header.date_format,
+        dayfirst=header.dayfirst,
+        calendar=header.calendar,
+        decimal=decimal,
+        encoding=raw.encoding,
+        delimiter=raw.delimiter,
+        header_rows=header.rows,
+        notes=notes,
+    )
+
+
+def _known_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return False
+    return True
+
+
+def _at(items: list[str], j: int) -> str:
+    return items[j] if j < len(items) and items[j] else ""
+
+
+def unique_names(names: list[str]) -> tuple[list[str], list[str]]:
+    """Blank names -> ``"column N"``; repeats -> ``"name (2)"``, ``"name (3)"``; with notes."""
+    positional = [name or f"column {j + 1}" for j, name in enumerate(names)]
+    blanks = [p for name, p in zip(names, positional, strict=True) if not name]
+    taken = set(positional)
+    used: set[str] = set()
+    final, renamed = [], []
+    for name in positional:
+        if name not in used:
+            used.add(name)
+            final.append(name)
+            continue
+        k = 2
+        while f"{name} ({k})" in used or f"{name} ({k})" in taken:
+            k += 1
+        new = f"{name} ({k})"
+        used.add(new)
+        final.append(new)
+        renamed.append(new)
+    notes = []
+    if blanks:
+        shown = ", ".join(blanks[:5]) + (", ..." if len(blanks) > 5 else "")
+        notes.append(
+            f"{len(blanks)} blank header{'s' if len(blanks) > 1 else ''} named by position: {shown}"
+        )
+    if renamed:
+        shown = ", ".join(renamed[:5]) + (", ..." if len(renamed) > 5 else "")
+        notes.append(
+            f"{len(renamed)} duplicate header{'s' if len(renamed) > 1 else ''} renamed: {shown}"
+        )
+    return final, notes
+
+
+_COMMA_DECIMAL = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),(?:\d{1,2}|\d{4,})$")
+_DOT_DECIMAL = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.(?:\d{1,2}|\d{4,})$")
+
+
+def detect_decimal(rows: list[list[object]], limit: int = 20000) -> tuple[str, str | None]:
+    """``","`` when unambiguous decimal-comma numbers (``7,5``, ``1.234,56``) outnumber
+    decimal-dot ones in the first ``limit`` non-empty cells; ``"."`` otherwise. Three digits
+    after the mark (``1,234``) are ambiguous and not counted."""
+    comma = dot = seen = 0
+    for row in rows:
+        for cell in row:
+            if cell is pd.NA or not cell or not cell[0].isdigit() and cell[0] not in "+-":
+                continue
+            seen += 1
+            if _COMMA_DECIMAL.match(cell):
+                comma += 1
+            elif _DOT_DECIMAL.match(cell):
+                dot += 1
+        if seen >= limit:
+            break
+    if comma > dot:
+        return ",", f"decimal comma ({comma} numbers such as 7,5)"
+    return ".", None
+
+
+# --------------------------------------------------------------------------------------------
+# Folders and globs
+
+
+def expand_paths(spec: str | Path, *, base: Path | None = None) -> list[Path]:
+    """The export files a user means by ``spec``: a folder, a file, or a glob.
+
+    Parameters
+    ----------
+    spec : str or Path
+        A folder (every readable export in it - known suffixes, sorted by name, hidden files,
+        Office lock files ``~$*`` and reject tables ``*rejects*.csv`` written by CXM Lab
+        skipped), a single file, or a glob such as ``"exports/*.csv"`` or ``"**/*.xlsx"``.
+    base : Path, optional
+        Folder relative paths start from (default: the working directory).
+
+    Raises
+    ------
+    SchemaError
+        Nothing matches.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for n in ("b.csv", "a.xlsx", ".hidden.csv", "notes.md"):
+    ...     _ = (d / n).write_text("x")
+    >>> [p.name for p in expand_paths(d)]
+    ['a.xlsx', 'b.csv']
+    """
+    base = Path.cwd() if base is None else Path(base)
+    raw = str(spec)
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        path = base / path
+    if any(ch in raw for ch in "*?["):
+        matches = [Path(p) for p in glob.glob(str(path), recursive=True)]
+        found = sorted(p for p in matches if p.is_file() and _is_export(p))
+    elif path.is_dir():
+        found = sorted(
+            (p for p in path.iterdir() if p.is_file() and _is_export(p)), key=lambda p: p.name
+        )
+    elif path.is_file():
+        found = [path]
+    else:
+        raise SchemaError(f"{raw}: no such file or folder (looked in {base}); check the path.")
+    if not found:
+        raise SchemaError(
+            f"{raw}: no export files matched (looked in {base}); known suffixes: "
+            f"{', '.join(SUFFIXES)}."
+        )
+    return found
+
+
+def _is_export(path: Path) -> bool:
+    name = path.name
+    if name.startswith((".", "~$")) or path.suffix.lower() not in SUFFIXES:
+        return False
+    return "rejects" not in name.lower()
