@@ -326,7 +326,10 @@ def export_call_list(
 
     Keeps ``columns`` that are present, in that order, sorted by ``priority``; dates are
     written as YYYY-MM-DD. CSV is UTF-8 with a byte-order mark so that Excel shows non-Latin
-    comments correctly.
+    comments correctly. Comments and names are data: a text cell that a spreadsheet would run
+    as a formula (``=HYPERLINK(...)``, ``+...``, ``-...``, ``@...``) is written with a leading
+    ``'`` and XLSX text cells are always strings (:func:`cxm_lab.safe.write_csv`,
+    :func:`cxm_lab.safe.write_xlsx`); numbers stay numbers.
 
     Raises
     ------
@@ -356,8 +359,10 @@ def export_call_list(
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d")
     path.parent.mkdir(parents=True, exist_ok=True)
+    from cxm_lab import safe  # the one escaping layer: no cell is ever a live formula
+
     if suffix == ".csv":
-        out.to_csv(path, index=False, encoding="utf-8-sig")
+        safe.write_csv(out, path)
     else:
-        out.to_excel(path, index=False, sheet_name="call list")
+        safe.write_xlsx(out, path, sheet_name="call list")
     return path

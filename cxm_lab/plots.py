@@ -2,6 +2,11 @@
 the Axes returned; they never read files or print. Uncertainty is always drawn (CI bands or
 whiskers) and small groups are greyed, hatched and labelled "n<min_n".
 
+Labels are data: a segment named ``CIS $5% promo$`` must be drawn as that text, not parsed as
+mathtext. :func:`use_style` (call it once at the top of a notebook) turns mathtext parsing off
+for every text; each function here also passes its titles, axis labels, tick labels and legend
+entries through :func:`_label`, which escapes ``$`` whenever parsing is on.
+
 Examples
 --------
 >>> import matplotlib
@@ -16,13 +21,59 @@ Examples
 
 from __future__ import annotations
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
+from cxm_lab.safe import clean_text, mathtext_text
+
 PALETTE = {"detractor": "#d1495b", "passive": "#edae49", "promoter": "#00798c"}
+
+
+def use_style(dpi: int = 110) -> None:
+    """The report look: seaborn ``whitegrid`` theme, ``dpi`` and no mathtext parsing.
+
+    Sets ``matplotlib.rcParams["text.parse_math"] = False`` so that no data string (a segment,
+    touchpoint or category name) is ever parsed as mathtext. Call it once, after imports, in
+    every notebook (instead of ``sns.set_theme(...)`` and ``plt.rcParams["figure.dpi"] = ...``).
+
+    Parameters
+    ----------
+    dpi : int
+        Figure resolution (110 in the notebooks).
+
+    Examples
+    --------
+    >>> with matplotlib.rc_context():
+    ...     use_style()
+    ...     print(matplotlib.rcParams["text.parse_math"], matplotlib.rcParams["figure.dpi"])
+    False 110.0
+    """
+    sns.set_theme(style="whitegrid", context="notebook")
+    matplotlib.rcParams["figure.dpi"] = dpi
+    matplotlib.rcParams["text.parse_math"] = False
+
+
+def _label(value: object) -> str:
+    """A data-derived label that matplotlib draws literally.
+
+    With ``text.parse_math`` on (matplotlib's default), ``$`` is escaped
+    (:func:`cxm_lab.safe.mathtext_text`); with it off (:func:`use_style`), the text is drawn
+    as given. Control and bidi-override characters are removed either way.
+    """
+    if matplotlib.rcParams["text.parse_math"]:
+        return mathtext_text(value)
+    return clean_text(value)
+
+
+def _legend_label(value: object) -> str:
+    """:func:`_label` for a legend entry; matplotlib hides entries starting with "_", so such
+    a name gets a leading zero-width space and stays in the legend."""
+    text = _label(value)
+    return "\u200b" + text if text.startswith("_") else text
 
 
 def _ax(ax: Axes | None, size: tuple[float, float] = (8, 4)) -> Axes:
@@ -73,23 +124,26 @@ def plot_metric_trend(
     colors = sns.color_palette("deep", len(groups))
     for color, (name, part) in zip(colors, groups, strict=True):
         part = part.sort_values(x)
-        xs = part[x].astype(str).to_numpy()
-        ax.plot(xs, part[y], marker="o", color=color, label=name if hue else y.upper())
+        xs = [_label(v) for v in part[x].astype(str)]
+        ax.plot(
+            xs, part[y], marker="o", color=color, label=_legend_label(name if hue else y.upper())
+        )
         ax.fill_between(xs, part[low], part[high], color=color, alpha=0.2, linewidth=0)
     if target is not None:
         if isinstance(target, str):
             t = data.drop_duplicates(x).sort_values(x)
-            ax.plot(t[x].astype(str), t[target], ls="--", color="grey", label="target")
+            xs = [_label(v) for v in t[x].astype(str)]
+            ax.plot(xs, t[target], ls="--", color="grey", label="target")
         else:
             ax.axhline(target, ls="--", color="grey", label="target")
     n_ticks = data[x].nunique()
     if n_ticks > 16:  # keep labels readable: every k-th period
         step = int(np.ceil(n_ticks / 12))
         ticks = sorted(data[x].astype(str).unique())
-        ax.set_xticks(range(0, n_ticks, step), ticks[::step])
-    ax.set_title(title or f"{y.upper()} by {x} (shaded: {ci:.0%} CI)")
-    ax.set_xlabel(x.replace("_", " ").capitalize())
-    ax.set_ylabel(ylabel or y.upper())
+        ax.set_xticks(range(0, n_ticks, step), [_label(t) for t in ticks[::step]])
+    ax.set_title(_label(title or f"{y.upper()} by {x} (shaded: {ci:.0%} CI)"))
+    ax.set_xlabel(_label(x.replace("_", " ").capitalize()))
+    ax.set_ylabel(_label(ylabel or y.upper()))
     ax.tick_params(axis="x", rotation=45)
     ax.legend(frameon=False, fontsize="small")
     ax.grid(axis="y", alpha=0.3)
@@ -154,14 +208,14 @@ def plot_metric_by_group(
         )
     ax.scatter(d[y], pos, color=colors, zorder=3, s=40)
     labels = [
-        f"{g}  (n={k:,}{f', n<{min_n}' if s else ''})"
+        _label(f"{g}  (n={k:,}{f', n<{min_n}' if s else ''})")
         for g, k, s in zip(d[group], d[n], small, strict=True)
     ]
     ax.set_yticks(pos, labels)
     if y in ("nps", "change"):
         ax.axvline(0, color="black", lw=0.6)
-    ax.set_title(title or f"{y.upper()} by {group} with {ci:.0%} CI")
-    ax.set_xlabel(xlabel or y.upper())
+    ax.set_title(_label(title or f"{y.upper()} by {group} with {ci:.0%} CI"))
+    ax.set_xlabel(_label(xlabel or y.upper()))
     ax.grid(axis="x", alpha=0.3)
     return ax
 
@@ -191,7 +245,7 @@ def plot_nps_mix(
     """
     ax = _ax(ax)
     d = data.sort_values(x)
-    xs = d[x].astype(str).to_numpy()
+    xs = [_label(v) for v in d[x].astype(str)]
     bottom = np.zeros(len(d))
     for cat, col in (
         ("detractor", "pct_detractors"),
@@ -202,8 +256,8 @@ def plot_nps_mix(
         bottom += d[col].to_numpy()
     ax.set_ylim(0, 100)
     ax.set_ylabel("Share of respondents (%)")
-    ax.set_xlabel(x.replace("_", " ").capitalize())
-    ax.set_title(title or f"Promoter / passive / detractor mix by {x}")
+    ax.set_xlabel(_label(x.replace("_", " ").capitalize()))
+    ax.set_title(_label(title or f"Promoter / passive / detractor mix by {x}"))
     ax.tick_params(axis="x", rotation=45)
     ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1, 1))
     return ax

@@ -1,56 +1,105 @@
 """Display helpers for report notebooks, safe with untrusted customer text.
 
 Each helper returns an object that shows as escaped HTML in JupyterLab (``_repr_html_``) and
-carries escaped Markdown (``_repr_markdown_``) for the rendered report. Customer text never
-reaches the output as markup: a comment containing ``<script>`` shows as text. Quotes keep their
-own script and direction: Persian, Arabic, Hebrew and Urdu are marked ``dir="rtl"`` with their
-``lang`` (Pandoc/Quarto span attributes in Markdown, attributes in HTML).
+carries escaped Markdown (``_repr_markdown_``) for the rendered report. Every string that came
+from data (cells, captions, column labels, comments, language codes, callout values) goes
+through :mod:`cxm_lab.safe`, the one escaping layer: a comment containing ``<script>`` or
+`` `#x`{=typst} `` shows as that text in the HTML and in the PDF. Quotes keep their own script
+and direction: Persian, Arabic, Hebrew and Urdu are marked ``dir="rtl"`` with their ``lang``
+(Pandoc/Quarto span attributes in Markdown, attributes in HTML); a language value that is not
+a valid BCP 47 tag is dropped, never written.
+
+Templates are code, values are data: :func:`callout` takes trusted Markdown written by the
+notebook author with ``{fields}`` filled from escaped values (:func:`cxm_lab.safe.md`).
 
 Examples
 --------
->>> md = callout("NPS rose *4 points*.")._repr_markdown_()
->>> "NPS rose" in md
-True
+>>> md = callout("NPS of **{segment}** rose {change:+.1f} points.", segment="<b>SMB</b>",
+...              change=4.04)._repr_markdown_()
+>>> print(md)
+::: {.callout-note}
+NPS of **\\<b\\>SMB\\<\\/b\\>** rose \\+4\\.0 points.
+:::
+<BLANKLINE>
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from cxm_lab.privacy import mask_pii
+from cxm_lab import safe
+from cxm_lab.errors import ParameterError
+from cxm_lab.privacy import mask_pii as _mask_pii
 
 _RIGHT = ' style="text-align:right"'
-RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur", "ps", "ckb", "yi"})
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~^$@:\"'&])")
+RTL_LANGUAGES = safe.RTL_LANGUAGES  # kept for backward compatibility; use safe.is_rtl
+CALLOUT_KINDS = ("note", "warning", "important", "tip")
+
+escape_markdown = safe.markdown_text
+"""Backward-compatible alias of :func:`cxm_lab.safe.markdown_text`."""
 
 
-def escape_markdown(text: str) -> str:
-    """Backslash-escape every Markdown/Pandoc special character so text stays literal text.
+#: How the project's own column names read in a report.
+COLUMN_LABELS = {
+    "ltr": "Likelihood to recommend",
+    "nps": "NPS",
+    "nps_category": "NPS category",
+    "csat": "CSAT",
+    "ces": "CES",
+    "account_name": "Account",
+    "account_id": "Account id",
+    "response_id": "Response id",
+    "language": "Language",
+    "category": "Theme",
+}
 
-    Newlines become spaces (a quote or a table cell is one line).
+
+def column_label(name: str) -> str:
+    """A reader's label for a column: the project's own names in words (``ltr`` →
+    "Likelihood to recommend"), others with underscores as spaces and the first letter in
+    capitals, the rest as written (``used R`` stays "Used R").
+
+    Examples
+    --------
+    >>> column_label("nps_category"), column_label("how often do you use R?")
+    ('NPS category', 'How often do you use R?')
     """
-    return _MD_SPECIAL.sub(r"\\\1", str(text).replace("\r", " ").replace("\n", " "))
+    if name in COLUMN_LABELS:
+        return COLUMN_LABELS[name]
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def column_labels(names: Sequence[str]) -> dict[str, str]:
+    """:func:`column_label` of each name (for ``quote_comments(columns=...)``)."""
+    return {n: column_label(n) for n in names}
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_)
+    )
 
 
 def _fmt_cell(value: object, fmt: str | None) -> str:
+    """A cell as display text; negative numbers get a real minus sign (U+2212)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "–"
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
     if fmt is not None:
         try:
-            return format(value, fmt)
+            text = format(value, fmt)
         except (TypeError, ValueError):
             return str(value)
+        return safe.format_number(value, fmt) if _is_number(value) else text
     if isinstance(value, (int, np.integer)):
-        return f"{int(value):,}"
+        return safe.format_number(int(value), ",")
     if isinstance(value, (float, np.floating)):
-        return f"{value:,.1f}"
+        return safe.format_number(float(value), ",.1f")
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
     return str(value)
@@ -82,6 +131,11 @@ def show_table(
 ) -> _Display:
     """A formatted, escaped table for a report.
 
+    Caption, column labels and cells are data: each is escaped for HTML and Markdown
+    (:mod:`cxm_lab.safe`), so a cell like ``-2+3`` or ``*core*`` shows as written. Numeric
+    columns are right-aligned; negative numbers are shown with a real minus sign (U+2212,
+    e.g. "−3.0"), which lines up with "+" and cannot be read as a list marker.
+
     Parameters
     ----------
     df : DataFrame
@@ -100,6 +154,11 @@ def show_table(
         that headers can wrap in narrow PDF columns.
     max_rows : int
         Show at most this many rows and say how many were left out.
+
+    Raises
+    ------
+    ParameterError
+        A column in ``columns`` or ``number_formats`` that is not in ``df``.
     """
     number_formats = dict(number_formats or {})
     frame = df.reset_index(drop=True)
@@ -113,14 +172,20 @@ def show_table(
             if isinstance(columns, Mapping)
             else {c: str(c).replace("_", " ") for c in columns}
         )
+        missing = [c for c in names if c not in frame.columns]
+        if missing:
+            raise ParameterError(
+                f"show_table: columns {missing} are not in the table; choose from "
+                f"{[str(c) for c in frame.columns]}"
+            )
         frame = frame[list(names)]
     else:  # snake_case names are shown with spaces so that narrow columns can wrap
         names = {c: str(c).replace("_", " ") for c in frame.columns}
     cells = [
-        [_fmt_cell(v, number_formats.get(c)) for c, v in row.items()]
-        for _, row in frame.head(max_rows).iterrows()
+        [_fmt_cell(v, number_formats.get(c)) for c, v in zip(frame.columns, row, strict=True)]
+        for row in frame.head(max_rows).itertuples(index=False, name=None)
     ]
-    headers = [names[c] for c in frame.columns]
+    headers = [safe.clean_text(names[c]) for c in frame.columns]
     if flags is not None:
         headers.append("flag")
         for i, row in enumerate(cells):
@@ -136,26 +201,26 @@ def show_table(
 
     h = ['<table class="cxm-table">']
     if caption:
-        h.append(f"<caption>{html.escape(caption)}</caption>")
+        h.append(f"<caption>{safe.html_text(caption)}</caption>")
     h.append(
         "<thead><tr>"
-        + "".join(f"<th>{html.escape(x)}</th>" for x in headers)
+        + "".join(f"<th>{safe.html_text(x)}</th>" for x in headers)
         + "</tr></thead><tbody>"
     )
     for i, row in enumerate(cells):
         cls = ' class="cxm-flag"' if flags is not None and flags[i] else ""
         tds = "".join(
-            f"<td{_RIGHT if numeric[j] else ''}>{html.escape(v)}</td>" for j, v in enumerate(row)
+            f"<td{_RIGHT if numeric[j] else ''}>{safe.html_text(v)}</td>" for j, v in enumerate(row)
         )
         h.append(f"<tr{cls}>{tds}</tr>")
     h.append("</tbody></table>")
     if note:
-        h.append(f"<p><em>{html.escape(note)}</em></p>")
+        h.append(f"<p><em>{safe.html_text(note)}</em></p>")
 
     md = []
     if caption:
-        md.append(f"**{escape_markdown(caption)}**\n")
-    md.append("| " + " | ".join(escape_markdown(x) for x in headers) + " |")
+        md.append(f"**{safe.markdown_text(caption)}**\n")
+    md.append("| " + " | ".join(safe.markdown_text(x) for x in headers) + " |")
     # Pandoc sizes wrapped columns by the dashes of this line: make them follow the content.
     # A header wraps between words, so only its longest word sets a minimum.
     widths = [
@@ -171,95 +236,182 @@ def show_table(
         + "|"
     )
     for row in cells:
-        md.append("| " + " | ".join(escape_markdown(v) for v in row) + " |")
+        md.append("| " + " | ".join(safe.markdown_text(v) for v in row) + " |")
     if note:
-        md.append(f"\n*{escape_markdown(note)}*")
+        md.append(f"\n*{safe.markdown_text(note)}*")
     return _Display("\n".join(h), "\n".join(md) + "\n")
+
+
+def _span_lang(tag: str) -> str:
+    """The ``lang`` written into a Pandoc span: the primary language subtag only.
+
+    The report's Lua filter (``templates/rtl.lua``) passes a span's ``lang`` to Typst's
+    ``text(lang: ...)``, which accepts only an ISO 639 code: ``pt-BR`` or ``zh-Hans`` would
+    stop the PDF. The full tag is kept in the notebook HTML.
+    """
+    return tag.split("-", 1)[0]
 
 
 def quote_comments(
     df: pd.DataFrame,
     text: str = "comment",
     language: str | None = "language",
-    columns: Sequence[str] = (),
+    columns: Mapping[str, str] | Sequence[str] = (),
     max_rows: int = 8,
     mask_pii: bool = True,
 ) -> _Display:
     """Customer quotes, each in its own script and direction, escaped and optionally PII-masked.
+
+    The language value goes through :func:`cxm_lab.safe.lang_tag`: a valid tag gives the
+    quote its ``lang`` (and ``dir="rtl"`` when :func:`cxm_lab.safe.is_rtl`); an invalid or
+    missing one gives no ``lang`` at all (HTML ``dir="auto"``). In the Markdown span only the
+    primary language subtag is written (``pt-BR`` → ``pt``), the form Typst accepts.
 
     Parameters
     ----------
     df : DataFrame
         Rows to quote (already selected and ordered); empty comments are skipped.
     text, language : str
-        Columns with the comment and its ISO language code (``fa``, ``ar`` → right-to-left).
-    columns : sequence of str
-        Context columns shown after each quote (e.g. ``["ltr", "segment"]``).
+        Columns with the comment and its language (a BCP 47 tag such as ``fa``, ``pt-BR``,
+        ``zh-Hans``, or a name such as ``English``). A missing ``language`` column (or None)
+        means no language is marked.
+    columns : mapping or sequence of str
+        Context columns shown after each quote (e.g. ``["ltr", "segment"]``). A mapping gives
+        each a display label (``{"account_name": "Account", "ltr": "Score"}``) so raw column
+        names need not reach the reader; a sequence shows names with underscores as spaces.
     max_rows : int
         Number of quotes shown.
     mask_pii : bool
-        Replace e-mail addresses and phone numbers before anything is shown.
+        Replace personal data (:func:`cxm_lab.privacy.mask_pii`) in the quote and in the text
+        context values before anything is shown.
+
+    Raises
+    ------
+    ParameterError
+        ``text`` or a context column that is not in ``df``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"comment": ["خیلی *کند* است"], "language": ["fa-IR"], "ltr": [3]})
+    >>> quote_comments(d, columns={"ltr": "Score"})._repr_markdown_()
+    '> [خیلی \\\\*کند\\\\* است]{lang="fa" dir="rtl"}  \\n> — *Score\\\\: 3*\\n'
     """
+    labels = (
+        {c: str(v) for c, v in columns.items()}
+        if isinstance(columns, Mapping)
+        else {c: str(c).replace("_", " ") for c in columns}
+    )
+    wanted = [text, *labels]
+    missing = [c for c in wanted if c not in df.columns]
+    if missing:
+        raise ParameterError(
+            f"quote_comments: columns {missing} are not in the table; choose from "
+            f"{[str(c) for c in df.columns]}"
+        )
     rows = df[df[text].notna() & (df[text].astype(str).str.strip() != "")].head(max_rows)
+    if rows.empty:
+        return _Display("<p><em>No comments.</em></p>", "*No comments.*\n")
     h, md = ['<div class="cxm-quotes">'], []
     for _, r in rows.iterrows():
         body = str(r[text])
         if mask_pii:
-            body = _mask(body)
-        lang = str(r[language]) if language and pd.notna(r.get(language)) else ""
-        rtl = lang in RTL_LANGUAGES
-        meta = " · ".join(f"{c}: {_fmt_cell(r[c], None)}" for c in columns)
-        attrs = (f' lang="{html.escape(lang)}"' if lang else "") + (
-            ' dir="rtl"' if rtl else ' dir="ltr"'
+            body = str(_mask_pii(body))
+        tag = safe.lang_tag(r[language]) if language and language in df.columns else None
+        rtl = tag is not None and safe.is_rtl(tag)
+        meta = []
+        for c, label in labels.items():
+            value = _fmt_cell(r[c], None)
+            if mask_pii and isinstance(r[c], str):
+                value = str(_mask_pii(value))
+            meta.append((label, value))
+        attrs = (f' lang="{safe.attribute_value(tag)}"' if tag else "") + (
+            ' dir="rtl"' if rtl else ' dir="ltr"' if tag else ' dir="auto"'
         )
+        meta_html = " · ".join(f"{safe.html_text(k)}: {safe.html_text(v)}" for k, v in meta)
         h.append(
-            f"<blockquote{attrs}><p>{html.escape(body)}</p>"
-            + (f'<footer dir="ltr">{html.escape(meta)}</footer>' if meta else "")
+            f"<blockquote{attrs}><p>{safe.html_text(body)}</p>"
+            + (f'<footer dir="ltr">{meta_html}</footer>' if meta else "")
             + "</blockquote>"
         )
         span_attrs = " ".join(
-            x for x in (f'lang="{lang}"' if lang else "", 'dir="rtl"' if rtl else "") if x
+            x
+            for x in (
+                f'lang="{safe.attribute_value(_span_lang(tag))}"' if tag else "",
+                'dir="rtl"' if rtl else "",
+            )
+            if x
         )
-        quoted = (
-            f"[{escape_markdown(body)}]{{{span_attrs}}}" if span_attrs else escape_markdown(body)
-        )
-        md.append(f"> {quoted}" + (f"  \n> — *{escape_markdown(meta)}*" if meta else "") + "\n")
+        quoted = safe.markdown_text(body)
+        if span_attrs:
+            quoted = f"[{quoted}]{{{span_attrs}}}"
+        meta_md = " · ".join(f"{safe.markdown_text(k)}\\: {safe.markdown_text(v)}" for k, v in meta)
+        md.append(f"> {quoted}" + (f"  \n> — *{meta_md}*" if meta else "") + "\n")
     h.append("</div>")
-    if rows.empty:
-        return _Display("<p><em>No comments.</em></p>", "*No comments.*\n")
     return _Display("".join(h), "\n".join(md))
 
 
-def _mask(text: str) -> str:
-    return str(mask_pii(text))
+def callout(template: str, /, kind: str = "note", **values: object) -> _Display:
+    """A short paragraph of analyst prose, as a Quarto callout box.
 
+    Templates are code, values are data. ``template`` is trusted Markdown written in the
+    notebook (``**bold**``, ``*italic*``); every ``{field}`` in it is filled from ``values``,
+    escaped (:func:`cxm_lab.safe.md`, with :meth:`str.format` specs such as
+    ``{change:+.1f}``). Never build the template from data (an f-string with a segment or
+    touchpoint name inside): pass the data as a value instead. A single already-built string
+    without fields keeps working only when it contains no data; write ``{{`` / ``}}`` for
+    literal braces.
 
-def callout(markdown: str, kind: str = "note") -> _Display:
-    """A short paragraph of analyst prose (trusted Markdown written by the notebook, not
-    customer text). ``kind`` is "note", "warning" or "important"."""
+    Parameters
+    ----------
+    template : str
+        Trusted Markdown with named ``{fields}``.
+    kind : str
+        "note", "warning", "important" or "tip" (so no field may be named ``kind``).
+    **values
+        Data for the fields, each shown as text.
+
+    Raises
+    ------
+    ParameterError
+        An unknown ``kind``, a field without a value, or a value the template does not use.
+
+    Examples
+    --------
+    >>> c = callout("Fix first: **{names}**.", "warning", names="billing, *support*")
+    >>> print(c._repr_markdown_().splitlines()[1])
+    Fix first: **billing\\, \\*support\\***.
+    >>> "<strong>billing, *support*</strong>" in c._repr_html_()
+    True
+    """
     import markdown_it
 
+    if kind not in CALLOUT_KINDS:
+        raise ParameterError(
+            f"callout: kind must be one of {', '.join(CALLOUT_KINDS)}; got {kind!r}"
+        )
+    markdown = safe.md(template, **values)
     body = markdown_it.MarkdownIt("commonmark", {"html": False}).render(markdown)
     return _Display(
-        f'<div class="cxm-callout cxm-{html.escape(kind)}">{body}</div>',
+        f'<div class="cxm-callout cxm-{kind}">{body}</div>',
         f"::: {{.callout-{kind}}}\n{markdown}\n:::\n",
     )
 
 
 def kpi_cards(items: Sequence[Mapping[str, str]]) -> _Display:
-    """Headline figures: each item has ``label``, ``value`` and optional ``detail``."""
+    """Headline figures: each item has ``label``, ``value`` and optional ``detail`` (all text,
+    escaped)."""
     h = ['<div class="cxm-kpis">']
     md = [
-        "| " + " | ".join(escape_markdown(i["label"]) for i in items) + " |",
+        "| " + " | ".join(safe.markdown_text(i["label"]) for i in items) + " |",
         "|" + "|".join(":-:" for _ in items) + "|",
     ]
-    md.append("| " + " | ".join(f"**{escape_markdown(i['value'])}**" for i in items) + " |")
-    md.append("| " + " | ".join(escape_markdown(i.get("detail", "")) for i in items) + " |")
+    md.append("| " + " | ".join(f"**{safe.markdown_text(i['value'])}**" for i in items) + " |")
+    md.append("| " + " | ".join(safe.markdown_text(i.get("detail", "")) for i in items) + " |")
     for i in items:
         h.append(
-            f'<div class="cxm-kpi"><div class="cxm-kpi-label">{html.escape(i["label"])}</div>'
-            f'<div class="cxm-kpi-value">{html.escape(i["value"])}</div>'
-            f'<div class="cxm-kpi-detail">{html.escape(i.get("detail", ""))}</div></div>'
+            f'<div class="cxm-kpi"><div class="cxm-kpi-label">{safe.html_text(i["label"])}</div>'
+            f'<div class="cxm-kpi-value">{safe.html_text(i["value"])}</div>'
+            f'<div class="cxm-kpi-detail">{safe.html_text(i.get("detail", ""))}</div></div>'
         )
     h.append("</div>")
     return _Display("".join(h), "\n".join(md) + "\n")

@@ -129,7 +129,7 @@ def test_call_list_order_and_export_round_trip(responses, owners, tmp_path):
     assert calls["revenue_at_stake"].tolist() == [900.0, 50.0, 10.0]
     for suffix in (".csv", ".xlsx"):
         path = loop.export_call_list(calls, tmp_path / f"out/calls{suffix}")
-        back = pd.read_csv(path) if suffix == ".csv" else pd.read_excel(path)
+        back = pd.read_csv(path) if suffix == ".csv" else pd.read_excel(path, engine="openpyxl")
         assert back["case_id"].tolist() == calls["case_id"].tolist()
         assert back["due_date"].astype(str).tolist() == ["2026-07-24", "2026-07-15", "2026-08-15"]
         assert back["name"].tolist() == ["Bob", "Ann", "Cy"]
@@ -149,3 +149,44 @@ def test_demo_quarter_reconciles():
     assert (s["open"] + s["closed"]).sum() == len(cases)
     calls = loop.call_list(cases, "2026-09-30", closed=d.case_closures, accounts=d.accounts)
     assert len(calls) == s["open"].sum()
+
+
+def test_export_neutralises_formulas_and_keeps_numbers(tmp_path):
+    import csv
+
+    import openpyxl
+
+    evil = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "＝1"]
+    calls = pd.DataFrame(
+        {
+            "priority": range(1, 7),
+            "case_id": [f"CASE-{i}" for i in range(1, 7)],
+            "account_name": evil,
+            "ltr": [0, 1, 2, 3, 4, 5],
+            "revenue_at_stake": [-5.0, 10.0, 0.0, 1.5, 2.5, 3.5],
+            "due_date": pd.to_datetime(["2026-07-15"] * 6),
+            "comment": list(reversed(evil)),
+        }
+    )
+    csv_path = loop.export_call_list(calls, tmp_path / "calls.csv")
+    with open(csv_path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["account_name"] for r in rows] == ["'" + e for e in evil]
+    assert [r["comment"] for r in rows] == ["'" + e for e in reversed(evil)]
+    assert rows[0]["revenue_at_stake"] == "-5.0" and rows[0]["ltr"] == "0"  # numbers as numbers
+    assert rows[0]["due_date"] == "2026-07-15"
+
+    xlsx_path = loop.export_call_list(calls, tmp_path / "calls.xlsx")
+    ws = openpyxl.load_workbook(xlsx_path)["call list"]
+    header = [c.value for c in ws[1]]
+    col = {name: i + 1 for i, name in enumerate(header)}
+    for row in ws.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f"
+            if isinstance(cell.value, str):
+                assert cell.data_type == "s"
+    assert [ws.cell(row=i, column=col["account_name"]).value for i in range(2, 8)] == [
+        "'" + e for e in evil
+    ]
+    money = ws.cell(row=2, column=col["revenue_at_stake"])
+    assert money.value == -5.0 and money.data_type == "n"

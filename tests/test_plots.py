@@ -97,3 +97,82 @@ def test_docstring_example_runs():
 
     result = doctest.testmod(plots)
     assert result.attempted > 0 and result.failed == 0
+
+
+# --------------------------------------------------------------------------- data as labels
+
+TRICKY = ["CIS $5% promo$", "$\\frac{1}{0}$", "_hidden", "R&D <EMEA>"]
+
+
+def _shown(text) -> str:
+    """The string matplotlib draws for a Text (after its own mathtext/escape handling)."""
+    s, ismath = text._preprocess_math(text.get_text())
+    assert ismath is False, text.get_text()
+    return s
+
+
+@pytest.mark.parametrize("parse_math", [True, False])
+def test_dollar_labels_draw_literally(parse_math, tmp_path):
+    with matplotlib.rc_context({"text.parse_math": parse_math}):
+        table = pd.DataFrame(
+            {
+                "segment": TRICKY,
+                "quarter": TRICKY,
+                "nps": [10.0, -5.0, 3.0, 0.0],
+                "ci_low": [0.0, -15.0, -7.0, -10.0],
+                "ci_high": [20.0, 5.0, 13.0, 10.0],
+                "n": [100, 12, 50, 40],
+                "small_n": [False, True, False, False],
+                "pct_promoters": [50.0] * 4,
+                "pct_passives": [30.0] * 4,
+                "pct_detractors": [20.0] * 4,
+            }
+        )
+        ax = plots.plot_metric_by_group(table, group="segment", title="Segment $x$ view")
+        shown = [_shown(t) for t in ax.get_yticklabels()]
+        order = table.sort_values("nps")["segment"].tolist()
+        assert shown[0].startswith(order[0] + "  (n=12, n<30)")
+        assert {s.split("  (n=")[0] for s in shown} == set(TRICKY)
+        assert _shown(ax.title) == "Segment $x$ view"
+        ax.figure.savefig(tmp_path / "group.png")
+
+        ax2 = plots.plot_metric_trend(table, x="quarter", hue="segment", target=5.0)
+        ax2.figure.canvas.draw()
+        assert {_shown(t) for t in ax2.get_xticklabels()} == set(TRICKY)
+        legend = [_shown(t) for t in ax2.get_legend().get_texts()]
+        # matplotlib hides legend entries starting with "_": such a name gets a zero-width space
+        assert legend == [("\u200b" + s if s.startswith("_") else s) for s in sorted(TRICKY)] + [
+            "target"
+        ]
+        ax2.figure.savefig(tmp_path / "trend.png")
+
+        ax3 = plots.plot_nps_mix(table, x="segment", title="Mix of $segments$")
+        ax3.figure.canvas.draw()
+        assert {_shown(t) for t in ax3.get_xticklabels()} == set(TRICKY)
+        ax3.figure.savefig(tmp_path / "mix.png")
+    for name in ("group", "trend", "mix"):
+        assert (tmp_path / f"{name}.png").stat().st_size > 1000
+
+
+def test_use_style_turns_mathtext_off():
+    with matplotlib.rc_context():
+        plots.use_style()
+        assert matplotlib.rcParams["text.parse_math"] is False
+        assert matplotlib.rcParams["figure.dpi"] == 110
+        assert matplotlib.rcParams["axes.grid"]  # seaborn whitegrid
+        assert plots._label("CIS $5%$") == "CIS $5%$"  # nothing to escape when parsing is off
+    assert plots._label("CIS $5%$") == "CIS \\$5%\\$"
+
+
+def test_underscore_names_stay_in_the_legend():
+    table = pd.DataFrame(
+        {
+            "quarter": ["2026Q1", "2026Q1"],
+            "segment": ["_internal", "SMB"],
+            "nps": [1.0, 2.0],
+            "ci_low": [0.0, 1.0],
+            "ci_high": [2.0, 3.0],
+        }
+    )
+    ax = plots.plot_metric_trend(table, hue="segment")
+    assert len(ax.get_legend().get_texts()) == 2

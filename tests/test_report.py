@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import re
+from html.parser import HTMLParser
+from pathlib import Path
 
+import pandas as pd
+import pypandoc
+import pytest
+
+from cxm_lab import safe
+from cxm_lab.errors import ParameterError
 from cxm_lab.report import callout, escape_markdown, kpi_cards, quote_comments, show_table
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "cxm_lab" / "templates"
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "`#sys.exit()`{=typst}",
+    "#set page(fill: red)",
+    "$x$",
+    "R&D <EMEA> *core*",
+    "[x](javascript:alert(1))",
+    "{=html}",
+    "abc\u202eevil\u202c",
+]
 
 EVIL = '<script>alert("x")</script> [link](http://evil) **bold**'
 
@@ -59,7 +80,8 @@ def test_show_table_flags_small_groups_and_escapes_cells():
     t = show_table(d, caption="NPS", number_formats={"nps": "+.1f"})
     html, md = t._repr_html_(), t._repr_markdown_()
     assert "<b>SMB</b>" not in html and "&lt;b&gt;SMB&lt;/b&gt;" in html
-    assert "1,200" in html and "+12.3" in html and "−3.0" not in html and "-3.0" in html
+    # negative numbers carry a real minus sign (U+2212), never an ASCII hyphen
+    assert "1,200" in html and "+12.3" in html and "\u22123.0" in html and "-3.0" not in html
     assert html.count('class="cxm-flag"') == 1 and "⚠ small n" in md
     assert "small_n" not in md
 
@@ -91,3 +113,253 @@ def test_show_table_headers_wrap_and_size_columns_by_content():
     # an explicit display name is kept as given (markdown-escaped)
     renamed = show_table(d, columns={"change_low": "Low_95"})._repr_markdown_()
     assert renamed.splitlines()[0] == "| Low\\_95 |"
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _parse(html: str) -> _Tags:
+    p = _Tags()
+    p.feed(html)
+    p.close()
+    return p
+
+
+def _visible(md: str) -> str:
+    p = _parse(pypandoc.convert_text(md, "html", format="markdown"))
+    return re.sub(r"\s+", " ", "".join(p.text)).strip()
+
+
+def test_escape_markdown_is_the_safe_escaper():
+    assert escape_markdown is safe.markdown_text
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def test_quote_languages_are_normalised_and_invalid_ones_dropped():
+    d = pd.DataFrame(
+        {
+            "comment": ["Olá", "你好", "سلام", "Hello", "简体", "evil", "n/a", "שלום"],
+            "language": [
+                "pt-BR",
+                "zh-CN",
+                "fa-IR",
+                "English",
+                "ZH-S",
+                'fa" onerror="x',
+                None,
+                "iw",
+            ],
+        }
+    )
+    q = quote_comments(d, max_rows=10)
+    html, md = q._repr_html_(), q._repr_markdown_()
+    p = _parse(html)
+    langs = [v for k, v in p.attrs if k == "lang"]
+    assert langs == ["pt-BR", "zh-CN", "fa-IR", "en", "zh-Hans", "he"]
+    assert all(not k.startswith("on") for k, _ in p.attrs)
+    assert [v for k, v in p.attrs if k == "dir"].count("rtl") == 2  # fa-IR, he
+    assert [v for k, v in p.attrs if k == "dir"].count("auto") == 2  # invalid, missing
+    # Markdown spans carry the primary subtag only: the form Typst's text(lang:) accepts
+    spans = re.findall(r"\{([^}]*)\}", md)
+    assert spans == [
+        'lang="pt"',
+        'lang="zh"',
+        'lang="fa" dir="rtl"',
+        'lang="en"',
+        'lang="zh"',
+        'lang="he" dir="rtl"',
+    ]
+    assert "onerror" not in md and "onerror" not in html
+
+
+def test_quote_context_columns_take_display_labels_and_are_masked():
+    d = pd.DataFrame(
+        {
+            "comment": ["Slow *again*"],
+            "language": ["en"],
+            "account_name": ["R&D <EMEA> *core*"],
+            "contact": ["jane@example.com"],
+            "ltr": [-1],
+        }
+    )
+    q = quote_comments(d, columns={"account_name": "Account", "contact": "Contact", "ltr": "Score"})
+    md, html = q._repr_markdown_(), q._repr_html_()
+    assert "account_name" not in md and "account_name" not in html
+    credit = md.splitlines()[1]
+    assert credit.startswith("> — *Account\\: R\\&D \\<EMEA\\> \\*core\\*")
+    assert "\\[email\\]" in md and "example.com" not in md and "example.com" not in html
+    assert (
+        _visible(md) == "Slow *again* — Account: R&D <EMEA> *core* · Contact: [email] · Score: −1"
+    )
+    seq = quote_comments(d, columns=["account_name"])._repr_markdown_()
+    assert "account name\\:" in seq
+
+
+def test_quote_missing_column_is_a_parameter_error():
+    d = pd.DataFrame({"comment": ["x"], "language": ["en"]})
+    with pytest.raises(ParameterError, match=r"quote_comments: columns \['segment'\]"):
+        quote_comments(d, columns=["segment"])
+    with pytest.raises(ParameterError, match="'text'"):
+        quote_comments(d, text="text")
+    # no language column: quotes are shown without a language, as before
+    q = quote_comments(d.drop(columns="language"))
+    assert 'dir="auto"' in q._repr_html_() and "lang=" not in q._repr_markdown_()
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_quote_payloads_stay_text(payload):
+    d = pd.DataFrame({"comment": [payload], "language": ["en"], "segment": [payload]})
+    q = quote_comments(d, columns=["segment"])
+    p = _parse(q._repr_html_())
+    assert set(p.tags) <= {"div", "blockquote", "p", "footer"}
+    out = pypandoc.convert_text(q._repr_markdown_(), "html", format="markdown")
+    h = _parse(out)
+    assert set(h.tags) <= {"blockquote", "p", "span", "br", "em"}
+    assert {k for k, _ in h.attrs} <= {"lang", "dir"}
+    clean = safe.clean_text(payload)
+    assert clean in "".join(h.text)
+
+
+# --------------------------------------------------------------------------- callout
+
+
+def test_callout_template_escapes_values():
+    c = callout(
+        "Fix first: **{names}** ({change:+.1f} points).",
+        "warning",
+        names="<img src=x onerror=alert(1)>, `#sys.exit()`{=typst}",
+        change=-2.25,
+    )
+    md = c._repr_markdown_()
+    assert md.startswith("::: {.callout-warning}\n") and md.endswith("\n:::\n")
+    body = md.splitlines()[1]
+    html = pypandoc.convert_text(body, "html", format="markdown")
+    p = _parse(html)
+    assert p.tags == ["p", "strong"] and p.attrs == []
+    assert re.sub(r"\s+", " ", "".join(p.text)).strip() == (
+        "Fix first: <img src=x onerror=alert(1)>, `#sys.exit()`{=typst} (−2.2 points)."
+    )
+    notebook_html = _parse(c._repr_html_())
+    assert "img" not in notebook_html.tags and "strong" in notebook_html.tags
+    assert 'class="cxm-callout cxm-warning"' in c._repr_html_()
+
+
+def test_callout_kind_and_template_errors():
+    with pytest.raises(ParameterError, match="kind must be one of note, warning, important, tip"):
+        callout("x", "danger")
+    with pytest.raises(ParameterError, match=r"\{segment\}"):
+        callout("NPS of {segment}")
+    with pytest.raises(ParameterError, match="not used"):
+        callout("Plain text", segment="SMB")
+    for kind in ("note", "warning", "important", "tip"):
+        assert f".callout-{kind}" in callout("ok", kind)._repr_markdown_()
+        assert f".callout-{kind}" in callout("{x}", kind=kind, x=1)._repr_markdown_()
+
+
+def test_callout_without_values_keeps_trusted_markdown():
+    md = callout("**Observational, not causal.** Literal {{braces}}.")._repr_markdown_()
+    assert "**Observational, not causal.** Literal {braces}." in md
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def test_show_table_cells_starting_with_minus_are_not_lists():
+    d = pd.DataFrame(
+        {"segment": ["-2+3", "- item", "1. x", "+ y"], "change": [-3.0, 1.0, -0.04, 2.0]}
+    )
+    md = show_table(d, number_formats={"change": "+.1f"})._repr_markdown_()
+    html = pypandoc.convert_text(md, "html", format="markdown")
+    p = _parse(html)
+    assert "ul" not in p.tags and "ol" not in p.tags and "table" in p.tags
+    cells = [t for t in (x.strip() for x in p.text) if t]
+    assert cells == [
+        "segment", "change", "-2+3", "−3.0", "- item", "+1.0", "1. x", "+0.0", "+ y", "+2.0",
+    ]  # fmt: skip
+    assert re.search(r'<td style="text-align: right;">−3\.0</td>', html)  # still right-aligned
+
+
+def test_show_table_column_labels_and_caption_are_escaped():
+    d = pd.DataFrame({"a": [1], "b": ["x"]})
+    t = show_table(d, caption="<b>R&D</b> *core*", columns={"a": "<i>NPS</i>", "b": "$x$"})
+    html, md = t._repr_html_(), t._repr_markdown_()
+    assert "<i>" not in html and "&lt;i&gt;NPS&lt;/i&gt;" in html and "&lt;b&gt;R&amp;D" in html
+    assert _visible(md).startswith("<b>R&D</b> *core* <i>NPS</i> $x$")
+    with pytest.raises(ParameterError, match=r"show_table: columns \['c'\]"):
+        show_table(d, columns=["c"])
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def test_render_payloads_to_html_and_typst_pdf(tmp_path):
+    """Every helper's Markdown with every payload, through Pandoc (with the report's Lua filter)
+    to HTML and to Typst, and the Typst compiled: it compiles, and no live tag survives."""
+    typst = pytest.importorskip("typst")
+    n = len(PAYLOADS)
+    langs = ["pt-BR", "zh-CN", "fa-IR", "English", "ZH-S", 'fa" onerror="x', "EN-GB", "ar", "xx"]
+    frame = pd.DataFrame(
+        {
+            "segment": PAYLOADS,
+            "nps": [(-1) ** i * 10.5 for i in range(n)],
+            "comment": PAYLOADS,
+            "language": langs[:n],
+        }
+    )
+    parts = [
+        "## Render check",
+        show_table(frame[["segment", "nps"]], caption=PAYLOADS[0])._repr_markdown_(),
+        quote_comments(frame, columns={"segment": "Segment"}, max_rows=n)._repr_markdown_(),
+        *(callout("Segment **{s}** moved {v:+.1f}.", "important", s=p, v=-1.5)._repr_markdown_()
+          for p in PAYLOADS),
+        kpi_cards([{"label": p, "value": p, "detail": p} for p in PAYLOADS[:3]])._repr_markdown_(),
+    ]  # fmt: skip
+    src = tmp_path / "doc.md"
+    src.write_text("\n\n".join(parts), encoding="utf-8")
+    lua = str(TEMPLATES / "rtl.lua")
+    html = pypandoc.convert_file(
+        str(src), "html", format="markdown", extra_args=["--lua-filter", lua]
+    )
+    p = _parse(html)
+    assert not {"script", "img", "a", "iframe", "object", "style"} & set(p.tags), set(p.tags)
+    assert all(not k.startswith("on") for k, _ in p.attrs)
+    assert all("javascript:" not in (v or "") for _, v in p.attrs)
+    text = "".join(p.text)
+    for payload in PAYLOADS:
+        assert safe.clean_text(payload) in text, payload
+    typ = pypandoc.convert_file(
+        str(src),
+        "typst",
+        format="markdown",
+        extra_args=[
+            "--standalone",
+            "--lua-filter",
+            lua,
+            "--include-in-header",
+            str(TEMPLATES / "typst-header.typ"),
+        ],
+    )
+    assert "#sys.exit" not in typ.replace("\\#sys.exit", "")
+    out = tmp_path / "doc.typ"
+    out.write_text(typ, encoding="utf-8")
+    typst.compile(str(out), output=str(tmp_path / "doc.pdf"), font_paths=["/usr/share/fonts"])
+    from pypdf import PdfReader
+
+    reader = PdfReader(tmp_path / "doc.pdf")
+    pdf_text = re.sub(r"\s+", "", "".join(pg.extract_text() or "" for pg in reader.pages))
+    for payload in ("#set page(fill: red)", "`#sys.exit()`{=typst}", "R&D <EMEA> *core*", "$x$"):
+        assert re.sub(r"\s+", "", payload) in pdf_text, payload
