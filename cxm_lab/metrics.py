@@ -12,6 +12,22 @@ p_D = D/n, Var(NPS/100) = [p_P + p_D − (p_P − p_D)²] / n (multinomial), CI 
 Adjusted Wald (Rocks 2016): n' = n + 3, P' = (P + 3/4)/n', D' = (D + 3/4)/n', interval centred
 on P' − D'. Weighted: weighted proportions and Kish's effective n = (Σw)² / Σw².
 
+Input checks
+------------
+Every public function checks its inputs before computing and raises
+:class:`~cxm_lab.errors.ParameterError` with one message style,
+``"<function>: <argument or column> <problem>; <how to fix>."``:
+
+- score columns hold numbers (numpy or nullable ``Int64``/``Float64``, or an object column of
+  Python numbers); text is rejected with a count and examples (convert with ``pd.to_numeric``
+  or read the file through :mod:`cxm_lab.io`, which reports bad rows), yes/no (boolean)
+  columns are rejected, answers must lie on the scale (NPS/eNPS 0–10 whole numbers; CSAT and
+  CES within ``scale``); the first offending row label and value are named;
+- missing answers (NaN / NA / None) are "not answered": excluded, not counted in ``n``;
+- weights are finite and >= 0 on every answered row (a missing weight there is an error);
+- ``ci`` lies strictly between 0 and 1, ``bootstrap`` is a whole number >= 0, ``min_n`` a
+  whole number >= 1, and named columns (``by``, ``period``, ``date``...) exist.
+
 References
 ----------
 Rocks, B. (2016). Interval estimation for the "net promoter score". The American
@@ -20,7 +36,9 @@ Statistician 70(4), 365–372.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
@@ -57,7 +75,51 @@ def nps_category(score: pd.Series) -> pd.Series:
     )
 
 
-# --------------------------------------------------------------------------- grouping helpers
+# --------------------------------------------------------------------------- input validation
+#
+# Every public function checks its inputs here before computing anything, and every message has
+# one shape: "<function>: <argument or column> <problem>; <how to fix>." Missing answers
+# (NaN / NA / None) are "not answered": they are excluded and not counted in ``n``.
+
+_READ_FIX = (
+    "convert it with pd.to_numeric(df[{col!r}], errors='coerce') (anything that is not a number "
+    "becomes missing), or read the file through cxm_lab.io.read_table, which reports the bad "
+    "rows with their reason"
+)
+
+
+def _fail(func: str, subject: str, problem: str, fix: str) -> NoReturn:
+    """Raise the one :class:`ParameterError` message style of this module."""
+    raise ParameterError(f"{func}: {subject} {problem}; {fix.rstrip('.')}.")
+
+
+def _label(label: object) -> str:
+    """A row label as the user wrote it (``5``, ``'R0001'``), without numpy's type wrappers."""
+    if isinstance(label, np.generic):
+        label = label.item()
+    return repr(label) if isinstance(label, str) else str(label)
+
+
+def _value(v: object) -> str:
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float):
+        return "missing" if np.isnan(v) else f"{v:g}" if np.isinf(v) else str(v)
+    return repr(v)
+
+
+def _first_distinct(values: np.ndarray, k: int) -> list[object]:
+    """Up to ``k`` distinct values in order of appearance (unhashable values allowed)."""
+    seen: dict[str, object] = {}
+    for v in values:
+        seen.setdefault(repr(v), v)
+        if len(seen) == k:
+            break
+    return list(seen.values())
+
+
+def _is_real(v: object) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_)
 
 
 def _as_list(by: str | Sequence[str] | None) -> list[str]:
@@ -66,12 +128,230 @@ def _as_list(by: str | Sequence[str] | None) -> list[str]:
     return [by] if isinstance(by, str) else list(by)
 
 
-def _check_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+def _check_frame(df: object, func: str, name: str = "df") -> None:
+    if not isinstance(df, pd.DataFrame):
+        _fail(
+            func,
+            name,
+            f"must be a pandas DataFrame, got {type(df).__name__}",
+            "pass a table with one row per response, e.g. load_dataset(...)['responses']",
+        )
+
+
+def _check_columns(df: pd.DataFrame, columns: Sequence[str], func: str, what: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise ParameterError(
-            f"{what}: column(s) {missing} not in the data; columns are {list(df.columns)}"
+        cols = list(df.columns)
+        shown = f"{cols[:30]}{' ...' if len(cols) > 30 else ''}"
+        _fail(
+            func,
+            f"{what}s {missing}" if len(missing) > 1 else f"{what} {missing[0]!r}",
+            "not in the data",
+            f"use one of its columns {shown}",
         )
+    dup = [c for c in columns if isinstance(df[c], pd.DataFrame)]
+    if dup:
+        _fail(
+            func,
+            f"{what} {dup[0]!r}",
+            "appears more than once in the data",
+            "rename the duplicate columns",
+        )
+
+
+def _check_by(df: pd.DataFrame, by: str | Sequence[str] | None, func: str) -> list[str]:
+    cols = _as_list(by)
+    _check_columns(df, cols, func, "by column")
+    return cols
+
+
+def _check_choice(value: object, name: str, choices: Sequence[str], func: str) -> None:
+    if not isinstance(value, str) or value not in choices:
+        options = " or ".join(repr(c) for c in choices)
+        _fail(func, name, f"must be {options}, got {value!r}", f"pass one of {list(choices)}")
+
+
+def _check_int_arg(value: object, name: str, func: str, minimum: int, fix: str) -> int:
+    """A whole-number argument (``bootstrap``, ``min_n``) at least ``minimum``, as ``int``."""
+    ok = _is_real(value) and np.isfinite(float(value)) and float(value).is_integer()
+    if not ok or int(value) < minimum:
+        _fail(func, name, f"must be a whole number >= {minimum}, got {value!r}", fix)
+    return int(value)
+
+
+def _z(ci: float, func: str = "metrics") -> float:
+    """Validate a confidence level and return its two-sided normal quantile."""
+    if not _is_real(ci) or not 0 < float(ci) < 1:
+        _fail(
+            func,
+            "ci",
+            f"must be between 0 and 1 (exclusive), got {ci!r}",
+            "pass a confidence level such as 0.95",
+        )
+    return float(stats.norm.ppf(0.5 + ci / 2))
+
+
+def _check_numeric(
+    df: pd.DataFrame,
+    col: str,
+    func: str,
+    what: str,
+    expect: str,
+    fix: str,
+    text_fix: str = _READ_FIX,
+) -> np.ndarray:
+    """Column ``col`` as float64 with NaN for missing values; text and yes/no are errors.
+
+    Accepted: numpy integer/float columns, nullable ``Int64``/``Float64``, and object columns
+    whose non-missing values are all real numbers (Python or numpy ints/floats). Booleans
+    (``bool``/``boolean`` dtype or True/False values) and anything else (strings, categories,
+    dates) raise :class:`ParameterError` naming the column, counting the offending values and
+    showing up to three of them. ``fix`` ends the message about booleans, ``text_fix`` (with
+    ``{col}`` filled in) the one about text.
+    """
+    _check_columns(df, [col], func, what)
+    s = df[col]
+    dtype = s.dtype
+    subject = f"{what} {col!r}"
+    looks_bool = f"looks like yes/no (boolean values), not {expect}"
+    if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
+        return s.to_numpy(dtype=float)  # plain numpy column: no nullable round trip
+    if pd.api.types.is_bool_dtype(dtype):
+        _fail(func, subject, looks_bool, fix)
+    if (
+        pd.api.types.is_numeric_dtype(dtype)
+        and not pd.api.types.is_complex_dtype(dtype)
+        and not isinstance(dtype, pd.CategoricalDtype)
+    ):
+        return s.to_numpy(dtype=float, na_value=np.nan)  # Int64 / Float64 / UInt8 ...
+    values = s.to_numpy(dtype=object)
+    present = ~np.asarray(pd.isna(values), dtype=bool)
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":
+        kinds = np.array(
+            [2 if isinstance(v, bool | np.bool_) else 1 if _is_real(v) else 0 for v in values],
+            dtype=np.int8,
+        )
+        if (present & (kinds == 2)).any():
+            i = int(np.flatnonzero(present & (kinds == 2))[0])
+            _fail(
+                func,
+                subject,
+                f"{looks_bool} (first at row label {_label(df.index[i])}: {values[i]!r})",
+                fix,
+            )
+        if (~present | (kinds == 1)).all():
+            out = np.full(len(values), np.nan)
+            out[present] = values[present].astype(float)
+            return out
+        bad = present & (kinds == 0)
+    else:  # string, categorical, datetime ...: every answered value is not a number
+        bad = present
+    examples = _first_distinct(values[bad], 3)
+    parsed = pd.to_numeric(pd.Series(values[bad], dtype=object), errors="coerce")
+    unreadable = pd.Series(values[bad], dtype=object)[parsed.isna().to_numpy()]
+    kind = "text" if isinstance(examples[0], str) else type(examples[0]).__name__
+    problem = (
+        f"must hold numbers, but {int(bad.sum())} of {int(present.sum())} non-missing value(s) "
+        f"are {kind} (dtype {dtype}), e.g. {', '.join(map(repr, examples))}"
+    )
+    if len(unreadable):
+        shown = ", ".join(map(repr, _first_distinct(unreadable.to_numpy(dtype=object), 3)))
+        problem += f" ({len(unreadable)} not readable as a number at all: {shown})"
+    _fail(func, subject, problem, text_fix.format(col=col))
+
+
+def _check_score(
+    df: pd.DataFrame,
+    score: str,
+    func: str,
+    lo: float,
+    hi: float,
+    whole: bool = False,
+    what: str = "score column",
+) -> np.ndarray:
+    """The answers in ``score`` as float64 (NaN = not answered), checked: numbers, within
+    ``lo``..``hi`` and, when ``whole``, whole numbers."""
+    scale = f"{lo:g}–{hi:g}"
+    x = _check_numeric(
+        df,
+        score,
+        func,
+        what,
+        f"a {scale} score",
+        f"pass the column of {scale} answers (check that {score!r} is the right column)",
+    )
+    answered = ~np.isnan(x)
+    bad = answered & ((x < lo) | (x > hi))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        _fail(
+            func,
+            f"{what} {score!r}",
+            f"has {int(bad.sum())} value(s) outside {lo:g}..{hi:g}, first at row label "
+            f"{_label(df.index[i])} (value {x[i]:g})",
+            "read the file with cxm_lab.io.read_table, which rejects such rows with their reason",
+        )
+    if whole and not (isinstance(df[score].dtype, np.dtype) and df[score].dtype.kind in "iu"):
+        frac = answered & (np.floor(x) != x)
+        if frac.any():
+            i = int(np.flatnonzero(frac)[0])
+            _fail(
+                func,
+                f"{what} {score!r}",
+                f"has {int(frac.sum())} value(s) that are not whole numbers, first at row label "
+                f"{_label(df.index[i])} (value {x[i]:g})",
+                f"answers on the {scale} scale are whole numbers: fix or round the column, or "
+                "read the file with cxm_lab.io.read_table, which rejects such rows",
+            )
+    return x
+
+
+def _check_weights(
+    df: pd.DataFrame, weight: str | None, valid: np.ndarray, func: str
+) -> np.ndarray:
+    """Survey weights of the answered rows (0 elsewhere): finite and >= 0 wherever a score is
+    answered. A missing weight on an answered row is an error, not a silent exclusion."""
+    if weight is None:
+        return valid.astype(float)
+    fix = "fix or fill the weights (a missing weight is not read as 0), or pass weight=None"
+    w = _check_numeric(df, weight, func, "weight column", "survey weights", fix)
+    bad = valid & ~(np.isfinite(w) & (w >= 0))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        kinds = {
+            "missing": int((valid & np.isnan(w)).sum()),
+            "infinite": int((valid & np.isinf(w)).sum()),
+            "negative": int((valid & np.isfinite(w) & (w < 0)).sum()),
+        }
+        detail = ", ".join(f"{k} {name}" for name, k in kinds.items() if k)
+        _fail(
+            func,
+            f"weight column {weight!r}",
+            f"must be a finite number >= 0 on every answered row: {int(bad.sum())} bad value(s) "
+            f"({detail}), first at row label {_label(df.index[i])} "
+            f"(value {_value(float(w[i]))})",
+            fix,
+        )
+    return np.where(valid, w, 0.0)
+
+
+def _check_common(
+    df: pd.DataFrame,
+    func: str,
+    by: str | Sequence[str] | None,
+    ci: float,
+    min_n: int,
+) -> tuple[list[str], float, int]:
+    """The checks every grouped metric shares: the table, ``by``, ``ci`` and ``min_n``."""
+    _check_frame(df, func)
+    z = _z(ci, func)
+    min_n = _check_int_arg(
+        min_n, "min_n", func, 1, "pass the smallest group size reported without a flag, e.g. 30"
+    )
+    return _check_by(df, by, func), z, min_n
+
+
+# --------------------------------------------------------------------------- grouping helpers
 
 
 def _group_codes(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
@@ -108,54 +388,6 @@ def _group_codes(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFr
     return inverse.astype(np.int64, copy=False), key_frame
 
 
-def _weights(df: pd.DataFrame, weight: str | None, valid: np.ndarray) -> np.ndarray:
-    if weight is None:
-        return valid.astype(float)
-    _check_columns(df, [weight], "weight")
-    w = (
-        pd.to_numeric(df[weight], errors="coerce")
-        .astype("Float64")
-        .to_numpy(dtype=float, na_value=np.nan)
-    )
-    bad = valid & (np.isnan(w) | (w < 0))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise ParameterError(
-            f"weight column '{weight}' must be >= 0 and not missing for every scored response: "
-            f"{int(bad.sum())} bad value(s), first at row label {df.index[i]} "
-            f"(value {df[weight].iloc[i]}). Fill or fix the weights, or pass weight=None."
-        )
-    return np.where(valid, w, 0.0)
-
-
-def _z(ci: float) -> float:
-    if not 0 < ci < 1:
-        raise ParameterError(f"ci must be between 0 and 1 (e.g. 0.95), got {ci}")
-    return float(stats.norm.ppf(0.5 + ci / 2))
-
-
-def _scores(df: pd.DataFrame, score: str, lo: float, hi: float) -> np.ndarray:
-    _check_columns(df, [score], "score")
-    col = df[score]
-    if isinstance(col.dtype, np.dtype) and col.dtype.kind in "iuf":
-        x = col.to_numpy(dtype=float)  # plain numpy column: no nullable round trip
-    else:
-        x = (
-            pd.to_numeric(col, errors="coerce")
-            .astype("Float64")
-            .to_numpy(dtype=float, na_value=np.nan)
-        )
-    bad = ~np.isnan(x) & ((x < lo) | (x > hi))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise ParameterError(
-            f"column '{score}' has {int(bad.sum())} value(s) outside {lo:g}..{hi:g}, first at "
-            f"row label {df.index[i]} (value {x[i]:g}); read the file with "
-            "cxm_lab.io.read_table, which rejects such rows with their reason"
-        )
-    return x
-
-
 # --------------------------------------------------------------------------- NPS
 
 
@@ -177,12 +409,13 @@ def nps(
     df : DataFrame
         One row per response.
     score : str
-        Column with the 0–10 likelihood-to-recommend answer; missing answers are not counted.
+        Column with the 0–10 likelihood-to-recommend answer (whole numbers); missing answers
+        are not counted.
     by : str or list of str, optional
         Grouping columns (e.g. ``["quarter", "segment"]``); None gives one overall row.
     weight : str, optional
-        Column of survey weights. Proportions are weighted; ``n_eff`` (Kish) replaces n in the
-        standard error.
+        Column of survey weights, finite and >= 0 on every answered row. Proportions are
+        weighted; ``n_eff`` (Kish) replaces n in the standard error.
     ci : float
         Confidence level of the intervals.
     method : {"wald", "adjusted_wald"}
@@ -202,6 +435,14 @@ def nps(
         Group columns, ``n``, ``promoters``, ``passives``, ``detractors``, ``pct_promoters``,
         ``pct_passives``, ``pct_detractors``, ``nps``, ``se``, ``ci_low``, ``ci_high``,
         ``n_eff`` (when weighted), ``boot_low``/``boot_high`` (when bootstrapping), ``small_n``.
+
+    Raises
+    ------
+    ParameterError
+        A score column that is not numbers (text, yes/no), a score outside 0–10 or not a whole
+        number, a missing, negative or infinite weight on an answered row, ``ci`` outside
+        (0, 1), ``bootstrap`` < 0, ``min_n`` < 1, an unknown ``method`` or a missing column
+        (see "Input checks" in the module docstring).
 
     Notes
     -----
@@ -223,12 +464,34 @@ def nps(
     >>> round(float(nps(d)["nps"].iloc[0]), 2)   # (2 - 2) / 6
     0.0
     """
-    if method not in ("wald", "adjusted_wald"):
-        raise ParameterError(f"method must be 'wald' or 'adjusted_wald', got {method!r}")
-    by = _as_list(by)
-    _check_columns(df, by, "by")
-    x = _scores(df, score, 0, 10)
+    return _nps_table(df, score, by, weight, ci, method, bootstrap, min_n, seed, "nps")
+
+
+def _nps_table(
+    df: pd.DataFrame,
+    score: str,
+    by: str | Sequence[str] | None,
+    weight: str | None,
+    ci: float,
+    method: str,
+    bootstrap: int,
+    min_n: int,
+    seed: int,
+    func: str,
+) -> pd.DataFrame:
+    """:func:`nps` with every input checked first; ``func`` names the public caller in errors."""
+    by, z, min_n = _check_common(df, func, by, ci, min_n)
+    _check_choice(method, "method", ("wald", "adjusted_wald"), func)
+    bootstrap = _check_int_arg(
+        bootstrap,
+        "bootstrap",
+        func,
+        0,
+        "pass 0 to skip the bootstrap interval, or a number of resamples such as 1000",
+    )
+    x = _check_score(df, score, func, 0, 10, whole=True)
     valid = ~np.isnan(x)
+    w = None if weight is None else _check_weights(df, weight, valid, func)
     codes, keys = _group_codes(df, by)
     g = len(keys)
     # Category per response: 0 detractor, 1 passive, 2 promoter, 3 no answer; one integer
@@ -243,14 +506,12 @@ def nps(
             n_eff = n.astype(float)
             p_p, p_d = n_p / n_eff, n_d / n_eff
         else:
-            w = _weights(df, weight, valid)
             sw = np.bincount(codes, weights=w, minlength=g)
             p_p = np.bincount(codes, weights=w * (cat == 2), minlength=g) / sw
             p_d = np.bincount(codes, weights=w * (cat == 0), minlength=g) / sw
             n_eff = sw**2 / np.bincount(codes, weights=w * w, minlength=g)
         est = p_p - p_d
         se = np.sqrt((p_p + p_d - est**2) / n_eff)
-        z = _z(ci)
         if method == "wald":
             lo, hi = est - z * se, est + z * se
         else:
@@ -312,9 +573,19 @@ def _bootstrap_nps(
     return lo, hi
 
 
-def enps(df: pd.DataFrame, score: str = "enps", **kwargs) -> pd.DataFrame:
+def enps(
+    df: pd.DataFrame,
+    score: str = "enps",
+    by: str | Sequence[str] | None = None,
+    weight: str | None = None,
+    ci: float = 0.95,
+    method: str = "wald",
+    bootstrap: int = 0,
+    min_n: int = 30,
+    seed: int = 0,
+) -> pd.DataFrame:
     """Employee NPS: :func:`nps` on employees' 0–10 answers to "How likely are you to recommend
-    this company as a place to work?" (same arguments, same output columns).
+    this company as a place to work?" (same arguments, same checks, same output columns).
 
     eNPS = 100 (P − D) / n with promoters 9–10 and detractors 0–6, multinomial Wald interval
     as in :func:`nps` (Reichheld 2003 scoring applied to employees).
@@ -325,10 +596,37 @@ def enps(df: pd.DataFrame, score: str = "enps", **kwargs) -> pd.DataFrame:
     >>> float(enps(e, by="quarter")["nps"].iloc[0])   # (2 - 1) / 4
     25.0
     """
-    return nps(df, score=score, **kwargs)
+    return _nps_table(df, score, by, weight, ci, method, bootstrap, min_n, seed, "enps")
 
 
 # --------------------------------------------------------------------------- CSAT / CES
+
+
+def _check_scale(scale: tuple[int, int], top_box: float, func: str) -> tuple[float, float]:
+    """``scale`` is (lowest, highest) possible answer and ``top_box`` lies within it."""
+    ok = (
+        isinstance(scale, Sequence)
+        and not isinstance(scale, str)
+        and len(scale) == 2
+        and all(_is_real(v) and np.isfinite(float(v)) for v in scale)
+        and float(scale[0]) < float(scale[1])
+    )
+    if not ok:
+        _fail(
+            func,
+            "scale",
+            f"must be (lowest, highest) possible answer with lowest < highest, got {scale!r}",
+            "pass e.g. scale=(1, 5)",
+        )
+    lo, hi = float(scale[0]), float(scale[1])
+    if not (_is_real(top_box) and lo <= float(top_box) <= hi):
+        _fail(
+            func,
+            "top_box",
+            f"must be an answer within the scale {lo:g}..{hi:g}, got {top_box!r}",
+            "pass the smallest answer that counts as the top box, e.g. top_box=4 on 1–5",
+        )
+    return lo, hi
 
 
 def _share_and_mean(
@@ -342,19 +640,19 @@ def _share_and_mean(
     min_n: int,
     share_name: str,
     mean_name: str,
+    func: str,
 ) -> pd.DataFrame:
-    by = _as_list(by)
-    _check_columns(df, by, "by")
-    x = _scores(df, score, *scale)
+    by, z, min_n = _check_common(df, func, by, ci, min_n)
+    lo, hi = _check_scale(scale, threshold, func)
+    x = _check_score(df, score, func, lo, hi)
     valid = ~np.isnan(x)
     xv = np.where(valid, x, 0.0)
-    w = _weights(df, weight, valid)
+    w = _check_weights(df, weight, valid, func)
     codes, keys = _group_codes(df, by)
     g = len(keys)
     n = np.bincount(codes, weights=valid, minlength=g).astype(np.int64)
     top = valid & (x >= threshold)
     sw = np.bincount(codes, weights=w, minlength=g)
-    z = _z(ci)
     with np.errstate(invalid="ignore", divide="ignore"):
         n_eff = (
             n.astype(float)
@@ -420,8 +718,9 @@ def csat(
         Confidence level.
     scale : (int, int)
         Smallest and largest possible answer; values outside raise :class:`ParameterError`.
+        Answers need not be whole numbers (e.g. averaged items).
     top_box : int
-        Smallest answer counted as satisfied.
+        Smallest answer counted as satisfied; must lie within ``scale``.
     min_n : int
         Groups with fewer answers are flagged ``small_n``.
 
@@ -430,6 +729,13 @@ def csat(
     DataFrame
         Group columns, ``n``, ``csat`` (%), ``ci_low``, ``ci_high`` (of the share),
         ``csat_mean``, ``mean_ci_low``, ``mean_ci_high``, ``n_eff`` (when weighted), ``small_n``.
+
+    Raises
+    ------
+    ParameterError
+        As :func:`nps` (text or yes/no scores, answers outside ``scale``, bad weights, ``ci``,
+        ``min_n``, missing columns), and a ``scale`` that is not (lowest, highest) or a
+        ``top_box`` outside it.
 
     References
     ----------
@@ -442,7 +748,9 @@ def csat(
     >>> float(csat(d)["csat"].iloc[0])
     50.0
     """
-    return _share_and_mean(df, score, scale, top_box, by, weight, ci, min_n, "csat", "csat_mean")
+    return _share_and_mean(
+        df, score, scale, top_box, by, weight, ci, min_n, "csat", "csat_mean", "csat"
+    )
 
 
 def ces(
@@ -471,7 +779,9 @@ def ces(
     >>> float(row["ces_top"]), float(row["ces_mean"])   # 3 of 4 agree; (7+6+5+3)/4
     (75.0, 5.25)
     """
-    return _share_and_mean(df, score, scale, top_box, by, weight, ci, min_n, "ces_top", "ces_mean")
+    return _share_and_mean(
+        df, score, scale, top_box, by, weight, ci, min_n, "ces_top", "ces_mean", "ces"
+    )
 
 
 # --------------------------------------------------------------------------- changes and trends
@@ -532,14 +842,27 @@ def nps_change(
         ``significant``, ``small_n`` (either period below ``min_n``). The first period of each
         group has no comparison and is omitted.
 
+    Raises
+    ------
+    ParameterError
+        As :func:`nps`, and a missing ``period`` column or a ``period`` that is also in ``by``.
+
     Examples
     --------
     >>> d = pd.DataFrame({"ltr": [10, 3, 10, 10], "quarter": ["Q1", "Q1", "Q2", "Q2"]})
     >>> float(nps_change(d)["change"].iloc[0])   # 100 - 0
     100.0
     """
-    by = _as_list(by)
-    table = nps(df, score=score, by=[*by, period], weight=weight, ci=ci, min_n=min_n)
+    by, _, min_n = _check_common(df, "nps_change", by, ci, min_n)
+    _check_columns(df, [period], "nps_change", "period column")
+    if period in by:
+        _fail(
+            "nps_change",
+            f"period column {period!r}",
+            f"is also in by={by}",
+            "leave the period out of by: each group is compared across periods",
+        )
+    table = _nps_table(df, score, [*by, period], weight, ci, "wald", 0, min_n, 0, "nps_change")
     table = table.sort_values([*by, period], kind="stable").reset_index(drop=True)
     prev = table.groupby(by, sort=False, dropna=False).shift(1) if by else table.shift(1)
     has_prev = prev["nps"].notna().to_numpy()
@@ -588,7 +911,8 @@ def compare_nps(
     Raises
     ------
     ParameterError
-        When ``a`` or ``b`` has no scored response.
+        When ``a`` or ``b`` has no row or no scored response, ``a`` equals ``b``, or any input
+        fails the checks of :func:`nps`.
 
     Examples
     --------
@@ -596,19 +920,99 @@ def compare_nps(
     >>> float(compare_nps(d, "seg", "x", "y")["change"].iloc[0])   # 100 - (-50)
     150.0
     """
-    _check_columns(df, [group_col], "group_col")
-    for v in (a, b):
-        if not (df[group_col] == v).any():
-            raise ParameterError(
-                f"compare_nps: no rows with {group_col} == {v!r}; values present: "
-                f"{sorted(map(str, df[group_col].dropna().unique()))[:20]}"
+    func = "compare_nps"
+    _check_frame(df, func)
+    _z(ci, func)
+    _check_columns(df, [group_col], func, "group_col column")
+    try:
+        same = bool(a == b)
+    except (TypeError, ValueError):
+        same = False
+    if same:
+        _fail(func, f"group b={b!r}", "is the same as group a", "pass two different groups")
+    tables = []
+    for name, v in (("a", a), ("b", b)):
+        rows = (df[group_col] == v).to_numpy(dtype=bool, na_value=False)
+        if not rows.any():
+            present = sorted(map(str, df[group_col].dropna().unique()))
+            _fail(
+                func,
+                f"group {name}={v!r}",
+                f"matches nothing (no rows with {group_col} == {v!r})",
+                f"pass one of the values present: {present[:20]}",
             )
-    ta = nps(df[df[group_col] == a], score=score, weight=weight, ci=ci)
-    tb = nps(df[df[group_col] == b], score=score, weight=weight, ci=ci)
+        t = _nps_table(df[rows], score, None, weight, ci, "wald", 0, 1, 0, func)
+        if t["n"].iloc[0] == 0:
+            _fail(
+                func,
+                f"group {name}={v!r}",
+                f"has no answered {score!r} score among its {int(rows.sum())} row(s)",
+                "compare groups that have scored responses",
+            )
+        tables.append(t)
+    ta, tb = tables
     head = pd.DataFrame(
         {"a": [a], "b": [b], "n_a": ta["n"], "n_b": tb["n"], "nps_a": ta["nps"], "nps_b": tb["nps"]}
     )
     return pd.concat([head, _diff_table(ta, tb, "nps", ci)], axis=1)
+
+
+def _check_timedelta(
+    value: object, name: str, func: str, minimum_days: float, strict: bool = False
+) -> pd.Timedelta:
+    """A duration argument ("90D") as a Timedelta, at least (or, when ``strict``, above) the
+    minimum."""
+    try:
+        # A bare number would be read as nanoseconds: not what anyone means by a window.
+        delta = pd.NaT if isinstance(value, numbers.Number) else pd.Timedelta(value)
+    except (TypeError, ValueError):
+        delta = pd.NaT
+    low = pd.Timedelta(days=minimum_days)
+    if delta is pd.NaT or (delta <= low if strict else delta < low):
+        _fail(
+            func,
+            name,
+            f"must be a {'positive' if strict else 'non-negative'} duration, got {value!r}",
+            "pass a pandas Timedelta string such as '90D' or '7D'",
+        )
+    return delta
+
+
+def _check_dates(df: pd.DataFrame, date: str, answered: np.ndarray, func: str) -> pd.Series:
+    """Column ``date`` as datetimes; every answered row needs a readable date."""
+    _check_columns(df, [date], func, "date column")
+    s = df[date]
+    fix = "pass dates (datetime64 or ISO text such as '2026-07-01'); cxm_lab.io.read_table parses them"
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        d = s
+    elif pd.api.types.is_numeric_dtype(s.dtype):
+        _fail(func, f"date column {date!r}", f"holds numbers (dtype {s.dtype}), not dates", fix)
+    else:
+        try:
+            d = pd.to_datetime(s, errors="coerce")
+        except (TypeError, ValueError) as err:
+            _fail(func, f"date column {date!r}", f"cannot be read as dates ({err})", fix)
+    unread = s.notna().to_numpy() & d.isna().to_numpy()
+    if unread.any():
+        i = int(np.flatnonzero(unread)[0])
+        _fail(
+            func,
+            f"date column {date!r}",
+            f"has {int(unread.sum())} value(s) that are not dates, first at row label "
+            f"{_label(df.index[i])} (value {s.iloc[i]!r})",
+            fix,
+        )
+    undated = answered & d.isna().to_numpy()
+    if undated.any():
+        i = int(np.flatnonzero(undated)[0])
+        _fail(
+            func,
+            f"date column {date!r}",
+            f"is missing on {int(undated.sum())} answered row(s), first at row label "
+            f"{_label(df.index[i])}",
+            "fill those dates or drop the rows: an undated answer belongs to no window",
+        )
+    return d
 
 
 def rolling_nps(
@@ -654,7 +1058,14 @@ def rolling_nps(
     -------
     DataFrame
         Group columns, ``date``, ``n``, ``nps``, ``ci_low``, ``ci_high``,
-        ``partial_window``, ``small_n``.
+        ``partial_window``, ``small_n``; no rows when no score is answered.
+
+    Raises
+    ------
+    ParameterError
+        As :func:`nps`, and a ``date`` value that is not a date or is missing on an answered
+        row, a ``window`` that is not a positive duration (a bare number is rejected: pandas
+        would read it as nanoseconds), a negative ``end_tolerance`` or an unknown ``freq``.
 
     Examples
     --------
@@ -666,10 +1077,24 @@ def rolling_nps(
 
     Feb 1 covers Jan 2 – Jan 31 (scores 10 and 0), Mar 1 covers Jan 30 – Feb 28 (score 9).
     """
-    by = _as_list(by)
-    _check_columns(df, [date, *by], "rolling_nps")
-    x = _scores(df, score, 0, 10)
-    d = pd.to_datetime(df[date])
+    func = "rolling_nps"
+    by, z, min_n = _check_common(df, func, by, ci, min_n)
+    delta = _check_timedelta(window, "window", func, minimum_days=0, strict=True)
+    tolerance = _check_timedelta(end_tolerance, "end_tolerance", func, minimum_days=0)
+    try:
+        pd.tseries.frequencies.to_offset(freq)
+    except (TypeError, ValueError):
+        _fail(
+            func,
+            "freq",
+            f"is not a pandas frequency, got {freq!r}",
+            "pass an offset alias such as 'MS' (month starts), 'W' (weeks) or 'D' (days)",
+        )
+    x = _check_score(df, score, func, 0, 10, whole=True)
+    d = _check_dates(df, date, ~np.isnan(x), func)
+    if np.isnan(x).all():
+        columns = [*by, "date", "n", "nps", "ci_low", "ci_high", "partial_window", "small_n"]
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     frame = pd.DataFrame(
         {
             "_d": d,
@@ -686,13 +1111,10 @@ def rolling_nps(
         frame["_d"].max().normalize() + pd.offsets.MonthBegin(1),
         freq=freq,
     )
-    delta = pd.Timedelta(window)
     # A window reaching before the first or after the last response date only sees part of
     # its period: flagged, so charts can leave such points out.
     first_day, last_day = frame["_d"].min().normalize(), frame["_d"].max().normalize()
-    partial = (points - delta < first_day) | (
-        points > last_day + pd.Timedelta("1D") + pd.Timedelta(end_tolerance)
-    )
+    partial = (points - delta < first_day) | (points > last_day + pd.Timedelta("1D") + tolerance)
     groups = frame.groupby(by, sort=True, dropna=False) if by else [((), frame)]
     rows = []
     for key, part in groups:
@@ -715,8 +1137,8 @@ def rolling_nps(
                 "date": points,
                 "n": n.astype(np.int64),
                 "nps": 100 * est,
-                "ci_low": np.clip(100 * (est - _z(ci) * se), -100, 100),
-                "ci_high": np.clip(100 * (est + _z(ci) * se), -100, 100),
+                "ci_low": np.clip(100 * (est - z * se), -100, 100),
+                "ci_high": np.clip(100 * (est + z * se), -100, 100),
                 "partial_window": partial,
             }
         )
@@ -764,7 +1186,8 @@ def attainment(
     Raises
     ------
     ParameterError
-        Missing columns, or two targets for the same metric and ``on`` key.
+        Missing columns, a value or target column that is not numbers, or two targets for the
+        same metric and ``on`` key.
 
     Examples
     --------
@@ -773,13 +1196,31 @@ def attainment(
     >>> attainment(t, goals)[["gap", "attained", "attained_confidently"]].values.tolist()
     [[2.0, True, False]]
     """
+    func = "attainment"
+    _check_frame(metric_table, func, "metric_table")
+    _check_frame(targets, func, "targets")
     on = _as_list(on)
+    if not on:
+        _fail(func, "on", "names no column", "pass the column(s) matching metrics to targets")
     value = value or metric
-    _check_columns(metric_table, [*on, value], "attainment metric_table")
-    _check_columns(targets, [*on, metric_col, target_col], "attainment targets")
+    _check_columns(metric_table, on, func, "metric_table on column")
+    _check_columns(targets, [*on, metric_col], func, "targets column")
+    fix = "pass the column of numbers to compare"
+    tfix = "convert it with pd.to_numeric(df[{col!r}], errors='coerce')"
+    _check_numeric(
+        metric_table, value, func, "metric_table value column", "metric values", fix, tfix
+    )
+    _check_numeric(targets, target_col, func, "targets column", "target values", fix, tfix)
     t = targets.loc[targets[metric_col] == metric, [*on, target_col]]
-    if t.duplicated(on).any():
-        raise ParameterError(f"targets: more than one {metric} target for the same {on}")
+    dup = t.duplicated(on, keep=False)
+    if dup.any():
+        _fail(
+            func,
+            "targets",
+            f"has more than one {metric!r} target for the same {on}: "
+            f"{t.loc[dup, on].drop_duplicates().head(3).to_dict('records')}",
+            "keep one target per metric and key",
+        )
     out = metric_table.merge(t.rename(columns={target_col: "target"}), on=on, how="left")
     out["gap"] = out[value] - out["target"]
     out["attained"] = (out[value] >= out["target"]).where(out["target"].notna())
@@ -824,7 +1265,9 @@ def response_rates(
     Raises
     ------
     ParameterError
-        A group has more responses than invitations (wrong join or missing invitation rows).
+        A group has more responses than invitations (wrong join or missing invitation rows),
+        ``invited`` is not a whole number >= 0 on every row, ``by`` names no column or a
+        missing one, or ``ci`` is outside (0, 1).
 
     Examples
     --------
@@ -835,20 +1278,45 @@ def response_rates(
     """
     from statsmodels.stats.proportion import proportion_confint
 
+    func = "response_rates"
+    _check_frame(responses, func, "responses")
+    _check_frame(invitations, func, "invitations")
+    _z(ci, func)
     by = _as_list(by)
-    _check_columns(responses, by, "response_rates responses")
-    _check_columns(invitations, [*by, invited], "response_rates invitations")
+    if not by:
+        _fail(func, "by", "names no column", "pass the grouping column(s), e.g. by='channel'")
+    _check_columns(responses, by, func, "responses by column")
+    _check_columns(invitations, by, func, "invitations by column")
+    fix = "pass whole invitation counts >= 0 on every row of the invitations table"
+    counts = _check_numeric(invitations, invited, func, "invited column", "invitation counts", fix)
+    bad = ~np.isfinite(counts) | (counts < 0) | (np.floor(counts) != counts)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        _fail(
+            func,
+            f"invited column {invited!r}",
+            f"must be a whole number >= 0 on every row: {int(bad.sum())} bad value(s), first at "
+            f"row label {_label(invitations.index[i])} (value {_value(float(counts[i]))})",
+            fix,
+        )
     got = responses.groupby(by, dropna=False).size().rename("responses")
-    inv = invitations.groupby(by, dropna=False)[invited].sum().rename("invited")
+    inv = (
+        invitations[by]
+        .assign(_invited=counts)
+        .groupby(by, dropna=False)["_invited"]
+        .sum()
+        .rename("invited")
+    )
     out = pd.concat([inv, got], axis=1).fillna(0).astype(np.int64).reset_index()
     over = out["responses"] > out["invited"]
     if over.any():
-        raise ParameterError(
-            f"more responses than invitations for {out.loc[over, by].to_dict('records')}: "
+        _fail(
+            func,
+            "invitations",
+            f"has more responses than invitations for {out.loc[over, by].to_dict('records')}",
             "check that the invitations table covers every response's "
-            f"{', '.join(by)} (and the same period)"
+            f"{', '.join(map(str, by))} (and the same period)",
         )
-    _z(ci)  # validates ci
     has = out["invited"].to_numpy() > 0
     k = out["responses"].to_numpy()
     nobs = out["invited"].to_numpy()

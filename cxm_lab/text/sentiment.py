@@ -16,7 +16,13 @@ Online users can plug in any Hugging Face text-classification model instead, e.g
 negative / neutral / positive.
 
 Results are cached by (text, model, version) in SQLite (``$CXM_LAB_CACHE_DIR`` or
-``.cache/cxm_lab``), so re-scoring an unchanged data set costs almost nothing.
+``.cache/cxm_lab``), so re-scoring an unchanged data set costs almost nothing. A cache never
+breaks a run: a corrupt cache file (not a database, malformed, truncated) is moved aside to
+``<name>.corrupt-<UTC time>`` with a :class:`CacheWarning` and rebuilt, and a cache directory
+that cannot be written is skipped with one :class:`CacheWarning`.
+
+Inputs are checked at the boundary: one ``str`` where a list of texts is expected, or an item
+that is neither text nor missing, raises :class:`~cxm_lab.errors.ParameterError`.
 
 Examples
 --------
@@ -28,17 +34,22 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+import unicodedata
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
-from cxm_lab.errors import ModelError
+from cxm_lab.errors import ModelError, ParameterError
 from cxm_lab.text.build_model import (
     EXPORT_RECIPE,
     ONNX_FILE,
@@ -54,6 +65,210 @@ MAX_TOKENS = 256
 
 def cache_dir() -> Path:
     return Path(os.environ.get("CXM_LAB_CACHE_DIR", ROOT / ".cache" / "cxm_lab"))
+
+
+T = TypeVar("T")
+
+
+class CacheWarning(UserWarning):
+    """A disk cache could not be used as it was: a corrupt cache file was moved aside and is
+    being rebuilt, or the cache directory cannot be written and the run goes on without a disk
+    cache. Results are the same either way; only the time a re-run saves is lost."""
+
+
+# --------------------------------------------------------------------------- input checks
+
+# Characters that show nothing on their own, besides whitespace, control (Cc) and format (Cf)
+# characters: combining grapheme joiner, Hangul fillers, Braille blank, variation selectors.
+_BLANK_EXTRA = frozenset(
+    "\u034f\u115f\u1160\u2800\u3164\uffa0" + "".join(map(chr, range(0xFE00, 0xFE10)))
+)
+
+
+def _is_blank(text: str) -> bool:
+    """True when ``text`` shows nothing: only whitespace, control characters (Cc), format
+    characters (Cf: zero-width space and joiners U+200B–U+200D, word joiner U+2060, BOM
+    U+FEFF, direction marks, soft hyphen) and blank fillers. Stops at the first visible
+    character, so ordinary texts cost one look."""
+    return all(
+        c.isspace() or c in _BLANK_EXTRA or unicodedata.category(c) in ("Cc", "Cf") for c in text
+    )
+
+
+def _is_missing(value: object) -> bool:
+    """None, NaN, pd.NA or NaT: an unanswered comment."""
+    return bool(pd.api.types.is_scalar(value) and pd.isna(value))
+
+
+def _check_texts(texts: object, func: str, wrap: str) -> None:
+    """``texts`` must be a sequence of texts: one str or bytes, a DataFrame or a non-iterable
+    raise :class:`ParameterError`; ``wrap`` shows the call with one text wrapped."""
+    if isinstance(texts, str | bytes | bytearray):
+        if not isinstance(texts, str):
+            wrap = wrap.replace("[text]", "[text.decode('utf-8')]")
+        raise ParameterError(
+            f"{func}: texts must be a list or Series of strings, got one "
+            f"{type(texts).__name__}; wrap it: {wrap}."
+        )
+    if isinstance(texts, pd.DataFrame) or type(texts).__name__ == "DataFrame":
+        raise ParameterError(
+            f"{func}: texts must be a list or Series of strings, got a DataFrame; pass its text "
+            "column, e.g. df['comment']."
+        )
+    if not isinstance(texts, Iterable):
+        raise ParameterError(
+            f"{func}: texts must be a list or Series of strings, got {type(texts).__name__}; "
+            "pass e.g. ['first comment', 'second comment']."
+        )
+
+
+def _not_a_text(func: str, texts: Sequence[object], pos: int, fix: str) -> ParameterError:
+    value = texts[pos] if not isinstance(texts, pd.Series) else texts.iloc[pos]
+    label = ""
+    if isinstance(texts, pd.Series) and not isinstance(texts.index, pd.RangeIndex):
+        key = texts.index[pos]
+        label = f" (index label {key.item() if isinstance(key, np.generic) else key!r})"
+    shown = repr(value)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return ParameterError(
+        f"{func}: texts item at position {pos}{label} is {type(value).__name__} {shown}, "
+        f"not a string; {fix}."
+    )
+
+
+def _as_text_list(texts: Sequence[str], func: str, wrap: str) -> list[str]:
+    """``texts`` as a list of str for the model-level APIs (:meth:`Encoder.encode`,
+    :meth:`SentimentModel.predict_proba`): every item must be a string."""
+    _check_texts(texts, func, wrap)
+    items = list(texts)
+    for pos, v in enumerate(items):
+        if not isinstance(v, str):
+            raise _not_a_text(
+                func,
+                texts if isinstance(texts, pd.Series) else items,
+                pos,
+                "pass strings only (score_sentiment handles missing comments)",
+            )
+    return items
+
+
+# --------------------------------------------------------------------------- disk caches
+
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+_WARNED: set[str] = set()  # caches already reported unusable in this process
+
+
+def _is_corrupt(err: sqlite3.DatabaseError) -> bool:
+    """True for "file is not a database" and "database disk image is malformed" (a truncated
+    or overwritten file); False for locked, read-only or unopenable databases."""
+    code = getattr(err, "sqlite_errorcode", None)
+    if code is not None:
+        return (code & 0xFF) in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    text = str(err).lower()
+    return "not a database" in text or "malformed" in text
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path)
+
+
+class _DiskCache:
+    """One SQLite table under :func:`cache_dir` that never breaks a run.
+
+    Every operation runs through :meth:`run`. A ``sqlite3.DatabaseError`` saying the file is
+    corrupt (not a database, malformed, truncated) moves the file and its ``-wal``/``-shm``/
+    ``-journal`` side files aside to ``<name>.corrupt-<UTC time>``, warns with a
+    :class:`CacheWarning` naming both, and retries once on a fresh file. Any other failure
+    (directory not writable, database read-only or locked) warns once per file and process and
+    the cache is skipped: lookups find nothing and results are not stored.
+    """
+
+    def __init__(self, path: Path, create: str, what: str):
+        self.path = path
+        self.create = create
+        self.what = what
+        self.usable = True
+        self._db: sqlite3.Connection | None = None
+
+    def _open(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Kept open even when the first statement fails: a corrupt file is moved aside
+            # before the connection closes, because closing deletes a -wal file beside it.
+            self._db = _connect(self.path)
+            self._db.execute(self.create)
+        return self._db
+
+    def close(self) -> None:
+        db, self._db = self._db, None
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+
+    def run(self, op: Callable[[sqlite3.Connection], T], default: T) -> T:
+        """``op(connection)``, or ``default`` when the cache cannot be used."""
+        for attempt in range(2):
+            if not self.usable:
+                return default
+            try:
+                return op(self._open())
+            except sqlite3.DatabaseError as err:
+                moved = attempt == 0 and _is_corrupt(err) and self._move_aside(err)
+                self.close()
+                if moved:
+                    continue
+                self._give_up(err)
+            except OSError as err:
+                self.close()
+                self._give_up(err)
+        return default
+
+    def _move_aside(self, err: Exception) -> bool:
+        """Rename the corrupt file (and side files) out of the way; True when a fresh cache can
+        be created in its place."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        n = 1
+        while target.exists():
+            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+            n += 1
+        try:
+            os.replace(self.path, target)
+        except FileNotFoundError:
+            return True  # another process moved it aside first
+        except OSError as move_err:
+            self._give_up(
+                err, f"; it could not be moved aside ({move_err}): delete {self.path} by hand"
+            )
+            return False
+        for suffix in ("-wal", "-shm", "-journal"):
+            side = self.path.with_name(self.path.name + suffix)
+            if side.exists():
+                try:
+                    os.replace(side, target.with_name(target.name + suffix))
+                except OSError:  # a stale journal must not be replayed into the fresh file
+                    with contextlib.suppress(OSError):
+                        side.unlink()
+        warnings.warn(
+            f"{self.what} {self.path} is corrupt ({err}); moved it aside to {target} and a "
+            "fresh cache will be rebuilt (results are recomputed once)",
+            CacheWarning,
+            stacklevel=4,
+        )
+        return True
+
+    def _give_up(self, err: Exception, extra: str = "") -> None:
+        self.usable = False
+        key = str(self.path)
+        if key not in _WARNED:
+            _WARNED.add(key)
+            warnings.warn(
+                f"{self.what} {self.path} cannot be used ({err}){extra}; running without a disk "
+                "cache (results are not kept for the next run). Set CXM_LAB_CACHE_DIR to a "
+                "writable directory to keep them",
+                CacheWarning,
+                stacklevel=4,
+            )
 
 
 class Encoder:
@@ -138,7 +353,13 @@ class Encoder:
         Duplicates are embedded once, and embeddings are remembered for the life of the
         encoder (up to ``memo_size`` texts), so sentiment, category matching and theme discovery
         on the same comments pay for one pass.
+
+        Raises
+        ------
+        ParameterError
+            ``texts`` is one str (wrap it in a list) or holds an item that is not a string.
         """
+        texts = _as_text_list(texts, "Encoder.encode", "encoder.encode([text])")
         keys = [prefix + t for t in texts]
         missing = list(dict.fromkeys(k for k in keys if k not in self._memo))
         if missing and self.disk_cache:
@@ -157,41 +378,52 @@ class Encoder:
             else np.zeros((0, self.dim), dtype=np.float32)
         )
 
-    def _db(self) -> sqlite3.Connection:
-        path = cache_dir() / "embeddings.sqlite"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path)
-        db.execute("CREATE TABLE IF NOT EXISTS e (k TEXT PRIMARY KEY, v BLOB)")
-        return db
+    def _store(self) -> _DiskCache:
+        return _DiskCache(
+            cache_dir() / "embeddings.sqlite",
+            "CREATE TABLE IF NOT EXISTS e (k TEXT PRIMARY KEY, v BLOB)",
+            "embedding cache",
+        )
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self.version}\x00{text}".encode()).hexdigest()
 
     def _disk_get(self, texts: list[str]) -> dict[str, np.ndarray]:
-        db = self._db()
         keyed = {self._key(t): t for t in texts}
-        found: dict[str, np.ndarray] = {}
-        ks = list(keyed)
-        for i in range(0, len(ks), 500):
-            chunk = ks[i : i + 500]
-            for k, v in db.execute(
-                f"SELECT k, v FROM e WHERE k IN ({','.join('?' * len(chunk))})", chunk
-            ):
-                found[keyed[k]] = np.frombuffer(v, dtype=np.float32)
-        db.close()
-        return found
+        size = 4 * self.dim  # float32 bytes of one embedding; other blobs are not ours
+
+        def lookup(db: sqlite3.Connection) -> dict[str, np.ndarray]:
+            found: dict[str, np.ndarray] = {}
+            ks = list(keyed)
+            for i in range(0, len(ks), 500):
+                chunk = ks[i : i + 500]
+                for k, v in db.execute(
+                    f"SELECT k, v FROM e WHERE k IN ({','.join('?' * len(chunk))})", chunk
+                ):
+                    if isinstance(v, bytes) and len(v) == size:
+                        found[keyed[k]] = np.frombuffer(v, dtype=np.float32)
+            return found
+
+        store = self._store()
+        try:
+            return store.run(lookup, {})
+        finally:
+            store.close()
 
     def _disk_put(self, texts: list[str], emb: np.ndarray) -> None:
-        db = self._db()
-        db.executemany(
-            "INSERT OR REPLACE INTO e VALUES (?, ?)",
-            [
-                (self._key(t), e.astype(np.float32).tobytes())
-                for t, e in zip(texts, emb, strict=True)
-            ],
-        )
-        db.commit()
-        db.close()
+        rows = [
+            (self._key(t), e.astype(np.float32).tobytes()) for t, e in zip(texts, emb, strict=True)
+        ]
+
+        def write(db: sqlite3.Connection) -> None:
+            with db:  # one transaction: committed, or rolled back on error
+                db.executemany("INSERT OR REPLACE INTO e VALUES (?, ?)", rows)
+
+        store = self._store()
+        try:
+            store.run(write, None)
+        finally:
+            store.close()
 
     def _encode(self, texts: list[str], progress: bool) -> np.ndarray:
         order = np.argsort([len(t) for t in texts], kind="stable")
@@ -331,7 +563,14 @@ class SentimentModel:
         )
 
     def predict_proba(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
-        """Probabilities (n, 3) in the order negative, neutral, positive."""
+        """Probabilities (n, 3) in the order negative, neutral, positive.
+
+        Raises
+        ------
+        ParameterError
+            ``texts`` is one str (wrap it in a list) or holds an item that is not a string.
+        """
+        texts = _as_text_list(texts, "SentimentModel.predict_proba", "model.predict_proba([text])")
         if self.pipeline is not None:
             rows = self.pipeline(list(texts), truncation=True)
             out = np.zeros((len(texts), 3))
@@ -357,11 +596,13 @@ def _map_label(label: str) -> int:
 
 
 class _Cache:
+    """The sentiment results cache: probabilities keyed by (text, model, version)."""
+
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path)
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS s (k TEXT PRIMARY KEY, neg REAL, neu REAL, pos REAL)"
+        self.store = _DiskCache(
+            path,
+            "CREATE TABLE IF NOT EXISTS s (k TEXT PRIMARY KEY, neg REAL, neu REAL, pos REAL)",
+            "sentiment cache",
         )
 
     @staticmethod
@@ -369,16 +610,27 @@ class _Cache:
         return hashlib.sha256(f"{model}\x00{version}\x00{text}".encode()).hexdigest()
 
     def get(self, keys: list[str]) -> dict[str, tuple[float, float, float]]:
-        found: dict[str, tuple[float, float, float]] = {}
-        for i in range(0, len(keys), 500):
-            chunk = keys[i : i + 500]
-            q = f"SELECT k, neg, neu, pos FROM s WHERE k IN ({','.join('?' * len(chunk))})"
-            found.update({k: (a, b, c) for k, a, b, c in self.db.execute(q, chunk)})
-        return found
+        def lookup(db: sqlite3.Connection) -> dict[str, tuple[float, float, float]]:
+            found: dict[str, tuple[float, float, float]] = {}
+            for i in range(0, len(keys), 500):
+                chunk = keys[i : i + 500]
+                q = f"SELECT k, neg, neu, pos FROM s WHERE k IN ({','.join('?' * len(chunk))})"
+                found.update({k: (a, b, c) for k, a, b, c in db.execute(q, chunk)})
+            return found
+
+        return self.store.run(lookup, {})
 
     def put(self, rows: Iterable[tuple[str, float, float, float]]) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO s VALUES (?, ?, ?, ?)", list(rows))
-        self.db.commit()
+        rows = list(rows)
+
+        def write(db: sqlite3.Connection) -> None:
+            with db:  # one transaction: committed, or rolled back on error
+                db.executemany("INSERT OR REPLACE INTO s VALUES (?, ?, ?, ?)", rows)
+
+        self.store.run(write, None)
+
+    def close(self) -> None:
+        self.store.close()
 
 
 _DEFAULT: SentimentModel | None = None
@@ -403,6 +655,27 @@ def default_encoder() -> Encoder:
     return _DEFAULT_ENCODER
 
 
+def _usable_texts(series: pd.Series, func: str) -> list[str]:
+    """Each item stripped, or "" when it is missing or shows nothing (:func:`_is_blank`);
+    an item that is neither text nor missing raises :class:`ParameterError`."""
+    values: list[str] = []
+    for pos, v in enumerate(series):
+        if isinstance(v, str):
+            v = v.strip()
+            values.append("" if _is_blank(v) else v)
+        elif _is_missing(v):
+            values.append("")
+        else:
+            raise _not_a_text(
+                func,
+                series,
+                pos,
+                "pass the comment column; if numbers are meant as comments, convert it with "
+                ".astype('string') (missing values stay missing)",
+            )
+    return values
+
+
 def score_sentiment(
     texts: Sequence[str] | pd.Series,
     model: SentimentModel | str | Path | None = None,
@@ -416,9 +689,11 @@ def score_sentiment(
     Parameters
     ----------
     texts : list or Series of str
-        Comments in any language. Missing, empty, whitespace-only and non-string values get
-        ``label`` NA and ``reason`` "empty" (they are kept, not dropped); very long texts are
-        truncated to the model's first 256 tokens.
+        Comments in any language. Missing values (None, NaN, NA) and texts that show nothing
+        (empty, or only whitespace, control characters and zero-width / format characters such
+        as U+200B–U+200D, U+2060, U+FEFF) get ``label`` NA, probabilities NA and ``reason``
+        "empty" (they are kept, not dropped); very long texts are truncated to the model's
+        first 256 tokens.
     model : SentimentModel, local path or Hugging Face id, optional
         Default: the offline multilingual model.
     cache : bool
@@ -432,8 +707,23 @@ def score_sentiment(
         Same index as a Series input (RangeIndex for a list): ``label``, ``score`` (probability
         of the label), ``p_negative``, ``p_neutral``, ``p_positive``, ``reason``, ``model``,
         ``model_version``.
+
+    Raises
+    ------
+    ParameterError
+        ``texts`` is one str or bytes (wrap it: ``score_sentiment([text])``), a DataFrame or
+        not iterable, or an item is neither a string nor missing (e.g. a number; the message
+        names its position).
+
+    Warns
+    -----
+    CacheWarning
+        The cache file was corrupt and has been moved aside and rebuilt, or the cache
+        directory cannot be written (the call then runs without the disk cache).
     """
+    _check_texts(texts, "score_sentiment", "score_sentiment([text])")
     series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+    values = _usable_texts(series, "score_sentiment")
     if isinstance(model, SentimentModel):
         m = model
     elif model is None:
@@ -442,27 +732,30 @@ def score_sentiment(
         m = SentimentModel.from_path(model, batch_size=batch_size)
     else:
         m = SentimentModel.from_hub(str(model))
-    values = [v.strip() if isinstance(v, str) else "" for v in series]
-    usable = np.array([len(v) > 0 for v in values])
+    usable = np.array([len(v) > 0 for v in values], dtype=bool)
     probs = np.full((len(values), 3), np.nan)
     todo = np.flatnonzero(usable)
-    store = _Cache(cache_dir() / "sentiment.sqlite") if cache else None
-    if store is not None and len(todo):
-        keys = [_Cache.key(values[i], m.name, m.version) for i in todo]
-        hit = store.get(list(set(keys)))
-        for i, k in zip(todo, keys, strict=True):
-            if k in hit:
-                probs[i] = hit[k]
-        todo = np.array([i for i in todo if np.isnan(probs[i, 0])], dtype=int)
-    if len(todo):
-        uniq = sorted({values[i] for i in todo})
-        show = progress if progress is not None else len(uniq) > 500
-        p = m.predict_proba(uniq, progress=show)
-        lookup = dict(zip(uniq, p, strict=True))
-        for i in todo:
-            probs[i] = lookup[values[i]]
+    store = _Cache(cache_dir() / "sentiment.sqlite") if cache and len(todo) else None
+    try:
         if store is not None:
-            store.put((_Cache.key(t, m.name, m.version), *map(float, lookup[t])) for t in uniq)
+            keys = [_Cache.key(values[i], m.name, m.version) for i in todo]
+            hit = store.get(list(set(keys)))
+            for i, k in zip(todo, keys, strict=True):
+                if k in hit:
+                    probs[i] = hit[k]
+            todo = np.array([i for i in todo if np.isnan(probs[i]).any()], dtype=int)
+        if len(todo):
+            uniq = sorted({values[i] for i in todo})
+            show = progress if progress is not None else len(uniq) > 500
+            p = m.predict_proba(uniq, progress=show)
+            lookup = dict(zip(uniq, p, strict=True))
+            for i in todo:
+                probs[i] = lookup[values[i]]
+            if store is not None:
+                store.put((_Cache.key(t, m.name, m.version), *map(float, lookup[t])) for t in uniq)
+    finally:
+        if store is not None:
+            store.close()
     best = np.where(usable, np.nanargmax(np.where(np.isnan(probs), -1, probs), axis=1), -1)
     out = pd.DataFrame(
         {
@@ -502,9 +795,21 @@ def score_sentiment_dask(
         scored.to_parquet("s3://.../sentiment/")
 
     Returns a Dask DataFrame with the columns of :func:`score_sentiment` (call ``.compute()``).
+    ``texts`` may also be a list of strings (made a pandas Series); one str, or an item that is
+    neither text nor missing, raises :class:`~cxm_lab.errors.ParameterError` (items are checked
+    as each partition is scored).
     """
     import dask.dataframe as dd
 
+    func = "score_sentiment_dask"
+    _check_texts(texts, func, "score_sentiment_dask(pd.Series([text]))")
+    if isinstance(texts, dd.DataFrame):
+        raise ParameterError(
+            f"{func}: texts must be a Dask or pandas Series of strings, got a Dask DataFrame; "
+            "pass its text column, e.g. ddf['comment']."
+        )
+    if not isinstance(texts, pd.Series | dd.Series):
+        texts = pd.Series(list(texts), dtype=object)
     if isinstance(texts, pd.Series):
         texts = dd.from_pandas(texts, npartitions=max(1, min(16, len(texts) // 2000 + 1)))
     meta = pd.DataFrame(
