@@ -1,0 +1,333 @@
+"""Executive summary: headline changes, what moved with multiple-comparison guardrails, and the
+summary sentence, checked by hand and against statsmodels / scipy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats import proportion
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
+from cxm_lab import summary
+from cxm_lab.errors import ParameterError
+
+
+def _rows(quarter: str, counts: dict[str, tuple[int, int, int]], **extra) -> list[dict]:
+    """Responses from (promoters, passives, detractors) counts per segment (scores 10, 8, 0)."""
+    out = []
+    for seg, (p, pa, d) in counts.items():
+        for score, k in ((10, p), (8, pa), (0, d)):
+            out += [{"quarter": quarter, "segment": seg, "ltr": score, **extra}] * k
+    return out
+
+
+def _holm_by_hand(p: list[float]) -> list[float]:
+    """Holm's step-down: sort ascending, multiply the i-th smallest (0-based) by m - i, take
+    the running maximum, cap at 1, return in the original order."""
+    m = len(p)
+    order = sorted(range(m), key=lambda i: p[i])
+    adj, running = [0.0] * m, 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        adj[i] = running
+    return adj
+
+
+@pytest.fixture()
+def three_segments() -> pd.DataFrame:
+    rows = _rows("2026Q2", {"A": (20, 10, 10), "B": (30, 20, 30), "C": (40, 30, 30)})
+    rows += _rows("2026Q3", {"A": (15, 15, 20), "B": (45, 20, 15), "C": (45, 30, 25)})
+    # A tiny group with a huge change: 2 detractors -> 2 promoters (SE 0, raw p = 0).
+    rows += _rows("2026Q2", {"tiny": (0, 0, 2)}) + _rows("2026Q3", {"tiny": (2, 0, 0)})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- what_moved
+
+
+def test_nps_change_and_p_value_by_hand_and_scipy(three_segments):
+    moved = summary.what_moved(three_segments, "2026Q3", dims=["segment"], adjust="none")
+    a = moved.set_index("group").loc["A"]
+    # 2026Q2: 20 P, 10 passives, 10 D of 40 -> NPS 25; 2026Q3: 15 P, 20 D of 50 -> NPS -10.
+    assert a["nps_previous"] == pytest.approx(25.0) and a["nps"] == pytest.approx(-10.0)
+    assert a["change"] == pytest.approx(-35.0)
+    var1 = (0.5 + 0.25 - 0.25**2) / 40  # [p_P + p_D - (p_P - p_D)^2] / n
+    var2 = (0.3 + 0.4 - 0.1**2) / 50
+    z = -35.0 / (100 * np.sqrt(var1 + var2))
+    assert z == pytest.approx(-1.98826, abs=1e-4)
+    assert a["p_value"] == pytest.approx(2 * stats.norm.sf(abs(z)), rel=1e-9)
+    # Independently: NPS/100 is the mean of +1/0/-1 codes; multinomial variance = population
+    # variance of the codes (statsmodels DescrStatsW, ddof=0), p from scipy's normal.
+    d = three_segments[three_segments["segment"] == "A"]
+    y = np.sign(d["ltr"].to_numpy() - 7.5) * (d["ltr"].to_numpy() != 8)
+    s1 = DescrStatsW(y[(d["quarter"] == "2026Q2").to_numpy()])
+    s2 = DescrStatsW(y[(d["quarter"] == "2026Q3").to_numpy()])
+    se = np.sqrt(s1.var / s1.nobs + s2.var / s2.nobs)
+    assert 100 * (s2.mean - s1.mean) == pytest.approx(a["change"])
+    assert a["p_value"] == pytest.approx(2 * stats.norm.sf(abs(s2.mean - s1.mean) / se))
+
+
+def test_holm_matches_statsmodels_and_hand(three_segments):
+    assert _holm_by_hand([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
+    moved = summary.what_moved(three_segments, "2026Q3", dims="segment", adjust="holm")
+    tested = moved[~moved["small_n"]].set_index("group")
+    assert sorted(tested.index) == ["A", "B", "C"]
+    p = tested["p_value"].tolist()
+    assert tested["p_adjusted"].tolist() == pytest.approx(multipletests(p, method="holm")[1])
+    assert tested["p_adjusted"].tolist() == pytest.approx(_holm_by_hand(p))
+    # The correction matters here: A is below 0.05 unadjusted but not after Holm.
+    assert tested.loc["A", "p_value"] < 0.05 < tested.loc["A", "p_adjusted"]
+    assert tested["significant"].tolist() == (tested["p_adjusted"] < 0.05).tolist()
+    bh = summary.what_moved(three_segments, "2026Q3", dims="segment", adjust="fdr_bh")
+    bh = bh[~bh["small_n"]]
+    assert bh["p_adjusted"].tolist() == pytest.approx(
+        multipletests(bh["p_value"].tolist(), method="fdr_bh")[1]
+    )
+    none = summary.what_moved(three_segments, "2026Q3", dims="segment", adjust="none")
+    assert (none["p_adjusted"].dropna() == none["p_value"][~none["small_n"]]).all()
+
+
+def test_adjustment_counts_comparisons_across_dimensions(three_segments):
+    d = three_segments.assign(channel=np.where(np.arange(len(three_segments)) % 2, "web", "email"))
+    moved = summary.what_moved(d, "2026Q3", dims=["segment", "channel"])
+    tested = moved[~moved["small_n"]]
+    assert len(tested) == 5  # 3 segments + 2 channels; "tiny" is left out
+    assert tested["p_adjusted"].tolist() == pytest.approx(
+        multipletests(tested["p_value"].tolist(), method="holm")[1]
+    )
+    note = summary.what_moved_note(moved, ci=0.95, adjust="holm")
+    assert "adjusted for 5 comparisons with Holm's method" in note
+    assert "1 group with too few responses" in note
+    assert "not adjusted for the 5 comparisons" in summary.what_moved_note(moved, adjust="none")
+
+
+def test_small_groups_are_never_significant(three_segments):
+    moved = summary.what_moved(three_segments, "2026Q3", dims=["segment"], min_n=30)
+    tiny = moved.set_index("group").loc["tiny"]
+    assert tiny["change"] == pytest.approx(200.0) and tiny["p_value"] == 0.0  # shown
+    assert tiny["small_n"] and not tiny["significant"] and pd.isna(tiny["p_adjusted"])
+    assert moved["group"].iloc[-1] == "tiny"  # small groups last
+    # Order: significant first, then other tested groups, each by |change|.
+    rank = np.where(moved["significant"], 0, np.where(moved["small_n"], 2, 1))
+    assert (np.diff(rank) >= 0).all()
+    for r in (0, 1):
+        ch = moved["change"].abs()[rank == r].to_numpy()
+        assert (np.diff(ch) <= 0).all()
+    # Even unadjusted and with a loose level, a small group stays not significant.
+    loose = summary.what_moved(three_segments, "2026Q3", dims="segment", adjust="none", ci=0.5)
+    assert not loose.set_index("group").loc["tiny", "significant"]
+
+
+def test_what_moved_edge_cases(three_segments):
+    cols = summary.MOVED_COLUMNS
+    # Default dims: absent ones skipped; none present -> empty table with the right columns.
+    out = summary.what_moved(three_segments[["quarter", "ltr"]], "2026Q3")
+    assert out.empty and list(out.columns) == cols
+    assert set(summary.what_moved(three_segments, "2026Q3")["dimension"]) == {"segment"}
+    # Single period (no period column): nothing to compare.
+    assert summary.what_moved(three_segments.drop(columns="quarter"), "2026Q3").empty
+    assert summary.what_moved(three_segments, None).empty
+    assert summary.what_moved(three_segments.drop(columns="ltr"), "2026Q3").empty
+    # No previous period in the data.
+    only = three_segments[three_segments["quarter"] == "2026Q3"]
+    assert list(summary.what_moved(only, "2026Q3").columns) == cols
+    assert summary.what_moved(only, "2026Q3").empty
+    with pytest.raises(ParameterError, match="not in the responses"):
+        summary.what_moved(three_segments, "2026Q3", dims=["segment", "nope"])
+    with pytest.raises(ParameterError, match="adjust must be one of"):
+        summary.what_moved(three_segments, "2026Q3", adjust="bonferroni-ish")
+    with pytest.raises(ParameterError, match=r"2026Q2.*2026Q3"):
+        summary.what_moved(three_segments, "2027Q1")
+
+
+def test_what_moved_any_period_column():
+    """A monthly period column: the previous period is the previous month present."""
+    rows = _rows("2026-08", {"A": (10, 10, 20)}) + _rows("2026-09", {"A": (30, 5, 5)})
+    d = pd.DataFrame(rows).rename(columns={"quarter": "month"})
+    out = summary.what_moved(d, "2026-09", dims=["segment"], period="month")
+    assert out["change"].iloc[0] == pytest.approx(100 * (25 / 40 - (-10 / 40)))
+    assert bool(out["significant"].iloc[0])
+
+
+# --------------------------------------------------------------------------- moved_sentence
+
+
+def _table(rows: list[tuple[str, str, float, bool, bool]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        rows, columns=["dimension", "group", "change", "significant", "small_n"]
+    ).assign(nps_previous=30.0, nps=lambda t: 30.0 + t["change"])
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [
+            ("segment", "Enterprise", -8.1, True, False),
+            ("touchpoint", "billing", 4.2, False, False),
+        ],
+        [
+            ("segment", "Enterprise", -8.1, True, False),
+            ("region", "Middle East", 12.0, True, False),
+            ("channel", "sms", 30.0, False, True),
+            ("role", "user", 1.0, False, False),
+        ],
+        [("segment", "SMB", -3.0, False, False), ("touchpoint", "qbr", 6.5, False, False)],
+        [("segment", "<b>Acme & Co</b>", 9.0, True, False), ("role", "user", 0.5, False, False)],
+        [("channel", "in_app", 50.0, True, True), ("role", "executive", -2.0, False, False)],
+    ],
+)
+def test_sentence_names_exactly_the_significant_groups(rows):
+    table = _table(rows)
+    text = summary.moved_sentence(table, "2026Q3", "2026Q2")
+    named = {g for _, g, _, sig, small in rows if sig and not small}
+    for _, group, change, _sig, _small in rows:
+        in_text = f" {group} {summary._signed(change)} points" in text
+        if group in named:
+            assert in_text, text
+        elif named:
+            assert group not in text, text
+    if named:
+        word = summary._count_word(len(named)).capitalize()
+        assert (
+            text.startswith(f"{word} group") and "significantly between 2026Q2 and 2026Q3" in text
+        )
+    else:
+        assert text.startswith("No group moved significantly between 2026Q2 and 2026Q3")
+        tested = [r for r in rows if not r[4]]
+        top = max(tested, key=lambda r: abs(r[2]))
+        assert f"the largest change, {top[0]} {top[1]} {summary._signed(top[2])} points" in text
+        assert "within noise" in text
+    assert "<b>Acme & Co</b>" in text or "Acme" not in str(rows)  # inserted as-is, unescaped
+    assert "**" not in text  # no Markdown built here
+
+
+def test_sentence_orders_limits_and_edge_cases(three_segments):
+    rows = [("segment", f"S{i}", float(i), True, False) for i in range(1, 8)]
+    text = summary.moved_sentence(_table(rows), "2026Q3", "2026Q2", max_groups=3)
+    assert text.startswith("Seven groups moved significantly")
+    assert text.index("S7") < text.index("S6") < text.index("S5") and "S4" not in text
+    assert "and 4 more" in text
+    assert "−8.1 points (30.0 → 21.9)" in summary.moved_sentence(
+        _table([("segment", "E", -8.1, True, False)]), "Q3", "Q2"
+    )
+    empty = summary.what_moved(three_segments.drop(columns="quarter"), "2026Q3")
+    assert "no change can be tested" in summary.moved_sentence(empty, "2026Q3", "2026Q2")
+    small = _table([("segment", "tiny", 200.0, False, True)])
+    assert "too few responses" in summary.moved_sentence(small, "2026Q3", "2026Q2")
+    # The sentence from a real table agrees with it.
+    moved = summary.what_moved(three_segments, "2026Q3", dims="segment")
+    text = summary.moved_sentence(moved, "2026Q3", "2026Q2")
+    for row in moved.itertuples():
+        assert (f"segment {row.group} " in text) == bool(row.significant), text
+
+
+# --------------------------------------------------------------------------- headline
+
+
+@pytest.fixture()
+def survey() -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    n2, n3 = 300, 320
+    return pd.DataFrame(
+        {
+            "quarter": ["2026Q2"] * n2 + ["2026Q3"] * n3,
+            "ltr": np.r_[rng.integers(0, 11, n2), rng.integers(3, 11, n3)],
+            "csat": np.r_[rng.integers(1, 6, n2), rng.integers(2, 6, n3)].astype(float),
+            "ces": np.r_[rng.integers(1, 8, n2), rng.integers(2, 8, n3)].astype(float),
+        }
+    ).assign(csat=lambda d: d["csat"].where(np.arange(len(d)) % 7 != 0))  # some missing
+
+
+def test_headline_changes_match_statsmodels(survey):
+    h = summary.headline(survey, "2026Q3").set_index("metric")
+    assert list(h.index) == ["NPS", "CSAT (top-2 %)", "CES (mean 1–7)"]
+    q2, q3 = (survey[survey["quarter"] == q] for q in ("2026Q2", "2026Q3"))
+    # CSAT top-2 share: unpooled two-proportion Wald test.
+    c2, c3 = q2["csat"].dropna(), q3["csat"].dropna()
+    res = proportion.test_proportions_2indep(
+        (c3 >= 4).sum(), len(c3), (c2 >= 4).sum(), len(c2), method="wald"
+    )
+    row = h.loc["CSAT (top-2 %)"]
+    assert row["change"] == pytest.approx(100 * ((c3 >= 4).mean() - (c2 >= 4).mean()))
+    assert row["p_value"] == pytest.approx(res.pvalue, rel=1e-9)
+    assert row["n"] == len(c3)
+    # CES mean: two-sample z-test with separate variances.
+    z, p = CompareMeans(DescrStatsW(q3["ces"]), DescrStatsW(q2["ces"])).ztest_ind(usevar="unequal")
+    row = h.loc["CES (mean 1–7)"]
+    assert row["change"] == pytest.approx(q3["ces"].mean() - q2["ces"].mean())
+    assert row["p_value"] == pytest.approx(p, rel=1e-9)
+    assert row["se"] == pytest.approx(q3["ces"].std(ddof=1) / np.sqrt(len(q3)))
+    # NPS: the multinomial SEs of metrics.nps.
+    y2, y3 = (np.sign(q["ltr"] - 6.5) * ((q["ltr"] <= 6) | (q["ltr"] >= 9)) for q in (q2, q3))
+    se = np.sqrt(y2.var(ddof=0) / len(y2) + y3.var(ddof=0) / len(y3))
+    row = h.loc["NPS"]
+    assert row["change"] == pytest.approx(100 * (y3.mean() - y2.mean()))
+    assert row["p_value"] == pytest.approx(2 * stats.norm.sf(abs(y3.mean() - y2.mean()) / se))
+    assert bool(row["significant"]) == (row["p_value"] < 0.05)
+
+
+def test_headline_single_period(survey):
+    for data, quarter in ((survey.drop(columns="quarter"), "2026Q3"), (survey, None)):
+        h = summary.headline(data, quarter)
+        assert list(h["metric"]) == ["NPS", "CSAT (top-2 %)", "CES (mean 1–7)"]
+        assert h[["previous", "change", "p_value"]].isna().all().all()
+        assert not h["significant"].any()
+        assert h.loc[0, "n"] == len(survey)
+        for r in h.itertuples():  # the notebook reads these attributes
+            assert r.change != r.change and r.ci_low <= r.value <= r.ci_high
+
+
+def test_headline_without_score_and_with_employees(survey):
+    h = summary.headline(survey.drop(columns="ltr"), "2026Q3")
+    assert list(h["metric"]) == ["CSAT (top-2 %)", "CES (mean 1–7)"]
+    only_nps = summary.headline(survey[["quarter", "ltr"]], "2026Q3")
+    assert list(only_nps["metric"]) == ["NPS"]
+    emp = pd.DataFrame({"quarter": ["2026Q2"] * 40 + ["2026Q3"] * 40, "enps": [10, 0] * 40})
+    h = summary.headline(survey, "2026Q3", employees=emp).set_index("metric")
+    assert h.loc["eNPS", "value"] == 0 and h.loc["eNPS", "change"] == 0
+    # Employee pulse without this quarter: no eNPS row rather than an error.
+    h = summary.headline(survey, "2026Q3", employees=emp[emp["quarter"] == "2026Q2"])
+    assert "eNPS" not in set(h["metric"])
+    # Small samples are never significant.
+    tiny = pd.DataFrame({"quarter": ["2026Q2"] * 2 + ["2026Q3"] * 2, "ltr": [0, 0, 10, 10]})
+    row = summary.headline(tiny, "2026Q3").iloc[0]
+    assert row["change"] == 200 and row["p_value"] == 0 and row["small_n"]
+    assert not row["significant"]
+
+
+def test_headline_targets_and_errors(survey):
+    targets = pd.DataFrame(
+        {"metric": ["nps", "csat"], "quarter": ["2026Q3", "2026Q3"], "target": [-100.0, 100.0]}
+    )
+    h = summary.headline(survey, "2026Q3", targets=targets).set_index("metric")
+    assert h.loc["NPS", "attained"] and not h.loc["CSAT (top-2 %)", "attained"]
+    assert pd.isna(h.loc["CES (mean 1–7)", "target"])
+    with pytest.raises(ParameterError, match=r"quarters present: \['2026Q2', '2026Q3'\]"):
+        summary.headline(survey, "2027Q1")
+    with pytest.raises(ParameterError, match="ci must be"):
+        summary.headline(survey, "2026Q3", ci=95)
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def test_select_quotes_without_period_or_group():
+    d = pd.DataFrame(
+        {
+            "quarter": ["2026Q3", "2026Q3", "2026Q2", "2026Q3"],
+            "language": ["en", "fa", "en", "en"],
+            "ltr": [9, 2, 0, 5],
+            "comment": ["great service", "خیلی بد بود", "awful, never again", "slow delivery"],
+        }
+    )
+    got = summary.select_quotes(d, "2026Q3", per_group=1)
+    assert got["comment"].tolist() == ["slow delivery", "خیلی بد بود"]
+    nop = summary.select_quotes(d.drop(columns="quarter"), "2026Q3", per_group=1)
+    assert nop["comment"].tolist() == ["awful, never again", "خیلی بد بود"]
+    assert summary.select_quotes(d, None, per_group=1)["comment"].iloc[0] == "awful, never again"
+    flat = summary.select_quotes(d.drop(columns="language"), "2026Q3", per_group=2)
+    assert flat["comment"].tolist() == ["خیلی بد بود", "slow delivery"]
+    assert summary.previous_quarter("2026Q1") == "2025Q4"
