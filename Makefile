@@ -14,12 +14,12 @@ bench: setup
 	for b in benchmarks/bench_*.py; do .venv/bin/python $$b || exit 1; done
 
 lint:
-	.venv/bin/ruff check cxm_lab tests benchmarks
-	.venv/bin/ruff format --check cxm_lab tests benchmarks
+	.venv/bin/ruff check cxm_lab tests benchmarks notebooks
+	.venv/bin/ruff format --check cxm_lab tests benchmarks notebooks
 
 format:
-	.venv/bin/ruff format cxm_lab tests benchmarks
-	.venv/bin/ruff check --fix cxm_lab tests benchmarks
+	.venv/bin/ruff format cxm_lab tests benchmarks notebooks
+	.venv/bin/ruff check --fix cxm_lab tests benchmarks notebooks
 
 clean:
 	rm -rf reports/*/ .pytest_cache .hypothesis

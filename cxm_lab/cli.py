@@ -1,7 +1,9 @@
 """The ``cxm-lab`` command line.
 
+``cxm-lab init EXPORT``           inspect a survey export and write a commented params file
 ``cxm-lab run PARAMS``            run a report (notebooks → HTML + PDF), publish it atomically
-``cxm-lab validate FILE --table T`` read a user's export through its schema; print the rejects
+``cxm-lab validate FILE``         read an export as a run would; reject counts per reason, rows
+``cxm-lab validate --params P``   validate exactly what ``run P`` will read
 ``cxm-lab demo-data DIR``          write the synthetic demo company as CSV files
 ``cxm-lab build-model``            build the offline sentiment model (when the text module exists)
 """
@@ -9,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -25,30 +28,140 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _validate(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from cxm_lab.io import read_table
-
+def _parse_rename(items: list[str] | None) -> dict[str, str]:
     rename = {}
-    for item in args.rename or []:
+    for item in items or []:
         old, sep, new = item.partition("=")
         if not sep or not old or not new:
             raise ParameterError(
                 f"--rename {item!r}: write it as OLD=NEW, e.g. --rename Q1_NPS=ltr"
             )
         rename[old] = new
-    res = read_table(args.file, args.table, rename=rename, sheet=args.sheet)
-    print(f"{args.file}: read {res.n_read}, used {res.n_used}, rejected {res.n_rejected}")
-    if res.n_rejected:
-        with pd.option_context(
-            "display.max_rows", 200, "display.width", 160, "display.max_colwidth", 60
+    return rename
+
+
+def _validate(args: argparse.Namespace) -> int:
+    """Read a file (or what a params file describes) exactly as ``run`` would; print counts
+    per reject reason first, then the rejected rows. The reject table is written before
+    anything is printed, so a closed pipe (``| head``) cannot lose it."""
+    import pandas as pd
+
+    from cxm_lab.io import reject_reasons
+
+    if args.params is not None:
+        from cxm_lab.ingest import prepare_dataset
+        from cxm_lab.params import load_params
+
+        params = load_params(args.params)
+        ds = prepare_dataset(params, base=args.params.parent)
+        summary, rejects = ds.summary(), ds.rejects()
+        label = str(args.params)
+    elif args.file is None:
+        raise ParameterError("validate: give an export FILE or --params PARAMS_FILE")
+    elif args.table != "responses":
+        from cxm_lab.io import read_table
+
+        res = read_table(args.file, args.table, rename=_parse_rename(args.rename), sheet=args.sheet)
+        summary = pd.DataFrame(
+            [(res.table, args.file.name, res.n_read, res.n_used, res.n_rejected)],
+            columns=["table", "file", "read", "used", "rejected"],
+        )
+        rejects, label = res.rejects, str(args.file)
+    else:
+        from cxm_lab.ingest import prepare_dataset
+        from cxm_lab.params import RunParams
+
+        params = RunParams(
+            name="validate",
+            data_dir=str(args.file.resolve()),
+            rename=_parse_rename(args.rename),
+            sheet=args.sheet,
+            encoding=args.encoding,
+            mask_pii=False,
+        )
+        ds = prepare_dataset(params)
+        summary, rejects, label = ds.summary(), ds.rejects(), str(args.file)
+    if args.rejects is not None and len(rejects):
+        from cxm_lab.safe import write_csv
+
+        write_csv(rejects, args.rejects)
+    n_read, n_used, n_rej = (int(summary[c].sum()) for c in ("read", "used", "rejected"))
+    out = [f"{label}: read {n_read}, used {n_used}, rejected {n_rej}"]
+    notes: list[str] = []
+    if args.table == "responses" or args.params is not None:
+        columns = set(ds.tables["responses"].columns)
+        for col, what in (
+            ("ltr", "no NPS (rename the 0–10 recommend question to ltr)"),
+            ("response_date", "no periods (rename the date column to response_date)"),
+            ("comment", "no text analysis (rename the open question to comment)"),
         ):
-            print(res.rejects.drop(columns="file").to_string(index=False))
-        if args.rejects:
-            res.rejects.to_csv(args.rejects, index=False)
-            print(f"reject table written to {args.rejects}")
-    return 1 if res.n_rejected and args.strict else 0
+            if col not in columns:
+                notes.append(f"note: no '{col}' column: {what}")
+    if len(summary) > 1:
+        out.append(summary.to_string(index=False))
+    if len(rejects):
+        out.append("rejected rows per reason:")
+        out += [f"  {r.rows:>7,}  {r.reason}" for r in reject_reasons(rejects).itertuples()]
+    out += notes
+    if len(rejects):
+        if args.rejects is not None:
+            out.append(f"reject table written to {args.rejects}")
+        shown = rejects.drop(columns="file") if rejects["file"].nunique() == 1 else rejects
+        limit = args.max_rows
+        with pd.option_context("display.width", 160, "display.max_colwidth", 60):
+            out.append(shown.head(limit).to_string(index=False))
+        if len(rejects) > limit:
+            out.append(f"... {len(rejects) - limit:,} more (use --rejects FILE for all of them)")
+    print("\n".join(out))
+    return 1 if n_rej and args.strict else 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    """Inspect an export and write a commented params file for it."""
+    import os
+    import re
+
+    from cxm_lab.guess import guess_mapping, params_text
+    from cxm_lab.importers import expand_paths, read_export
+
+    paths = expand_paths(str(args.export))
+    exports = [
+        p
+        for p in paths
+        if p.suffix.lower()
+        in {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".xlsm", ".ods", ".parquet"}
+    ]
+    if not exports:
+        raise ParameterError(f"init: no export file found at {args.export}")
+    first = max(exports, key=lambda p: p.stat().st_size)  # the largest file shows the most answers
+    exp = read_export(first, source=args.source, encoding=args.encoding)
+    guess = guess_mapping(exp)
+    stem = args.export.stem if args.export.is_file() else args.export.name
+    name = args.name or re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).strip("_.-").lower()[:60] or "survey"
+    if not re.match(r"^[A-Za-z0-9]", name):
+        name = "survey_" + name
+    out = args.output or Path("params") / f"{name}.yaml"
+    if out.exists() and not args.force:
+        raise ParameterError(
+            f"init: {out} exists; use --force to overwrite it or -o to choose another file"
+        )
+    target = args.export if args.export.is_dir() or len(exports) > 1 else first
+    data_dir = os.path.relpath(os.path.abspath(target), os.path.abspath(out.parent))
+    text = params_text(
+        exp, guess, name=name, data_dir=data_dir, title=f"Customer experience: {stem}"
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"{first}: {exp.source} export, {exp.n_read:,} rows, {len(exp.data.columns)} columns")
+    for target_col in ("ltr", "response_date", "comment", "csat", "ces", "response_id", "language"):
+        col = next((c for c, t in guess.rename.items() if t == target_col), None)
+        if col is not None:
+            print(f"  {target_col:<14} <- {col}")
+    for miss in guess.missing:
+        print(f"  note: {miss}")
+    print(f"  drivers: {len(guess.drivers)}, dimensions: {', '.join(guess.dimensions) or 'none'}")
+    print(f"wrote {out}; check it, then run: cxm-lab run {out}")
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -86,8 +199,27 @@ def main(argv: list[str] | None = None) -> int:
         "--output", type=Path, default=None, help="output root (default: the file's output_dir)"
     )
     p.set_defaults(func=_run)
+    p = sub.add_parser("init", help="inspect a survey export and write a params file for it")
+    p.add_argument("export", type=Path, help="an export file, or a folder of exports of one kind")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        help="params file to write (default: params/NAME.yaml)",
+    )
+    p.add_argument("--name", default=None, help="report name (default: from the file name)")
+    p.add_argument("--source", default="auto", help="survey tool (default: detected)")
+    p.add_argument("--encoding", default=None, help="text encoding (default: detected)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing params file")
+    p.set_defaults(func=_init)
     p = sub.add_parser("validate", help="check a data file against its schema")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, nargs="?", default=None)
+    p.add_argument(
+        "--params", type=Path, default=None, help="validate what this params file's run would read"
+    )
+    p.add_argument("--encoding", default=None, help="text encoding (default: detected)")
+    p.add_argument("--max-rows", type=int, default=50, help="rejected rows to print (default 50)")
     p.add_argument(
         "--table", default="responses", help="schema name (responses, accounts, revenue, ...)"
     )
@@ -108,11 +240,32 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--force", action="store_true", help="rebuild even when the model exists")
     p.set_defaults(func=_build_model)
     args = parser.parse_args(argv)
+    _quiet()
     try:
         return args.func(args)
     except CxmError as exc:
         print(f"cxm-lab: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (``| head``): everything that had to be written was written.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("cxm-lab: interrupted", file=sys.stderr)
+        return 130
+
+
+def _quiet() -> None:
+    """Keep scheduled runs' logs to what needs attention: library chatter (Jupyter's
+    deprecation and platform notices) is silenced; our own errors are not."""
+    import logging
+    import warnings
+
+    os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
 
 
 if __name__ == "__main__":

@@ -170,7 +170,7 @@ INJECTED_ERRORS: tuple[str, ...] = (
     'ltr = "ten" (not a number)',
     'response_date = "31/02/2026" (no such date, not ISO)',
     "response_id duplicates the 11th response",
-    "ltr missing",
+    "csat = 9 (outside 1-5)",
 )
 #: Number of rows in :data:`INJECTED_ERRORS`.
 N_INJECTED_ERRORS: int = len(INJECTED_ERRORS)
@@ -796,7 +796,7 @@ def _bad_rows(responses: pd.DataFrame) -> pd.DataFrame:
     bad.iloc[1, bad.columns.get_loc("ltr")] = "ten"
     bad.iloc[2, bad.columns.get_loc("response_date")] = "31/02/2026"
     bad.iloc[3, bad.columns.get_loc("response_id")] = responses["response_id"].iloc[10]
-    bad.iloc[4, bad.columns.get_loc("ltr")] = None
+    bad.iloc[4, bad.columns.get_loc("csat")] = 9
     return bad
 
 
@@ -807,7 +807,7 @@ def write_demo(
 
     With ``inject_errors`` the responses file gets :data:`N_INJECTED_ERRORS` deliberately bad
     rows at its end, in the order of :data:`INJECTED_ERRORS`: ltr 11, ltr "ten", date
-    "31/02/2026", a duplicated response id (of the 11th response), a missing ltr; so a reader
+    "31/02/2026", a duplicated response id (of the 11th response), csat 9; so a reader
     finds ``len(load_demo(seed).responses)`` good rows and exactly that many rejects.
 
     Parameters

@@ -121,7 +121,13 @@ def _subset_r2(c: np.ndarray) -> dict[tuple[int, ...], np.ndarray]:
             idx = np.array(s)
             rss = c[:, idx[:, None], idx[None, :]]
             rs = c[:, idx, -1]
-            r2[s] = np.einsum("bi,bi->b", rs, np.linalg.solve(rss, rs[:, :, None])[:, :, 0])
+            try:
+                coef = np.linalg.solve(rss, rs[:, :, None])
+            except np.linalg.LinAlgError:
+                # Perfectly collinear drivers (in the data or in a bootstrap resample): the
+                # least-squares fit is still defined; the pseudo-inverse gives its R².
+                coef = np.linalg.pinv(rss) @ rs[:, :, None]
+            r2[s] = np.einsum("bi,bi->b", rs, coef[:, :, 0])
     return r2
 
 
@@ -247,13 +253,16 @@ def importance_performance(
     by: str | None = None,
     n_boot: int = 200,
     seed: int = 0,
+    min_n: int = 30,
 ) -> pd.DataFrame:
     """Importance (share of R²) against performance (mean rating) per driver, with a quadrant.
 
     Quadrants split at the average importance (1/p) and the average performance of the drivers:
     high importance and low performance is "fix first"; high/high "maintain strength";
     low/low "monitor"; low importance, high performance "lower priority". With ``by`` the
-    analysis runs per group (e.g. segment).
+    analysis runs per group (e.g. segment); a group with fewer than ``min_n`` complete
+    responses, or whose ratings do not vary, is listed with its reason in ``quadrant`` and no
+    weights rather than a noisy or undefined decomposition.
     """
     fn = {"shapley": shapley_r2, "relative_weights": relative_weights}.get(method)
     if fn is None:
@@ -261,8 +270,27 @@ def importance_performance(
     groups = [(None, df)] if by is None else list(df.groupby(by, sort=True))
     frames = []
     for key, part in groups:
-        imp = fn(part, outcome, drivers, n_boot=n_boot, seed=seed)
         perf = part[list(drivers)].apply(pd.to_numeric, errors="coerce").mean()
+        complete = int(
+            part[[*drivers, outcome]]
+            .apply(pd.to_numeric, errors="coerce")
+            .notna()
+            .all(axis=1)
+            .sum()
+        )
+        try:
+            if by is not None and complete < min_n:
+                raise ParameterError(f"n<{min_n}: {complete} complete responses")
+            imp = fn(part, outcome, drivers, n_boot=n_boot, seed=seed)
+        except ParameterError as exc:
+            if by is None:
+                raise
+            imp = pd.DataFrame({"driver": list(drivers), "weight": np.nan, "n_used": complete})
+            imp["performance"] = imp["driver"].map(perf)
+            imp["quadrant"] = str(exc).removeprefix("driver analysis: ")
+            imp.insert(0, by, key)
+            frames.append(imp)
+            continue
         imp["performance"] = imp["driver"].map(perf)
         hi_imp = imp["weight"] >= 1 / len(drivers)
         hi_perf = imp["performance"] >= imp["performance"].mean()

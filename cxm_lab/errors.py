@@ -35,3 +35,8 @@ class NotebookError(CxmError, RuntimeError):
 
 class RenderError(CxmError, RuntimeError):
     """Rendering a report to HTML or PDF failed."""
+
+
+class RunError(CxmError, RuntimeError):
+    """A report run cannot go on: its output cannot be written (disk full, read-only folder),
+    another run of the same report holds the lock, or the data supports none of its notebooks."""

@@ -13,23 +13,36 @@ Examples
 
 from __future__ import annotations
 
+import json
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cxm_lab.errors import SchemaError
-from cxm_lab.schema import REJECT_COLUMNS, SCHEMAS, TableSchema
+from cxm_lab.schema import (
+    REJECT_COLUMNS,
+    SCHEMAS,
+    Column,
+    ParseOptions,
+    TableSchema,
+    empty_rejects,
+)
 
 SUFFIXES = {
     ".csv": "csv",
+    ".tsv": "csv",
     ".txt": "csv",
     ".parquet": "parquet",
     ".pq": "parquet",
     ".xlsx": "excel",
+    ".xlsm": "excel",
     ".xls": "excel",
+    ".ods": "excel",
 }
 
 
@@ -43,16 +56,25 @@ class ReadResult:
         Valid rows with typed columns.
     rejects : DataFrame
         One row per problem (file, row, column, value, reason).
-    n_read, n_used, n_rejected : int
-        Rows read, used and rejected; ``n_read == n_used + n_rejected``.
+    n_read : int
+        Data rows read from the file; ``n_read == n_used + n_rejected``.
     file : str
         The path read.
+    table : str
+        The table the file was read as (``responses``, ``accounts``, ...).
+    source : str
+        The survey tool that wrote the file (``qualtrics``, ..., ``generic``).
+    notes : tuple of str
+        What was detected and handled while reading (encoding, header rows, ...).
     """
 
     data: pd.DataFrame
     rejects: pd.DataFrame
     n_read: int
     file: str
+    table: str = "responses"
+    source: str = "generic"
+    notes: tuple[str, ...] = ()
 
     @property
     def n_used(self) -> int:
@@ -65,46 +87,39 @@ class ReadResult:
         return self.n_read - self.n_used
 
 
-def _read_raw(path: Path, sheet: str | int | None) -> pd.DataFrame:
-    kind = SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        raise SchemaError(
-            f"{path}: unknown file type '{path.suffix}'. Use one of {sorted(SUFFIXES)}."
-        )
-    if not path.is_file():
-        raise SchemaError(f"{path}: file not found.")
-    try:
-        if kind == "csv":
-            # Everything as text: the schema converts and reports what does not convert.
-            return pd.read_csv(
-                path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
-            )
-        if kind == "parquet":
-            return pd.read_parquet(path)
-        return pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object)
-    except (UnicodeDecodeError, pd.errors.ParserError, ValueError, OSError) as exc:
-        raise SchemaError(f"{path}: cannot be read as {kind}: {exc}") from exc
-
-
 def read_table(
     path: str | Path,
     schema: TableSchema | str,
     *,
     rename: Mapping[str, str] | None = None,
     sheet: str | int | None = None,
+    encoding: str | None = None,
+    na_values: Sequence[str] | None = None,
+    options: ParseOptions | None = None,
 ) -> ReadResult:
-    """Read a CSV, Parquet or Excel file and validate it against ``schema``.
+    """Read a CSV, TSV, Parquet or spreadsheet file and validate it against ``schema``.
+
+    Text files are decoded and split by :func:`cxm_lab.importers.read_export` (encoding and
+    delimiter detected, ``NA``-style tokens read as missing, rows that do not fit the header
+    rejected); Parquet is read with its own types.
 
     Parameters
     ----------
     path : str or Path
-        The file; its suffix selects the reader (.csv, .parquet, .xlsx).
+        The file; its suffix selects the reader (.csv/.tsv/.txt, .parquet, .xlsx/.xls/.ods).
     schema : TableSchema or str
         A schema from :mod:`cxm_lab.schema` or its table name (``"responses"``).
     rename : mapping, optional
         Rename the export's columns to the schema's names, e.g. ``{"Q1_NPS": "ltr"}``.
     sheet : str or int, optional
-        Excel sheet (default: the first).
+        Spreadsheet sheet (default: the first).
+    encoding : str, optional
+        Text encoding (default: detected).
+    na_values : sequence of str, optional
+        Whole-cell tokens read as missing (default:
+        :data:`cxm_lab.importers.DEFAULT_NA_VALUES`).
+    options : ParseOptions, optional
+        Decimal mark, date format and time zones (default: the file's detected decimal mark).
 
     Returns
     -------
@@ -134,29 +149,84 @@ def read_table(
         schema = SCHEMAS[schema]
     if rename:
         schema = schema.with_rename(rename)
-    raw = _read_raw(path, sheet)
-    used, rejects = schema.validate(raw, file=str(path))
-    return ReadResult(data=used, rejects=rejects, n_read=len(raw), file=str(path))
+    raw, rows, import_rejects, n_read, decimal, source, notes = _read_raw(
+        path, sheet, encoding, na_values
+    )
+    if options is None:
+        options = ParseOptions(decimal=decimal)
+    used, rejects = schema.validate(raw, file=str(path), options=options, rows=rows)
+    if len(import_rejects):
+        rejects = pd.concat([import_rejects, rejects], ignore_index=True)
+    return ReadResult(
+        data=used,
+        rejects=rejects,
+        n_read=n_read,
+        file=str(path),
+        table=schema.name,
+        source=source,
+        notes=tuple(notes),
+    )
+
+
+def _read_raw(
+    path: Path,
+    sheet: str | int | None,
+    encoding: str | None,
+    na_values: Sequence[str] | None,
+) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame, int, str, str, list[str]]:
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise SchemaError(
+            f"{path}: unknown file type '{path.suffix}'. Use one of {sorted(SUFFIXES)}."
+        )
+    if not path.is_file():
+        raise SchemaError(f"{path}: file not found.")
+    if kind == "parquet":
+        try:
+            raw = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises many types for a damaged file
+            raise SchemaError(f"{path}: cannot be read as Parquet: {exc}") from None
+        raw = raw.reset_index(drop=True)
+        return raw, np.arange(1, len(raw) + 1), empty_rejects(), len(raw), ".", "parquet", []
+    from cxm_lab.importers import read_export
+
+    exp = read_export(path, source="generic", encoding=encoding, na_values=na_values, sheet=sheet)
+    return exp.data, exp.rows, exp.rejects, exp.n_read, exp.decimal, exp.source, list(exp.notes)
+
+
+#: Standard columns a report breaks results down by, when the run names no ``dimensions``.
+DEFAULT_DIMENSIONS = ("segment", "touchpoint", "region", "channel", "role")
+#: Standard driver ratings, used when the run names no ``drivers``.
+DEFAULT_DRIVERS = ("ease", "speed", "support", "price", "reliability", "product")
+PREPARED = "dataset.json"
 
 
 @dataclass
 class Dataset:
-    """The tables of one run, read through their schemas.
+    """The tables of one run, read through their schemas, and what the data describes.
 
     Attributes
     ----------
     tables : dict of DataFrame
         Used rows per table name (``responses``, ``accounts``, ...).
-    reads : dict of ReadResult
-        The read outcome per table name.
+    reads : list of ReadResult
+        The read outcome of every file (several files may make up one table).
     data_dir : Path
         Where the files were read from.
+    config : dict
+        What the notebooks need to know about the data: ``drivers`` (column → label),
+        ``dimensions`` (columns to break results down by), ``themes`` (category → seed phrases,
+        or None for the default list), ``currency``, ``report_quarter`` (None without dates),
+        ``source`` and ``notes`` (what was detected per file).
     """
 
     tables: dict[str, pd.DataFrame]
-    reads: dict[str, ReadResult]
+    reads: list[ReadResult]
     data_dir: Path
+    config: dict[str, Any] = field(default_factory=dict)
     _tmp: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+    _summary: pd.DataFrame | None = field(default=None, repr=False)
+    _rejects: pd.DataFrame | None = field(default=None, repr=False)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self.tables:
@@ -165,22 +235,136 @@ class Dataset:
             )
         return self.tables[name]
 
+    @property
+    def responses(self) -> pd.DataFrame:
+        """The responses table."""
+        return self["responses"]
+
+    @property
+    def drivers(self) -> dict[str, str]:
+        """Driver rating columns present in the responses → display label."""
+        return dict(self.config.get("drivers") or {})
+
+    @property
+    def dimensions(self) -> list[str]:
+        """Columns of the responses to break results down by."""
+        return list(self.config.get("dimensions") or [])
+
+    @property
+    def report_quarter(self) -> str | None:
+        """The quarter the report is about (None when the responses have no dates)."""
+        return self.config.get("report_quarter")
+
     def summary(self) -> pd.DataFrame:
         """Rows read, used and rejected per file (``read == used + rejected``)."""
+        if self._summary is not None:
+            return self._summary.copy()
         return pd.DataFrame(
-            [
-                (name, Path(r.file).name, r.n_read, r.n_used, r.n_rejected)
-                for name, r in self.reads.items()
-            ],
+            [(r.table, Path(r.file).name, r.n_read, r.n_used, r.n_rejected) for r in self.reads],
             columns=["table", "file", "read", "used", "rejected"],
         )
 
     def rejects(self) -> pd.DataFrame:
         """All reject rows of all files (``file``, ``row``, ``column``, ``value``, ``reason``)."""
-        frames = [r.rejects for r in self.reads.values() if len(r.rejects)]
+        if self._rejects is not None:
+            return self._rejects.copy()
+        frames = [r.rejects for r in self.reads if len(r.rejects)]
         if not frames:
             return pd.DataFrame(columns=REJECT_COLUMNS)
         return pd.concat(frames, ignore_index=True)
+
+    def reject_reasons(self) -> pd.DataFrame:
+        """Rejected rows per reason, most frequent first (``reason``, ``rows``)."""
+        rej = self.rejects()
+        if rej.empty:
+            return pd.DataFrame({"reason": pd.Series(dtype=str), "rows": pd.Series(dtype=int)})
+        return reject_reasons(rej)
+
+    def save(self, directory: str | Path) -> Path:
+        """Write the dataset to ``directory`` (Parquet tables + ``dataset.json``) so that each
+        notebook of a run reads exactly what the run prepared, without reading the exports
+        again. :func:`load_dataset` reads it back."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, frame in self.tables.items():
+            _to_parquet(frame, directory / f"{name}.parquet")
+        _to_parquet(self.rejects().astype({"row": "Int64"}), directory / "_rejects.parquet")
+        meta = {
+            "format": "cxm-lab prepared dataset 1",
+            "data_dir": str(self.data_dir),
+            "tables": sorted(self.tables),
+            "summary": self.summary().to_dict("records"),
+            "config": self.config,
+        }
+        (directory / PREPARED).write_text(
+            json.dumps(meta, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+        )
+        return directory
+
+
+def reject_reasons(rejects: pd.DataFrame) -> pd.DataFrame:
+    """Count rejected rows per reason (a row with two problems counts under both).
+
+    Reasons that name a row of their own (``duplicate response_id (first seen in row 3)``)
+    are grouped without that detail.
+    """
+    reason = rejects["reason"].astype(str).str.replace(r" \(first seen in [^)]*\)", "", regex=True)
+    out = (
+        pd.DataFrame(
+            {
+                "reason": reason,
+                "key": rejects["file"].astype(str) + "#" + rejects["row"].astype(str),
+            }
+        )
+        .drop_duplicates()
+        .groupby("reason", sort=False)
+        .size()
+        .rename("rows")
+        .reset_index()
+        .sort_values(["rows", "reason"], ascending=[False, True], kind="stable")
+    )
+    return out.reset_index(drop=True)
+
+
+def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
+    frame = frame.copy()
+    for col in frame.columns:
+        if frame[col].dtype == object:
+            frame[col] = frame[col].astype("string")
+    frame.columns = [str(c) for c in frame.columns]
+    frame.to_parquet(path, index=False)
+
+
+def _load_prepared(directory: Path) -> Dataset:
+    meta = json.loads((directory / PREPARED).read_text(encoding="utf-8"))
+    tables = {name: pd.read_parquet(directory / f"{name}.parquet") for name in meta["tables"]}
+    rejects = pd.read_parquet(directory / "_rejects.parquet")
+    return Dataset(
+        tables=tables,
+        reads=[],
+        data_dir=Path(meta["data_dir"]),
+        config=meta.get("config", {}),
+        _summary=pd.DataFrame(
+            meta["summary"], columns=["table", "file", "read", "used", "rejected"]
+        ),
+        _rejects=rejects,
+    )
+
+
+def default_config(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
+    """Drivers and dimensions of a dataset in the project's own layout: the standard columns
+    that are present; the report quarter is the latest quarter of the responses."""
+    r = tables["responses"]
+    quarters = sorted(r["quarter"].dropna().unique()) if "quarter" in r else []
+    return {
+        "drivers": {d: d.replace("_", " ").capitalize() for d in DEFAULT_DRIVERS if d in r},
+        "dimensions": [d for d in DEFAULT_DIMENSIONS if d in r],
+        "themes": None,
+        "currency": None,
+        "report_quarter": str(quarters[-1]) if quarters else None,
+        "source": "cxm-lab tables",
+        "notes": {},
+    }
 
 
 def load_dataset(
@@ -188,12 +372,16 @@ def load_dataset(
     *,
     seed: int = 2026,
     rename: Mapping[str, Mapping[str, str]] | None = None,
+    mask_pii: bool = False,
+    drivers: Sequence[str] = (),
 ) -> Dataset:
     """Read every known table (``<name>.csv``/``.parquet``/``.xlsx``) present in ``data_dir``.
 
     Known tables are those of :data:`cxm_lab.schema.SCHEMAS` (responses, accounts, contacts,
     invitations, revenue, referrals, employees, touchpoint_owners, targets, case_closures);
-    only ``responses`` is mandatory. Other files in the directory are ignored.
+    only ``responses`` is mandatory. Other files in the directory are ignored. A directory
+    written by :meth:`Dataset.save` (a run's prepared data) is read back as it was saved.
+    Survey-tool exports are read with :func:`cxm_lab.ingest.prepare_dataset` instead.
 
     Parameters
     ----------
@@ -204,6 +392,11 @@ def load_dataset(
         Demo seed, used only when ``data_dir`` is None.
     rename : mapping of table name to mapping, optional
         Column renames per table, e.g. ``{"responses": {"Q1_NPS": "ltr"}}``.
+    mask_pii : bool
+        Mask e-mail addresses, phone numbers and identity numbers in the comments as they are
+        read (:func:`cxm_lab.privacy.mask_pii`), so no later step sees them.
+    drivers : sequence of str
+        Driver rating columns of the responses beyond the standard ones, read as numbers.
 
     Returns
     -------
@@ -235,18 +428,26 @@ def load_dataset(
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise SchemaError(f"{data_dir}: data directory not found.")
-    reads: dict[str, ReadResult] = {}
+    if (data_dir / PREPARED).is_file():
+        return _load_prepared(data_dir)
+    reads: list[ReadResult] = []
     for name, schema in SCHEMAS.items():
+        if name == "responses" and drivers:
+            schema = schema.with_columns(tuple(Column(d, "float") for d in drivers))
         for suffix in (".csv", ".parquet", ".xlsx"):
             path = data_dir / f"{name}{suffix}"
             if path.is_file():
-                reads[name] = read_table(path, schema, rename=rename.get(name))
+                reads.append(read_table(path, schema, rename=rename.get(name)))
                 break
-    if "responses" not in reads:
+    if not any(r.table == "responses" for r in reads):
         raise SchemaError(
             f"{data_dir}: no responses file (responses.csv, .parquet or .xlsx). Files present: "
             f"{sorted(p.name for p in data_dir.iterdir())}"
         )
+    tables = {r.table: r.data for r in reads}
+    from cxm_lab.ingest import derive_fields
+
+    tables["responses"] = derive_fields(tables["responses"], mask=mask_pii)
     return Dataset(
-        tables={k: r.data for k, r in reads.items()}, reads=reads, data_dir=data_dir, _tmp=tmp
+        tables=tables, reads=reads, data_dir=data_dir, config=default_config(tables), _tmp=tmp
     )

@@ -1,16 +1,19 @@
 """Run parameters: one YAML file per report run, validated with clear errors.
 
-Example ``params/demo.yaml``::
+A run needs little: ``name`` and where the data is. Everything else has a default, so the file
+that ``cxm-lab init EXPORT`` writes is enough to run a report from a survey-tool export::
 
-    name: demo
-    title: "Customer experience report"
-    report_quarter: 2026Q3
-    data_dir: null            # null: the embedded synthetic demo company
-    notebooks: [00_summary.ipynb, 01_metrics.ipynb]
-    formats: [html, pdf]
+    name: r_community_2019
+    data_dir: ../exports/r-survey/      # a folder, one file, or a glob of files of one kind
+    rename:                              # export column -> project column
+      Timestamp: response_date
+      "How likely are you to recommend R to a colleague, friend, or family member?": ltr
+    drivers: {Q7_1: Ease of use, Q7_2: Speed}
+    dimensions: [Region, Plan]
+    themes: themes.yaml                  # or an inline mapping; default: neutral CX themes
 
-Unknown keys are errors (a typo must not silently fall back to a default); the message names
-the file, the key and the closest valid key.
+The embedded demo company is ``data_dir: null``. Unknown keys are errors (a typo must not
+silently fall back to a default); the message names the file, the key and the closest valid key.
 """
 
 from __future__ import annotations
@@ -26,6 +29,26 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from cxm_lab.errors import ParameterError
 
 QUARTER = re.compile(r"^\d{4}Q[1-4]$")
+#: The project's own column names an export column can be renamed to.
+PROJECT_COLUMNS = (
+    "response_id",
+    "response_date",
+    "ltr",
+    "csat",
+    "ces",
+    "comment",
+    "language",
+    "weight",
+    "quarter",
+    "survey_type",
+    "touchpoint",
+    "channel",
+    "segment",
+    "region",
+    "role",
+    "account_id",
+    "contact_id",
+)
 
 
 class NotebookSpec(BaseModel):
@@ -37,14 +60,29 @@ class NotebookSpec(BaseModel):
 
 
 class RunParams(BaseModel):
-    """Parameters of one report run."""
+    """Parameters of one report run (see the module docstring and README)."""
 
     model_config = ConfigDict(extra="forbid")
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     title: str = "Customer experience report"
-    report_quarter: str
+    # --- the data -------------------------------------------------------------------------
     data_dir: str | None = None
-    notebooks: list[NotebookSpec]
+    source: str = "auto"
+    tables: dict[str, str] = Field(default_factory=dict)
+    rename: dict[str, str] = Field(default_factory=dict)
+    drivers: list[str] | dict[str, str] = Field(default_factory=list)
+    dimensions: list[str] | None = None
+    themes: str | dict[str, Any] | None = None
+    encoding: str | None = None
+    na_values: list[str] | None = None
+    dayfirst: bool | None = None
+    date_format: str | None = None
+    timezone: str | None = None
+    sheet: str | int | None = None
+    currency: str | None = None
+    # --- the report -----------------------------------------------------------------------
+    report_quarter: str | None = None
+    notebooks: list[NotebookSpec] | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
     formats: list[Literal["html", "pdf"]] = Field(default_factory=lambda: ["html", "pdf"])
     output_dir: str = "reports"
@@ -56,7 +94,9 @@ class RunParams(BaseModel):
 
     @field_validator("report_quarter")
     @classmethod
-    def _quarter(cls, v: str) -> str:
+    def _quarter(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
         if not QUARTER.match(str(v)):
             raise ValueError(f"must look like 2026Q3, got {v!r}")
         return str(v)
@@ -65,8 +105,54 @@ class RunParams(BaseModel):
     @classmethod
     def _notebooks(cls, v: Any) -> Any:
         if isinstance(v, list):
+            if not v:
+                raise ValueError(
+                    "is an empty list: a run needs at least one notebook (leave the key out to "
+                    "run every notebook the data supports)"
+                )
             return [{"path": x} if isinstance(x, str) else x for x in v]
         return v
+
+    @field_validator("rename")
+    @classmethod
+    def _rename(cls, v: dict[str, str]) -> dict[str, str]:
+        targets: dict[str, str] = {}
+        for old, new in v.items():
+            if not str(old).strip() or not str(new).strip():
+                raise ValueError("column names must not be empty")
+            if new in targets:
+                raise ValueError(f"'{targets[new]}' and '{old}' are both renamed to '{new}'")
+            targets[new] = old
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {v!r}; use an IANA name such as UTC, Europe/Berlin, Asia/Tehran"
+            ) from None
+        return v
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"[A-Z]{3}", v):
+            raise ValueError(f"use a three-letter ISO 4217 code such as USD, EUR, IRR; got {v!r}")
+        return v
+
+    @property
+    def driver_labels(self) -> dict[str, str]:
+        """Driver column → display label (the column name when no label was given)."""
+        if isinstance(self.drivers, dict):
+            return {k: (v or k) for k, v in self.drivers.items()}
+        return {d: d for d in self.drivers}
 
 
 def _closest(key: str, model: type[BaseModel]) -> str:
@@ -79,6 +165,13 @@ def _closest(key: str, model: type[BaseModel]) -> str:
 def load_params(path: str | Path, **overrides: Any) -> RunParams:
     """Read and validate a run-parameter YAML file.
 
+    Parameters
+    ----------
+    path : str or Path
+        The YAML file.
+    **overrides
+        Keys that replace the file's values (``None`` values are ignored).
+
     Raises
     ------
     ParameterError
@@ -89,8 +182,9 @@ def load_params(path: str | Path, **overrides: Any) -> RunParams:
         raise ParameterError(f"{path}: parameter file not found.")
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: not valid YAML: {exc}") from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        detail = " ".join(str(exc).split())
+        raise ParameterError(f"{path}: not valid YAML: {detail}") from None
     if not isinstance(raw, dict):
         raise ParameterError(f"{path}: expected a mapping of keys to values at the top level.")
     raw.update({k: v for k, v in overrides.items() if v is not None})
@@ -101,10 +195,11 @@ def load_params(path: str | Path, **overrides: Any) -> RunParams:
         for err in exc.errors():
             loc = ".".join(str(x) for x in err["loc"])
             if err["type"] == "extra_forbidden":
-                model = NotebookSpec if len(err["loc"]) > 1 else RunParams
+                model = NotebookSpec if err["loc"][0] == "notebooks" else RunParams
                 problems.append(f"unknown key '{loc}'.{_closest(str(err['loc'][-1]), model)}")
             elif err["type"] == "missing":
                 problems.append(f"missing required key '{loc}'")
             else:
-                problems.append(f"'{loc}': {err['msg']}")
-        raise ParameterError(f"{path}: " + "; ".join(problems)) from None
+                msg = err["msg"].removeprefix("Value error, ")
+                problems.append(f"'{loc}': {msg}")
+        raise ParameterError(f"{path}: " + "; ".join(dict.fromkeys(problems))) from None

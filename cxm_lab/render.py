@@ -26,6 +26,7 @@ import base64
 import shutil
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,9 +100,16 @@ def notebook_markdown(nb_path: Path, assets: Path, prefix: str) -> str:
 
 
 def build_source(
-    notebooks: list[Path], out_dir: Path, title: str, subtitle: str = "", date: str = ""
+    notebooks: Sequence[Path | str],
+    out_dir: Path,
+    title: str,
+    subtitle: str = "",
+    date: str = "",
 ) -> Path:
-    """Combine executed notebooks into ``out_dir/report.qmd`` (+ ``assets/``), Quarto-native."""
+    """Combine executed notebooks into ``out_dir/report.qmd`` (+ ``assets/``), Quarto-native.
+
+    An item of ``notebooks`` that is a ``str`` is Markdown written by the run itself (the one
+    line that stands in for a notebook the data cannot support), included as it is."""
     out_dir.mkdir(parents=True, exist_ok=True)
     assets = out_dir / "assets"
     assets.mkdir(exist_ok=True)
@@ -122,7 +130,10 @@ def build_source(
         },
     }
     front = {k: v for k, v in front.items() if v is not None}
-    body = [notebook_markdown(Path(nb), assets, Path(nb).stem) for nb in notebooks]
+    body = [
+        nb if isinstance(nb, str) else notebook_markdown(Path(nb), assets, Path(nb).stem)
+        for nb in notebooks
+    ]
     src = out_dir / "report.qmd"
     src.write_text(
         "---\n"

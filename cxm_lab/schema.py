@@ -31,6 +31,35 @@ REJECT_COLUMNS = ["file", "row", "column", "value", "reason"]
 
 
 @dataclass(frozen=True)
+class ParseOptions:
+    """How the text of one file is turned into numbers and dates.
+
+    Parameters
+    ----------
+    decimal : {".", ","}
+        Decimal mark of numbers (survey tools in many locales write ``7,5``).
+    date_format : str, optional
+        ``strftime`` format all dates follow (strict); default: recognised per value.
+    dayfirst : bool, optional
+        Read ``03/04/2026`` as 3 April (True) or 4 March (False, the default).
+    timezone : str, optional
+        IANA zone that dates are expressed in after reading; values with an offset or ``Z``
+        are converted to it (default: UTC for those values) and then stored without a zone.
+    source_timezone : str, optional
+        Zone of dates written without an offset (a survey tool's declared zone).
+    calendar : {"gregorian", "jalali"}
+        Calendar of the dates (Porsline and other Iranian tools write Jalali dates).
+    """
+
+    decimal: str = "."
+    date_format: str | None = None
+    dayfirst: bool | None = None
+    timezone: str | None = None
+    source_timezone: str | None = None
+    calendar: str = "gregorian"
+
+
+@dataclass(frozen=True)
 class Column:
     """One declared column.
 
@@ -92,8 +121,18 @@ class TableSchema:
                 f"Rename your export's columns, e.g. rename={{'Your column': '{missing[0]}'}}."
             )
 
+    def with_columns(self, extra: tuple[Column, ...]) -> TableSchema:
+        """A copy with more declared columns (e.g. a run's driver ratings); a column of the
+        same name replaces the declared one."""
+        names = {c.name for c in extra}
+        return replace(self, columns=(*(c for c in self.columns if c.name not in names), *extra))
+
     def validate(
-        self, raw: pd.DataFrame, file: str = "<frame>"
+        self,
+        raw: pd.DataFrame,
+        file: str = "<frame>",
+        options: ParseOptions | None = None,
+        rows: np.ndarray | None = None,
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Split ``raw`` into typed used rows and a reject table.
 
@@ -103,6 +142,11 @@ class TableSchema:
             The table as read (any dtypes, usually strings); its row order defines row numbers.
         file : str
             File name used in messages and in the reject table.
+        options : ParseOptions, optional
+            Decimal mark, date format, day-first and time zones of this file.
+        rows : array of int, optional
+            The row number of each row of ``raw`` as the user sees it in the file (1-based data
+            row, header excluded); default ``1..len(raw)``.
 
         Returns
         -------
@@ -115,12 +159,16 @@ class TableSchema:
         frame = raw.rename(columns=dict(self.rename))
         self.check_columns(frame, file)
         frame = frame.reset_index(drop=True)
+        options = options or ParseOptions()
+        row_no = np.arange(1, len(frame) + 1) if rows is None else np.asarray(rows, dtype=int)
+        if len(row_no) != len(frame):
+            raise ValueError("rows must have one number per row of raw")
         out = frame.copy()
         problems: list[pd.DataFrame] = []
         for col in self.columns:
             if col.name not in frame.columns:
                 continue
-            values, bad = _convert(frame[col.name], col)
+            values, bad = _convert(frame[col.name], col, options, row_no)
             out[col.name] = values
             for mask, reason in bad:
                 if mask.any():
@@ -129,24 +177,30 @@ class TableSchema:
                         pd.DataFrame(
                             {
                                 "file": file,
-                                "row": idx + 1,
+                                "pos": idx,
+                                "row": row_no[idx],
                                 "column": col.name,
                                 "value": frame[col.name].iloc[idx].astype("string").to_numpy(),
                                 "reason": reason if isinstance(reason, str) else reason[idx],
                             }
                         )
                     )
-        rejects = (
-            pd.concat(problems, ignore_index=True).sort_values(["row", "column"], kind="stable")
-            if problems
-            else pd.DataFrame({c: pd.Series(dtype="object") for c in REJECT_COLUMNS})
-        )
-        rejects = rejects.reset_index(drop=True)
         rejected_rows = np.zeros(len(frame), dtype=bool)
-        if len(rejects):
-            rejected_rows[rejects["row"].to_numpy(dtype=int) - 1] = True
+        if problems:
+            rejects = pd.concat(problems, ignore_index=True).sort_values(
+                ["pos", "column"], kind="stable"
+            )
+            rejected_rows[rejects["pos"].to_numpy(dtype=int)] = True
+            rejects = rejects.drop(columns="pos").reset_index(drop=True)
+        else:
+            rejects = empty_rejects()
         used = out.loc[~rejected_rows].reset_index(drop=True)
         return used, rejects
+
+
+def empty_rejects() -> pd.DataFrame:
+    """A reject table with no rows (``file``, ``row``, ``column``, ``value``, ``reason``)."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in REJECT_COLUMNS})
 
 
 def _is_empty(s: pd.Series) -> np.ndarray:
@@ -154,18 +208,31 @@ def _is_empty(s: pd.Series) -> np.ndarray:
     return (s.isna() | (text.str.strip() == "")).to_numpy(dtype=bool, na_value=True)
 
 
-def _convert(s: pd.Series, col: Column) -> tuple[pd.Series, list[tuple[np.ndarray, object]]]:
+def _convert(
+    s: pd.Series, col: Column, options: ParseOptions, row_no: np.ndarray
+) -> tuple[pd.Series, list[tuple[np.ndarray, object]]]:
     """Convert one column; return values and (mask, reason) pairs of problems."""
+    from cxm_lab.importers.values import parse_dates, parse_numbers
+
     empty = _is_empty(s)
     bad: list[tuple[np.ndarray, object]] = []
-    if not col.nullable:
-        bad.append((empty, f"{col.name} is required but empty"))
     if col.kind in ("int", "float"):
-        num = pd.to_numeric(s.where(~empty), errors="coerce")
-        non_numeric = ~empty & num.isna().to_numpy()
+        if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+            num = s.astype("Float64")  # typed input (Parquet, Excel): nothing to parse
+            non_numeric = np.zeros(len(s), dtype=bool)
+        else:
+            num, non_numeric = parse_numbers(s.astype("string"), decimal=options.decimal)
+        # A choice label that means "no answer" ("Unfamiliar (N/A)") reads as empty.
+        empty = empty | (num.isna().to_numpy() & ~np.asarray(non_numeric, dtype=bool))
+        non_numeric = np.asarray(non_numeric, dtype=bool) & ~empty
+        if not col.nullable:
+            bad.append((empty, f"{col.name} is required but empty"))
         bad.append((non_numeric, f"{col.name} is not a number"))
-        values = num.astype("Float64")
+        values = pd.Series(num, index=s.index).astype("Float64").where(~non_numeric)
         arr = values.to_numpy(dtype=float, na_value=np.nan)
+        infinite = np.isinf(arr)
+        bad.append((infinite, f"{col.name} is not a finite number"))
+        arr = np.where(infinite, np.nan, arr)
         if col.kind == "int":
             frac = ~np.isnan(arr) & (np.floor(arr) != arr)
             bad.append((frac, f"{col.name} must be a whole number"))
@@ -179,16 +246,29 @@ def _convert(s: pd.Series, col: Column) -> tuple[pd.Series, list[tuple[np.ndarra
             values = pd.array(np.where(ok, arr, np.nan), dtype="Float64").astype("Int64")
             values = pd.Series(values, index=s.index)
     elif col.kind == "date":
-        text = s.astype("string").str.strip()
-        parsed = pd.to_datetime(text.where(~empty), errors="coerce", format="ISO8601")
-        bad.append(
-            (
-                ~empty & parsed.isna().to_numpy(),
-                f"{col.name} is not a date in ISO format YYYY-MM-DD",
-            )
+        if not col.nullable:
+            bad.append((empty, f"{col.name} is required but empty"))
+        if pd.api.types.is_datetime64_any_dtype(s.dtype):  # typed input (Parquet, Excel)
+            if getattr(s.dt, "tz", None) is not None:
+                s = s.dt.tz_convert(options.timezone or "UTC").dt.tz_localize(None)
+            return s.astype("datetime64[ns]"), bad
+        text = s.astype("string").str.strip().where(~empty)
+        parsed, reasons = parse_dates(
+            text,
+            date_format=options.date_format,
+            dayfirst=options.dayfirst,
+            timezone=options.timezone,
+            source_timezone=options.source_timezone,
+            calendar=options.calendar,
         )
-        values = parsed
+        reasons = np.asarray(reasons, dtype=object)
+        failed = ~empty & np.array([r is not None for r in reasons], dtype=bool)
+        messages = np.array([f"{col.name}: {r}" if r else "" for r in reasons], dtype=object)
+        bad.append((failed, messages))
+        values = pd.Series(parsed, index=s.index).where(~failed)
     else:
+        if not col.nullable:
+            bad.append((empty, f"{col.name} is required but empty"))
         values = s.astype("string").str.strip().where(~empty, pd.NA).astype("string")
         if col.allowed is not None:
             not_allowed = ~empty & ~values.isin(col.allowed).to_numpy(dtype=bool, na_value=False)
@@ -209,7 +289,7 @@ def _convert(s: pd.Series, col: Column) -> tuple[pd.Series, list[tuple[np.ndarra
             # the position of the first row of every code.
             codes, _ = pd.factorize(key, use_na_sentinel=False)
             _, first_pos = np.unique(codes, return_index=True)
-            first_row = first_pos[codes] + 1
+            first_row = row_no[first_pos[codes]]
             reasons = np.full(len(key), "", dtype=object)
             reasons[dup] = [f"duplicate {col.name} (first seen in row {r})" for r in first_row[dup]]
             bad.append((dup, reasons))
@@ -236,8 +316,8 @@ RESPONSES = TableSchema(
     "responses",
     (
         Column("response_id", "str", required=True, nullable=False, unique=True),
-        Column("response_date", "date", required=True, nullable=False),
-        Column("ltr", "int", required=True, nullable=False, min=0, max=10),
+        Column("response_date", "date", nullable=False),
+        Column("ltr", "int", min=0, max=10),
         Column("csat", "int", min=1, max=5),
         Column("ces", "int", min=1, max=7),
         *(_rating(d) for d in ("ease", "speed", "support", "price", "reliability", "product")),

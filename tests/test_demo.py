@@ -439,7 +439,7 @@ def test_write_demo_files_and_injected_errors(tmp_path):
     raw = pd.read_csv(paths["responses"], dtype=str, keep_default_na=False)
     assert len(raw) == n_good + demo.N_INJECTED_ERRORS == n_good + len(demo.INJECTED_ERRORS)
     tail = raw.tail(demo.N_INJECTED_ERRORS)
-    assert tail["ltr"].tolist()[:2] == ["11", "ten"] and tail["ltr"].iloc[4] == ""
+    assert tail["ltr"].tolist()[:2] == ["11", "ten"] and tail["csat"].iloc[4] == "9"
     assert tail["response_date"].iloc[2] == "31/02/2026"
     assert tail["response_id"].iloc[3] == raw["response_id"].iloc[10]
     # ISO dates and empty cells for missing values.

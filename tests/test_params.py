@@ -31,8 +31,10 @@ def test_unknown_key_names_file_and_suggests(tmp_path):
 
 
 def test_missing_and_invalid_keys(tmp_path):
-    with pytest.raises(ParameterError, match="missing required key 'report_quarter'"):
-        load_params(write(tmp_path, "name: x\nnotebooks: [a.ipynb]\n"))
+    with pytest.raises(ParameterError, match="missing required key 'name'"):
+        load_params(write(tmp_path, "data_dir: x.csv\n"))
+    with pytest.raises(ParameterError, match="at least one notebook"):
+        load_params(write(tmp_path, "name: x\nnotebooks: []\n"))
     with pytest.raises(ParameterError, match="must look like 2026Q3"):
         load_params(write(tmp_path, "name: x\nreport_quarter: Q3-2026\nnotebooks: [a.ipynb]\n"))
     with pytest.raises(ParameterError, match="formats"):
@@ -55,3 +57,30 @@ def test_not_yaml_and_missing_file(tmp_path):
         load_params(write(tmp_path, "name: [x\n"))
     with pytest.raises(ParameterError, match="not found"):
         load_params(tmp_path / "none.yaml")
+
+
+def test_minimal_export_params_and_defaults(tmp_path):
+    p = load_params(write(tmp_path, "name: x\ndata_dir: export.csv\n"))
+    assert p.report_quarter is None and p.notebooks is None and p.source == "auto"
+    assert p.rename == {} and p.driver_labels == {} and p.dimensions is None
+
+
+def test_export_keys_are_checked(tmp_path):
+    p = load_params(
+        write(
+            tmp_path,
+            "name: x\ndata_dir: 'exports/*.csv'\nrename: {Q1: ltr, Date: response_date}\n"
+            "drivers: {Q2_1: Speed, Q2_2: Price}\ndimensions: [Region]\ncurrency: EUR\n"
+            "timezone: Asia/Tehran\nna_values: [NA, '-']\ndayfirst: true\n",
+        )
+    )
+    assert p.driver_labels == {"Q2_1": "Speed", "Q2_2": "Price"} and p.timezone == "Asia/Tehran"
+    bad = {
+        "rename: {Q1: ltr, Q2: ltr}\n": "both renamed to 'ltr'",
+        "timezone: Mars/Olympus\n": "unknown time zone",
+        "currency: euro\n": "three-letter ISO 4217",
+        "renme: {Q1: ltr}\n": "Did you mean 'rename'",
+    }
+    for text, message in bad.items():
+        with pytest.raises(ParameterError, match=message):
+            load_params(write(tmp_path, "name: x\n" + text))

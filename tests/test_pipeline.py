@@ -126,9 +126,8 @@ def test_publish_replaces_whole_directory(tmp_path):
     (first.directory / "stale.txt").write_text("from the first run")
     second = run_report(p, log=lambda s: None)
     assert not (second.directory / "stale.txt").exists()
-    assert sorted(x.name for x in (tmp_path / "out").iterdir()) == [
-        "twice"
-    ]  # no staging or old dirs left
+    # no staging or old dirs left (the report's lock file stays, empty)
+    assert sorted(x.name for x in (tmp_path / "out").iterdir()) == [".lock-twice", "twice"]
 
     # Same inputs, same numbers: the combined report sources agree except for the date line.
     def source(directory: Path) -> str:

@@ -1,0 +1,366 @@
+"""From a run's parameters to the :class:`~cxm_lab.io.Dataset` its notebooks analyse.
+
+``data_dir`` in the parameters is a folder, one file or a glob. A folder that holds
+``responses.csv`` (or ``.parquet``/``.xlsx``) is in the project's own layout (the demo's: one
+file per table, see ``docs/ARCHITECTURE.md``). Anything else is one or more **survey-tool
+exports** of one kind (the quarterly routine drops one new export beside the earlier ones):
+each file is read by its importer (:mod:`cxm_lab.importers`), renamed with ``rename:``,
+validated against the responses schema plus the run's drivers, and the files are concatenated.
+Files beside the exports named like a table (``targets.csv``, ``accounts.xlsx``, ...) and those
+listed under ``tables:`` are read as those tables.
+
+Derived fields (:func:`derive_fields`):
+
+- ``response_id`` when the export has none: ``"h"`` + the first 12 hex digits of the SHA-1 of the
+  row's cells (column names and values, in column order), with ``-2``, ``-3``, ... for repeats of
+  an identical row in the same file. The same answers in a later export of the same survey get the
+  same id, so a response exported twice is reported as a duplicate, never counted twice.
+- ``quarter`` (``2026Q3``) from ``response_date`` (an export's own ``quarter`` column is kept and
+  must look like ``2026Q3``); ``nps_category`` from ``ltr``;
+- ``language`` normalised to a BCP-47 tag (``EN`` → ``en``, ``ZH-S`` → ``zh-Hans``; a value that is
+  no language becomes missing). Without a language column the text analysis detects it from
+  each comment (:func:`cxm_lab.text.analysis.analyse_comments`).
+
+Every row read is used or rejected with a reason; ``read == used + rejected`` per file, and a
+response id seen in an earlier file is rejected as a duplicate that names the earlier file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cxm_lab.errors import ParameterError, SchemaError
+from cxm_lab.io import (
+    DEFAULT_DIMENSIONS,
+    SUFFIXES,
+    Dataset,
+    ReadResult,
+    default_config,
+    load_dataset,
+    read_table,
+)
+from cxm_lab.schema import RESPONSES, SCHEMAS, Column, ParseOptions
+
+#: Columns a run derives; an export column of the same name must be renamed.
+DERIVED = ("nps_category", "source_file", "source_row")
+#: Vendor meta columns taken as the project's own when the params do not map them.
+ROLE_DEFAULTS = ("response_id", "response_date", "language")
+
+
+def _row_ids(frame: pd.DataFrame) -> pd.Series:
+    """Stable ids from row content (see the module docstring)."""
+    cols = [str(c) for c in frame.columns]
+    text = frame.astype("string").fillna("\x00")
+    joined = pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    for c, name in zip(frame.columns, cols, strict=True):
+        joined = joined + name + "\x1f" + text[c].astype(object) + "\x1e"
+    digests = joined.map(lambda s: "h" + hashlib.sha1(s.encode("utf-8")).hexdigest()[:12])
+    occurrence = digests.groupby(digests).cumcount()
+    return digests.where(occurrence == 0, digests + "-" + (occurrence + 1).astype(str))
+
+
+def derive_fields(
+    responses: pd.DataFrame,
+    *,
+    mask: bool = False,
+    detect_language: bool = False,
+) -> pd.DataFrame:
+    """Add the fields a report derives from the responses (see the module docstring).
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Validated responses (typed ``response_date`` and ``ltr`` when present).
+    mask : bool
+        Mask personal data in ``comment`` (:func:`cxm_lab.privacy.mask_pii`).
+    detect_language : bool
+        Detect ``language`` from ``comment`` when there is no language column.
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``quarter``, ``nps_category`` and a normalised ``language`` where the inputs
+        allow.
+    """
+    from cxm_lab.metrics import nps_category
+
+    r = responses.copy()
+    if "response_date" in r and "quarter" not in r:
+        q = r["response_date"].dt.to_period("Q").astype("string")
+        r["quarter"] = q.where(r["response_date"].notna(), pd.NA)
+    if "ltr" in r and "nps_category" not in r:
+        r["nps_category"] = nps_category(r["ltr"])
+    if "comment" in r and mask:
+        from cxm_lab.privacy import mask_pii
+
+        r["comment"] = mask_pii(r["comment"].astype("string").astype(object)).astype("string")
+    if "language" in r:
+        from cxm_lab.safe import lang_tag
+
+        codes = r["language"].astype("string")
+        uniq = {v: lang_tag(v) for v in codes.dropna().unique()}
+        r["language"] = codes.map(uniq).astype("string")
+    elif detect_language and "comment" in r and r["comment"].notna().any():
+        from cxm_lab.text.language import detect_language as detect
+
+        r["language"] = detect(r["comment"])["language"].astype("string")
+    return r
+
+
+def _resolve(spec: str, base: Path) -> str:
+    p = Path(spec).expanduser()
+    if p.is_absolute():
+        return str(p)
+    return str(base / p) if (base / p).exists() or any(ch in spec for ch in "*?[") else str(p)
+
+
+def _table_of(path: Path) -> str | None:
+    stem = path.stem.lower()
+    return stem if stem in SCHEMAS and stem != "responses" else None
+
+
+def _suggest(name: str, columns: Sequence[str]) -> str:
+    match = difflib.get_close_matches(name, [str(c) for c in columns], n=1, cutoff=0.6)
+    return f" Did you mean '{match[0]}'?" if match else ""
+
+
+def _check_named(what: str, names: Sequence[str], columns: Sequence[str]) -> None:
+    for name in names:
+        if name not in columns:
+            shown = ", ".join(f"'{c}'" for c in list(columns)[:30])
+            more = f" and {len(columns) - 30} more" if len(columns) > 30 else ""
+            raise ParameterError(
+                f"{what}: column '{name}' is not in the data.{_suggest(name, columns)} "
+                f"Columns after renaming: {shown}{more}."
+            )
+
+
+def prepare_dataset(params: Any, base: str | Path = ".") -> Dataset:
+    """Read the data a run's parameters describe, derive fields and resolve the config.
+
+    Parameters
+    ----------
+    params : RunParams
+        Validated run parameters (:func:`cxm_lab.params.load_params`).
+    base : str or Path
+        Folder relative paths in the parameters are taken from (the params file's folder; the
+        current directory is tried too).
+
+    Returns
+    -------
+    Dataset
+        With ``config`` holding drivers, dimensions, themes, currency and the report quarter.
+
+    Raises
+    ------
+    SchemaError
+        A file cannot be read, or no responses were found.
+    ParameterError
+        A column named in ``rename``, ``drivers`` or ``dimensions`` is not in the data, or the
+        report quarter is not among the data's quarters.
+    """
+    base = Path(base)
+    if params.data_dir is None:
+        ds = load_dataset(None, seed=params.seed, mask_pii=params.mask_pii)
+        return _finish(ds, params, base, layout=True)
+    spec = _resolve(params.data_dir, base)
+    folder = Path(spec)
+    if folder.is_dir() and any(
+        (folder / f"responses{s}").is_file() for s in (".csv", ".parquet", ".xlsx")
+    ):
+        ds = load_dataset(
+            folder,
+            rename={"responses": params.rename} if params.rename else None,
+            mask_pii=params.mask_pii,
+            drivers=list(params.driver_labels),
+        )
+        for name, path in params.tables.items():
+            _add_table(ds, name, Path(_resolve(path, base)), params)
+        return _finish(ds, params, base, layout=True)
+    return _finish(_read_exports(spec, params, base), params, base, layout=False)
+
+
+def _add_table(ds: Dataset, name: str, path: Path, params: Any) -> None:
+    if name not in SCHEMAS or name == "responses":
+        known = sorted(n for n in SCHEMAS if n != "responses")
+        raise ParameterError(f"tables: unknown table '{name}'; known tables: {known}.")
+    res = read_table(path, name, encoding=params.encoding, na_values=params.na_values)
+    ds.reads = [r for r in ds.reads if r.table != name] + [res]
+    ds.tables[name] = res.data
+
+
+def _read_exports(spec: str, params: Any, base: Path) -> Dataset:
+    from cxm_lab.importers import expand_paths, read_export
+
+    paths = expand_paths(spec)  # spec is already resolved against the params folder
+    tables = {p: _table_of(p) for p in paths}
+    exports = [p for p, t in tables.items() if t is None and p.suffix.lower() in SUFFIXES]
+    if not exports:
+        raise SchemaError(
+            f"data_dir {spec!r}: no survey export found (files: {[p.name for p in paths]}). "
+            "Point data_dir at a CSV, TSV or spreadsheet export, a folder of them, or a glob."
+        )
+    extra = tuple(Column(d, "float") for d in params.driver_labels)
+    schema = RESPONSES.with_columns(extra)
+    frames, reads = [], []
+    seen_columns: set[str] = set()
+    first_seen: dict[str, tuple[str, int]] = {}
+    for path in exports:
+        exp = read_export(
+            path,
+            source=params.source,
+            encoding=params.encoding,
+            na_values=params.na_values,
+            sheet=params.sheet,
+        )
+        frame = exp.data.copy()
+        seen_columns.update(map(str, frame.columns))
+        rename = {k: v for k, v in params.rename.items() if k in frame.columns}
+        for role in ROLE_DEFAULTS:
+            col = exp.roles.get(role)
+            if (
+                col in frame.columns
+                and role not in params.rename.values()
+                and role not in frame.columns
+                and col not in rename
+            ):
+                rename[col] = role
+        for old, new in rename.items():
+            if new in frame.columns and new not in rename:
+                raise ParameterError(
+                    f"{path}: rename maps '{old}' to '{new}', but the export already has a "
+                    f"column '{new}'; rename that one too (e.g. rename: {{{new}: {new}_export}})."
+                )
+        frame = frame.rename(columns=rename)
+        for col in DERIVED:
+            if col in frame.columns:
+                raise ParameterError(
+                    f"{path}: column '{col}' is derived by the report; rename the export's "
+                    f"column (rename: {{{col}: {col}_export}})."
+                )
+        if "response_id" not in frame.columns:
+            frame.insert(0, "response_id", _row_ids(exp.data).to_numpy())
+        frame["source_file"] = path.name
+        frame["source_row"] = exp.rows
+        options = ParseOptions(
+            decimal=exp.decimal,
+            date_format=params.date_format or exp.date_format,
+            dayfirst=params.dayfirst if params.dayfirst is not None else exp.dayfirst,
+            timezone=params.timezone,
+            source_timezone=exp.timezone,
+            calendar=exp.calendar,
+        )
+        used, rejects = schema.validate(frame, file=str(path), options=options, rows=exp.rows)
+        # A response id seen in an earlier file: reported, never counted twice.
+        if frames and len(used):
+            ids = used["response_id"].astype(str)
+            dup = ids.map(lambda i: i in first_seen).to_numpy(dtype=bool)
+            if dup.any():
+                rows = used.loc[dup, "source_row"].to_numpy()
+                rejects = pd.concat(
+                    [
+                        rejects,
+                        pd.DataFrame(
+                            {
+                                "file": str(path),
+                                "row": rows,
+                                "column": "response_id",
+                                "value": ids[dup].to_numpy(),
+                                "reason": [
+                                    "duplicate response_id (first seen in "
+                                    f"{first_seen[i][0]} row {first_seen[i][1]})"
+                                    for i in ids[dup]
+                                ],
+                            }
+                        ),
+                    ],
+                    ignore_index=True,
+                )
+                used = used.loc[~dup].reset_index(drop=True)
+        for i, row in zip(used["response_id"].astype(str), used["source_row"], strict=True):
+            first_seen.setdefault(i, (path.name, int(row)))
+        if len(exp.rejects):
+            rejects = pd.concat([exp.rejects, rejects], ignore_index=True)
+        reads.append(
+            ReadResult(
+                data=used,
+                rejects=rejects,
+                n_read=exp.n_read,
+                file=str(path),
+                table="responses",
+                source=exp.source,
+                notes=tuple(exp.notes),
+            )
+        )
+        frames.append(used)
+    unknown = [k for k in params.rename if k not in seen_columns]
+    if unknown:
+        raise ParameterError(
+            f"rename: column '{unknown[0]}' is not in any export.{_suggest(unknown[0], sorted(seen_columns))}"
+            f" Files read: {[p.name for p in exports]}."
+        )
+    responses = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    responses = derive_fields(responses, mask=params.mask_pii)
+    ds = Dataset(
+        tables={"responses": responses},
+        reads=reads,
+        data_dir=Path(spec),
+        config={},
+    )
+    for p, table in tables.items():
+        if table is not None and table not in params.tables:
+            _add_table(ds, table, p, params)
+    for name, path in params.tables.items():
+        _add_table(ds, name, Path(_resolve(path, base)), params)
+    ds.config["source"] = ", ".join(sorted({r.source for r in reads}))
+    ds.config["notes"] = {Path(r.file).name: list(r.notes) for r in reads}
+    ds.config["questions"] = {}
+    return ds
+
+
+def _finish(ds: Dataset, params: Any, base: Path, layout: bool) -> Dataset:
+    """Resolve drivers, dimensions, themes, currency and the report quarter into ``config``."""
+    r = ds.tables["responses"]
+    config = default_config(ds.tables) if layout else {}
+    config.update({k: v for k, v in ds.config.items() if k not in config or v})
+    columns = list(r.columns)
+    if params.drivers:
+        _check_named("drivers", list(params.driver_labels), columns)
+        config["drivers"] = params.driver_labels
+    elif not layout:
+        config["drivers"] = {}
+    if params.dimensions is not None:
+        _check_named("dimensions", params.dimensions, columns)
+        config["dimensions"] = list(params.dimensions)
+    elif not layout:
+        config["dimensions"] = [d for d in DEFAULT_DIMENSIONS if d in r]
+    config["themes"] = _themes(params.themes, base) if params.themes is not None else None
+    config["currency"] = params.currency
+    quarters = sorted(r["quarter"].dropna().astype(str).unique()) if "quarter" in r else []
+    if params.report_quarter is not None:
+        if params.report_quarter not in quarters:
+            raise ParameterError(
+                f"report_quarter {params.report_quarter} is not in the data; quarters present: "
+                f"{quarters or 'none (the responses have no dates)'}. Leave report_quarter out "
+                "to use the latest."
+            )
+        config["report_quarter"] = params.report_quarter
+    else:
+        config["report_quarter"] = quarters[-1] if quarters else None
+    config["quarters"] = quarters
+    config.setdefault("source", "cxm-lab tables")
+    config.setdefault("notes", {})
+    ds.config = config
+    return ds
+
+
+def _themes(spec: str | Mapping[str, Any], base: Path) -> dict[str, list[str]]:
+    from cxm_lab.text.topics import load_categories
+
+    return load_categories(_resolve(spec, base) if isinstance(spec, str) else spec)

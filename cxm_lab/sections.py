@@ -1,0 +1,216 @@
+"""What each part of a report needs, and one short line in its place when the data lacks it.
+
+A report runs on whatever an export holds: a file with only a score still gives a report, a
+file with a score and comments gives the text analysis too, one period gives a report without
+the change sections. Each notebook section states what it needs; :class:`Sections` checks it
+against the dataset and either lets the section run or shows one line saying what would enable
+it. Every decision is also written into the notebook as a machine-readable output
+(:data:`SECTION_MIME`) that the run collects into ``manifest.json``.
+
+Notebooks declare their own needs in their metadata (``{"cxm": {"title": ..., "needs": {...}}}``)
+so that the run can skip a whole notebook the data cannot support.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from cxm_lab.io import Dataset
+>>> ds = Dataset(tables={"responses": pd.DataFrame({"ltr": [9, 10, 3]})}, reads=[],
+...              data_dir=".", config={"quarters": []})
+>>> missing(ds, Needs(columns=("ltr",)))
+[]
+>>> missing(ds, Needs(columns=("comment",), periods=2))[0]
+'open-text answers (rename the question to `comment` in the params file)'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+from cxm_lab.errors import ParameterError
+
+SECTION_MIME = "application/vnd.cxm-lab.section+json"
+
+COLUMN_HINTS = {
+    "ltr": "a 0–10 likelihood-to-recommend score (rename the question to `ltr` in the params file)",
+    "response_date": "response dates (rename the date column to `response_date`)",
+    "quarter": "response dates (rename the date column to `response_date`)",
+    "comment": "open-text answers (rename the question to `comment` in the params file)",
+    "csat": "a 1–5 satisfaction score (rename it to `csat`)",
+    "ces": "a 1–7 customer-effort score (rename it to `ces`)",
+    "weight": "survey weights (rename the weight column to `weight`)",
+    "account_id": "account ids linking responses to the CRM (rename it to `account_id`)",
+    "contact_id": "contact ids (rename it to `contact_id`)",
+}
+
+
+def _table_hint(name: str) -> str:
+    return (
+        f"the {name} table (`{name}.csv` beside the export, or `tables: {{{name}: FILE}}` in "
+        "the params file)"
+    )
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a section needs from the dataset.
+
+    Attributes
+    ----------
+    columns : tuple of str
+        Response columns that must be present with at least one value.
+    any_of : tuple of str
+        At least one of these response columns.
+    tables : tuple of str
+        Other tables that must be present and not empty.
+    periods : int
+        Distinct quarters the responses must span (2 for any change over time).
+    drivers : int
+        Driver ratings the run must name (``drivers:``) that are present.
+    dimensions : int
+        Columns to break results down by (``dimensions:``) that are present.
+    min_comments : int
+        Different comments with visible text the responses must hold (clustering needs a few
+        dozen).
+    """
+
+    columns: tuple[str, ...] = ()
+    any_of: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
+    periods: int = 0
+    drivers: int = 0
+    dimensions: int = 0
+    min_comments: int = 0
+
+    @classmethod
+    def from_mapping(cls, spec: Mapping[str, Any]) -> Needs:
+        """Needs from a mapping (notebook metadata); unknown keys are errors."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(spec) - known)
+        if unknown:
+            raise ParameterError(f"needs: unknown key(s) {unknown}; known: {sorted(known)}")
+        return cls(
+            **{
+                k: tuple(v) if isinstance(v, list | tuple) else v
+                for k, v in spec.items()
+                if k in known
+            }
+        )
+
+
+def _has(frame: Any, col: str) -> bool:
+    return col in frame.columns and bool(frame[col].notna().any())
+
+
+def missing(ds: Any, needs: Needs) -> list[str]:
+    """What the dataset lacks for ``needs``, each as a phrase that says how to enable it.
+
+    An empty list means the section can run.
+    """
+    r = ds.tables.get("responses")
+    out: list[str] = []
+    for col in needs.columns:
+        if r is None or not _has(r, col):
+            hint = COLUMN_HINTS.get(col, f"a `{col}` column")
+            if hint not in out:
+                out.append(hint)
+    if needs.any_of and (r is None or not any(_has(r, c) for c in needs.any_of)):
+        out.append("one of " + ", ".join(f"`{c}`" for c in needs.any_of))
+    for name in needs.tables:
+        t = ds.tables.get(name)
+        if t is None or len(t) == 0:
+            out.append(_table_hint(name))
+    if needs.periods:
+        n = len(ds.config.get("quarters") or [])
+        if n < needs.periods:
+            have = "none: no response dates" if n == 0 else str(n)
+            out.append(f"responses from at least {needs.periods} quarters (this data has {have})")
+    if needs.drivers:
+        present = [d for d in (ds.config.get("drivers") or {}) if r is not None and _has(r, d)]
+        if len(present) < needs.drivers:
+            out.append(
+                f"at least {needs.drivers} driver ratings (`drivers:` in the params file; "
+                f"this data has {len(present)})"
+            )
+    if needs.dimensions:
+        present = [d for d in (ds.config.get("dimensions") or []) if r is not None and _has(r, d)]
+        if len(present) < needs.dimensions:
+            out.append("a column to break results down by (`dimensions:` in the params file)")
+    if needs.min_comments:
+        from cxm_lab.text.analysis import has_text
+
+        n = 0
+        if r is not None and "comment" in r:
+            texts = r.loc[has_text(r["comment"]), "comment"].astype(str).str.strip()
+            n = int(texts.nunique())
+        if n < needs.min_comments:
+            out.append(f"at least {needs.min_comments} different comments (this data has {n})")
+    return out
+
+
+def record(notebook: str, title: str, reasons: Sequence[str]) -> dict[str, Any]:
+    """The manifest record of one section."""
+    return {
+        "notebook": notebook,
+        "section": title,
+        "status": "skipped" if reasons else "shown",
+        "reason": "needs " + "; ".join(reasons) if reasons else None,
+    }
+
+
+def skipped_markdown(title: str, reasons: Sequence[str]) -> str:
+    """The one line shown in place of a section (``title`` is notebook code, not data)."""
+    return f"*{title}: not shown; needs {'; '.join(reasons)}.*\n"
+
+
+class _SectionOutput:
+    def __init__(self, rec: dict[str, Any], markdown: str):
+        self.rec = rec
+        self.markdown = markdown
+
+    def _repr_mimebundle_(self, include=None, exclude=None):  # noqa: ANN001 - IPython protocol
+        data = {SECTION_MIME: self.rec, "text/plain": self.markdown.strip()}
+        if self.markdown:
+            data["text/markdown"] = self.markdown
+        return data
+
+
+class Sections:
+    """Gate the sections of one notebook on what the data holds.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The run's dataset.
+    notebook : str
+        Notebook name, for the manifest.
+
+    Examples
+    --------
+    In a notebook cell::
+
+        section = Sections(ds, "01_metrics")
+        if section("NPS over time", columns=["ltr"], periods=2):
+            ...
+    """
+
+    def __init__(self, ds: Any, notebook: str):
+        self.ds = ds
+        self.notebook = notebook
+        self.records: list[dict[str, Any]] = []
+
+    def __call__(self, title: str, **needs: Any) -> bool:
+        """True when the section can run; otherwise shows one line saying what it needs.
+
+        Keyword arguments are those of :class:`Needs`.
+        """
+        reasons = missing(self.ds, Needs.from_mapping(needs))
+        rec = record(self.notebook, title, reasons)
+        self.records.append(rec)
+        try:
+            from IPython.display import display
+        except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
+            return not reasons
+        display(_SectionOutput(rec, skipped_markdown(title, reasons) if reasons else ""))
+        return not reasons
