@@ -60,13 +60,14 @@ def test_empty_notebook_list_is_an_error(tmp_path, capsys):
 def test_unknown_notebook_parameter_is_an_error_with_suggestion(tmp_path):
     p = tmp_path / "u.yaml"
     p.write_text(
-        "name: u\noutput_dir: out\nnotebooks:\n"
+        f"name: u\noutput_dir: {tmp_path / 'out'}\nnotebooks:\n"
         f"  - path: {FIXTURES / 'report_fixture.ipynb'}\n    parameters: {{min_m: 5}}\n"
     )
     with pytest.raises(ParameterError, match=r"has no parameter 'min_m'.*Did you mean 'min_n'"):
         run_report(p, log=lambda s: None)
     p.write_text(
-        f"name: u\noutput_dir: out\nparameters: {{bootstrp: 5}}\nnotebooks: [{FIXTURES / 'report_fixture.ipynb'}]\n"
+        f"name: u\noutput_dir: {tmp_path / 'out'}\nparameters: {{bootstrp: 5}}\n"
+        f"notebooks: [{FIXTURES / 'report_fixture.ipynb'}]\n"
     )
     with pytest.raises(ParameterError, match="no notebook of this run has a parameter 'bootstrp'"):
         run_report(p, log=lambda s: None)
