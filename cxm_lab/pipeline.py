@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import errno
+import functools
 import hashlib
 import importlib.metadata as md
 import json
@@ -139,11 +140,17 @@ def notebook_meta(path: Path) -> dict:
     return dict(nb.metadata.get("cxm", {}))
 
 
-def notebook_parameters(path: Path) -> set[str]:
-    """Names of the parameters a notebook declares (its cell tagged ``parameters``)."""
+@functools.lru_cache(maxsize=64)
+def _declared(path: Path, mtime_ns: int) -> frozenset[str]:
     import papermill as pm
 
-    return set(pm.inspect_notebook(str(path)))
+    return frozenset(pm.inspect_notebook(str(path)))
+
+
+def notebook_parameters(path: Path) -> set[str]:
+    """Names of the parameters a notebook declares (its cell tagged ``parameters``); read once
+    per notebook version."""
+    return set(_declared(path, path.stat().st_mtime_ns))
 
 
 def _check_parameters(specs: list[tuple[Path, dict]], global_params: dict) -> None:
