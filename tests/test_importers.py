@@ -1209,3 +1209,33 @@ def test_written_tables_read_back_exactly(
     got = [[None if v is pd.NA else v for v in row] for row in ex.data.to_numpy().tolist()]
     assert got == expected
     assert list(ex.data.columns) == header and reconciles(ex) and ex.rejects.empty
+
+
+def test_legacy_xls_reads_like_xlsx(tmp_path: Path) -> None:
+    """An Excel 97-2003 .xls (written with xlwt, a test-only dependency), read by calamine:
+    numbers, dates stored as Excel serials with a date format, and text come out as in .xlsx."""
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Responses")
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD HH:MM:SS")
+    for j, name in enumerate(["Response ID", "Submitted", "How likely to recommend?", "Why"]):
+        sheet.write(0, j, name)
+    rows = [
+        ("R1", datetime(2026, 7, 1, 10, 0), 9, "Fast delivery"),
+        ("R2", datetime(2026, 7, 2, 11, 30), 3, "Rude staff, late"),
+    ]
+    for i, (rid, when, score, why) in enumerate(rows, start=1):
+        sheet.write(i, 0, rid)
+        sheet.write(i, 1, when, date_style)
+        sheet.write(i, 2, score)
+        sheet.write(i, 3, why)
+    path = tmp_path / "legacy.xls"
+    book.save(str(path))
+    ex = read_export(path)
+    assert ex.encoding == "spreadsheet" and ex.n_read == 2
+    assert ex.data.to_dict("list") == {
+        "Response ID": ["R1", "R2"],
+        "Submitted": ["2026-07-01 10:00:00", "2026-07-02 11:30:00"],
+        "How likely to recommend?": ["9", "3"],
+        "Why": ["Fast delivery", "Rude staff, late"],
+    }
