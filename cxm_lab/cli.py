@@ -123,14 +123,9 @@ def _init(args: argparse.Namespace) -> int:
 
     from cxm_lab.guess import guess_mapping, params_text
     from cxm_lab.importers import expand_paths, read_export
+    from cxm_lab.io import SUFFIXES
 
-    paths = expand_paths(str(args.export))
-    exports = [
-        p
-        for p in paths
-        if p.suffix.lower()
-        in {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".xlsm", ".ods", ".parquet"}
-    ]
+    exports = [p for p in expand_paths(str(args.export)) if p.suffix.lower() in SUFFIXES]
     if not exports:
         raise ParameterError(f"init: no export file found at {args.export}")
     first = max(exports, key=lambda p: p.stat().st_size)  # the largest file shows the most answers

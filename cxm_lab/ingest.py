@@ -30,6 +30,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ from cxm_lab.io import (
     load_dataset,
     read_table,
 )
-from cxm_lab.schema import RESPONSES, SCHEMAS, Column, ParseOptions
+from cxm_lab.schema import RESPONSES, SCHEMAS, Column
 
 #: Columns a run derives; an export column of the same name must be renamed.
 DERIVED = ("nps_category", "source_file", "source_row")
@@ -69,7 +70,6 @@ def derive_fields(
     responses: pd.DataFrame,
     *,
     mask: bool = False,
-    detect_language: bool = False,
 ) -> pd.DataFrame:
     """Add the fields a report derives from the responses (see the module docstring).
 
@@ -79,8 +79,6 @@ def derive_fields(
         Validated responses (typed ``response_date`` and ``ltr`` when present).
     mask : bool
         Mask personal data in ``comment`` (:func:`cxm_lab.privacy.mask_pii`).
-    detect_language : bool
-        Detect ``language`` from ``comment`` when there is no language column.
 
     Returns
     -------
@@ -106,10 +104,6 @@ def derive_fields(
         codes = r["language"].astype("string")
         uniq = {v: lang_tag(v) for v in codes.dropna().unique()}
         r["language"] = codes.map(uniq).astype("string")
-    elif detect_language and "comment" in r and r["comment"].notna().any():
-        from cxm_lab.text.language import detect_language as detect
-
-        r["language"] = detect(r["comment"])["language"].astype("string")
     return r
 
 
@@ -248,13 +242,10 @@ def _read_exports(spec: str, params: Any, base: Path) -> Dataset:
             frame.insert(0, "response_id", _row_ids(exp.data).to_numpy())
         frame["source_file"] = path.name
         frame["source_row"] = exp.rows
-        options = ParseOptions(
-            decimal=exp.decimal,
+        options = replace(
+            exp.parse_options(timezone=params.timezone),
             date_format=params.date_format or exp.date_format,
             dayfirst=params.dayfirst if params.dayfirst is not None else exp.dayfirst,
-            timezone=params.timezone,
-            source_timezone=exp.timezone,
-            calendar=exp.calendar,
         )
         used, rejects = schema.validate(frame, file=str(path), options=options, rows=exp.rows)
         # A response id seen in an earlier file: reported, never counted twice.
