@@ -24,9 +24,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from cxm_lab.errors import DataError, ParameterError
+from cxm_lab.errors import DataError, ParameterError, check_dates, check_money, need
 from cxm_lab.metrics import nps_category
-from cxm_lab.revenue import _need, check_dates, check_money  # one column check for both modules
 
 UNROUTED = "(no owner)"
 CALL_LIST_COLUMNS: tuple[str, ...] = (
@@ -106,8 +105,8 @@ def make_cases(
     """
     if due_days < 0:
         raise ParameterError(f"make_cases: due_days must be ≥ 0, got {due_days}")
-    _need(responses, [score if category is None else category, touchpoint, date], "responses")
-    _need(owners, [touchpoint, owner], "touchpoint owners")
+    need(responses, [score if category is None else category, touchpoint, date], "responses")
+    need(owners, [touchpoint, owner], "touchpoint owners")
     dup = owners[touchpoint].duplicated(keep=False)
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
@@ -144,7 +143,7 @@ def unrouted(cases: pd.DataFrame, touchpoint: str = "touchpoint") -> pd.DataFram
     >>> unrouted(c).to_dict("records")
     [{'touchpoint': 'web', 'cases': 2}]
     """
-    _need(cases, [touchpoint, "routed"], "cases")
+    need(cases, [touchpoint, "routed"], "cases")
     u = cases.loc[~cases["routed"].astype(bool), touchpoint].astype("string").fillna("(missing)")
     return u.value_counts().rename_axis(touchpoint).rename("cases").reset_index()
 
@@ -162,7 +161,7 @@ def _closure_dates(
                 "case_status: 'closed' Series must be aligned with the cases index"
             )
         return check_dates(closed.to_frame("closed_date"), "closed_date", "closures")
-    _need(closed, [key, "closed_date"], "case closures")
+    need(closed, [key, "closed_date"], "case closures")
     dup = closed[key].duplicated(keep=False)
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
@@ -221,7 +220,7 @@ def case_status(
     [[1.0, 1.0, 2.0, 0.3333333333333333]]
     """
     by = [by] if isinstance(by, str) else list(by)
-    _need(cases, [*by, "opened", "due_date"], "cases")
+    need(cases, [*by, "opened", "due_date"], "cases")
     as_of = pd.Timestamp(as_of)
     cd = _closure_dates(cases, closed, key)
     within = (cases["opened"] <= as_of).to_numpy()
@@ -295,7 +294,7 @@ def call_list(
     open_ = (cases["opened"] <= as_of) & ~(cd.notna() & (cd <= as_of))
     c = cases.loc[open_.to_numpy()].copy()
     if accounts is not None:
-        _need(accounts, [account, revenue], "accounts")
+        need(accounts, [account, revenue], "accounts")
         if accounts[account].duplicated().any():
             raise DataError(f"accounts: column '{account}' has duplicate keys")
         money = check_money(accounts, revenue, file="accounts")
@@ -305,7 +304,7 @@ def call_list(
     else:
         c["revenue_at_stake"] = np.nan
     if contacts is not None:
-        _need(contacts, [contact], "contacts")
+        need(contacts, [contact], "contacts")
         extra = [x for x in ("name", "email", "phone", "role") if x in contacts and x not in c]
         c = c.merge(contacts[[contact, *extra]], on=contact, how="left", validate="many_to_one")
     c["overdue"] = (c["due_date"] < as_of).to_numpy()

@@ -38,13 +38,27 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import NoReturn
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from cxm_lab.errors import ParameterError
+from cxm_lab.errors import (
+    as_list,
+    check_by,
+    check_choice,
+    check_columns,
+    check_frame,
+    check_int,
+    check_level,
+    check_numeric,
+    check_score,
+    check_weights,
+    fail,
+    is_real,
+    row_label,
+    value_text,
+)
 
 NPS_CATEGORIES: tuple[str, str, str] = ("detractor", "passive", "promoter")
 
@@ -75,264 +89,9 @@ def nps_category(score: pd.Series) -> pd.Series:
     )
 
 
-# --------------------------------------------------------------------------- input validation
-#
-# Every public function checks its inputs here before computing anything, and every message has
-# one shape: "<function>: <argument or column> <problem>; <how to fix>." Missing answers
-# (NaN / NA / None) are "not answered": they are excluded and not counted in ``n``.
-
-_READ_FIX = (
-    "convert it with pd.to_numeric(df[{col!r}], errors='coerce') (anything that is not a number "
-    "becomes missing), or read the file through cxm_lab.io.read_table, which reports the bad "
-    "rows with their reason"
-)
-
-
-def _fail(func: str, subject: str, problem: str, fix: str) -> NoReturn:
-    """Raise the one :class:`ParameterError` message style of this module."""
-    raise ParameterError(f"{func}: {subject} {problem}; {fix.rstrip('.')}.")
-
-
-def _label(label: object) -> str:
-    """A row label as the user wrote it (``5``, ``'R0001'``), without numpy's type wrappers."""
-    if isinstance(label, np.generic):
-        label = label.item()
-    return repr(label) if isinstance(label, str) else str(label)
-
-
-def _value(v: object) -> str:
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float):
-        return "missing" if np.isnan(v) else f"{v:g}" if np.isinf(v) else str(v)
-    return repr(v)
-
-
-def _first_distinct(values: np.ndarray, k: int) -> list[object]:
-    """Up to ``k`` distinct values in order of appearance (unhashable values allowed)."""
-    seen: dict[str, object] = {}
-    for v in values:
-        seen.setdefault(repr(v), v)
-        if len(seen) == k:
-            break
-    return list(seen.values())
-
-
-def _is_real(v: object) -> bool:
-    return isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_)
-
-
-def _as_list(by: str | Sequence[str] | None) -> list[str]:
-    if by is None:
-        return []
-    return [by] if isinstance(by, str) else list(by)
-
-
-def _check_frame(df: object, func: str, name: str = "df") -> None:
-    if not isinstance(df, pd.DataFrame):
-        _fail(
-            func,
-            name,
-            f"must be a pandas DataFrame, got {type(df).__name__}",
-            "pass a table with one row per response, e.g. load_dataset(...)['responses']",
-        )
-
-
-def _check_columns(df: pd.DataFrame, columns: Sequence[str], func: str, what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        cols = list(df.columns)
-        shown = f"{cols[:30]}{' ...' if len(cols) > 30 else ''}"
-        _fail(
-            func,
-            f"{what}s {missing}" if len(missing) > 1 else f"{what} {missing[0]!r}",
-            "not in the data",
-            f"use one of its columns {shown}",
-        )
-    dup = [c for c in columns if isinstance(df[c], pd.DataFrame)]
-    if dup:
-        _fail(
-            func,
-            f"{what} {dup[0]!r}",
-            "appears more than once in the data",
-            "rename the duplicate columns",
-        )
-
-
-def _check_by(df: pd.DataFrame, by: str | Sequence[str] | None, func: str) -> list[str]:
-    cols = _as_list(by)
-    _check_columns(df, cols, func, "by column")
-    return cols
-
-
-def _check_choice(value: object, name: str, choices: Sequence[str], func: str) -> None:
-    if not isinstance(value, str) or value not in choices:
-        options = " or ".join(repr(c) for c in choices)
-        _fail(func, name, f"must be {options}, got {value!r}", f"pass one of {list(choices)}")
-
-
-def _check_int_arg(value: object, name: str, func: str, minimum: int, fix: str) -> int:
-    """A whole-number argument (``bootstrap``, ``min_n``) at least ``minimum``, as ``int``."""
-    ok = _is_real(value) and np.isfinite(float(value)) and float(value).is_integer()
-    if not ok or int(value) < minimum:
-        _fail(func, name, f"must be a whole number >= {minimum}, got {value!r}", fix)
-    return int(value)
-
-
 def _z(ci: float, func: str = "metrics") -> float:
     """Validate a confidence level and return its two-sided normal quantile."""
-    if not _is_real(ci) or not 0 < float(ci) < 1:
-        _fail(
-            func,
-            "ci",
-            f"must be between 0 and 1 (exclusive), got {ci!r}",
-            "pass a confidence level such as 0.95",
-        )
-    return float(stats.norm.ppf(0.5 + ci / 2))
-
-
-def _check_numeric(
-    df: pd.DataFrame,
-    col: str,
-    func: str,
-    what: str,
-    expect: str,
-    fix: str,
-    text_fix: str = _READ_FIX,
-) -> np.ndarray:
-    """Column ``col`` as float64 with NaN for missing values; text and yes/no are errors.
-
-    Accepted: numpy integer/float columns, nullable ``Int64``/``Float64``, and object columns
-    whose non-missing values are all real numbers (Python or numpy ints/floats). Booleans
-    (``bool``/``boolean`` dtype or True/False values) and anything else (strings, categories,
-    dates) raise :class:`ParameterError` naming the column, counting the offending values and
-    showing up to three of them. ``fix`` ends the message about booleans, ``text_fix`` (with
-    ``{col}`` filled in) the one about text.
-    """
-    _check_columns(df, [col], func, what)
-    s = df[col]
-    dtype = s.dtype
-    subject = f"{what} {col!r}"
-    looks_bool = f"looks like yes/no (boolean values), not {expect}"
-    if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
-        return s.to_numpy(dtype=float)  # plain numpy column: no nullable round trip
-    if pd.api.types.is_bool_dtype(dtype):
-        _fail(func, subject, looks_bool, fix)
-    if (
-        pd.api.types.is_numeric_dtype(dtype)
-        and not pd.api.types.is_complex_dtype(dtype)
-        and not isinstance(dtype, pd.CategoricalDtype)
-    ):
-        return s.to_numpy(dtype=float, na_value=np.nan)  # Int64 / Float64 / UInt8 ...
-    values = s.to_numpy(dtype=object)
-    present = ~np.asarray(pd.isna(values), dtype=bool)
-    if isinstance(dtype, np.dtype) and dtype.kind == "O":
-        kinds = np.array(
-            [2 if isinstance(v, bool | np.bool_) else 1 if _is_real(v) else 0 for v in values],
-            dtype=np.int8,
-        )
-        if (present & (kinds == 2)).any():
-            i = int(np.flatnonzero(present & (kinds == 2))[0])
-            _fail(
-                func,
-                subject,
-                f"{looks_bool} (first at row label {_label(df.index[i])}: {values[i]!r})",
-                fix,
-            )
-        if (~present | (kinds == 1)).all():
-            out = np.full(len(values), np.nan)
-            out[present] = values[present].astype(float)
-            return out
-        bad = present & (kinds == 0)
-    else:  # string, categorical, datetime ...: every answered value is not a number
-        bad = present
-    examples = _first_distinct(values[bad], 3)
-    parsed = pd.to_numeric(pd.Series(values[bad], dtype=object), errors="coerce")
-    unreadable = pd.Series(values[bad], dtype=object)[parsed.isna().to_numpy()]
-    kind = "text" if isinstance(examples[0], str) else type(examples[0]).__name__
-    problem = (
-        f"must hold numbers, but {int(bad.sum())} of {int(present.sum())} non-missing value(s) "
-        f"are {kind} (dtype {dtype}), e.g. {', '.join(map(repr, examples))}"
-    )
-    if len(unreadable):
-        shown = ", ".join(map(repr, _first_distinct(unreadable.to_numpy(dtype=object), 3)))
-        problem += f" ({len(unreadable)} not readable as a number at all: {shown})"
-    _fail(func, subject, problem, text_fix.format(col=col))
-
-
-def _check_score(
-    df: pd.DataFrame,
-    score: str,
-    func: str,
-    lo: float,
-    hi: float,
-    whole: bool = False,
-    what: str = "score column",
-) -> np.ndarray:
-    """The answers in ``score`` as float64 (NaN = not answered), checked: numbers, within
-    ``lo``..``hi`` and, when ``whole``, whole numbers."""
-    scale = f"{lo:g}–{hi:g}"
-    x = _check_numeric(
-        df,
-        score,
-        func,
-        what,
-        f"a {scale} score",
-        f"pass the column of {scale} answers (check that {score!r} is the right column)",
-    )
-    answered = ~np.isnan(x)
-    bad = answered & ((x < lo) | (x > hi))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        _fail(
-            func,
-            f"{what} {score!r}",
-            f"has {int(bad.sum())} value(s) outside {lo:g}..{hi:g}, first at row label "
-            f"{_label(df.index[i])} (value {x[i]:g})",
-            "read the file with cxm_lab.io.read_table, which rejects such rows with their reason",
-        )
-    if whole and not (isinstance(df[score].dtype, np.dtype) and df[score].dtype.kind in "iu"):
-        frac = answered & (np.floor(x) != x)
-        if frac.any():
-            i = int(np.flatnonzero(frac)[0])
-            _fail(
-                func,
-                f"{what} {score!r}",
-                f"has {int(frac.sum())} value(s) that are not whole numbers, first at row label "
-                f"{_label(df.index[i])} (value {x[i]:g})",
-                f"answers on the {scale} scale are whole numbers: fix or round the column, or "
-                "read the file with cxm_lab.io.read_table, which rejects such rows",
-            )
-    return x
-
-
-def _check_weights(
-    df: pd.DataFrame, weight: str | None, valid: np.ndarray, func: str
-) -> np.ndarray:
-    """Survey weights of the answered rows (0 elsewhere): finite and >= 0 wherever a score is
-    answered. A missing weight on an answered row is an error, not a silent exclusion."""
-    if weight is None:
-        return valid.astype(float)
-    fix = "fix or fill the weights (a missing weight is not read as 0), or pass weight=None"
-    w = _check_numeric(df, weight, func, "weight column", "survey weights", fix)
-    bad = valid & ~(np.isfinite(w) & (w >= 0))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        kinds = {
-            "missing": int((valid & np.isnan(w)).sum()),
-            "infinite": int((valid & np.isinf(w)).sum()),
-            "negative": int((valid & np.isfinite(w) & (w < 0)).sum()),
-        }
-        detail = ", ".join(f"{k} {name}" for name, k in kinds.items() if k)
-        _fail(
-            func,
-            f"weight column {weight!r}",
-            f"must be a finite number >= 0 on every answered row: {int(bad.sum())} bad value(s) "
-            f"({detail}), first at row label {_label(df.index[i])} "
-            f"(value {_value(float(w[i]))})",
-            fix,
-        )
-    return np.where(valid, w, 0.0)
+    return float(stats.norm.ppf(0.5 + check_level(ci, func) / 2))
 
 
 def _check_common(
@@ -343,12 +102,12 @@ def _check_common(
     min_n: int,
 ) -> tuple[list[str], float, int]:
     """The checks every grouped metric shares: the table, ``by``, ``ci`` and ``min_n``."""
-    _check_frame(df, func)
+    check_frame(df, func)
     z = _z(ci, func)
-    min_n = _check_int_arg(
+    min_n = check_int(
         min_n, "min_n", func, 1, "pass the smallest group size reported without a flag, e.g. 30"
     )
-    return _check_by(df, by, func), z, min_n
+    return check_by(df, by, func), z, min_n
 
 
 # --------------------------------------------------------------------------- grouping helpers
@@ -481,17 +240,17 @@ def _nps_table(
 ) -> pd.DataFrame:
     """:func:`nps` with every input checked first; ``func`` names the public caller in errors."""
     by, z, min_n = _check_common(df, func, by, ci, min_n)
-    _check_choice(method, "method", ("wald", "adjusted_wald"), func)
-    bootstrap = _check_int_arg(
+    check_choice(method, "method", ("wald", "adjusted_wald"), func)
+    bootstrap = check_int(
         bootstrap,
         "bootstrap",
         func,
         0,
         "pass 0 to skip the bootstrap interval, or a number of resamples such as 1000",
     )
-    x = _check_score(df, score, func, 0, 10, whole=True)
+    x = check_score(df, score, func, 0, 10, whole=True)
     valid = ~np.isnan(x)
-    w = None if weight is None else _check_weights(df, weight, valid, func)
+    w = None if weight is None else check_weights(df, weight, valid, func)
     codes, keys = _group_codes(df, by)
     g = len(keys)
     # Category per response: 0 detractor, 1 passive, 2 promoter, 3 no answer; one integer
@@ -608,19 +367,19 @@ def _check_scale(scale: tuple[int, int], top_box: float, func: str) -> tuple[flo
         isinstance(scale, Sequence)
         and not isinstance(scale, str)
         and len(scale) == 2
-        and all(_is_real(v) and np.isfinite(float(v)) for v in scale)
+        and all(is_real(v) and np.isfinite(float(v)) for v in scale)
         and float(scale[0]) < float(scale[1])
     )
     if not ok:
-        _fail(
+        fail(
             func,
             "scale",
             f"must be (lowest, highest) possible answer with lowest < highest, got {scale!r}",
             "pass e.g. scale=(1, 5)",
         )
     lo, hi = float(scale[0]), float(scale[1])
-    if not (_is_real(top_box) and lo <= float(top_box) <= hi):
-        _fail(
+    if not (is_real(top_box) and lo <= float(top_box) <= hi):
+        fail(
             func,
             "top_box",
             f"must be an answer within the scale {lo:g}..{hi:g}, got {top_box!r}",
@@ -644,10 +403,10 @@ def _share_and_mean(
 ) -> pd.DataFrame:
     by, z, min_n = _check_common(df, func, by, ci, min_n)
     lo, hi = _check_scale(scale, threshold, func)
-    x = _check_score(df, score, func, lo, hi)
+    x = check_score(df, score, func, lo, hi)
     valid = ~np.isnan(x)
     xv = np.where(valid, x, 0.0)
-    w = _check_weights(df, weight, valid, func)
+    w = check_weights(df, weight, valid, func)
     codes, keys = _group_codes(df, by)
     g = len(keys)
     n = np.bincount(codes, weights=valid, minlength=g).astype(np.int64)
@@ -854,9 +613,9 @@ def nps_change(
     100.0
     """
     by, _, min_n = _check_common(df, "nps_change", by, ci, min_n)
-    _check_columns(df, [period], "nps_change", "period column")
+    check_columns(df, [period], "nps_change", "period column")
     if period in by:
-        _fail(
+        fail(
             "nps_change",
             f"period column {period!r}",
             f"is also in by={by}",
@@ -921,21 +680,21 @@ def compare_nps(
     150.0
     """
     func = "compare_nps"
-    _check_frame(df, func)
+    check_frame(df, func)
     _z(ci, func)
-    _check_columns(df, [group_col], func, "group_col column")
+    check_columns(df, [group_col], func, "group_col column")
     try:
         same = bool(a == b)
     except (TypeError, ValueError):
         same = False
     if same:
-        _fail(func, f"group b={b!r}", "is the same as group a", "pass two different groups")
+        fail(func, f"group b={b!r}", "is the same as group a", "pass two different groups")
     tables = []
     for name, v in (("a", a), ("b", b)):
         rows = (df[group_col] == v).to_numpy(dtype=bool, na_value=False)
         if not rows.any():
             present = sorted(map(str, df[group_col].dropna().unique()))
-            _fail(
+            fail(
                 func,
                 f"group {name}={v!r}",
                 f"matches nothing (no rows with {group_col} == {v!r})",
@@ -943,7 +702,7 @@ def compare_nps(
             )
         t = _nps_table(df[rows], score, None, weight, ci, "wald", 0, 1, 0, func)
         if t["n"].iloc[0] == 0:
-            _fail(
+            fail(
                 func,
                 f"group {name}={v!r}",
                 f"has no answered {score!r} score among its {int(rows.sum())} row(s)",
@@ -969,7 +728,7 @@ def _check_timedelta(
         delta = pd.NaT
     low = pd.Timedelta(days=minimum_days)
     if delta is pd.NaT or (delta <= low if strict else delta < low):
-        _fail(
+        fail(
             func,
             name,
             f"must be a {'positive' if strict else 'non-negative'} duration, got {value!r}",
@@ -980,36 +739,36 @@ def _check_timedelta(
 
 def _check_dates(df: pd.DataFrame, date: str, answered: np.ndarray, func: str) -> pd.Series:
     """Column ``date`` as datetimes; every answered row needs a readable date."""
-    _check_columns(df, [date], func, "date column")
+    check_columns(df, [date], func, "date column")
     s = df[date]
     fix = "pass dates (datetime64 or ISO text such as '2026-07-01'); cxm_lab.io.read_table parses them"
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         d = s
     elif pd.api.types.is_numeric_dtype(s.dtype):
-        _fail(func, f"date column {date!r}", f"holds numbers (dtype {s.dtype}), not dates", fix)
+        fail(func, f"date column {date!r}", f"holds numbers (dtype {s.dtype}), not dates", fix)
     else:
         try:
             d = pd.to_datetime(s, errors="coerce")
         except (TypeError, ValueError) as err:
-            _fail(func, f"date column {date!r}", f"cannot be read as dates ({err})", fix)
+            fail(func, f"date column {date!r}", f"cannot be read as dates ({err})", fix)
     unread = s.notna().to_numpy() & d.isna().to_numpy()
     if unread.any():
         i = int(np.flatnonzero(unread)[0])
-        _fail(
+        fail(
             func,
             f"date column {date!r}",
             f"has {int(unread.sum())} value(s) that are not dates, first at row label "
-            f"{_label(df.index[i])} (value {s.iloc[i]!r})",
+            f"{row_label(df.index[i])} (value {s.iloc[i]!r})",
             fix,
         )
     undated = answered & d.isna().to_numpy()
     if undated.any():
         i = int(np.flatnonzero(undated)[0])
-        _fail(
+        fail(
             func,
             f"date column {date!r}",
             f"is missing on {int(undated.sum())} answered row(s), first at row label "
-            f"{_label(df.index[i])}",
+            f"{row_label(df.index[i])}",
             "fill those dates or drop the rows: an undated answer belongs to no window",
         )
     return d
@@ -1084,13 +843,13 @@ def rolling_nps(
     try:
         pd.tseries.frequencies.to_offset(freq)
     except (TypeError, ValueError):
-        _fail(
+        fail(
             func,
             "freq",
             f"is not a pandas frequency, got {freq!r}",
             "pass an offset alias such as 'MS' (month starts), 'W' (weeks) or 'D' (days)",
         )
-    x = _check_score(df, score, func, 0, 10, whole=True)
+    x = check_score(df, score, func, 0, 10, whole=True)
     d = _check_dates(df, date, ~np.isnan(x), func)
     if np.isnan(x).all():
         columns = [*by, "date", "n", "nps", "ci_low", "ci_high", "partial_window", "small_n"]
@@ -1197,24 +956,24 @@ def attainment(
     [[2.0, True, False]]
     """
     func = "attainment"
-    _check_frame(metric_table, func, "metric_table")
-    _check_frame(targets, func, "targets")
-    on = _as_list(on)
+    check_frame(metric_table, func, "metric_table")
+    check_frame(targets, func, "targets")
+    on = as_list(on)
     if not on:
-        _fail(func, "on", "names no column", "pass the column(s) matching metrics to targets")
+        fail(func, "on", "names no column", "pass the column(s) matching metrics to targets")
     value = value or metric
-    _check_columns(metric_table, on, func, "metric_table on column")
-    _check_columns(targets, [*on, metric_col], func, "targets column")
+    check_columns(metric_table, on, func, "metric_table on column")
+    check_columns(targets, [*on, metric_col], func, "targets column")
     fix = "pass the column of numbers to compare"
     tfix = "convert it with pd.to_numeric(df[{col!r}], errors='coerce')"
-    _check_numeric(
+    check_numeric(
         metric_table, value, func, "metric_table value column", "metric values", fix, tfix
     )
-    _check_numeric(targets, target_col, func, "targets column", "target values", fix, tfix)
+    check_numeric(targets, target_col, func, "targets column", "target values", fix, tfix)
     t = targets.loc[targets[metric_col] == metric, [*on, target_col]]
     dup = t.duplicated(on, keep=False)
     if dup.any():
-        _fail(
+        fail(
             func,
             "targets",
             f"has more than one {metric!r} target for the same {on}: "
@@ -1279,24 +1038,24 @@ def response_rates(
     from statsmodels.stats.proportion import proportion_confint
 
     func = "response_rates"
-    _check_frame(responses, func, "responses")
-    _check_frame(invitations, func, "invitations")
+    check_frame(responses, func, "responses")
+    check_frame(invitations, func, "invitations")
     _z(ci, func)
-    by = _as_list(by)
+    by = as_list(by)
     if not by:
-        _fail(func, "by", "names no column", "pass the grouping column(s), e.g. by='channel'")
-    _check_columns(responses, by, func, "responses by column")
-    _check_columns(invitations, by, func, "invitations by column")
+        fail(func, "by", "names no column", "pass the grouping column(s), e.g. by='channel'")
+    check_columns(responses, by, func, "responses by column")
+    check_columns(invitations, by, func, "invitations by column")
     fix = "pass whole invitation counts >= 0 on every row of the invitations table"
-    counts = _check_numeric(invitations, invited, func, "invited column", "invitation counts", fix)
+    counts = check_numeric(invitations, invited, func, "invited column", "invitation counts", fix)
     bad = ~np.isfinite(counts) | (counts < 0) | (np.floor(counts) != counts)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        _fail(
+        fail(
             func,
             f"invited column {invited!r}",
             f"must be a whole number >= 0 on every row: {int(bad.sum())} bad value(s), first at "
-            f"row label {_label(invitations.index[i])} (value {_value(float(counts[i]))})",
+            f"row label {row_label(invitations.index[i])} (value {value_text(float(counts[i]))})",
             fix,
         )
     got = responses.groupby(by, dropna=False).size().rename("responses")
@@ -1310,7 +1069,7 @@ def response_rates(
     out = pd.concat([inv, got], axis=1).fillna(0).astype(np.int64).reset_index()
     over = out["responses"] > out["invited"]
     if over.any():
-        _fail(
+        fail(
             func,
             "invitations",
             f"has more responses than invitations for {out.loc[over, by].to_dict('records')}",

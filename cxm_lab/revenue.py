@@ -27,7 +27,15 @@ import pandas as pd
 from scipy.stats import norm
 from statsmodels.stats.proportion import proportion_confint
 
-from cxm_lab.errors import DataError, ParameterError, SchemaError
+from cxm_lab.errors import (
+    DataError,
+    ParameterError,
+    SchemaError,
+    check_dates,
+    check_money,
+    first_bad,
+    need,
+)
 from cxm_lab.metrics import NPS_CATEGORIES, nps_category
 
 NOTE = (
@@ -44,111 +52,6 @@ def _noted(df: pd.DataFrame, note: str = NOTE, **attrs: object) -> pd.DataFrame:
     df.attrs["note"] = note
     df.attrs.update(attrs)
     return df
-
-
-def _need(df: pd.DataFrame, cols: Sequence[str | None], what: str) -> None:
-    missing = [c for c in cols if c is not None and c not in df.columns]
-    if missing:
-        raise SchemaError(
-            f"{what}: column(s) {missing} not found; columns are {list(df.columns)}. "
-            "Pass the right column name as an argument."
-        )
-
-
-def _first_bad(mask: pd.Series | np.ndarray) -> int:
-    return int(np.flatnonzero(np.asarray(mask))[0])
-
-
-def check_money(
-    df: pd.DataFrame,
-    column: str,
-    currency: str | None = "currency",
-    file: str = "<frame>",
-) -> pd.Series:
-    """Validate and return a money column as float.
-
-    Parameters
-    ----------
-    df : DataFrame
-        The table holding the amounts.
-    column : str
-        Amount column; missing values are allowed and stay NaN.
-    currency : str or None
-        Currency column; when present it must hold a single value.
-    file : str
-        Name used in error messages (file or table name).
-
-    Returns
-    -------
-    Series
-        The amounts as float, aligned with ``df``.
-
-    Raises
-    ------
-    DataError
-        Naming the file, column and first bad row (1-based data row) for a non-numeric amount
-        (e.g. ``"12k"``), a negative amount or several currencies in ``currency``.
-
-    Examples
-    --------
-    >>> check_money(pd.DataFrame({"arr": [10, 20.5]}), "arr").tolist()
-    [10.0, 20.5]
-    """
-    _need(df, [column], file)
-    raw = df[column]
-    num = pd.to_numeric(raw, errors="coerce").astype(float)
-    bad = num.isna() & raw.notna()
-    if bad.any():
-        i = _first_bad(bad)
-        raise DataError(
-            f"{file}: column '{column}' row {i + 1}: {raw.iloc[i]!r} is not a number; "
-            "write amounts as plain numbers such as 1234.56 (no currency signs or 'k')"
-        )
-    neg = num < 0
-    if neg.any():
-        i = _first_bad(neg)
-        raise DataError(
-            f"{file}: column '{column}' row {i + 1}: negative amount {num.iloc[i]}; "
-            "record refunds and credits in a separate column"
-        )
-    if currency is not None and currency in df.columns:
-        values = pd.unique(df[currency].dropna().astype(str).str.strip().str.upper())
-        if len(values) > 1:
-            i = _first_bad(df[currency].astype(str).str.strip().str.upper() != values[0])
-            raise DataError(
-                f"{file}: column '{currency}' mixes currencies {sorted(values)} "
-                f"(row {i + 1} is {df[currency].iloc[i]!r}); convert all amounts to one currency first"
-            )
-    return num
-
-
-def check_dates(df: pd.DataFrame, column: str, file: str = "<frame>") -> pd.Series:
-    """Parse a date column (ISO 8601); empty values stay ``NaT``.
-
-    Raises
-    ------
-    DataError
-        Naming the file, column and first unparseable row (1-based data row).
-
-    Examples
-    --------
-    >>> check_dates(pd.DataFrame({"d": ["2026-07-01", None]}), "d").dt.day.tolist()
-    [1.0, nan]
-    """
-    _need(df, [column], file)
-    raw = df[column]
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        return raw
-    parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601")
-    text = raw.astype("string").str.strip()
-    bad = parsed.isna() & raw.notna() & (text != "").fillna(False)
-    if bad.any():
-        i = _first_bad(bad)
-        raise DataError(
-            f"{file}: column '{column}' row {i + 1}: {raw.iloc[i]!r} is not a date; "
-            "write dates as YYYY-MM-DD"
-        )
-    return parsed
 
 
 # --------------------------------------------------------------------------- linking
@@ -225,11 +128,11 @@ def link_responses(
     >>> len(res.matched), res.unmatched["reason"].tolist()
     (1, ['key not in CRM', 'missing key'])
     """
-    _need(responses, [on], "responses")
-    _need(crm, [on], "crm")
+    need(responses, [on], "responses")
+    need(crm, [on], "crm")
     dup = crm[on].duplicated(keep=False) & crm[on].notna()
     if dup.any():
-        i = _first_bad(dup)
+        i = first_bad(dup)
         raise DataError(
             f"crm: column '{on}' row {i + 1}: key {crm[on].iloc[i]!r} appears "
             f"{int((crm[on] == crm[on].iloc[i]).sum())} times ({int(dup.sum())} rows share duplicate "
@@ -300,29 +203,29 @@ def account_nps(
     >>> account_nps(r, weight_by="role")["account_nps"].tolist()
     [50.0, 0.0]
     """
-    _need(responses, [account, score], "account_nps")
+    need(responses, [account, score], "account_nps")
     has = responses[score].notna()
     r = responses.loc[has]
     cat = nps_category(r[score]).astype(str).to_numpy()
     if weight_by is None:
         w = np.ones(len(r))
     elif weight_by == "role":
-        _need(r, [role], "account_nps")
+        need(r, [role], "account_nps")
         weights = dict(role_weights or DEFAULT_ROLE_WEIGHTS)
         mapped = r[role].map(weights)
         if mapped.isna().any():
-            i = _first_bad(mapped.isna())
+            i = first_bad(mapped.isna())
             raise DataError(
                 f"account_nps: column '{role}' row {i + 1}: no weight for role {r[role].iloc[i]!r}; "
                 f"pass role_weights with a weight for each of {sorted(r[role].dropna().unique())}"
             )
         w = mapped.to_numpy(float)
     else:
-        _need(r, [weight_by], "account_nps")
+        need(r, [weight_by], "account_nps")
         w = pd.to_numeric(r[weight_by], errors="coerce").to_numpy(float)
         bad = ~np.isfinite(w) | (w < 0)
         if bad.any():
-            i = _first_bad(bad)
+            i = first_bad(bad)
             raise DataError(
                 f"account_nps: column '{weight_by}' row {i + 1}: weight {r[weight_by].iloc[i]!r} "
                 "is missing, non-numeric or negative"
@@ -424,9 +327,9 @@ def account_panel(
     b0 = as_of - pd.DateOffset(months=baseline_months)
     mid = as_of - pd.DateOffset(months=baseline_months // 2)
     o1 = as_of + pd.DateOffset(months=horizon_months)
-    _need(responses, [account, score, date], "responses")
-    _need(accounts, [account, churn_date], "accounts")
-    _need(revenue, [account, month, amount], "revenue")
+    need(responses, [account, score, date], "responses")
+    need(accounts, [account, churn_date], "accounts")
+    need(revenue, [account, month, amount], "revenue")
     cd = check_dates(accounts, churn_date, "accounts")
     rdate = check_dates(responses, date, "responses")
     months = check_dates(revenue, month, "revenue")
@@ -528,7 +431,7 @@ def category_economics(
     >>> category_economics(t, revenue_after=None).set_index("category")["churn_rate"].tolist()
     [0.5, nan, 0.0]
     """
-    _need(table, [category, revenue, churned, revenue_after], "category_economics")
+    need(table, [category, revenue, churned, revenue_after], "category_economics")
     money = check_money(table, revenue, currency=None, file="category_economics")
     cat = table[category].astype("string").fillna("(no score)")
     levels = [*levels, *sorted(set(cat) - set(levels))]
@@ -684,7 +587,7 @@ def nps_point_value(
     """
     import statsmodels.api as sm
 
-    _need(table, [category, revenue, churned, score], "nps_point_value")
+    need(table, [category, revenue, churned, score], "nps_point_value")
     unknown = set(methods) - {"category", "logit", "ols"}
     if unknown:
         raise ParameterError(
@@ -819,7 +722,7 @@ def monthly_churn(
     >>> monthly_churn(a, "2025-01-01", "2025-04-01")["churned"].tolist()
     [0, 1, 0]
     """
-    _need(accounts, [account, contract_start, churn_date, by, revenue], "accounts")
+    need(accounts, [account, contract_start, churn_date, by, revenue], "accounts")
     cs = check_dates(accounts, contract_start, "accounts").to_numpy()
     cd = check_dates(accounts, churn_date, "accounts").to_numpy()
     rev = (
@@ -888,7 +791,7 @@ def churn_reasons(
     >>> churn_reasons(a, "2025-01-01", "2026-01-01")["reason"].tolist()
     ['(not recorded)', 'price']
     """
-    _need(accounts, [churn_date, reason, by, revenue, churned], "accounts")
+    need(accounts, [churn_date, reason, by, revenue, churned], "accounts")
     if churn_date is not None:
         cd = check_dates(accounts, churn_date, "accounts")
         sel = ((cd >= pd.Timestamp(start)) & (cd < pd.Timestamp(end))).to_numpy()
@@ -950,8 +853,8 @@ def referral_summary(
     >>> referral_summary(t, f).set_index("category").loc["promoter", "referral_revenue"]
     np.float64(12.0)
     """
-    _need(table, [account, category], "referral_summary")
-    _need(referrals, [referrer, referral_revenue], "referrals")
+    need(table, [account, category], "referral_summary")
+    need(referrals, [referrer, referral_revenue], "referrals")
     amt = check_money(referrals, referral_revenue, file="referrals")
     ref = pd.DataFrame({account: referrals[referrer].to_numpy(), "amt": amt.fillna(0.0).to_numpy()})
     per = ref.groupby(account).agg(referrals=("amt", "size"), referral_revenue=("amt", "sum"))
@@ -1015,8 +918,8 @@ def earned_growth(
     >>> float(earned_growth(acc, rev, "2026-01-01")["earned_growth_rate_pct"].iloc[0])
     10.0
     """
-    _need(accounts, [account, referred_by], "accounts")
-    _need(revenue, [account, month, amount], "revenue")
+    need(accounts, [account, referred_by], "accounts")
+    need(revenue, [account, month, amount], "revenue")
     start = pd.Timestamp(start)
     p0, p1 = start - pd.DateOffset(months=months), start + pd.DateOffset(months=months)
     m = check_dates(revenue, month, "revenue")
@@ -1088,7 +991,7 @@ def growth_segments(
     >>> growth_segments(t)["segment_growth"].astype(str).tolist()
     ['at risk', 'at risk', 'grey zone', 'safe']
     """
-    _need(table, [score, revenue, change, trend], "growth_segments")
+    need(table, [score, revenue, change, trend], "growth_segments")
     s = pd.to_numeric(table[score]).to_numpy(float)
     low = s < at_risk_below
     drop = (
