@@ -101,7 +101,7 @@ def main() -> None:
 
     print("\nBootstrap 95% CI, 100,000 responses, 1,000 resamples (one group)")
     df = synthetic(100_000)
-    t_fast, fast = timed(lambda: metrics.nps(df, bootstrap=1000, seed=1))
+    t_fast, fast = timed(lambda: metrics.nps(df, n_boot=1000, seed=1))
     ltr = df["ltr"]
 
     def naive_boot() -> tuple[float, float]:
@@ -120,7 +120,7 @@ def main() -> None:
     print(
         f"speed-up: {t_slow / t_fast:.0f}x   (analytic CI for reference [{row.ci_low:.2f}, {row.ci_high:.2f}])"
     )
-    t_grp, grp = timed(lambda: metrics.nps(df, by=by, bootstrap=1000, seed=1))
+    t_grp, grp = timed(lambda: metrics.nps(df, by=by, n_boot=1000, seed=1))
     print(f"cxm_lab, same data grouped by 3 columns ({len(grp)} groups): {t_grp:.3f} s")
 
 

@@ -476,7 +476,7 @@ def main() -> None:
 
     print(f"\n3. Topic-free comments called 'other' ({len(TOPIC_FREE)} comments)")
     for name, (cats, options) in SETUPS.items():
-        got = topics.match_categories(TOPIC_FREE, cats, threshold=threshold, **options)
+        got = topics.match_categories(TOPIC_FREE, categories=cats, threshold=threshold, **options)
         print(f"{name}: {(got['category'] == 'other').mean():.2f}")
 
     if args.skytrax and SKYTRAX.is_dir():
@@ -485,7 +485,7 @@ def main() -> None:
         )
         rev = rev[rev["content"].notna()].sample(args.skytrax, random_state=3)
         old = topics.match_categories(
-            rev["content"], OLD_CATEGORIES, threshold=threshold, **SETUPS["old"][1]
+            rev["content"], categories=OLD_CATEGORIES, threshold=threshold, **SETUPS["old"][1]
         )
         new = topics.match_categories(rev["content"], threshold=threshold)
         print(f"\n4. Skytrax spot check: {args.skytrax} reviews (old -> new category, similarity)")

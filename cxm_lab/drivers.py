@@ -12,9 +12,11 @@ Three views of importance, each with bootstrap intervals:
   computed exactly over all 2^p subsets, with R²(S) = r_Sᵀ R_SS⁻¹ r_S from the correlation
   matrix (so a bootstrap resample costs one weighted moment computation, not 2^p regressions).
 
-Both decompositions return ``weight`` = share of R² (summing to 1) and ``raw_weight`` (summing
-to R²). Rows with a missing outcome or driver are left out (listwise) and counted in ``n_used``
-/ ``n_dropped``, never silently.
+Both decompositions return ``weight`` = share of R² in percent (summing to 100) and
+``raw_weight`` (summing to R², a fraction like R² itself). Bootstrap intervals are percentile
+intervals (:func:`cxm_lab.stats.percentile_interval`) of resamples drawn by
+:func:`cxm_lab.stats.bootstrap_indices`. Rows with a missing outcome or driver are left out
+(listwise) and counted in ``n_used`` / ``n_dropped``, never silently.
 
 References
 ----------
@@ -34,8 +36,20 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from cxm_lab.errors import ParameterError
+from cxm_lab import stats
+from cxm_lab.docstrings import fill
+from cxm_lab.errors import ParameterError, check_choice, check_frame, check_int, check_level
 
+__all__ = [
+    "QUADRANTS",
+    "driver_correlations",
+    "importance_performance",
+    "plot_importance_performance",
+    "relative_weights",
+    "shapley_r2",
+]
+
+#: (above-average importance, above-average performance) -> quadrant name.
 QUADRANTS = {
     (True, False): "fix first",
     (True, True): "maintain strength",
@@ -91,7 +105,7 @@ def _bootstrap_corrs(x: np.ndarray, n_boot: int, seed: int, chunk: int = 100) ->
     out = np.empty((n_boot, q, q))
     for start in range(0, n_boot, chunk):
         b = min(chunk, n_boot - start)
-        draws = rng.integers(0, n, size=(b, n))
+        draws = stats.bootstrap_indices(n, b, rng=rng)
         counts = np.stack([np.bincount(row, minlength=n) for row in draws]).astype(float)
         s1 = counts @ xc
         upper = counts @ prods
@@ -145,19 +159,30 @@ def _shapley_from_corr(c: np.ndarray) -> np.ndarray:
 
 
 def _decompose(
-    df: pd.DataFrame, outcome: str, drivers: Sequence[str], n_boot: int, ci: float, seed: int, fn
+    df: pd.DataFrame,
+    outcome: str,
+    drivers: Sequence[str],
+    n_boot: int,
+    ci: float,
+    seed: int,
+    fn,
+    func: str,
 ) -> pd.DataFrame:
-    drivers = list(drivers)
+    check_frame(df, func)
+    check_level(ci, func)
+    n_boot = check_int(
+        n_boot, "n_boot", func, 0, "pass 0 to skip the bootstrap, or e.g. 1000 resamples"
+    )
+    drivers = [drivers] if isinstance(drivers, str) else list(drivers)
     x, n_used, n_dropped = _prepare(df, outcome, drivers)
     c = np.corrcoef(x, rowvar=False)[None]
     raw = fn(c)[0]
     r2 = raw.sum()
-    out = pd.DataFrame({"driver": drivers, "raw_weight": raw, "weight": raw / r2})
+    out = pd.DataFrame({"driver": drivers, "raw_weight": raw, "weight": 100 * raw / r2})
     if n_boot:
         boot = fn(_bootstrap_corrs(x, n_boot, seed))
-        share = boot / boot.sum(axis=1, keepdims=True)
-        a = (1 - ci) / 2
-        out["ci_low"], out["ci_high"] = np.quantile(share, [a, 1 - a], axis=0)
+        share = 100 * boot / boot.sum(axis=1, keepdims=True)
+        out["ci_low"], out["ci_high"] = stats.percentile_interval(share, ci=ci, axis=0)
     out["rank"] = out["weight"].rank(ascending=False, method="min").astype(int)
     out["r2"] = r2
     out["n_used"] = n_used
@@ -165,8 +190,10 @@ def _decompose(
     return out.sort_values("weight", ascending=False).reset_index(drop=True)
 
 
+@fill
 def relative_weights(
     df: pd.DataFrame,
+    *,
     outcome: str,
     drivers: Sequence[str],
     n_boot: int = 1000,
@@ -175,26 +202,53 @@ def relative_weights(
 ) -> pd.DataFrame:
     """Johnson's relative weights of ``drivers`` for ``outcome``, with bootstrap intervals.
 
+    With R the drivers' correlation matrix, R = V Λ Vᵀ and Λ* = V Λ^{1/2} Vᵀ, β = Λ*⁻¹ r_xy,
+    the raw weight of driver j is ε_j = Σ_k (Λ*_jk)² β_k² and Σ_j ε_j = R² (Johnson 2000).
+    Rows with a missing outcome or driver are left out (listwise) and counted.
+
+    Parameters
+    ----------
+    {{df}}
+    outcome : str
+        Column of the outcome (e.g. the 0–10 likelihood to recommend).
+    drivers : sequence of str
+        Columns of the rated attributes (at least two).
+    {{n_boot}}
+    {{ci}}
+    {{seed}}
+
     Returns
     -------
     DataFrame
         One row per driver (largest first): ``driver``, ``raw_weight`` (sums to R²), ``weight``
-        (share of R², sums to 1), ``ci_low``/``ci_high`` (percentile bootstrap of the share),
-        ``rank``, ``r2``, ``n_used``, ``n_dropped``.
+        (share of R² in %, sums to 100), ``ci_low``/``ci_high`` (percentile bootstrap of the
+        share, %; when ``n_boot`` > 0), ``rank``, ``r2``, ``n_used``, ``n_dropped``.
+
+    Raises
+    ------
+    ParameterError
+        A missing column, fewer than two drivers, too few complete rows, a constant column,
+        ``ci`` outside (0, 1) or ``n_boot`` < 0.
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> d = pd.DataFrame(rng.normal(size=(500, 2)), columns=["a", "b"])
-    >>> d["y"] = 2 * d["a"] + d["b"] + rng.normal(size=500)
-    >>> relative_weights(d, "y", ["a", "b"], n_boot=0)["driver"].tolist()
-    ['a', 'b']
+    Uncorrelated drivers: each raw weight is the squared correlation with the outcome.
+
+    >>> d = pd.DataFrame({"a": [1.0, -1, 1, -1], "b": [1.0, 1, -1, -1]})
+    >>> d["y"] = 2 * d["a"] + d["b"]
+    >>> r = relative_weights(d, outcome="y", drivers=["a", "b"], n_boot=0)
+    >>> r[["driver", "raw_weight", "weight"]].round(6).values.tolist()
+    [['a', 0.8, 80.0], ['b', 0.2, 20.0]]
     """
-    return _decompose(df, outcome, drivers, n_boot, ci, seed, _relative_weights_from_corr)
+    return _decompose(
+        df, outcome, drivers, n_boot, ci, seed, _relative_weights_from_corr, "relative_weights"
+    )
 
 
+@fill
 def shapley_r2(
     df: pd.DataFrame,
+    *,
     outcome: str,
     drivers: Sequence[str],
     n_boot: int = 1000,
@@ -203,25 +257,91 @@ def shapley_r2(
 ) -> pd.DataFrame:
     """Shapley value (LMG) decomposition of R², exact over all subsets, with bootstrap intervals.
 
-    Same columns as :func:`relative_weights`. Cost grows as 2^p: up to about 12 drivers.
+    The raw weight of driver j is the average gain in R² from adding j over all orderings of
+    the drivers (Lindeman, Merenda & Gold 1980; Grömping 2006), computed from the correlation
+    matrix over all 2^p subsets. Cost grows as 2^p: up to 12 drivers.
+
+    Parameters
+    ----------
+    {{df}}
+    outcome : str
+        Column of the outcome.
+    drivers : sequence of str
+        Columns of the rated attributes (2 to 12).
+    {{n_boot}}
+    {{ci}}
+    {{seed}}
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`relative_weights` (``weight`` and its interval in %).
+
+    Raises
+    ------
+    ParameterError
+        As :func:`relative_weights`, and more than 12 drivers.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"a": [1.0, -1, 1, -1], "b": [1.0, 1, -1, -1]})
+    >>> d["y"] = 2 * d["a"] + d["b"]
+    >>> shapley_r2(d, outcome="y", drivers=["a", "b"], n_boot=0)["weight"].round(6).tolist()
+    [80.0, 20.0]
     """
     if len(drivers) > 12:
         raise ParameterError(
             f"shapley_r2: {len(drivers)} drivers need 2^{len(drivers)} regressions; use relative_weights"
         )
-    return _decompose(df, outcome, drivers, n_boot, ci, seed, _shapley_from_corr)
+    return _decompose(df, outcome, drivers, n_boot, ci, seed, _shapley_from_corr, "shapley_r2")
 
 
+@fill
 def driver_correlations(
     df: pd.DataFrame,
+    *,
     outcome: str,
     drivers: Sequence[str],
     method: str = "pearson",
     ci: float = 0.95,
 ) -> pd.DataFrame:
     """Correlation of each driver with the outcome (pairwise complete rows) with its CI and
-    p-value, computed by :func:`pingouin.corr`."""
+    p-value, computed by :func:`pingouin.corr`.
+
+    Parameters
+    ----------
+    {{df}}
+    outcome : str
+        Column of the outcome.
+    drivers : sequence of str
+        Columns of the rated attributes.
+    method : {"pearson", "spearman"}
+        Correlation coefficient.
+    {{ci}}
+
+    Returns
+    -------
+    DataFrame
+        One row per driver, largest ``r`` first: ``driver``, ``n``, ``r``, ``ci_low``,
+        ``ci_high``, ``p_value``.
+
+    Raises
+    ------
+    ParameterError
+        ``method`` is not "pearson" or "spearman", or ``ci`` is outside (0, 1).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [2, 1, 4, 3, 5], "y": [1, 2, 3, 4, 5]})
+    >>> driver_correlations(d, outcome="y", drivers=["a", "b"])[["driver", "r"]].values.tolist()
+    [['a', 1.0], ['b', 0.8]]
+    """
     import pingouin as pg
+
+    func = "driver_correlations"
+    check_frame(df, func)
+    check_choice(method, "method", ("pearson", "spearman"), func)
+    check_level(ci, func)
 
     rows = []
     for d in drivers:
@@ -245,8 +365,10 @@ def driver_correlations(
     return pd.DataFrame(rows).sort_values("r", ascending=False).reset_index(drop=True)
 
 
+@fill
 def importance_performance(
     df: pd.DataFrame,
+    *,
     outcome: str,
     drivers: Sequence[str],
     method: str = "shapley",
@@ -255,14 +377,50 @@ def importance_performance(
     seed: int = 0,
     min_n: int = 30,
 ) -> pd.DataFrame:
-    """Importance (share of R²) against performance (mean rating) per driver, with a quadrant.
+    """Importance (share of R², %) against performance (mean rating) per driver, with a quadrant.
 
-    Quadrants split at the average importance (1/p) and the average performance of the drivers:
+    Quadrants split at the average importance (100/p %) and the average performance of the
+    drivers:
     high importance and low performance is "fix first"; high/high "maintain strength";
     low/low "monitor"; low importance, high performance "lower priority". With ``by`` the
     analysis runs per group (e.g. segment); a group with fewer than ``min_n`` complete
     responses, or whose ratings do not vary, is listed with its reason in ``quadrant`` and no
     weights rather than a noisy or undefined decomposition.
+
+    Parameters
+    ----------
+    {{df}}
+    outcome : str
+        Column of the outcome.
+    drivers : sequence of str
+        Columns of the rated attributes.
+    method : {"shapley", "relative_weights"}
+        Importance measure: :func:`shapley_r2` or :func:`relative_weights`.
+    by : str or None
+        One analysis per value of this column; ``None``: one for the whole table.
+    {{n_boot}}
+    {{seed}}
+    {{min_n}}
+        Here: complete responses a group needs to be analysed.
+
+    Returns
+    -------
+    DataFrame
+        The columns of the importance table (``weight`` in %), ``performance`` and
+        ``quadrant``; with ``by``, the group column first.
+
+    Raises
+    ------
+    ParameterError
+        Unknown ``method``, or (without ``by``) any error of the importance function.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"a": [1.0, -1, 1, -1], "b": [1.0, 1, -1, -1]})
+    >>> d["y"] = 2 * d["a"] + d["b"]
+    >>> r = importance_performance(d, outcome="y", drivers=["a", "b"], n_boot=0)
+    >>> r[["driver", "quadrant"]].values.tolist()   # a: 80 % >= 50 %, mean 0 >= mean 0
+    [['a', 'maintain strength'], ['b', 'lower priority']]
     """
     fn = {"shapley": shapley_r2, "relative_weights": relative_weights}.get(method)
     if fn is None:
@@ -281,7 +439,7 @@ def importance_performance(
         try:
             if by is not None and complete < min_n:
                 raise ParameterError(f"n<{min_n}: {complete} complete responses")
-            imp = fn(part, outcome, drivers, n_boot=n_boot, seed=seed)
+            imp = fn(part, outcome=outcome, drivers=drivers, n_boot=n_boot, seed=seed)
         except ParameterError as exc:
             if by is None:
                 raise
@@ -292,7 +450,7 @@ def importance_performance(
             frames.append(imp)
             continue
         imp["performance"] = imp["driver"].map(perf)
-        hi_imp = imp["weight"] >= 1 / len(drivers)
+        hi_imp = imp["weight"] >= 100 / len(drivers)
         hi_perf = imp["performance"] >= imp["performance"].mean()
         imp["quadrant"] = [QUADRANTS[(a, b)] for a, b in zip(hi_imp, hi_perf, strict=True)]
         if by is not None:
@@ -303,25 +461,50 @@ def importance_performance(
 
 def plot_importance_performance(
     data: pd.DataFrame,
+    *,
     importance: str = "weight",
     performance: str = "performance",
     label: str = "driver",
     title: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """Quadrant chart of importance (share of R², with CI whiskers when present) against
-    performance (mean rating)."""
+    """Quadrant chart of importance (share of R², %, with CI whiskers when present) against
+    performance (mean rating).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of :func:`importance_performance` (one group).
+    importance, performance, label : str
+        Columns of the importance (%), the performance and the point labels.
+    title : str, optional
+        Chart title.
+    ax : Axes, optional
+        Axes to draw on (default: a new figure).
+
+    Returns
+    -------
+    Axes
+        The chart.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"driver": ["a", "b"], "weight": [80.0, 20.0],
+    ...                   "performance": [3.0, 4.0]})
+    >>> plot_importance_performance(t).get_ylabel()
+    'Importance (% of explained variance)'
+    """
     import matplotlib.pyplot as plt
 
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 5))
     x = data[performance].to_numpy()
-    y = 100 * data[importance].to_numpy()
+    y = data[importance].to_numpy()
     if {"ci_low", "ci_high"} <= set(data.columns):
         ax.errorbar(
             x,
             y,
-            yerr=[y - 100 * data["ci_low"], 100 * data["ci_high"] - y],
+            yerr=[y - data["ci_low"], data["ci_high"] - y],
             fmt="none",
             ecolor="#9e9e9e",
             lw=1,

@@ -12,10 +12,15 @@ p_D = D/n, Var(NPS/100) = [p_P + p_D − (p_P − p_D)²] / n (multinomial), CI 
 Adjusted Wald (Rocks 2016): n' = n + 3, P' = (P + 3/4)/n', D' = (D + 3/4)/n', interval centred
 on P' − D'. Weighted: weighted proportions and Kish's effective n = (Σw)² / Σw².
 
+Every formula (net score, Wilson, t, bootstrap, two-sample z-test) is computed by
+:mod:`cxm_lab.stats`; this module groups the responses, calls it and scales shares to
+percentages (0–100) for its result tables.
+
 Input checks
 ------------
-Every public function checks its inputs before computing and raises
-:class:`~cxm_lab.errors.ParameterError` with one message style,
+Every public function checks its inputs before computing, with the check helpers of
+:mod:`cxm_lab.errors`, and raises :class:`~cxm_lab.errors.ParameterError` (or its subclass
+:class:`~cxm_lab.errors.ColumnError` for a column not in the table) with one message style,
 ``"<function>: <argument or column> <problem>; <how to fix>."``:
 
 - score columns hold numbers (numpy or nullable ``Int64``/``Float64``, or an object column of
@@ -25,7 +30,7 @@ Every public function checks its inputs before computing and raises
   CES within ``scale``); the first offending row label and value are named;
 - missing answers (NaN / NA / None) are "not answered": excluded, not counted in ``n``;
 - weights are finite and >= 0 on every answered row (a missing weight there is an error);
-- ``ci`` lies strictly between 0 and 1, ``bootstrap`` is a whole number >= 0, ``min_n`` a
+- ``ci`` lies strictly between 0 and 1, ``n_boot`` is a whole number >= 0, ``min_n`` a
   whole number >= 1, and named columns (``by``, ``period``, ``date``...) exist.
 
 References
@@ -41,8 +46,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from cxm_lab import stats
+from cxm_lab.docstrings import fill
 from cxm_lab.errors import (
     as_list,
     check_by,
@@ -60,6 +66,21 @@ from cxm_lab.errors import (
     value_text,
 )
 
+__all__ = [
+    "NPS_CATEGORIES",
+    "attainment",
+    "ces",
+    "compare_nps",
+    "csat",
+    "enps",
+    "nps",
+    "nps_category",
+    "nps_change",
+    "response_rates",
+    "rolling_nps",
+]
+
+#: The NPS categories in order (codes −1, 0, +1 of :func:`cxm_lab.stats.nps_codes`).
 NPS_CATEGORIES: tuple[str, str, str] = ("detractor", "passive", "promoter")
 
 
@@ -67,7 +88,19 @@ def nps_category(score: pd.Series) -> pd.Series:
     """Classify 0–10 likelihood-to-recommend scores as detractor (0–6), passive (7–8) or
     promoter (9–10).
 
-    Missing scores stay missing. Returns an ordered categorical aligned with ``score``.
+    The rule is :func:`cxm_lab.stats.nps_codes` (the one place it is written). Missing scores
+    stay missing.
+
+    Parameters
+    ----------
+    score : Series
+        0–10 answers (numbers; missing allowed).
+
+    Returns
+    -------
+    Series
+        Ordered categorical (:data:`NPS_CATEGORIES`) aligned with ``score``, named
+        ``nps_category``.
 
     Examples
     --------
@@ -79,19 +112,14 @@ def nps_category(score: pd.Series) -> pd.Series:
         .astype("Float64")
         .to_numpy(dtype=float, na_value=np.nan)
     )
-    out = np.select(
-        [values >= 9, values >= 7, values >= 0], ["promoter", "passive", "detractor"], default=None
-    )
+    codes = stats.nps_codes(np.where(values >= 0, values, np.nan))  # below 0: no category
+    # Codes -1/0/+1 -> category positions 0/1/2; missing -> -1 (pandas' missing code).
+    cat = np.where(np.isnan(codes), -1, codes + 1).astype(np.int8)
     return pd.Series(
-        pd.Categorical(out, categories=list(NPS_CATEGORIES), ordered=True),
+        pd.Categorical.from_codes(cat, categories=list(NPS_CATEGORIES), ordered=True),
         index=score.index,
         name="nps_category",
     )
-
-
-def _z(ci: float, func: str = "metrics") -> float:
-    """Validate a confidence level and return its two-sided normal quantile."""
-    return float(stats.norm.ppf(0.5 + check_level(ci, func) / 2))
 
 
 def _check_common(
@@ -103,7 +131,7 @@ def _check_common(
 ) -> tuple[list[str], float, int]:
     """The checks every grouped metric shares: the table, ``by``, ``ci`` and ``min_n``."""
     check_frame(df, func)
-    z = _z(ci, func)
+    z = stats.z_value(check_level(ci, func))
     min_n = check_int(
         min_n, "min_n", func, 1, "pass the smallest group size reported without a flag, e.g. 30"
     )
@@ -150,14 +178,16 @@ def _group_codes(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFr
 # --------------------------------------------------------------------------- NPS
 
 
+@fill
 def nps(
     df: pd.DataFrame,
+    *,
     score: str = "ltr",
     by: str | Sequence[str] | None = None,
     weight: str | None = None,
     ci: float = 0.95,
     method: str = "wald",
-    bootstrap: int = 0,
+    n_boot: int = 0,
     min_n: int = 30,
     seed: int = 0,
 ) -> pd.DataFrame:
@@ -165,42 +195,35 @@ def nps(
 
     Parameters
     ----------
-    df : DataFrame
-        One row per response.
-    score : str
-        Column with the 0–10 likelihood-to-recommend answer (whole numbers); missing answers
-        are not counted.
-    by : str or list of str, optional
-        Grouping columns (e.g. ``["quarter", "segment"]``); None gives one overall row.
-    weight : str, optional
-        Column of survey weights, finite and >= 0 on every answered row. Proportions are
-        weighted; ``n_eff`` (Kish) replaces n in the standard error.
-    ci : float
-        Confidence level of the intervals.
+    {{df}}
+    {{score}}
+    {{by}}
+    {{weight}}
+    {{ci}}
     method : {"wald", "adjusted_wald"}
         Analytic interval: multinomial Wald, or Rocks' (2016) adjusted Wald (better for small n).
-    bootstrap : int
-        Number of bootstrap resamples for a percentile interval (``boot_low``, ``boot_high``);
-        0 skips it. Resampling n responses with replacement is drawing category counts from a
-        multinomial with the observed shares, which is what is done (exact and vectorised).
-    min_n : int
-        Groups with fewer responses are flagged ``small_n``.
-    seed : int
-        Seed of the bootstrap.
+    {{n_boot}}
+        Here: resamples of a percentile interval (``boot_low``, ``boot_high``). Resampling n
+        responses with replacement is drawing category counts from a multinomial with the
+        observed shares, which is what is done (exact and vectorised,
+        :func:`cxm_lab.stats.bootstrap_net_score`).
+    {{min_n}}
+    {{seed}}
 
     Returns
     -------
     DataFrame
         Group columns, ``n``, ``promoters``, ``passives``, ``detractors``, ``pct_promoters``,
-        ``pct_passives``, ``pct_detractors``, ``nps``, ``se``, ``ci_low``, ``ci_high``,
-        ``n_eff`` (when weighted), ``boot_low``/``boot_high`` (when bootstrapping), ``small_n``.
+        ``pct_passives``, ``pct_detractors``, ``nps``, ``se``, ``ci_low``, ``ci_high`` (NPS
+        points, −100..100), ``n_eff`` (when weighted), ``boot_low``/``boot_high`` (when
+        ``n_boot`` > 0), ``small_n``.
 
     Raises
     ------
     ParameterError
         A score column that is not numbers (text, yes/no), a score outside 0–10 or not a whole
         number, a missing, negative or infinite weight on an answered row, ``ci`` outside
-        (0, 1), ``bootstrap`` < 0, ``min_n`` < 1, an unknown ``method`` or a missing column
+        (0, 1), ``n_boot`` < 0, ``min_n`` < 1, an unknown ``method`` or a missing column
         (see "Input checks" in the module docstring).
 
     Notes
@@ -208,7 +231,8 @@ def nps(
     NPS = 100 (p_P − p_D); SE = 100 √[(p_P + p_D − (p_P − p_D)²) / n] (multinomial; n_eff when
     weighted); Wald CI = NPS ± z SE, clipped to [−100, 100]. Adjusted Wald: add 3/4 promoter
     and 3/4 detractor (and 3/2 passive) to the counts, n' = n + 3, and centre the interval on
-    the adjusted difference; the reported ``nps`` stays the plain estimate.
+    the adjusted difference; the reported ``nps`` stays the plain estimate. All computed by
+    :func:`cxm_lab.stats.net_score`.
 
     References
     ----------
@@ -222,8 +246,11 @@ def nps(
     >>> d = pd.DataFrame({"ltr": [10, 9, 8, 7, 6, 0]})
     >>> round(float(nps(d)["nps"].iloc[0]), 2)   # (2 - 2) / 6
     0.0
+    >>> row = nps(pd.DataFrame({"ltr": [10] * 5 + [8] * 3 + [2] * 2})).iloc[0]
+    >>> float(row["nps"]), round(float(row["se"]), 2)   # 100 √[(0.5 + 0.2 − 0.09) / 10]
+    (30.0, 24.7)
     """
-    return _nps_table(df, score, by, weight, ci, method, bootstrap, min_n, seed, "nps")
+    return _nps_table(df, score, by, weight, ci, method, n_boot, min_n, seed, "nps")
 
 
 def _nps_table(
@@ -233,17 +260,17 @@ def _nps_table(
     weight: str | None,
     ci: float,
     method: str,
-    bootstrap: int,
+    n_boot: int,
     min_n: int,
     seed: int,
     func: str,
 ) -> pd.DataFrame:
     """:func:`nps` with every input checked first; ``func`` names the public caller in errors."""
-    by, z, min_n = _check_common(df, func, by, ci, min_n)
+    by, _, min_n = _check_common(df, func, by, ci, min_n)
     check_choice(method, "method", ("wald", "adjusted_wald"), func)
-    bootstrap = check_int(
-        bootstrap,
-        "bootstrap",
+    n_boot = check_int(
+        n_boot,
+        "n_boot",
         func,
         0,
         "pass 0 to skip the bootstrap interval, or a number of resamples such as 1000",
@@ -253,33 +280,24 @@ def _nps_table(
     w = None if weight is None else check_weights(df, weight, valid, func)
     codes, keys = _group_codes(df, by)
     g = len(keys)
-    # Category per response: 0 detractor, 1 passive, 2 promoter, 3 no answer; one integer
-    # bincount of (group, category) pairs gives every count.
-    cat = (x >= 7).astype(np.int8) + (x >= 9)
-    cat[~valid] = 3
+    # Category per response: 0 detractor, 1 passive, 2 promoter (stats.nps_codes + 1), 3 no
+    # answer; one integer bincount of (group, category) pairs gives every count.
+    cat = np.where(valid, stats.nps_codes(x) + 1, 3).astype(np.int64)
     counts = np.bincount(codes * 4 + cat, minlength=4 * g).reshape(g, 4)
     n_d, n_p = counts[:, 0], counts[:, 2]
     n = counts[:, :3].sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if weight is None:
-            n_eff = n.astype(float)
-            p_p, p_d = n_p / n_eff, n_d / n_eff
-        else:
-            sw = np.bincount(codes, weights=w, minlength=g)
-            p_p = np.bincount(codes, weights=w * (cat == 2), minlength=g) / sw
-            p_d = np.bincount(codes, weights=w * (cat == 0), minlength=g) / sw
+    if weight is None:
+        n_eff = n.astype(float)
+        r = stats.net_score(n_p, n_d, n_eff, ci=ci, method=method)
+    else:
+        sw = np.bincount(codes, weights=w, minlength=g)
+        with np.errstate(invalid="ignore", divide="ignore"):
             n_eff = sw**2 / np.bincount(codes, weights=w * w, minlength=g)
-        est = p_p - p_d
-        se = np.sqrt((p_p + p_d - est**2) / n_eff)
-        if method == "wald":
-            lo, hi = est - z * se, est + z * se
-        else:
-            n2 = n_eff + 3
-            pp2 = (p_p * n_eff + 0.75) / n2
-            pd2 = (p_d * n_eff + 0.75) / n2
-            c2 = pp2 - pd2
-            half = z * np.sqrt((pp2 + pd2 - c2**2) / n2)
-            lo, hi = c2 - half, c2 + half
+        wp = np.bincount(codes, weights=w * (cat == 2), minlength=g)
+        wd = np.bincount(codes, weights=w * (cat == 0), minlength=g)
+        r = stats.net_score(wp, wd, sw, n_eff=n_eff, ci=ci, method=method)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_p, p_d = (n_p / n, n_d / n) if weight is None else (wp / sw, wd / sw)
     out = keys.copy()
     out["n"] = n
     out["promoters"] = n_p
@@ -288,58 +306,29 @@ def _nps_table(
     out["pct_promoters"] = 100 * p_p
     out["pct_passives"] = 100 * (1 - p_p - p_d)
     out["pct_detractors"] = 100 * p_d
-    out["nps"] = 100 * est
-    out["se"] = 100 * se
-    out["ci_low"] = np.clip(100 * lo, -100, 100)
-    out["ci_high"] = np.clip(100 * hi, -100, 100)
+    out["nps"] = 100 * r.estimate
+    out["se"] = 100 * r.se
+    out["ci_low"] = 100 * r.low
+    out["ci_high"] = 100 * r.high
     if weight is not None:
         out["n_eff"] = n_eff
-    if bootstrap:
-        blo, bhi = _bootstrap_nps(p_p, p_d, n_eff, bootstrap, ci, seed)
-        out["boot_low"], out["boot_high"] = blo, bhi
+    if n_boot:
+        blo, bhi = stats.bootstrap_net_score(p_p, p_d, n_eff, n_boot=n_boot, ci=ci, seed=seed)
+        out["boot_low"], out["boot_high"] = 100 * blo, 100 * bhi
     out["small_n"] = n < min_n
     return out
 
 
-def _bootstrap_nps(
-    p_p: np.ndarray, p_d: np.ndarray, n: np.ndarray, b: int, ci: float, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile bootstrap of NPS: multinomial category counts per group and resample.
-
-    Drawing n responses with replacement from a group and counting promoters, detractors and
-    passives is exactly a Multinomial(n, (p_P, p_D, p_0)) draw, so B resamples of all groups are
-    one ``rng.multinomial`` call of shape (B, groups, 3). With weights, n is Kish's effective n
-    (rounded) and the shares are the weighted shares.
-    """
-    rng = np.random.default_rng(seed)
-    ok = np.isfinite(p_p) & (n >= 1)
-    lo = np.full(len(n), np.nan)
-    hi = np.full(len(n), np.nan)
-    if not ok.any():
-        return lo, hi
-    idx = np.flatnonzero(ok)
-    nn = np.maximum(np.rint(n[ok]).astype(np.int64), 1)
-    pv = np.column_stack([p_p[ok], p_d[ok], np.clip(1 - p_p[ok] - p_d[ok], 0, 1)])
-    pv = pv / pv.sum(axis=1, keepdims=True)
-    a = (1 - ci) / 2
-    # Groups in chunks so the (b, groups, 3) count array stays below ~50 MB.
-    step = max(1, 2_000_000 // b)
-    for s in range(0, len(nn), step):
-        sl = slice(s, s + step)
-        draws = rng.multinomial(nn[sl], pv[sl], size=(b, len(nn[sl])))  # (b, groups, 3)
-        boot = 100 * (draws[..., 0] - draws[..., 1]) / nn[sl]
-        lo[idx[sl]], hi[idx[sl]] = np.quantile(boot, [a, 1 - a], axis=0)
-    return lo, hi
-
-
+@fill
 def enps(
     df: pd.DataFrame,
+    *,
     score: str = "enps",
     by: str | Sequence[str] | None = None,
     weight: str | None = None,
     ci: float = 0.95,
     method: str = "wald",
-    bootstrap: int = 0,
+    n_boot: int = 0,
     min_n: int = 30,
     seed: int = 0,
 ) -> pd.DataFrame:
@@ -349,13 +338,36 @@ def enps(
     eNPS = 100 (P − D) / n with promoters 9–10 and detractors 0–6, multinomial Wald interval
     as in :func:`nps` (Reichheld 2003 scoring applied to employees).
 
+    Parameters
+    ----------
+    {{df}}
+    {{score}}
+    {{by}}
+    {{weight}}
+    {{ci}}
+    method : {"wald", "adjusted_wald"}
+        Analytic interval, as in :func:`nps`.
+    {{n_boot}}
+    {{min_n}}
+    {{seed}}
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`nps` (the score column is still called ``nps``).
+
+    Raises
+    ------
+    ParameterError
+        As :func:`nps`.
+
     Examples
     --------
     >>> e = pd.DataFrame({"enps": [10, 9, 0, 7], "quarter": ["2026Q3"] * 4})
     >>> float(enps(e, by="quarter")["nps"].iloc[0])   # (2 - 1) / 4
     25.0
     """
-    return _nps_table(df, score, by, weight, ci, method, bootstrap, min_n, seed, "enps")
+    return _nps_table(df, score, by, weight, ci, method, n_boot, min_n, seed, "enps")
 
 
 # --------------------------------------------------------------------------- CSAT / CES
@@ -401,7 +413,7 @@ def _share_and_mean(
     mean_name: str,
     func: str,
 ) -> pd.DataFrame:
-    by, z, min_n = _check_common(df, func, by, ci, min_n)
+    by, _, min_n = _check_common(df, func, by, ci, min_n)
     lo, hi = _check_scale(scale, threshold, func)
     x = check_score(df, score, func, lo, hi)
     valid = ~np.isnan(x)
@@ -419,32 +431,32 @@ def _share_and_mean(
             else sw**2 / np.bincount(codes, weights=w * w, minlength=g)
         )
         p = np.bincount(codes, weights=w * top, minlength=g) / sw
-        # Wilson score interval for the share (with Kish n when weighted).
-        denom = 1 + z**2 / n_eff
-        centre = (p + z**2 / (2 * n_eff)) / denom
-        half = z * np.sqrt(p * (1 - p) / n_eff + z**2 / (4 * n_eff**2)) / denom
         mean = np.bincount(codes, weights=w * xv, minlength=g) / sw
         var = np.bincount(codes, weights=w * (xv - mean[codes]) ** 2 * valid, minlength=g) / sw
         var = var * n_eff / (n_eff - 1)  # unbiased
-        t = stats.t.ppf(0.5 + ci / 2, np.maximum(n_eff - 1, 1))
-        se_mean = np.sqrt(var / n_eff)
+    # Wilson interval of the share and t interval of the mean, with Kish's n when weighted.
+    share = stats.share_interval(p * n_eff, n_eff, ci=ci)
+    avg = stats.t_interval(mean, np.sqrt(var), n_eff, ci=ci)
     out = keys.copy()
     out["n"] = n
     out[share_name] = 100 * p
-    # Wilson bounds always contain p; clip away floating-point noise at 0 and 1.
-    out["ci_low"] = 100 * np.clip(np.minimum(centre - half, p), 0, 1)
-    out["ci_high"] = 100 * np.clip(np.maximum(centre + half, p), 0, 1)
+    out["se"] = 100 * share.se
+    out["ci_low"] = 100 * share.low
+    out["ci_high"] = 100 * share.high
     out[mean_name] = mean
-    out["mean_ci_low"] = mean - t * se_mean
-    out["mean_ci_high"] = mean + t * se_mean
+    out["mean_se"] = avg.se
+    out["mean_ci_low"] = avg.low
+    out["mean_ci_high"] = avg.high
     if weight is not None:
         out["n_eff"] = n_eff
     out["small_n"] = n < min_n
     return out
 
 
+@fill
 def csat(
     df: pd.DataFrame,
+    *,
     score: str = "csat",
     by: str | Sequence[str] | None = None,
     weight: str | None = None,
@@ -454,40 +466,36 @@ def csat(
     min_n: int = 30,
 ) -> pd.DataFrame:
     """Customer satisfaction: top-box share (``csat``, %) with a Wilson interval, and the mean
-    (``csat_mean``) with a t interval.
+    (``csat_mean``) with a t interval, each with its standard error.
 
-    Share p = Σ w·[x ≥ top_box] / Σ w (the top-2 box on 1–5 counts 4 and 5). Wilson interval
-    with n' (n, or Kish's n_eff = (Σw)²/Σw² when weighted):
-    (p + z²/2n' ± z √(p(1−p)/n' + z²/4n'²)) / (1 + z²/n').
-    Mean m = Σ w x / Σ w, s² = Σ w (x − m)² / Σ w · n'/(n' − 1), interval m ± t_{n'−1} s/√n'
-    (for unit weights: the textbook t interval; otherwise ``DescrStatsW`` with weights scaled
-    to sum to n_eff). Missing answers are not counted.
+    Share p = Σ w·[x ≥ top_box] / Σ w (the top-2 box on 1–5 counts 4 and 5), SE √(p(1−p)/n'),
+    Wilson interval with n' (n, or Kish's n_eff = (Σw)²/Σw² when weighted):
+    (p + z²/2n' ± z √(p(1−p)/n' + z²/4n'²)) / (1 + z²/n') (:func:`cxm_lab.stats.share_interval`).
+    Mean m = Σ w x / Σ w, s² = Σ w (x − m)² / Σ w · n'/(n' − 1), SE s/√n', interval
+    m ± t_{n'−1} SE (:func:`cxm_lab.stats.t_interval`; for unit weights the textbook t
+    interval, otherwise ``DescrStatsW`` with weights scaled to sum to n_eff). Missing answers
+    are not counted.
 
     Parameters
     ----------
-    df : DataFrame
-        One row per response.
-    score : str
-        Column of the answer.
-    by : str or list of str, optional
-        Grouping columns; None gives one overall row.
-    weight : str, optional
-        Column of survey weights.
-    ci : float
-        Confidence level.
+    {{df}}
+    {{score}}
+    {{by}}
+    {{weight}}
+    {{ci}}
     scale : (int, int)
         Smallest and largest possible answer; values outside raise :class:`ParameterError`.
         Answers need not be whole numbers (e.g. averaged items).
     top_box : int
         Smallest answer counted as satisfied; must lie within ``scale``.
-    min_n : int
-        Groups with fewer answers are flagged ``small_n``.
+    {{min_n}}
 
     Returns
     -------
     DataFrame
-        Group columns, ``n``, ``csat`` (%), ``ci_low``, ``ci_high`` (of the share),
-        ``csat_mean``, ``mean_ci_low``, ``mean_ci_high``, ``n_eff`` (when weighted), ``small_n``.
+        Group columns, ``n``, ``csat`` (%), ``se``, ``ci_low``, ``ci_high`` (of the share, in
+        percentage points), ``csat_mean``, ``mean_se``, ``mean_ci_low``, ``mean_ci_high`` (on
+        the answer scale), ``n_eff`` (when weighted), ``small_n``.
 
     Raises
     ------
@@ -504,16 +512,21 @@ def csat(
     Examples
     --------
     >>> d = pd.DataFrame({"csat": [5, 4, 3, 2]})
-    >>> float(csat(d)["csat"].iloc[0])
-    50.0
+    >>> row = csat(d).iloc[0]
+    >>> float(row["csat"]), float(row["se"])   # 2 of 4; 100 √(0.5 · 0.5 / 4)
+    (50.0, 25.0)
+    >>> float(row["csat_mean"]), round(float(row["mean_se"]), 4)   # sd √(5/3) / √4
+    (3.5, 0.6455)
     """
     return _share_and_mean(
         df, score, scale, top_box, by, weight, ci, min_n, "csat", "csat_mean", "csat"
     )
 
 
+@fill
 def ces(
     df: pd.DataFrame,
+    *,
     score: str = "ces",
     by: str | Sequence[str] | None = None,
     weight: str | None = None,
@@ -524,12 +537,36 @@ def ces(
 ) -> pd.DataFrame:
     """Customer effort score (agreement that "the company made it easy to handle my issue", 1–7):
     the mean (``ces_mean``, t interval) and the share agreeing 5–7 (``ces_top``, %, Wilson
-    interval).
+    interval), each with its standard error.
 
     Same formulas and arguments as :func:`csat` (CES 2.0 scale of Dixon, Freeman & Toman 2010,
     "Stop trying to delight your customers", HBR); ``top_box=5`` counts "somewhat agree" and
-    above. Output columns: group columns, ``n``, ``ces_top``, ``ci_low``, ``ci_high``,
-    ``ces_mean``, ``mean_ci_low``, ``mean_ci_high``, ``n_eff`` (weighted), ``small_n``.
+    above.
+
+    Parameters
+    ----------
+    {{df}}
+    {{score}}
+    {{by}}
+    {{weight}}
+    {{ci}}
+    scale : (int, int)
+        Smallest and largest possible answer.
+    top_box : int
+        Smallest answer counted as agreeing; must lie within ``scale``.
+    {{min_n}}
+
+    Returns
+    -------
+    DataFrame
+        Group columns, ``n``, ``ces_top`` (%), ``se``, ``ci_low``, ``ci_high`` (of the share),
+        ``ces_mean``, ``mean_se``, ``mean_ci_low``, ``mean_ci_high``, ``n_eff`` (weighted),
+        ``small_n``.
+
+    Raises
+    ------
+    ParameterError
+        As :func:`csat`.
 
     Examples
     --------
@@ -547,27 +584,25 @@ def ces(
 
 
 def _diff_table(a: pd.DataFrame, b: pd.DataFrame, value: str, ci: float) -> pd.DataFrame:
-    diff = a[value].to_numpy() - b[value].to_numpy()
-    se = np.sqrt(a["se"].to_numpy() ** 2 + b["se"].to_numpy() ** 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        zstat = diff / se
-    p = 2 * stats.norm.sf(np.abs(zstat))
-    zc = _z(ci)
+    """Two-sample z-test of ``value`` between the rows of ``a`` and ``b`` (with their ``se``)."""
+    t = stats.diff_test(a[value], a["se"], b[value], b["se"], ci=ci)
     return pd.DataFrame(
         {
-            "change": diff,
-            "se_change": se,
-            "change_low": diff - zc * se,
-            "change_high": diff + zc * se,
-            "z": zstat,
-            "p_value": p,
-            "significant": p < (1 - ci),
+            "change": t.change,
+            "se_change": t.se,
+            "change_low": t.low,
+            "change_high": t.high,
+            "z": t.z,
+            "p_value": t.p_value,
+            "significant": t.p_value < (1 - ci),
         }
     )
 
 
+@fill
 def nps_change(
     df: pd.DataFrame,
+    *,
     period: str = "quarter",
     by: str | Sequence[str] | None = None,
     score: str = "ltr",
@@ -580,26 +615,26 @@ def nps_change(
     Each period is compared with the previous period present for the same group, as two
     independent samples: change = NPS₂ − NPS₁, SE = √(SE₁² + SE₂²) with the multinomial SEs
     of :func:`nps`, z = change / SE, p = 2 (1 − Φ(|z|)), significant when p < 1 − ci; the
-    interval of the change is change ± z_{ci} SE.
+    interval of the change is change ± z_{ci} SE (:func:`cxm_lab.stats.diff_test`).
 
     Parameters
     ----------
-    df : DataFrame
-        One row per response.
-    period : str
-        Column of the period (sortable labels such as "2026Q3" or dates).
-    by : str or list of str, optional
-        Groups compared within themselves (e.g. "segment").
-    score, weight, ci, min_n
-        As in :func:`nps`.
+    {{df}}
+    {{period}}
+    by : str, list of str or None
+        Groups compared within themselves (e.g. "segment"); ``None``: the whole table.
+    {{score}}
+    {{weight}}
+    {{ci}}
+    {{min_n}}
 
     Returns
     -------
     DataFrame
-        Group columns, ``period`` column, ``previous``, ``n``, ``nps``, ``nps_previous``,
-        ``change``, ``se_change``, ``change_low``, ``change_high``, ``z``, ``p_value``,
-        ``significant``, ``small_n`` (either period below ``min_n``). The first period of each
-        group has no comparison and is omitted.
+        Group columns, ``period`` column, ``previous``, ``n``, ``nps``, ``n_previous``,
+        ``nps_previous``, ``change``, ``se_change``, ``change_low``, ``change_high``, ``z``,
+        ``p_value``, ``significant``, ``small_n`` (either period below ``min_n``). The first
+        period of each group has no comparison and is omitted.
 
     Raises
     ------
@@ -636,8 +671,10 @@ def nps_change(
     return out
 
 
+@fill
 def compare_nps(
     df: pd.DataFrame,
+    *,
     group_col: str,
     a: object,
     b: object,
@@ -652,14 +689,14 @@ def compare_nps(
 
     Parameters
     ----------
-    df : DataFrame
-        One row per response.
+    {{df}}
     group_col : str
         Column holding the two groups.
     a, b : object
         Values of ``group_col`` to compare.
-    score, weight, ci
-        As in :func:`nps`.
+    {{score}}
+    {{weight}}
+    {{ci}}
 
     Returns
     -------
@@ -676,12 +713,12 @@ def compare_nps(
     Examples
     --------
     >>> d = pd.DataFrame({"ltr": [10, 9, 2, 8], "seg": ["x", "x", "y", "y"]})
-    >>> float(compare_nps(d, "seg", "x", "y")["change"].iloc[0])   # 100 - (-50)
+    >>> float(compare_nps(d, group_col="seg", a="x", b="y")["change"].iloc[0])   # 100 - (-50)
     150.0
     """
     func = "compare_nps"
     check_frame(df, func)
-    _z(ci, func)
+    check_level(ci, func)
     check_columns(df, [group_col], func, "group_col column")
     try:
         same = bool(a == b)
@@ -774,8 +811,10 @@ def _check_dates(df: pd.DataFrame, date: str, answered: np.ndarray, func: str) -
     return d
 
 
+@fill
 def rolling_nps(
     df: pd.DataFrame,
+    *,
     date: str = "response_date",
     window: str = "90D",
     freq: str = "MS",
@@ -798,18 +837,18 @@ def rolling_nps(
 
     Parameters
     ----------
-    df : DataFrame
-        One row per response.
-    date : str
-        Column of response dates (datetime or ISO strings).
+    {{df}}
+    {{date}}
+        ISO text dates are read too.
     window : str
         Trailing window length as a pandas Timedelta string ("90D").
     freq : str
         Frequency of the evaluation points (pandas offset alias: "MS" month starts, "W", "D").
-    by : str or list of str, optional
-        One rolling series per group.
-    score, ci, min_n
-        As in :func:`nps`.
+    {{by}}
+        Here: one rolling series per group.
+    {{score}}
+    {{ci}}
+    {{min_n}}
     end_tolerance : str
         Days a window may reach past the last response date and still count as complete.
 
@@ -837,7 +876,7 @@ def rolling_nps(
     Feb 1 covers Jan 2 – Jan 31 (scores 10 and 0), Mar 1 covers Jan 30 – Feb 28 (score 9).
     """
     func = "rolling_nps"
-    by, z, min_n = _check_common(df, func, by, ci, min_n)
+    by, _, min_n = _check_common(df, func, by, ci, min_n)
     delta = _check_timedelta(window, "window", func, minimum_days=0, strict=True)
     tolerance = _check_timedelta(end_tolerance, "end_tolerance", func, minimum_days=0)
     try:
@@ -854,11 +893,12 @@ def rolling_nps(
     if np.isnan(x).all():
         columns = [*by, "date", "n", "nps", "ci_low", "ci_high", "partial_window", "small_n"]
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    y = stats.nps_codes(x)
     frame = pd.DataFrame(
         {
             "_d": d,
-            "_p": (x >= 9).astype(float),
-            "_x": (x <= 6).astype(float),
+            "_p": (y == 1).astype(float),
+            "_x": (y == -1).astype(float),
             "_n": (~np.isnan(x)).astype(float),
         }
     )
@@ -886,18 +926,15 @@ def rolling_nps(
         hi = np.searchsorted(t, points.to_numpy(), side="left")
         lo = np.searchsorted(t, (points - delta).to_numpy(), side="left")
         n = cn[hi] - cn[lo]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            pp, pdx = (cp[hi] - cp[lo]) / n, (cd[hi] - cd[lo]) / n
-            est = pp - pdx
-            se = np.sqrt((pp + pdx - est**2) / n)
+        r = stats.net_score(cp[hi] - cp[lo], cd[hi] - cd[lo], n, ci=ci)
         key = key if isinstance(key, tuple) else (key,)
         part_out = pd.DataFrame(
             {
                 "date": points,
                 "n": n.astype(np.int64),
-                "nps": 100 * est,
-                "ci_low": np.clip(100 * (est - z * se), -100, 100),
-                "ci_high": np.clip(100 * (est + z * se), -100, 100),
+                "nps": 100 * r.estimate,
+                "ci_low": 100 * r.low,
+                "ci_high": 100 * r.high,
                 "partial_window": partial,
             }
         )
@@ -912,6 +949,7 @@ def rolling_nps(
 def attainment(
     metric_table: pd.DataFrame,
     targets: pd.DataFrame,
+    *,
     metric: str = "nps",
     value: str | None = None,
     on: str | Sequence[str] = "quarter",
@@ -926,9 +964,10 @@ def attainment(
         Output of :func:`nps`/:func:`csat`/... with the ``on`` columns.
     targets : DataFrame
         Columns ``metric_col`` (e.g. "nps"), the ``on`` columns and ``target_col``.
+    metric : str
+        The metric whose targets are used (a value of ``metric_col``, e.g. ``"nps"``).
     value : str, optional
         Column of ``metric_table`` to compare (default: ``metric``).
-
     on : str or list of str
         Columns matching metric rows to target rows (e.g. ``"quarter"``).
     metric_col, target_col : str
@@ -956,8 +995,8 @@ def attainment(
     [[2.0, True, False]]
     """
     func = "attainment"
-    check_frame(metric_table, func, "metric_table")
-    check_frame(targets, func, "targets")
+    check_frame(metric_table, func, name="metric_table")
+    check_frame(targets, func, name="targets")
     on = as_list(on)
     if not on:
         fail(func, "on", "names no column", "pass the column(s) matching metrics to targets")
@@ -967,9 +1006,9 @@ def attainment(
     fix = "pass the column of numbers to compare"
     tfix = "convert it with pd.to_numeric(df[{col!r}], errors='coerce')"
     check_numeric(
-        metric_table, value, func, "metric_table value column", "metric values", fix, tfix
+        metric_table, value, func, "metric_table value column", "metric values", fix, text_fix=tfix
     )
-    check_numeric(targets, target_col, func, "targets column", "target values", fix, tfix)
+    check_numeric(targets, target_col, func, "targets column", "target values", fix, text_fix=tfix)
     t = targets.loc[targets[metric_col] == metric, [*on, target_col]]
     dup = t.duplicated(on, keep=False)
     if dup.any():
@@ -988,9 +1027,11 @@ def attainment(
     return out
 
 
+@fill
 def response_rates(
     responses: pd.DataFrame,
     invitations: pd.DataFrame,
+    *,
     by: str | Sequence[str] = "channel",
     invited: str = "invited",
     ci: float = 0.95,
@@ -998,9 +1039,9 @@ def response_rates(
     """Response rate = responses / invitations per group, with a Wilson interval.
 
     rate = 100 k / N with k responses (rows of ``responses``) and N invitations (sum of
-    ``invited``) per group; Wilson score interval of k out of N (statsmodels
-    ``proportion_confint(method="wilson")``). Groups with invitations but no response get rate 0;
-    groups with no invitation and no response get a missing rate.
+    ``invited``) per group; Wilson score interval of k out of N (:func:`cxm_lab.stats.wilson`,
+    the statsmodels Wilson interval). Groups with invitations but
+    no response get rate 0; groups with no invitation and no response get a missing rate.
 
     Parameters
     ----------
@@ -1012,8 +1053,7 @@ def response_rates(
         Grouping columns present in both tables.
     invited : str
         Column of invitation counts.
-    ci : float
-        Confidence level.
+    {{ci}}
 
     Returns
     -------
@@ -1035,12 +1075,10 @@ def response_rates(
     >>> response_rates(r, inv)["response_rate"].tolist()
     [20.0, 25.0]
     """
-    from statsmodels.stats.proportion import proportion_confint
-
     func = "response_rates"
-    check_frame(responses, func, "responses")
-    check_frame(invitations, func, "invitations")
-    _z(ci, func)
+    check_frame(responses, func, name="responses")
+    check_frame(invitations, func, name="invitations")
+    check_level(ci, func)
     by = as_list(by)
     if not by:
         fail(func, "by", "names no column", "pass the grouping column(s), e.g. by='channel'")
@@ -1084,7 +1122,7 @@ def response_rates(
     hi = np.full(len(out), np.nan)
     rate[has] = 100 * k[has] / nobs[has]
     if has.any():
-        lo_, hi_ = proportion_confint(k[has], nobs[has], alpha=1 - ci, method="wilson")
-        lo[has], hi[has] = 100 * np.asarray(lo_), 100 * np.asarray(hi_)
+        lo_, hi_ = stats.wilson(k[has], nobs[has], ci=ci)
+        lo[has], hi[has] = 100 * lo_, 100 * hi_
     out["response_rate"], out["ci_low"], out["ci_high"] = rate, lo, hi
     return out

@@ -4,10 +4,11 @@ guardrails) and the sentence the report prints about it, and customer quotes.
 
 Statistical guardrails
 ----------------------
-- Every change is a two-sample z-test with the metric's own standard error: NPS/eNPS the
-  multinomial SE of :func:`cxm_lab.metrics.nps`, CSAT the binomial SE of the top-box share
-  √(p(1 − p)/n), CES the SE of the mean s/√n (:func:`_standard_errors` is the one place these
-  are computed). SE of a change = √(SE₁² + SE₂²), p = 2 (1 − Φ(|change| / SE)).
+- Every change is a two-sample z-test (:func:`cxm_lab.stats.diff_test`) with the metric's own
+  standard error, the ``se`` column of its metric table: NPS/eNPS the multinomial SE of
+  :func:`cxm_lab.metrics.nps`, CSAT the binomial SE of the top-box share √(p(1 − p)/n) of
+  :func:`cxm_lab.metrics.csat`, CES the SE of the mean s/√n (``mean_se`` of
+  :func:`cxm_lab.metrics.ces`). SE of a change = √(SE₁² + SE₂²), p = 2 (1 − Φ(|change| / SE)).
 - :func:`what_moved` tests many groups at once, so its p-values are adjusted for the number of
   comparisons in the table (Holm by default) and a group below ``min_n`` responses in either
   period is never marked significant (its raw p-value is still shown). :func:`what_moved_note`
@@ -24,10 +25,28 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from cxm_lab import metrics
-from cxm_lab.errors import ParameterError
+from cxm_lab import metrics, stats
+from cxm_lab.docstrings import fill
+from cxm_lab.errors import ParameterError, check_level
+
+__all__ = [
+    "ADJUST_METHODS",
+    "DEFAULT_DIMS",
+    "MOVED_COLUMNS",
+    "headline",
+    "headline_cards",
+    "headline_sentence",
+    "in_period",
+    "moved_sentence",
+    "period_phrase",
+    "previous_quarter",
+    "rating_means",
+    "respondent_profile",
+    "select_quotes",
+    "what_moved",
+    "what_moved_note",
+]
 
 #: Dimensions :func:`what_moved` uses when none are given (absent columns are skipped).
 DEFAULT_DIMS: tuple[str, ...] = ("segment", "touchpoint", "region", "channel", "role")
@@ -69,7 +88,28 @@ _QUARTER = re.compile(r"^\d{4}Q[1-4]$")
 
 
 def previous_quarter(quarter: str) -> str:
-    """The quarter before ``quarter`` ("2026Q3" → "2026Q2")."""
+    """The quarter before ``quarter`` ("2026Q3" → "2026Q2").
+
+    Parameters
+    ----------
+    quarter : str
+        A quarter label such as ``"2026Q3"``.
+
+    Returns
+    -------
+    str
+        The previous quarter's label.
+
+    Raises
+    ------
+    ParameterError
+        ``quarter`` does not look like a quarter.
+
+    Examples
+    --------
+    >>> previous_quarter("2026Q1")
+    '2025Q4'
+    """
     try:
         return str(pd.Period(quarter, freq="Q") - 1)
     except (ValueError, TypeError) as exc:
@@ -85,12 +125,6 @@ def _previous_period(current: object, present: Sequence[object]) -> object | Non
     return max(earlier) if earlier else None
 
 
-def _check_ci(ci: float) -> float:
-    if not 0 < ci < 1:
-        raise ParameterError(f"ci must be between 0 and 1 (e.g. 0.95), got {ci}")
-    return float(stats.norm.ppf(0.5 + ci / 2))
-
-
 def _check_quarter(df: pd.DataFrame, period: str, quarter: object, what: str) -> None:
     present = df[period].dropna().unique().tolist()
     if quarter not in present:
@@ -103,42 +137,32 @@ def _check_quarter(df: pd.DataFrame, period: str, quarter: object, what: str) ->
 
 
 def _standard_errors(kind: str, df: pd.DataFrame, column: str, by: list[str]) -> pd.DataFrame:
-    """Value and standard error per group for a headline metric: the one place the SEs of the
-    change tests are defined.
+    """Value and standard error per group for a headline metric, from the metric's own table.
 
     - ``nps``: :func:`cxm_lab.metrics.nps` (value ``nps``, its multinomial ``se``).
-    - ``csat``: :func:`cxm_lab.metrics.csat` top-2 share (%), binomial SE 100 √(p(1 − p)/n),
-      the variance the Wilson interval of the metric is built on.
-    - ``ces``: :func:`cxm_lab.metrics.ces` mean; SE s/√n with the unbiased s of its t interval.
+    - ``csat``: :func:`cxm_lab.metrics.csat` top-2 share (%), its binomial ``se``
+      100 √(p(1 − p)/n), the variance the Wilson interval of the metric is built on.
+    - ``ces``: :func:`cxm_lab.metrics.ces` mean, its ``mean_se`` s/√n and t interval.
 
-    Returns the metric table with ``value`` and ``se`` added (and ``ci_low``/``ci_high`` of
-    the value).
+    Returns the metric table with ``value`` and ``se`` (and ``ci_low``/``ci_high`` of the
+    value).
     """
     if kind == "nps":
         t = metrics.nps(df, score=column, by=by or None)
         return t.assign(value=t["nps"])
     if kind == "csat":
         t = metrics.csat(df, score=column, by=by or None)
-        p = t["csat"] / 100
-        with np.errstate(invalid="ignore", divide="ignore"):
-            se = 100 * np.sqrt(p * (1 - p) / t["n"])
-        return t.assign(value=t["csat"], se=se)
+        return t.assign(value=t["csat"])
     t = metrics.ces(df, score=column, by=by or None)
-    x = pd.to_numeric(df[column], errors="coerce").astype(float)
-    if by:
-        sd = x.groupby([df[b] for b in by], dropna=False).std(ddof=1).rename("_sd").reset_index()
-        t = t.merge(sd, on=by, how="left")
-    else:
-        t = t.assign(_sd=x.std(ddof=1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        se = t["_sd"] / np.sqrt(t["n"])
-    return t.drop(columns="_sd").assign(
-        value=t["ces_mean"], se=se, ci_low=t["mean_ci_low"], ci_high=t["mean_ci_high"]
+    return t.assign(
+        value=t["ces_mean"], se=t["mean_se"], ci_low=t["mean_ci_low"], ci_high=t["mean_ci_high"]
     )
 
 
+@fill
 def headline(
     responses: pd.DataFrame,
+    *,
     quarter: str | None = None,
     targets: pd.DataFrame | None = None,
     employees: pd.DataFrame | None = None,
@@ -163,13 +187,12 @@ def headline(
     employees : DataFrame, optional
         Employee pulse with ``enps`` (0–10) and ``period``; its eNPS row is left out when it has
         no answer for ``quarter``.
-    period : str
-        Column of the period.
-    score : str
-        Column of the 0–10 likelihood to recommend.
-    ci : float
-        Confidence level of the intervals and of ``significant``.
-    min_n : int
+    {{period}}
+    {{score}}
+        Here: the NPS question (0–10 likelihood to recommend).
+    {{ci}}
+        Also the level of ``significant`` (p < 1 − ci).
+    {{min_n}}
         A change with fewer responses than this in either period is never ``significant``.
 
     Returns
@@ -190,9 +213,17 @@ def headline(
     Notes
     -----
     change = value − previous, SE = √(SE₁² + SE₂²), p = 2 (1 − Φ(|change| / SE)) with the SEs of
-    :func:`_standard_errors` (two independent samples).
+    :func:`_standard_errors` (two independent samples, :func:`cxm_lab.stats.diff_test`).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"quarter": ["2026Q2"] * 4 + ["2026Q3"] * 4,
+    ...                   "ltr": [10, 0, 8, 8, 10, 10, 9, 0]})
+    >>> row = headline(d, quarter="2026Q3").iloc[0]
+    >>> row["metric"], float(row["value"]), float(row["previous"]), float(row["change"])
+    ('NPS', 50.0, 0.0, 50.0)
     """
-    _check_ci(ci)
+    check_level(ci, "headline")
     single = quarter is None or period not in responses
     if not single:
         _check_quarter(responses, period, quarter, "responses")
@@ -235,15 +266,12 @@ def headline(
             "small_n": bool(cur["n"] < min_n),
         }
         if old is not None and old["n"] > 0:
-            change = float(cur["value"] - old["value"])
-            se = float(np.hypot(cur["se"], old["se"]))
-            with np.errstate(invalid="ignore", divide="ignore"):
-                p = float(2 * stats.norm.sf(np.abs(change) / np.float64(se)))
+            t = stats.diff_test(cur["value"], cur["se"], old["value"], old["se"], ci=ci)
             row.update(
                 previous=float(old["value"]),
-                change=change,
-                se_change=se,
-                p_value=p,
+                change=float(t.change),
+                se_change=float(t.se),
+                p_value=float(t.p_value),
                 small_n=bool(min(cur["n"], old["n"]) < min_n),
             )
         rows.append(row)
@@ -291,8 +319,10 @@ def _empty_moved() -> pd.DataFrame:
     return out
 
 
+@fill
 def what_moved(
     responses: pd.DataFrame,
+    *,
     quarter: str | None,
     dims: Sequence[str] | str | None = None,
     period: str = "quarter",
@@ -313,15 +343,15 @@ def what_moved(
     dims : str or sequence of str, optional
         Grouping columns, any columns of ``responses``. Default :data:`DEFAULT_DIMS`, skipping
         those absent (none present: an empty table). Columns named explicitly must exist.
-    period : str
-        Column of the period. Without it there is nothing to compare: an empty table.
-    score : str
-        Column of the 0–10 likelihood to recommend (absent: an empty table).
-    min_n : int
+    {{period}}
+        Without it there is nothing to compare: an empty table.
+    {{score}}
+        Here: the NPS question (absent: an empty table).
+    {{min_n}}
         A group with fewer responses than this in either period is ``small_n``: its raw
         ``p_value`` is shown, it is left out of the adjustment and never ``significant``.
-    ci : float
-        Confidence level: ``significant`` is ``p_adjusted < 1 − ci``.
+    {{ci}}
+        Also the level of ``significant``: ``p_adjusted < 1 − ci``.
     adjust : {"holm", "fdr_bh", "none"}
         Correction for testing many groups at once (statsmodels ``multipletests``), over the
         groups of all dimensions in the table that are not small (and have a p-value).
@@ -346,10 +376,18 @@ def what_moved(
     --------
     what_moved_note : the sentence about the correction.
     moved_sentence : the summary sentence written from this table.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"quarter": ["2026Q2"] * 4 + ["2026Q3"] * 4, "segment": "SMB",
+    ...                   "ltr": [10, 0, 8, 8, 10, 10, 9, 0]})
+    >>> m = what_moved(d, quarter="2026Q3", dims="segment")
+    >>> m[["group", "nps_previous", "nps", "change", "small_n"]].values.tolist()
+    [['SMB', 0.0, 50.0, 50.0, True]]
     """
     if adjust not in ADJUST_METHODS:
         raise ParameterError(f"adjust must be one of {list(ADJUST_METHODS)}, got {adjust!r}")
-    _check_ci(ci)
+    check_level(ci, "what_moved")
     if dims is None:
         dims = [d for d in DEFAULT_DIMS if d in responses]
     else:
@@ -398,7 +436,8 @@ def _count_word(n: int) -> str:
     return words[n] if 0 <= n < len(words) else f"{n:,}"
 
 
-def what_moved_note(moved: pd.DataFrame, ci: float = 0.95, adjust: str = "holm") -> str:
+@fill
+def what_moved_note(moved: pd.DataFrame, *, ci: float = 0.95, adjust: str = "holm") -> str:
     """The sentence the report prints under the "What moved" table about the correction for
     multiple comparisons and the small groups.
 
@@ -406,8 +445,10 @@ def what_moved_note(moved: pd.DataFrame, ci: float = 0.95, adjust: str = "holm")
     ----------
     moved : DataFrame
         Output of :func:`what_moved`.
-    ci, adjust
-        The values :func:`what_moved` was called with.
+    {{ci}}
+        The value :func:`what_moved` was called with.
+    adjust : {"holm", "fdr_bh", "none"}
+        The correction :func:`what_moved` was called with.
 
     Returns
     -------
@@ -415,6 +456,11 @@ def what_moved_note(moved: pd.DataFrame, ci: float = 0.95, adjust: str = "holm")
         Plain text, e.g. "p-values adjusted for 14 comparisons with Holm's method; significant
         means adjusted p < 0.05. 3 groups with too few responses in one of the quarters are
         shown but not tested."
+
+    Raises
+    ------
+    ParameterError
+        Unknown ``adjust``.
 
     Examples
     --------
@@ -466,7 +512,7 @@ def _group_name(row: pd.Series) -> str:
 
 
 def moved_sentence(
-    moved: pd.DataFrame, quarter: str, previous: str | None, max_groups: int = 5
+    moved: pd.DataFrame, *, quarter: str, previous: str | None, max_groups: int = 5
 ) -> str:
     """The summary sentence about what moved, written from the :func:`what_moved` table.
 
@@ -496,7 +542,7 @@ def moved_sentence(
     ...                   "nps_previous": [30.0, 20.0], "nps": [21.9, 24.2],
     ...                   "change": [-8.1, 4.2], "significant": [True, False],
     ...                   "small_n": [False, False]})
-    >>> moved_sentence(m, "2026Q3", "2026Q2")
+    >>> moved_sentence(m, quarter="2026Q3", previous="2026Q2")
     'One group moved significantly between 2026Q2 and 2026Q3: segment SMB −8.1 points (30.0 → 21.9).'
     """
     between = f"between {previous} and {quarter}" if previous is not None else f"in {quarter}"
@@ -536,8 +582,10 @@ def moved_sentence(
 # --------------------------------------------------------------------------- quotes
 
 
+@fill
 def select_quotes(
     responses: pd.DataFrame,
+    *,
     quarter: str | None = None,
     by: str | None = "language",
     per_group: int = 2,
@@ -552,7 +600,37 @@ def select_quotes(
     Without a ``period`` column, or with ``quarter=None``, all responses are used; without the
     ``by`` column (or ``by=None``) the ``per_group`` comments are picked from all responses;
     without the ``score`` column they keep their order. Without the ``text`` column the result
-    is empty.
+    is empty. Comments of three characters or fewer are not quoted.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        One row per response.
+    quarter : str, optional
+        The period quoted (a value of ``period``); None: all responses.
+    by : str or None
+        One column whose values each get ``per_group`` quotes.
+    per_group : int
+        Most quotes per group.
+    text : str
+        Column of comments.
+    {{score}}
+        Here: the order of the quotes (lowest first when ``detractors_first``).
+    {{period}}
+    detractors_first : bool
+        Lowest scores first (otherwise highest first).
+
+    Returns
+    -------
+    DataFrame
+        The selected rows of ``responses`` (sorted by ``by``), index reset.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"ltr": [9, 2, 5], "comment": ["great service", "too slow", "ok..."],
+    ...                   "language": ["en", "en", "fr"]})
+    >>> select_quotes(d, per_group=1)["comment"].tolist()
+    ['too slow', 'ok...']
     """
     sub = responses
     if text not in sub:
@@ -570,13 +648,26 @@ def select_quotes(
     return sub.head(per_group).reset_index(drop=True)
 
 
-def in_period(df: pd.DataFrame, quarter: str | None, period: str = "quarter") -> pd.DataFrame:
+@fill
+def in_period(df: pd.DataFrame, *, quarter: str | None, period: str = "quarter") -> pd.DataFrame:
     """The rows of ``quarter`` (all rows when ``quarter`` is None or there is no period column).
+
+    Parameters
+    ----------
+    {{df}}
+    quarter : str or None
+        The period kept (a value of ``period``); None: every row.
+    {{period}}
+
+    Returns
+    -------
+    DataFrame
+        The rows of that period (``df`` itself when nothing is filtered).
 
     Examples
     --------
     >>> d = pd.DataFrame({"quarter": ["2026Q2", "2026Q3"], "ltr": [9, 3]})
-    >>> in_period(d, "2026Q3")["ltr"].tolist(), len(in_period(d, None))
+    >>> in_period(d, quarter="2026Q3")["ltr"].tolist(), len(in_period(d, quarter=None))
     ([3], 2)
     """
     if quarter is None or period not in df:
@@ -584,17 +675,57 @@ def in_period(df: pd.DataFrame, quarter: str | None, period: str = "quarter") ->
     return df[df[period] == quarter]
 
 
-def period_phrase(quarter: str | None, previous: str | None = None) -> str:
-    """ ", 2026Q3" / ", 2026Q3 vs 2026Q2" for captions; "" when the data has no periods."""
+def period_phrase(quarter: str | None, *, previous: str | None = None) -> str:
+    """ ", 2026Q3" / ", 2026Q3 vs 2026Q2" for captions; "" when the data has no periods.
+
+    Parameters
+    ----------
+    quarter : str or None
+        The report period.
+    previous : str, optional
+        The period it is compared with.
+
+    Returns
+    -------
+    str
+        The phrase, starting with a comma (empty without a ``quarter``).
+
+    Examples
+    --------
+    >>> period_phrase("2026Q3", previous="2026Q2"), period_phrase(None)
+    (', 2026Q3 vs 2026Q2', '')
+    """
     if quarter is None:
         return ""
     return f", {quarter}" + (f" vs {previous}" if previous else "")
 
 
-def headline_cards(head: pd.DataFrame, quarter: str | None, previous: str | None) -> list[dict]:
-    """KPI cards (``label``, ``value``, ``detail``) from :func:`headline`'s table: the value,
-    its interval, the change versus the previous period with its p-value when there is one,
-    and the target when set. Plain text: the display helper escapes it."""
+def headline_cards(head: pd.DataFrame, *, quarter: str | None, previous: str | None) -> list[dict]:
+    """KPI cards (``label``, ``value``, ``detail``) from :func:`headline`'s table.
+
+    Each card holds the value, its interval, the change versus the previous period with its
+    p-value when there is one, and the target when set. Plain text: the display helper
+    escapes it.
+
+    Parameters
+    ----------
+    head : DataFrame
+        Output of :func:`headline`.
+    quarter, previous : str or None
+        The report period and the one it is compared with, as they should read.
+
+    Returns
+    -------
+    list of dict
+        One card per row of ``head``.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"metric": ["NPS"], "value": [32.04], "ci_low": [25.0],
+    ...                   "ci_high": [39.1], "n": [1200], "change": [float("nan")]})
+    >>> headline_cards(h, quarter="2026Q3", previous=None)[0]["value"]
+    '32.0'
+    """
     cards = []
     for r in head.to_dict("records"):
         detail = f"95% CI {r['ci_low']:.1f} to {r['ci_high']:.1f}; n = {int(r['n']):,}"
@@ -608,10 +739,33 @@ def headline_cards(head: pd.DataFrame, quarter: str | None, previous: str | None
     return cards
 
 
+@fill
 def headline_sentence(
-    head: pd.DataFrame, quarter: str | None, previous: str | None, ci: float = 0.95
+    head: pd.DataFrame, *, quarter: str | None, previous: str | None, ci: float = 0.95
 ) -> str:
-    """One plain-text sentence about the first headline metric (NPS when present)."""
+    """One plain-text sentence about the first headline metric (NPS when present).
+
+    Parameters
+    ----------
+    head : DataFrame
+        Output of :func:`headline`.
+    quarter, previous : str or None
+        The report period and the one it is compared with, as they should read.
+    {{ci}}
+        The value :func:`headline` was called with (quoted in the text).
+
+    Returns
+    -------
+    str
+        Plain text: the value with its interval and n, the change and its verdict, the target.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"metric": ["NPS"], "value": [32.0], "ci_low": [25.0],
+    ...                   "ci_high": [39.0], "n": [1200], "change": [float("nan")]})
+    >>> headline_sentence(h, quarter=None, previous=None)
+    'NPS: +32.0 (95% CI +25.0 to +39.0, n = 1,200); the data has no dates, so there is no change to report.'
+    """
     r = head.iloc[0]
     when = f" in {quarter}" if quarter else ""
     text = (
@@ -634,17 +788,34 @@ def headline_sentence(
     return text + "."
 
 
+@fill
 def rating_means(
-    df: pd.DataFrame, drivers: Mapping[str, str], ci: float = 0.95, min_n: int = 30
+    df: pd.DataFrame, *, drivers: Mapping[str, str], ci: float = 0.95, min_n: int = 30
 ) -> pd.DataFrame:
-    """Mean of each rating column with its t interval (``attribute``, ``n``, ``mean``,
-    ``ci_low``, ``ci_high``, ``small_n``), computed by :func:`cxm_lab.metrics.ces` on each
-    column's own observed scale, so the mean and its interval are written once.
+    """Mean of each rating column with its t interval.
+
+    Computed by :func:`cxm_lab.metrics.ces` on each column's own observed scale, so the mean
+    and its interval are written once (:func:`cxm_lab.stats.t_interval`). Columns without any
+    answer are left out.
+
+    Parameters
+    ----------
+    {{df}}
+    drivers : mapping
+        Rating column -> label shown in ``attribute``.
+    {{ci}}
+    {{min_n}}
+
+    Returns
+    -------
+    DataFrame
+        ``attribute``, ``n``, ``mean``, ``ci_low``, ``ci_high``, ``small_n``.
 
     Examples
     --------
     >>> d = pd.DataFrame({"speed": [4, 5, 3, 4], "price": [2, None, 4, 3]})
-    >>> rating_means(d, {"speed": "Speed", "price": "Price"})[["attribute", "n", "mean"]].values.tolist()
+    >>> t = rating_means(d, drivers={"speed": "Speed", "price": "Price"})
+    >>> t[["attribute", "n", "mean"]].values.tolist()
     [['Speed', 4, 4.0], ['Price', 3, 3.0]]
     """
     rows = []
@@ -670,16 +841,34 @@ def rating_means(
     return pd.DataFrame(rows, columns=["attribute", "n", "mean", "ci_low", "ci_high", "small_n"])
 
 
-def respondent_profile(df: pd.DataFrame, dims: Sequence[str], max_groups: int = 12) -> pd.DataFrame:
-    """Who answered: responses per value of each dimension, with the share of those who
-    answered that question (``dimension``, ``group``, ``n``, ``share``); at most
-    ``max_groups`` largest values per dimension, the rest summed as "(other)".
+@fill
+def respondent_profile(
+    df: pd.DataFrame, *, dims: Sequence[str], max_groups: int = 12
+) -> pd.DataFrame:
+    """Who answered: responses per value of each dimension, with their share (%).
+
+    At most ``max_groups`` largest values per dimension are listed, the rest summed as
+    "(other)"; missing values are left out of the counts and of the share.
+
+    Parameters
+    ----------
+    {{df}}
+    dims : sequence of str
+        Dimension columns.
+    max_groups : int
+        Most values listed per dimension.
+
+    Returns
+    -------
+    DataFrame
+        ``dimension``, ``group``, ``n``, ``share`` (% of the responses with a value in that
+        dimension, 0–100).
 
     Examples
     --------
-    >>> d = pd.DataFrame({"region": ["N", "N", "S", None]})
-    >>> respondent_profile(d, ["region"])[["group", "n", "share"]].values.tolist()
-    [['N', 2, 0.6666666666666666], ['S', 1, 0.3333333333333333]]
+    >>> d = pd.DataFrame({"region": ["N", "N", "S", "S", "S", None]})
+    >>> respondent_profile(d, dims=["region"])[["group", "n", "share"]].values.tolist()
+    [['S', 3, 60.0], ['N', 2, 40.0]]
     """
     frames = []
     for dim in dims:
@@ -694,7 +883,7 @@ def respondent_profile(df: pd.DataFrame, dims: Sequence[str], max_groups: int = 
                     "dimension": dim,
                     "group": counts.index.astype(str),
                     "n": counts.to_numpy(),
-                    "share": counts.to_numpy() / counts.sum(),
+                    "share": 100 * counts.to_numpy() / counts.sum(),
                 }
             )
         )

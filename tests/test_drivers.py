@@ -47,11 +47,11 @@ def test_shapley_equals_brute_force_lmg_with_statsmodels(data):
                     * (ols_r2(data, [*s, j]) - ols_r2(data, s))
                 )
         expected[j] = v
-    got = drivers.shapley_r2(data, "y", cols, n_boot=0).set_index("driver")
+    got = drivers.shapley_r2(data, outcome="y", drivers=cols, n_boot=0).set_index("driver")
     for j in cols:
         assert got.loc[j, "raw_weight"] == pytest.approx(expected[j], abs=1e-10)
     assert got["raw_weight"].sum() == pytest.approx(ols_r2(data, cols))
-    assert got["weight"].sum() == pytest.approx(1.0)
+    assert got["weight"].sum() == pytest.approx(100.0)  # shares of R² in %
 
 
 def test_relative_weights_equal_johnson_svd_route(data):
@@ -65,7 +65,11 @@ def test_relative_weights_equal_johnson_svd_route(data):
     lam = np.linalg.lstsq(zmat, x, rcond=None)[0]  # columns: X_j on Z
     beta = np.linalg.lstsq(zmat, y, rcond=None)[0]
     eps = (lam.T**2) @ (beta**2)
-    got = drivers.relative_weights(data, "y", cols, n_boot=0).set_index("driver").loc[cols]
+    got = (
+        drivers.relative_weights(data, outcome="y", drivers=cols, n_boot=0)
+        .set_index("driver")
+        .loc[cols]
+    )
     np.testing.assert_allclose(got["raw_weight"].to_numpy(), eps, atol=1e-10)
     assert got["raw_weight"].sum() == pytest.approx(ols_r2(data, cols))
 
@@ -78,21 +82,23 @@ def test_orthogonal_drivers_get_squared_correlations():
     d["y"] = 3 * d["a"] + 1 * d["b"] + rng.normal(scale=0.05, size=200)
     r2 = d[["a", "b", "c"]].corrwith(d["y"]) ** 2
     for fn in (drivers.shapley_r2, drivers.relative_weights):
-        got = fn(d, "y", ["a", "b", "c"], n_boot=0).set_index("driver")["raw_weight"]
+        got = fn(d, outcome="y", drivers=["a", "b", "c"], n_boot=0).set_index("driver")[
+            "raw_weight"
+        ]
         np.testing.assert_allclose(got[["a", "b", "c"]], r2[["a", "b", "c"]], atol=1e-10)
 
 
 def test_bootstrap_interval_contains_estimate_and_missing_rows_are_counted(data):
     d = data.copy()
     d.loc[:9, "x1"] = np.nan
-    res = drivers.shapley_r2(d, "y", ["x0", "x1", "x2", "x3"], n_boot=300, seed=3)
+    res = drivers.shapley_r2(d, outcome="y", drivers=["x0", "x1", "x2", "x3"], n_boot=300, seed=3)
     assert (res["ci_low"] <= res["weight"]).all() and (res["weight"] <= res["ci_high"]).all()
     assert (res["n_used"] == len(d) - 10).all() and (res["n_dropped"] == 10).all()
     assert res.loc[0, "driver"] == "x0"
 
 
 def test_correlations_match_scipy(data):
-    res = drivers.driver_correlations(data, "y", ["x0", "x1"]).set_index("driver")
+    res = drivers.driver_correlations(data, outcome="y", drivers=["x0", "x1"]).set_index("driver")
     r, p = stats.pearsonr(data["x0"], data["y"])
     assert res.loc["x0", "r"] == pytest.approx(r) and res.loc["x0", "p_value"] == pytest.approx(
         p, rel=1e-6
@@ -102,7 +108,9 @@ def test_correlations_match_scipy(data):
 
 def test_importance_performance_quadrants(data):
     d = data.assign(seg=np.where(np.arange(len(data)) % 2, "A", "B"))
-    res = drivers.importance_performance(d, "y", ["x0", "x1", "x2", "x3"], by="seg", n_boot=50)
+    res = drivers.importance_performance(
+        d, outcome="y", drivers=["x0", "x1", "x2", "x3"], by="seg", n_boot=50
+    )
     assert set(res["seg"]) == {"A", "B"} and set(res["quadrant"]) <= set(drivers.QUADRANTS.values())
     top = res[res["seg"] == "A"].iloc[0]
     assert top["driver"] == "x0" and top["quadrant"] in {"fix first", "maintain strength"}
@@ -113,17 +121,17 @@ def test_importance_performance_quadrants(data):
 def test_bad_input():
     d = pd.DataFrame({"y": [1.0, 2, 3, 4, 5], "a": [1.0, 1, 1, 1, 1], "b": [2.0, 1, 4, 3, 5]})
     with pytest.raises(ParameterError, match="constant"):
-        drivers.shapley_r2(d, "y", ["a", "b"], n_boot=0)
+        drivers.shapley_r2(d, outcome="y", drivers=["a", "b"], n_boot=0)
     with pytest.raises(ParameterError, match="not in the data"):
-        drivers.relative_weights(d, "y", ["a", "zz"], n_boot=0)
+        drivers.relative_weights(d, outcome="y", drivers=["a", "zz"], n_boot=0)
 
 
 def test_real_airline_seat_reviews(shared_data):
     """Skytrax seat reviews: overall rating (1-10) against the seat sub-ratings."""
     seat = pd.read_csv(shared_data / "en_skytrax_lounge_seat_reviews" / "seat.csv")
     cols = ["seat_legroom_rating", "seat_recline_rating", "seat_width_rating", "aisle_space_rating"]
-    res = drivers.shapley_r2(seat, "overall_rating", cols, n_boot=200)
-    rw = drivers.relative_weights(seat, "overall_rating", cols, n_boot=0)
+    res = drivers.shapley_r2(seat, outcome="overall_rating", drivers=cols, n_boot=200)
+    rw = drivers.relative_weights(seat, outcome="overall_rating", drivers=cols, n_boot=0)
     assert res["n_used"].iloc[0] + res["n_dropped"].iloc[0] == len(seat)
     assert res["raw_weight"].sum() == pytest.approx(
         ols_r2(

@@ -89,7 +89,7 @@ def test_missing_scores_not_counted_and_groups_with_missing_key_kept():
 def test_bootstrap_close_to_analytic_for_large_n():
     rng = np.random.default_rng(3)
     d = pd.DataFrame({"ltr": rng.integers(0, 11, 20_000)})
-    row = metrics.nps(d, bootstrap=2000, seed=1).iloc[0]
+    row = metrics.nps(d, n_boot=2000, seed=1).iloc[0]
     assert row.boot_low == pytest.approx(row.ci_low, abs=0.5)
     assert row.boot_high == pytest.approx(row.ci_high, abs=0.5)
 
@@ -106,6 +106,28 @@ def test_csat_share_and_mean_vs_statsmodels_and_scipy():
     assert row.csat_mean == pytest.approx(x.mean())
     assert row.mean_ci_low == pytest.approx(mlo)
     assert row.mean_ci_high == pytest.approx(mhi)
+    # Standard errors: binomial SE of the share (points), SEM of the mean (scipy, ddof=1).
+    p = k / len(x)
+    assert row.se == pytest.approx(100 * math.sqrt(p * (1 - p) / len(x)))
+    assert row.mean_se == pytest.approx(stats.sem(x))
+
+
+def test_csat_and_ces_se_by_group_and_weighted():
+    d = pd.DataFrame({"ces": [7, 6, 5, 3, 2, 7, 1], "g": list("aaaabbb")})
+    t = metrics.ces(d, by="g").set_index("g")
+    a = np.array([7, 6, 5, 3.0])
+    assert t.loc["a", "se"] == pytest.approx(100 * math.sqrt(0.75 * 0.25 / 4))
+    assert t.loc["a", "mean_se"] == pytest.approx(a.std(ddof=1) / 2)
+    b = np.array([2, 7, 1.0])
+    assert t.loc["b", "mean_se"] == pytest.approx(stats.sem(b))
+    # Weighted: SE on Kish's n_eff, as DescrStatsW with weights rescaled to sum to n_eff.
+    x = np.array([5, 4, 4, 3, 2, 5, 1, 4.0])
+    w = np.array([1.0, 2.0, 0.5, 1.5, 1.0, 3.0, 0.5, 1.0])
+    row = metrics.csat(pd.DataFrame({"csat": x, "w": w}), weight="w").iloc[0]
+    n_eff = w.sum() ** 2 / (w**2).sum()
+    p = w[x >= 4].sum() / w.sum()
+    assert row.se == pytest.approx(100 * math.sqrt(p * (1 - p) / n_eff))
+    assert row.mean_se == pytest.approx(DescrStatsW(x, weights=w * n_eff / w.sum()).std_mean)
 
 
 def test_weighted_ces_mean_vs_descrstatsw():
@@ -132,7 +154,7 @@ def test_nps_change_z_test_by_hand():
     assert row.se_change == pytest.approx(se)
     assert row.p_value == pytest.approx(2 * stats.norm.sf(30 / se))
     assert bool(row.significant)
-    comp = metrics.compare_nps(d, "quarter", "2026Q2", "2026Q1").iloc[0]
+    comp = metrics.compare_nps(d, group_col="quarter", a="2026Q2", b="2026Q1").iloc[0]
     assert comp.change == pytest.approx(30.0) and comp.p_value == pytest.approx(row.p_value)
 
 
@@ -226,13 +248,13 @@ def test_weighted_mean_and_share_vs_statsmodels_with_kish_n():
 def test_grouped_bootstrap_close_to_analytic_per_group():
     rng = np.random.default_rng(5)
     d = pd.DataFrame({"ltr": rng.integers(0, 11, 30_000), "g": rng.choice(["a", "b", "c"], 30_000)})
-    t = metrics.nps(d, by="g", bootstrap=1500, seed=2)
+    t = metrics.nps(d, by="g", n_boot=1500, seed=2)
     # Each group has ~10,000 responses: SE about 0.8 points, so the percentile and Wald
     # bounds agree to well under one point.
     assert np.allclose(t["boot_low"], t["ci_low"], atol=0.6)
     assert np.allclose(t["boot_high"], t["ci_high"], atol=0.6)
     # Same seed, same answer.
-    again = metrics.nps(d, by="g", bootstrap=1500, seed=2)
+    again = metrics.nps(d, by="g", n_boot=1500, seed=2)
     assert np.array_equal(t["boot_low"], again["boot_low"])
 
 
@@ -243,7 +265,7 @@ def test_response_rates_zero_invitations_and_unknown_group():
     assert rr.loc["email", "response_rate"] == pytest.approx(25.0)
     assert np.isnan(rr.loc["sms", "response_rate"]) and np.isnan(rr.loc["sms", "ci_low"])
     with pytest.raises(ParameterError, match="no rows with seg == 'z'"):
-        metrics.compare_nps(pd.DataFrame({"ltr": [9], "seg": ["x"]}), "seg", "x", "z")
+        metrics.compare_nps(pd.DataFrame({"ltr": [9], "seg": ["x"]}), group_col="seg", a="x", b="z")
 
 
 def test_bad_weight_names_row_and_value():

@@ -49,7 +49,7 @@ def three_segments() -> pd.DataFrame:
 
 
 def test_nps_change_and_p_value_by_hand_and_scipy(three_segments):
-    moved = summary.what_moved(three_segments, "2026Q3", dims=["segment"], adjust="none")
+    moved = summary.what_moved(three_segments, quarter="2026Q3", dims=["segment"], adjust="none")
     a = moved.set_index("group").loc["A"]
     # 2026Q2: 20 P, 10 passives, 10 D of 40 -> NPS 25; 2026Q3: 15 P, 20 D of 50 -> NPS -10.
     assert a["nps_previous"] == pytest.approx(25.0) and a["nps"] == pytest.approx(-10.0)
@@ -72,7 +72,7 @@ def test_nps_change_and_p_value_by_hand_and_scipy(three_segments):
 
 def test_holm_matches_statsmodels_and_hand(three_segments):
     assert _holm_by_hand([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
-    moved = summary.what_moved(three_segments, "2026Q3", dims="segment", adjust="holm")
+    moved = summary.what_moved(three_segments, quarter="2026Q3", dims="segment", adjust="holm")
     tested = moved[~moved["small_n"]].set_index("group")
     assert sorted(tested.index) == ["A", "B", "C"]
     p = tested["p_value"].tolist()
@@ -81,18 +81,18 @@ def test_holm_matches_statsmodels_and_hand(three_segments):
     # The correction matters here: A is below 0.05 unadjusted but not after Holm.
     assert tested.loc["A", "p_value"] < 0.05 < tested.loc["A", "p_adjusted"]
     assert tested["significant"].tolist() == (tested["p_adjusted"] < 0.05).tolist()
-    bh = summary.what_moved(three_segments, "2026Q3", dims="segment", adjust="fdr_bh")
+    bh = summary.what_moved(three_segments, quarter="2026Q3", dims="segment", adjust="fdr_bh")
     bh = bh[~bh["small_n"]]
     assert bh["p_adjusted"].tolist() == pytest.approx(
         multipletests(bh["p_value"].tolist(), method="fdr_bh")[1]
     )
-    none = summary.what_moved(three_segments, "2026Q3", dims="segment", adjust="none")
+    none = summary.what_moved(three_segments, quarter="2026Q3", dims="segment", adjust="none")
     assert (none["p_adjusted"].dropna() == none["p_value"][~none["small_n"]]).all()
 
 
 def test_adjustment_counts_comparisons_across_dimensions(three_segments):
     d = three_segments.assign(channel=np.where(np.arange(len(three_segments)) % 2, "web", "email"))
-    moved = summary.what_moved(d, "2026Q3", dims=["segment", "channel"])
+    moved = summary.what_moved(d, quarter="2026Q3", dims=["segment", "channel"])
     tested = moved[~moved["small_n"]]
     assert len(tested) == 5  # 3 segments + 2 channels; "tiny" is left out
     assert tested["p_adjusted"].tolist() == pytest.approx(
@@ -105,7 +105,7 @@ def test_adjustment_counts_comparisons_across_dimensions(three_segments):
 
 
 def test_small_groups_are_never_significant(three_segments):
-    moved = summary.what_moved(three_segments, "2026Q3", dims=["segment"], min_n=30)
+    moved = summary.what_moved(three_segments, quarter="2026Q3", dims=["segment"], min_n=30)
     tiny = moved.set_index("group").loc["tiny"]
     assert tiny["change"] == pytest.approx(200.0) and tiny["p_value"] == 0.0  # shown
     assert tiny["small_n"] and not tiny["significant"] and pd.isna(tiny["p_adjusted"])
@@ -117,37 +117,39 @@ def test_small_groups_are_never_significant(three_segments):
         ch = moved["change"].abs()[rank == r].to_numpy()
         assert (np.diff(ch) <= 0).all()
     # Even unadjusted and with a loose level, a small group stays not significant.
-    loose = summary.what_moved(three_segments, "2026Q3", dims="segment", adjust="none", ci=0.5)
+    loose = summary.what_moved(
+        three_segments, quarter="2026Q3", dims="segment", adjust="none", ci=0.5
+    )
     assert not loose.set_index("group").loc["tiny", "significant"]
 
 
 def test_what_moved_edge_cases(three_segments):
     cols = summary.MOVED_COLUMNS
     # Default dims: absent ones skipped; none present -> empty table with the right columns.
-    out = summary.what_moved(three_segments[["quarter", "ltr"]], "2026Q3")
+    out = summary.what_moved(three_segments[["quarter", "ltr"]], quarter="2026Q3")
     assert out.empty and list(out.columns) == cols
-    assert set(summary.what_moved(three_segments, "2026Q3")["dimension"]) == {"segment"}
+    assert set(summary.what_moved(three_segments, quarter="2026Q3")["dimension"]) == {"segment"}
     # Single period (no period column): nothing to compare.
-    assert summary.what_moved(three_segments.drop(columns="quarter"), "2026Q3").empty
-    assert summary.what_moved(three_segments, None).empty
-    assert summary.what_moved(three_segments.drop(columns="ltr"), "2026Q3").empty
+    assert summary.what_moved(three_segments.drop(columns="quarter"), quarter="2026Q3").empty
+    assert summary.what_moved(three_segments, quarter=None).empty
+    assert summary.what_moved(three_segments.drop(columns="ltr"), quarter="2026Q3").empty
     # No previous period in the data.
     only = three_segments[three_segments["quarter"] == "2026Q3"]
-    assert list(summary.what_moved(only, "2026Q3").columns) == cols
-    assert summary.what_moved(only, "2026Q3").empty
+    assert list(summary.what_moved(only, quarter="2026Q3").columns) == cols
+    assert summary.what_moved(only, quarter="2026Q3").empty
     with pytest.raises(ParameterError, match="not in the responses"):
-        summary.what_moved(three_segments, "2026Q3", dims=["segment", "nope"])
+        summary.what_moved(three_segments, quarter="2026Q3", dims=["segment", "nope"])
     with pytest.raises(ParameterError, match="adjust must be one of"):
-        summary.what_moved(three_segments, "2026Q3", adjust="bonferroni-ish")
+        summary.what_moved(three_segments, quarter="2026Q3", adjust="bonferroni-ish")
     with pytest.raises(ParameterError, match=r"2026Q2.*2026Q3"):
-        summary.what_moved(three_segments, "2027Q1")
+        summary.what_moved(three_segments, quarter="2027Q1")
 
 
 def test_what_moved_any_period_column():
     """A monthly period column: the previous period is the previous month present."""
     rows = _rows("2026-08", {"A": (10, 10, 20)}) + _rows("2026-09", {"A": (30, 5, 5)})
     d = pd.DataFrame(rows).rename(columns={"quarter": "month"})
-    out = summary.what_moved(d, "2026-09", dims=["segment"], period="month")
+    out = summary.what_moved(d, quarter="2026-09", dims=["segment"], period="month")
     assert out["change"].iloc[0] == pytest.approx(100 * (25 / 40 - (-10 / 40)))
     assert bool(out["significant"].iloc[0])
 
@@ -181,7 +183,7 @@ def _table(rows: list[tuple[str, str, float, bool, bool]]) -> pd.DataFrame:
 )
 def test_sentence_names_exactly_the_significant_groups(rows):
     table = _table(rows)
-    text = summary.moved_sentence(table, "2026Q3", "2026Q2")
+    text = summary.moved_sentence(table, quarter="2026Q3", previous="2026Q2")
     named = {g for _, g, _, sig, small in rows if sig and not small}
     for _, group, change, _sig, _small in rows:
         in_text = f" {group} {summary._signed(change)} points" in text
@@ -206,20 +208,22 @@ def test_sentence_names_exactly_the_significant_groups(rows):
 
 def test_sentence_orders_limits_and_edge_cases(three_segments):
     rows = [("segment", f"S{i}", float(i), True, False) for i in range(1, 8)]
-    text = summary.moved_sentence(_table(rows), "2026Q3", "2026Q2", max_groups=3)
+    text = summary.moved_sentence(_table(rows), quarter="2026Q3", previous="2026Q2", max_groups=3)
     assert text.startswith("Seven groups moved significantly")
     assert text.index("S7") < text.index("S6") < text.index("S5") and "S4" not in text
     assert "and 4 more" in text
     assert "−8.1 points (30.0 → 21.9)" in summary.moved_sentence(
-        _table([("segment", "E", -8.1, True, False)]), "Q3", "Q2"
+        _table([("segment", "E", -8.1, True, False)]), quarter="Q3", previous="Q2"
     )
-    empty = summary.what_moved(three_segments.drop(columns="quarter"), "2026Q3")
-    assert "no change can be tested" in summary.moved_sentence(empty, "2026Q3", "2026Q2")
+    empty = summary.what_moved(three_segments.drop(columns="quarter"), quarter="2026Q3")
+    assert "no change can be tested" in summary.moved_sentence(
+        empty, quarter="2026Q3", previous="2026Q2"
+    )
     small = _table([("segment", "tiny", 200.0, False, True)])
-    assert "too few responses" in summary.moved_sentence(small, "2026Q3", "2026Q2")
+    assert "too few responses" in summary.moved_sentence(small, quarter="2026Q3", previous="2026Q2")
     # The sentence from a real table agrees with it.
-    moved = summary.what_moved(three_segments, "2026Q3", dims="segment")
-    text = summary.moved_sentence(moved, "2026Q3", "2026Q2")
+    moved = summary.what_moved(three_segments, quarter="2026Q3", dims="segment")
+    text = summary.moved_sentence(moved, quarter="2026Q3", previous="2026Q2")
     for row in moved.itertuples():
         assert (f"segment {row.group} " in text) == bool(row.significant), text
 
@@ -242,7 +246,7 @@ def survey() -> pd.DataFrame:
 
 
 def test_headline_changes_match_statsmodels(survey):
-    h = summary.headline(survey, "2026Q3").set_index("metric")
+    h = summary.headline(survey, quarter="2026Q3").set_index("metric")
     assert list(h.index) == ["NPS", "CSAT (top-2 %)", "CES (mean 1–7)"]
     q2, q3 = (survey[survey["quarter"] == q] for q in ("2026Q2", "2026Q3"))
     # CSAT top-2 share: unpooled two-proportion Wald test.
@@ -271,7 +275,7 @@ def test_headline_changes_match_statsmodels(survey):
 
 def test_headline_single_period(survey):
     for data, quarter in ((survey.drop(columns="quarter"), "2026Q3"), (survey, None)):
-        h = summary.headline(data, quarter)
+        h = summary.headline(data, quarter=quarter)
         assert list(h["metric"]) == ["NPS", "CSAT (top-2 %)", "CES (mean 1–7)"]
         assert h[["previous", "change", "p_value"]].isna().all().all()
         assert not h["significant"].any()
@@ -281,19 +285,19 @@ def test_headline_single_period(survey):
 
 
 def test_headline_without_score_and_with_employees(survey):
-    h = summary.headline(survey.drop(columns="ltr"), "2026Q3")
+    h = summary.headline(survey.drop(columns="ltr"), quarter="2026Q3")
     assert list(h["metric"]) == ["CSAT (top-2 %)", "CES (mean 1–7)"]
-    only_nps = summary.headline(survey[["quarter", "ltr"]], "2026Q3")
+    only_nps = summary.headline(survey[["quarter", "ltr"]], quarter="2026Q3")
     assert list(only_nps["metric"]) == ["NPS"]
     emp = pd.DataFrame({"quarter": ["2026Q2"] * 40 + ["2026Q3"] * 40, "enps": [10, 0] * 40})
-    h = summary.headline(survey, "2026Q3", employees=emp).set_index("metric")
+    h = summary.headline(survey, quarter="2026Q3", employees=emp).set_index("metric")
     assert h.loc["eNPS", "value"] == 0 and h.loc["eNPS", "change"] == 0
     # Employee pulse without this quarter: no eNPS row rather than an error.
-    h = summary.headline(survey, "2026Q3", employees=emp[emp["quarter"] == "2026Q2"])
+    h = summary.headline(survey, quarter="2026Q3", employees=emp[emp["quarter"] == "2026Q2"])
     assert "eNPS" not in set(h["metric"])
     # Small samples are never significant.
     tiny = pd.DataFrame({"quarter": ["2026Q2"] * 2 + ["2026Q3"] * 2, "ltr": [0, 0, 10, 10]})
-    row = summary.headline(tiny, "2026Q3").iloc[0]
+    row = summary.headline(tiny, quarter="2026Q3").iloc[0]
     assert row["change"] == 200 and row["p_value"] == 0 and row["small_n"]
     assert not row["significant"]
 
@@ -302,13 +306,13 @@ def test_headline_targets_and_errors(survey):
     targets = pd.DataFrame(
         {"metric": ["nps", "csat"], "quarter": ["2026Q3", "2026Q3"], "target": [-100.0, 100.0]}
     )
-    h = summary.headline(survey, "2026Q3", targets=targets).set_index("metric")
+    h = summary.headline(survey, quarter="2026Q3", targets=targets).set_index("metric")
     assert h.loc["NPS", "attained"] and not h.loc["CSAT (top-2 %)", "attained"]
     assert pd.isna(h.loc["CES (mean 1–7)", "target"])
     with pytest.raises(ParameterError, match=r"quarters present: \['2026Q2', '2026Q3'\]"):
-        summary.headline(survey, "2027Q1")
+        summary.headline(survey, quarter="2027Q1")
     with pytest.raises(ParameterError, match="ci must be"):
-        summary.headline(survey, "2026Q3", ci=95)
+        summary.headline(survey, quarter="2026Q3", ci=95)
 
 
 # --------------------------------------------------------------------------- quotes
@@ -323,11 +327,25 @@ def test_select_quotes_without_period_or_group():
             "comment": ["great service", "خیلی بد بود", "awful, never again", "slow delivery"],
         }
     )
-    got = summary.select_quotes(d, "2026Q3", per_group=1)
+    got = summary.select_quotes(d, quarter="2026Q3", per_group=1)
     assert got["comment"].tolist() == ["slow delivery", "خیلی بد بود"]
-    nop = summary.select_quotes(d.drop(columns="quarter"), "2026Q3", per_group=1)
+    nop = summary.select_quotes(d.drop(columns="quarter"), quarter="2026Q3", per_group=1)
     assert nop["comment"].tolist() == ["awful, never again", "خیلی بد بود"]
-    assert summary.select_quotes(d, None, per_group=1)["comment"].iloc[0] == "awful, never again"
-    flat = summary.select_quotes(d.drop(columns="language"), "2026Q3", per_group=2)
+    assert (
+        summary.select_quotes(d, quarter=None, per_group=1)["comment"].iloc[0]
+        == "awful, never again"
+    )
+    flat = summary.select_quotes(d.drop(columns="language"), quarter="2026Q3", per_group=2)
     assert flat["comment"].tolist() == ["خیلی بد بود", "slow delivery"]
     assert summary.previous_quarter("2026Q1") == "2025Q4"
+
+
+def test_respondent_profile_and_rating_means_in_percent_and_t():
+    d = pd.DataFrame({"region": ["N", "N", "S", "S", "S", None], "speed": [4, 5, 3, 4, 2, None]})
+    prof = summary.respondent_profile(d, dims=["region"])
+    assert prof["share"].tolist() == pytest.approx([60.0, 40.0])  # % of those who answered
+    assert prof["share"].sum() == pytest.approx(100.0)
+    r = summary.rating_means(d, drivers={"speed": "Speed"}).iloc[0]
+    x = np.array([4, 5, 3, 4, 2.0])
+    lo, hi = stats.t.interval(0.95, 4, loc=x.mean(), scale=stats.sem(x))
+    assert (r["mean"], r["ci_low"], r["ci_high"]) == pytest.approx((x.mean(), lo, hi))

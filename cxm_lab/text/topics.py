@@ -16,7 +16,8 @@ Two complementary routes on the same multilingual e5 embeddings:
   e-mail addresses and phone numbers masked.
 
 :func:`theme_summary` and :func:`theme_impact` report frequency, sentiment and the NPS impact
-of each theme (impact = NPS(all) − NPS(all responses without the theme), bootstrap CI).
+of each theme (impact = NPS(all) − NPS(all responses without the theme), bootstrap CI through
+:mod:`cxm_lab.stats`). Shares in result tables are percentages (0–100).
 """
 
 from __future__ import annotations
@@ -28,9 +29,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cxm_lab.errors import ParameterError
+from cxm_lab import stats
+from cxm_lab.docstrings import fill
+from cxm_lab.errors import ParameterError, check_columns, check_level, fail, row_label
 from cxm_lab.metrics import nps_category
 from cxm_lab.privacy import mask_pii as _mask_pii
+
+__all__ = [
+    "DEFAULT_CATEGORIES",
+    "DEFAULT_GENERIC",
+    "DEFAULT_SEEDS",
+    "SEED_LANGUAGES",
+    "STOP_WORDS",
+    "find_themes",
+    "load_categories",
+    "match_categories",
+    "theme_impact",
+    "theme_summary",
+]
 
 #: Languages every default category has seed phrases in.
 SEED_LANGUAGES: tuple[str, ...] = ("en", "fa", "ar", "ru", "zh", "fr", "es", "de")
@@ -833,10 +849,10 @@ def _top_k_mean(sim: np.ndarray, k: int) -> np.ndarray:
 
 def match_categories(
     texts: Sequence[str] | pd.Series,
+    *,
     categories: Mapping | str | Path | None = None,
     threshold: float = 0.80,
     encoder=None,
-    *,
     top_k: int = 3,
     generic: Sequence[str] | None = DEFAULT_GENERIC,
     generic_margin: float = 0.01,
@@ -875,14 +891,29 @@ def match_categories(
 
     Returns
     -------
-    DataFrame aligned with the input: ``category``, ``similarity`` (score of the best
-    category), ``runner_up`` (the best category other than the one assigned; for "other", the
-    best category). Empty texts get category NA.
+    DataFrame
+        Aligned with the input: ``category``, ``similarity`` (score of the best category),
+        ``runner_up`` (the best category other than the one assigned; for "other", the best
+        category). Empty texts get category NA.
 
     Raises
     ------
     ParameterError
         Invalid ``categories`` (see :func:`load_categories`).
+
+    Examples
+    --------
+    With a toy encoder (one dimension per word), "late" is closest to the delivery seeds:
+
+    >>> class Words:
+    ...     vocab = ["late", "parcel", "rude", "staff"]
+    ...     def encode(self, texts):
+    ...         v = np.array([[w in t.split() for w in self.vocab] for t in texts], float)
+    ...         return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1)
+    >>> cats = {"delivery": ["late parcel"], "staff": ["rude staff"]}
+    >>> match_categories(["parcel late", ""], categories=cats, threshold=0.5, encoder=Words(),
+    ...                  generic=None)["category"].tolist()
+    ['delivery', <NA>]
     """
     cats = DEFAULT_CATEGORIES if categories is None else load_categories(categories)
     enc = _encoder(encoder)
@@ -918,8 +949,10 @@ def match_categories(
     return out
 
 
+@fill
 def find_themes(
     texts: Sequence[str] | pd.Series,
+    *,
     k: int | None = None,
     k_range: Sequence[int] = range(4, 11),
     n_terms: int = 6,
@@ -945,18 +978,57 @@ def find_themes(
     before anything is computed, so neither the labels nor the examples can carry them; the
     placeholders themselves are not label terms.
 
+    Parameters
+    ----------
+    texts : sequence of str or Series
+        Comments in any language.
+    k : int, optional
+        Number of themes; default: the k of ``k_range`` with the best silhouette.
+    k_range : sequence of int
+        Numbers of themes tried when ``k`` is not given.
+    n_terms : int
+        Terms in each theme's label.
+    n_examples : int
+        Most central comments kept per theme.
+    {{seed}}
+        Here: of k-means and of the silhouette sample.
+    encoder : Encoder, optional
+        Default :func:`cxm_lab.text.sentiment.default_encoder`.
+    language : sequence or Series, optional
+        One language code per text (centres each language's embeddings).
+    min_language_docs : int
+        Languages with fewer comments are centred on the overall mean.
+    mask_pii : bool
+        Mask e-mail addresses, phone numbers... before anything is computed.
+
     Returns
     -------
-    assignments : DataFrame aligned with the input: ``theme`` (int, NA for empty texts) and
-        ``distance`` to the theme centroid.
-    themes : DataFrame, one row per theme: ``theme``, ``size``, ``label`` (top c-TF-IDF terms),
-        ``examples`` (the most central comments), ``silhouette`` of the chosen k, and with
-        ``language`` given, ``languages`` (the theme's three largest languages and their shares).
+    assignments : DataFrame
+        Aligned with the input: ``theme`` (int, NA for empty texts) and ``distance`` to the
+        theme centroid.
+    themes : DataFrame
+        One row per theme: ``theme``, ``size``, ``label`` (top c-TF-IDF terms), ``examples``
+        (the most central comments), ``silhouette`` of the chosen k, and with ``language``
+        given, ``languages`` (the theme's three largest languages and their shares).
 
     Raises
     ------
     ValueError
         When ``language`` is not the same length as ``texts``.
+    ParameterError
+        Too few different comments to cluster.
+
+    Examples
+    --------
+    >>> class Words:
+    ...     vocab = ["late", "parcel", "rude", "staff"]
+    ...     def encode(self, texts):
+    ...         v = np.array([[w in t.split() for w in self.vocab] for t in texts], float)
+    ...         return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1)
+    >>> texts = ["late parcel", "parcel late", "late", "rude staff", "staff rude", "rude"] * 2
+    >>> assign, themes = find_themes(texts, k=2, encoder=Words())
+    >>> sorted(themes["size"].tolist())
+    [6, 6]
     """
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
@@ -1085,8 +1157,10 @@ def _ctfidf_terms(docs: list[str], labels: np.ndarray, n_terms: int) -> dict[int
     return out
 
 
+@fill
 def theme_summary(
     df: pd.DataFrame,
+    *,
     theme_col: str = "category",
     by: str | Sequence[str] = "nps_category",
     sentiment_col: str | None = "label",
@@ -1097,15 +1171,30 @@ def theme_summary(
     ``by=[]`` gives one overall table. Rows whose group value is missing (e.g. no score, so no
     NPS category) are not in any group.
 
-    Returns ``by``, ``theme``, ``comments``, ``share`` (of the group's comments with a theme),
-    and ``pct_negative`` / ``pct_positive`` when ``sentiment_col`` is given.
+    Parameters
+    ----------
+    {{df}}
+        Here: one row per comment.
+    {{theme_col}}
+    by : str or list of str
+        Group columns; ``"nps_category"`` is computed from ``score`` when it is not a column.
+        ``[]``: one overall table.
+    sentiment_col : str or None
+        Column of sentiment labels (``"negative"``, ``"positive"``...); None: no sentiment.
+    {{score}}
+
+    Returns
+    -------
+    DataFrame
+        ``by``, ``theme``, ``comments``, ``share`` (% of the group's comments with a theme,
+        0–100), and ``pct_negative`` / ``pct_positive`` when ``sentiment_col`` is given.
 
     Examples
     --------
-    >>> d = pd.DataFrame({"category": ["price", "price", "staff", None],
-    ...                   "label": ["negative", "positive", "negative", "neutral"]})
+    >>> d = pd.DataFrame({"category": ["price", "price", "staff", "staff", None],
+    ...                   "label": ["negative", "positive", "negative", "negative", "neutral"]})
     >>> theme_summary(d, by=[])[["theme", "comments", "share", "pct_negative"]].values.tolist()
-    [['price', 2, 0.6666666666666666, 50.0], ['staff', 1, 0.3333333333333333, 100.0]]
+    [['price', 2, 50.0, 50.0], ['staff', 2, 50.0, 100.0]]
     """
     by = [by] if isinstance(by, str) else list(by)
     d = df[df[theme_col].notna()].copy()
@@ -1121,15 +1210,17 @@ def theme_summary(
     total = (
         out.groupby(by, observed=True)["comments"].transform("sum") if by else out["comments"].sum()
     )
-    out["share"] = out["comments"] / total
+    out["share"] = 100 * out["comments"] / total
     if sentiment_col:
         out["pct_negative"] = 100 * g["_neg"].mean().to_numpy()
         out["pct_positive"] = 100 * g["_pos"].mean().to_numpy()
     return out.rename(columns={theme_col: "theme"})
 
 
+@fill
 def theme_impact(
     df: pd.DataFrame,
+    *,
     theme_col: str = "category",
     score: str = "ltr",
     n_boot: int = 1000,
@@ -1142,20 +1233,33 @@ def theme_impact(
     A negative impact means the theme drags NPS down. ``df`` holds all responses (with or
     without a comment); rows whose ``theme_col`` is missing count as "without the theme".
     Responses without a score are left out of every NPS (a missing score is missing, not a
-    passive); categories are :func:`cxm_lab.metrics.nps_category`'s. The interval is a
-    percentile bootstrap over the scored responses.
+    passive); categories are :func:`cxm_lab.stats.nps_codes`'. The interval is a percentile
+    bootstrap over the scored responses (:func:`cxm_lab.stats.bootstrap_indices`,
+    :func:`cxm_lab.stats.percentile_interval`).
+
+    Parameters
+    ----------
+    {{df}}
+    {{theme_col}}
+    {{score}}
+    {{n_boot}}
+    {{ci}}
+    {{seed}}
+    exclude : sequence of str
+        Themes not reported (default: "other").
 
     Returns
     -------
     DataFrame
         One row per theme, most negative impact first: ``theme``, ``mentions`` (responses with
         the theme, scored or not), ``nps_with`` (NPS of the scored responses with the theme),
-        ``impact``, ``ci_low``, ``ci_high``.
+        ``impact``, ``ci_low``, ``ci_high`` (NPS points).
 
     Raises
     ------
     ParameterError
-        ``score`` or ``theme_col`` is not a column, or a score is not a number from 0 to 10.
+        ``score`` or ``theme_col`` is not a column, a score is not a number from 0 to 10, or
+        ``ci`` is outside (0, 1).
 
     Examples
     --------
@@ -1163,35 +1267,32 @@ def theme_impact(
     >>> float(theme_impact(d, theme_col="t", n_boot=10)["nps_with"].iloc[0])   # (2 - 1) / 4
     25.0
     """
-    for col in (score, theme_col):
-        if col not in df:
-            raise ParameterError(
-                f"theme_impact: column {col!r} not in the data; columns are {list(df.columns)}"
-            )
+    func = "theme_impact"
+    check_columns(df, [score], func, "score column")
+    check_columns(df, [theme_col], func, "theme_col column")
+    check_level(ci, func)
     raw = df[score]
     x = pd.to_numeric(raw, errors="coerce").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     bad = (np.isnan(x) & raw.notna().to_numpy()) | (x < 0) | (x > 10)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ParameterError(
-            f"theme_impact: column {score!r} has {int(bad.sum())} value(s) that are not scores "
-            f"from 0 to 10, first at row label {df.index[i]} (value {raw.iloc[i]!r}); fix or "
-            "drop them (cxm_lab.io.read_table rejects such rows with their reason)"
+        fail(
+            func,
+            f"column {score!r}",
+            f"has {int(bad.sum())} value(s) that are not scores from 0 to 10, first at row "
+            f"label {row_label(df.index[i])} (value {raw.iloc[i]!r})",
+            "fix or drop them (cxm_lab.io.read_table rejects such rows with their reason)",
         )
-    codes = {"promoter": 1.0, "passive": 0.0, "detractor": -1.0}
-    y_all = (
-        nps_category(pd.Series(x, index=df.index)).astype(object).map(codes).to_numpy(dtype=float)
-    )
+    y_all = stats.nps_codes(x)
     scored = ~np.isnan(y_all)
     y = y_all[scored]
     theme_values = df[theme_col]
     themes = [t for t in theme_values.dropna().unique() if t not in set(exclude)]
     rng = np.random.default_rng(seed)
     n = len(y)
-    boot_idx = rng.integers(0, n, size=(n_boot, n)) if n else np.zeros((n_boot, 0), dtype=int)
+    boot_idx = stats.bootstrap_indices(n, n_boot, rng=rng)
     yb = y[boot_idx]
     boot_all = yb.mean(axis=1) if n else np.full(n_boot, np.nan)
-    a = (1 - ci) / 2
     rows = []
     for t in themes:
         has_all = (theme_values == t).fillna(False).to_numpy(bool)
@@ -1204,16 +1305,15 @@ def theme_impact(
             kept = (~hb).sum(axis=1)
             without = np.where(~hb, yb, 0).sum(axis=1) / np.where(kept > 0, kept, np.nan)
             boots = 100 * (boot_all - without)
-        boots = boots[np.isfinite(boots)]
-        lo, hi = np.quantile(boots, [a, 1 - a]) if len(boots) else (np.nan, np.nan)
+        lo, hi = stats.percentile_interval(boots, ci=ci)
         rows.append(
             {
                 "theme": t,
                 "mentions": int(has_all.sum()),
                 "nps_with": 100 * with_t,
                 "impact": impact,
-                "ci_low": lo,
-                "ci_high": hi,
+                "ci_low": float(lo),
+                "ci_high": float(hi),
             }
         )
     columns = ["theme", "mentions", "nps_with", "impact", "ci_low", "ci_high"]
