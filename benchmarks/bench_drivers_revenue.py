@@ -3,8 +3,8 @@
 - LMG/Shapley R² and Johnson relative weights: 8 drivers, 100,000 responses, 1,000 bootstrap
   resamples (synthetic, seeded);
 - the same on the real Skytrax seat reviews (../shared/data, when present);
-- revenue join: 1,000,000 responses × 100,000 accounts (:func:`cxm_lab.revenue.link_responses`)
-  and the account roll-up (:func:`cxm_lab.revenue.account_nps`) of those responses.
+- revenue join: 1,000,000 responses × 100,000 accounts (:func:`cxm_lab.accounts.link_responses`)
+  and the account roll-up (:func:`cxm_lab.accounts.account_nps`) of those responses.
 
 Run: ``.venv/bin/python benchmarks/bench_drivers_revenue.py``. Peak memory is Python-heap peak
 from ``tracemalloc`` (NumPy and pandas buffers included), measured in a second, untimed call.
@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cxm_lab import drivers, revenue
+from cxm_lab import accounts, drivers
 
 SEAT = Path(__file__).resolve().parents[2] / "shared/data/en_skytrax_lounge_seat_reviews/seat.csv"
 
@@ -80,11 +80,12 @@ def main() -> None:
     ):
         res = measure(
             f"{name}: 100k x 8, 1,000 resamples",
-            lambda fn=fn: fn(x, "ltr", cols, n_boot=1000, seed=1),
+            lambda fn=fn: fn(x, outcome="ltr", drivers=cols, n_boot=1000, seed=1),
         )
         top = res.iloc[0]
         print(
-            f"    top driver {top['driver']} {top['weight']:.3f} [{top['ci_low']:.3f}, {top['ci_high']:.3f}]"
+            f"    top driver {top['driver']} {top['weight']:.1f}% "
+            f"[{top['ci_low']:.1f}, {top['ci_high']:.1f}]"
         )
 
     if SEAT.is_file():
@@ -97,11 +98,11 @@ def main() -> None:
         ]
         res = measure(
             f"shapley_r2 Skytrax seat.csv ({len(seat):,} rows), 1,000 resamples",
-            lambda: drivers.shapley_r2(seat, "overall_rating", scols, n_boot=1000),
+            lambda: drivers.shapley_r2(seat, outcome="overall_rating", drivers=scols, n_boot=1000),
         )
         print(
             f"    used {int(res['n_used'].iloc[0]):,}, dropped {int(res['n_dropped'].iloc[0]):,}; "
-            + ", ".join(f"{d} {w:.2f}" for d, w in zip(res["driver"], res["weight"], strict=True))
+            + ", ".join(f"{d} {w:.0f}%" for d, w in zip(res["driver"], res["weight"], strict=True))
         )
     else:
         print(f"(real Skytrax data not found at {SEAT}; skipped)")
@@ -109,14 +110,14 @@ def main() -> None:
     responses, crm = revenue_data()
     link = measure(
         "link_responses: 1,000,000 responses x 100,000 accounts",
-        lambda: revenue.link_responses(responses, crm),
+        lambda: accounts.link_responses(responses, crm),
     )
     print(
         f"    matched {len(link.matched):,} + unmatched {len(link.unmatched):,} = {link.n_read:,}"
     )
     measure(
-        "account_nps weight_by='role': 1,000,000 responses",
-        lambda: revenue.account_nps(link.matched, weight_by="role"),
+        "account_nps weight='role': 1,000,000 responses",
+        lambda: accounts.account_nps(link.matched, weight="role"),
     )
 
 

@@ -4,6 +4,7 @@ and an exportable call list.
 
 Responses whose touchpoint has no owner still get a case, marked ``routed = False`` and owned
 by ``"(no owner)"``; :func:`unrouted` lists them so that someone is named. Nothing is dropped.
+SLA shares in result tables are percentages (0–100); intervals come from :mod:`cxm_lab.stats`.
 
 Examples
 --------
@@ -18,16 +19,40 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
-from cxm_lab.errors import DataError, ParameterError, check_dates, check_money, need
+from cxm_lab import stats
+from cxm_lab.docstrings import fill
+from cxm_lab.errors import (
+    DataError,
+    ParameterError,
+    as_list,
+    check_dates,
+    check_int,
+    check_level,
+    check_money,
+    need,
+)
 from cxm_lab.metrics import nps_category
 
+__all__ = [
+    "CALL_LIST_COLUMNS",
+    "UNROUTED",
+    "CaseStatus",
+    "call_list",
+    "case_status",
+    "export_call_list",
+    "make_cases",
+    "unrouted",
+]
+
+#: Owner shown on a case whose touchpoint has no owner.
 UNROUTED = "(no owner)"
+#: Columns of an exported call list, in order (those present are written).
 CALL_LIST_COLUMNS: tuple[str, ...] = (
     "priority",
     "case_id",
@@ -47,6 +72,7 @@ CALL_LIST_COLUMNS: tuple[str, ...] = (
 )
 
 
+@fill
 def make_cases(
     responses: pd.DataFrame,
     owners: pd.DataFrame,
@@ -79,12 +105,16 @@ def make_cases(
         Survey responses.
     owners : DataFrame
         One row per touchpoint with its ``owner`` (and e.g. ``owner_email``).
-    score, category : str
-        Score column, or a precomputed category column (takes precedence).
-    touchpoint, date, owner : str
-        Column names.
+    {{score}}
+    category : str or None
+        A precomputed category column (takes precedence over ``score``).
+    touchpoint : str
+        Touchpoint column, in both tables.
+    {{date}}
+    owner : str
+        Owner column of ``owners``.
     due_days : int
-        Days allowed to close a case.
+        Days allowed to close a case (at least 0).
     keep : sequence of str
         Response columns carried onto the case when present.
 
@@ -92,19 +122,27 @@ def make_cases(
     -------
     DataFrame
         ``case_id``, kept columns, ``score``, ``touchpoint``, owner columns, ``routed``,
-        ``opened``, ``due_date``. ``attrs["unrouted"]``: cases per touchpoint with no owner.
+        ``opened``, ``due_date``; :func:`unrouted` counts the cases with no owner.
 
     Raises
     ------
+    ColumnError
+        When a named column is missing.
     DataError
         Duplicate touchpoints in ``owners`` (ambiguous routing) or an unparseable date.
+    ParameterError
+        When ``due_days`` is negative.
 
     Examples
     --------
-    See the module docstring.
+    >>> r = pd.DataFrame({"response_id": ["R1", "R2"], "ltr": [3, 10],
+    ...                   "touchpoint": ["web", "qbr"],
+    ...                   "response_date": ["2026-07-01", "2026-07-02"]})
+    >>> make_cases(r, pd.DataFrame({"touchpoint": ["qbr"], "owner_team": ["Sales"]}))[
+    ...     ["response_id", "owner_team", "routed"]].values.tolist()
+    [['R1', '(no owner)', False]]
     """
-    if due_days < 0:
-        raise ParameterError(f"make_cases: due_days must be ≥ 0, got {due_days}")
+    due_days = check_int(due_days, "due_days", "make_cases", 0, "pass e.g. 14")
     need(responses, [score if category is None else category, touchpoint, date], "responses")
     need(owners, [touchpoint, owner], "touchpoint owners")
     dup = owners[touchpoint].duplicated(keep=False)
@@ -114,7 +152,7 @@ def make_cases(
             f"touchpoint owners: column '{touchpoint}' row {i + 1}: touchpoint "
             f"{owners[touchpoint].iloc[i]!r} has more than one owner; keep one row per touchpoint"
         )
-    opened = check_dates(responses, date, "responses")
+    opened = check_dates(responses, date, file="responses")
     if category is not None:
         is_det = (responses[category].astype("string") == "detractor").fillna(False)
     else:
@@ -128,14 +166,29 @@ def make_cases(
     cases[owner] = cases[owner].astype("string").fillna(UNROUTED)
     cases["due_date"] = cases["opened"] + pd.Timedelta(days=due_days)
     cases.insert(0, "case_id", [f"CASE-{i:06d}" for i in range(1, len(cases) + 1)])
-    cases = cases.reset_index(drop=True)
-    cases.attrs["unrouted"] = unrouted(cases, touchpoint)
-    return cases
+    return cases.reset_index(drop=True)
 
 
-def unrouted(cases: pd.DataFrame, touchpoint: str = "touchpoint") -> pd.DataFrame:
+def unrouted(cases: pd.DataFrame, *, touchpoint: str = "touchpoint") -> pd.DataFrame:
     """Cases whose touchpoint has no owner, counted per touchpoint (missing touchpoint shown
     as ``"(missing)"``), so that an owner can be assigned.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        From :func:`make_cases` (with its ``routed`` column).
+    touchpoint : str
+        Touchpoint column.
+
+    Returns
+    -------
+    DataFrame
+        ``touchpoint``, ``cases``; most cases first (empty when every case was routed).
+
+    Raises
+    ------
+    ColumnError
+        When ``touchpoint`` or ``routed`` is missing.
 
     Examples
     --------
@@ -153,14 +206,14 @@ def _closure_dates(
 ) -> pd.Series:
     if closed is None:
         if "closed_date" in cases.columns:
-            return check_dates(cases, "closed_date", "cases")
+            return check_dates(cases, "closed_date", file="cases")
         return pd.Series(pd.NaT, index=cases.index, dtype="datetime64[us]")
     if isinstance(closed, pd.Series):
         if not closed.index.equals(cases.index):
             raise ParameterError(
                 "case_status: 'closed' Series must be aligned with the cases index"
             )
-        return check_dates(closed.to_frame("closed_date"), "closed_date", "closures")
+        return check_dates(closed.to_frame("closed_date"), "closed_date", file="closures")
     need(closed, [key, "closed_date"], "case closures")
     dup = closed[key].duplicated(keep=False)
     if dup.any():
@@ -169,46 +222,73 @@ def _closure_dates(
             f"case closures: column '{key}' row {i + 1}: {closed[key].iloc[i]!r} is closed more "
             "than once; keep the first closure only"
         )
-    dates = check_dates(closed, "closed_date", "case closures")
+    dates = check_dates(closed, "closed_date", file="case closures")
     lookup = pd.Series(dates.to_numpy(), index=closed[key].to_numpy())
     return cases[key].map(lookup)
 
 
+@dataclass(frozen=True)
+class CaseStatus:
+    """Case status per group on a day (:func:`case_status`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``by``, ``cases``, ``open``, ``overdue``, ``closed``, ``closed_on_time``, ``judged``,
+        ``sla_attainment``, ``sla_ci_low``, ``sla_ci_high`` (%, 0–100).
+    not_yet_opened : int
+        Cases opened after ``as_of``: left out.
+    """
+
+    table: pd.DataFrame
+    not_yet_opened: int
+
+
+@fill
 def case_status(
     cases: pd.DataFrame,
+    *,
     as_of: str | pd.Timestamp,
     closed: pd.DataFrame | pd.Series | None = None,
-    by: str | Sequence[str] = "owner_team",
+    by: str | Sequence[str] | None = "owner_team",
     key: str = "response_id",
     ci: float = 0.95,
-) -> pd.DataFrame:
+) -> CaseStatus:
     """Open, overdue and closed cases and SLA attainment per owner (or touchpoint).
 
     A case opened on or before ``as_of`` is *closed* when its closure date is on or before
     ``as_of``, *overdue* when still open after its due date, *on time* when closed on or before
-    its due date. SLA attainment = closed on time / cases whose due date has passed or that
-    are closed (cases still inside their window and open are not yet judged), with a Wilson
-    interval.
+    its due date. SLA attainment = 100 × closed on time / cases whose due date has passed or
+    that are closed (%; cases still inside their window and open are not yet judged), with a
+    Wilson interval (:func:`cxm_lab.stats.wilson`).
 
     Parameters
     ----------
     cases : DataFrame
         From :func:`make_cases`.
-    as_of : date
-        Day the status is taken.
+    {{as_of}}
     closed : DataFrame, Series or None
         Closures: a table with ``key`` and ``closed_date`` (e.g. the demo ``case_closures``),
         a Series of closure dates aligned with ``cases``, or None to use a ``closed_date``
         column of ``cases`` (all open when absent).
-    by : str or sequence of str
-        Grouping columns.
+    {{by}}
+    key : str
+        Case column matching the closures' ``key`` column.
+    {{ci}}
 
     Returns
     -------
-    DataFrame
-        ``by``, ``cases``, ``open``, ``overdue``, ``closed``, ``closed_on_time``, ``judged``,
-        ``sla_attainment``, ``sla_ci_low``, ``sla_ci_high``. ``attrs["not_yet_opened"]``
-        counts cases opened after ``as_of`` (left out).
+    CaseStatus
+        The status ``table`` per group and the count of cases ``not_yet_opened``.
+
+    Raises
+    ------
+    ColumnError
+        When a named column is missing.
+    DataError
+        For an unparseable date or a case closed more than once.
+    ParameterError
+        When a closure Series is not aligned with ``cases`` or ``ci`` is not a level.
 
     Examples
     --------
@@ -216,15 +296,17 @@ def case_status(
     ...                   "opened": pd.to_datetime(["2026-01-01"] * 3),
     ...                   "due_date": pd.to_datetime(["2026-01-15"] * 3),
     ...                   "closed_date": ["2026-01-10", "2026-01-20", None]})
-    >>> case_status(c, "2026-02-01")[["open", "overdue", "closed", "sla_attainment"]].values.tolist()
-    [[1.0, 1.0, 2.0, 0.3333333333333333]]
+    >>> s = case_status(c, as_of="2026-02-01").table  # 1 of 3 due cases closed on time
+    >>> s[["open", "overdue", "closed"]].values.tolist(), round(float(s["sla_attainment"][0]), 2)
+    ([[1, 1, 2]], 33.33)
     """
-    by = [by] if isinstance(by, str) else list(by)
-    need(cases, [*by, "opened", "due_date"], "cases")
+    ci = check_level(ci, "case_status")
+    keys = as_list(by)
+    need(cases, [*keys, "opened", "due_date"], "cases")
     as_of = pd.Timestamp(as_of)
     cd = _closure_dates(cases, closed, key)
     within = (cases["opened"] <= as_of).to_numpy()
-    c = cases.loc[within, by].copy()
+    c = cases.loc[within, keys].copy()
     cdw = cd.loc[within]
     due = cases.loc[within, "due_date"]
     is_closed = (cdw.notna() & (cdw <= as_of)).to_numpy()
@@ -233,7 +315,7 @@ def case_status(
     c["_closed"] = is_closed
     c["_on_time"] = is_closed & (cdw <= due).to_numpy()
     c["_judged"] = is_closed | (due < as_of).to_numpy()
-    g = c.groupby(by, dropna=False, sort=True)
+    g = c.groupby(keys if keys else np.zeros(len(c), int), dropna=False, sort=True)
     out = pd.DataFrame(
         {
             "cases": g.size(),
@@ -246,18 +328,17 @@ def case_status(
     ).astype(int)
     judged = out["judged"].to_numpy(float)
     ok = out["closed_on_time"].to_numpy(float)
-    out["sla_attainment"] = np.where(judged > 0, ok / np.maximum(judged, 1), np.nan)
-    lo, hi = proportion_confint(ok, np.maximum(judged, 1), alpha=1 - ci, method="wilson")
-    rate = ok / np.maximum(judged, 1)  # clip floating-point noise: lo <= rate <= hi exactly
-    out["sla_ci_low"] = np.where(judged > 0, np.minimum(lo, rate), np.nan)
-    out["sla_ci_high"] = np.where(judged > 0, np.maximum(hi, rate), np.nan)
-    out = out.reset_index()
-    out.attrs["not_yet_opened"] = int((~within).sum())
-    return out
+    out["sla_attainment"] = 100 * ok / np.where(judged > 0, judged, np.nan)
+    lo, hi = stats.wilson(ok, judged, ci=ci)
+    out["sla_ci_low"], out["sla_ci_high"] = 100 * lo, 100 * hi
+    out = out.reset_index(drop=not keys)
+    return CaseStatus(table=out, not_yet_opened=int((~within).sum()))
 
 
+@fill
 def call_list(
     cases: pd.DataFrame,
+    *,
     as_of: str | pd.Timestamp,
     closed: pd.DataFrame | pd.Series | None = None,
     accounts: pd.DataFrame | None = None,
@@ -274,11 +355,37 @@ def call_list(
     e.g. ARR), then the lowest score, then the earliest due date; ``priority`` numbers the rows
     1..n. Accounts without a revenue figure sort last within their group (kept, not dropped).
 
+    Parameters
+    ----------
+    cases : DataFrame
+        From :func:`make_cases`.
+    {{as_of}}
+    closed : DataFrame, Series or None
+        Closures, as in :func:`case_status`.
+    accounts : DataFrame or None
+        One row per account with ``revenue`` (and e.g. ``account_name``, ``segment``).
+    contacts : DataFrame or None
+        One row per contact (``name``, ``email``, ``phone``, ``role`` are carried over).
+    account, contact : str
+        Account and contact key columns.
+    revenue : str
+        Money column of ``accounts`` ranking the calls.
+    {{score}}
+    key : str
+        Case column matching the closures' ``key`` column.
+
     Returns
     -------
     DataFrame
         The open cases with ``revenue_at_stake``, account and contact details when given,
         ``overdue`` and ``priority``.
+
+    Raises
+    ------
+    ColumnError
+        When a named column is missing.
+    DataError
+        For duplicate account keys, an invalid amount or an unparseable date.
 
     Examples
     --------
@@ -286,9 +393,10 @@ def call_list(
     ...                   "opened": pd.to_datetime(["2026-01-01"] * 2),
     ...                   "due_date": pd.to_datetime(["2026-01-15"] * 2)})
     >>> acc = pd.DataFrame({"account_id": ["A", "B"], "arr": [500.0, 100.0]})
-    >>> call_list(c, "2026-01-05", accounts=acc)["account_id"].tolist()
+    >>> call_list(c, as_of="2026-01-05", accounts=acc)["account_id"].tolist()
     ['A', 'B']
     """
+    need(cases, ["opened", "due_date"], "cases")
     as_of = pd.Timestamp(as_of)
     cd = _closure_dates(cases, closed, key)
     open_ = (cases["opened"] <= as_of) & ~(cd.notna() & (cd <= as_of))
@@ -319,6 +427,7 @@ def call_list(
 def export_call_list(
     calls: pd.DataFrame,
     path: str | Path,
+    *,
     columns: Sequence[str] = CALL_LIST_COLUMNS,
 ) -> Path:
     """Write a call list (from :func:`call_list`) to ``.csv`` or ``.xlsx`` by suffix.
@@ -329,6 +438,20 @@ def export_call_list(
     as a formula (``=HYPERLINK(...)``, ``+...``, ``-...``, ``@...``) is written with a leading
     ``'`` and XLSX text cells are always strings (:func:`cxm_lab.safe.write_csv`,
     :func:`cxm_lab.safe.write_xlsx`); numbers stay numbers.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        From :func:`call_list`.
+    path : str or Path
+        File to write (``.csv`` or ``.xlsx``); missing folders are created.
+    columns : sequence of str
+        Columns written, in this order, when present.
+
+    Returns
+    -------
+    Path
+        The file written.
 
     Raises
     ------

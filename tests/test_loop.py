@@ -60,7 +60,7 @@ def test_one_case_per_detractor_due_in_14_days(responses, owners):
 
 def test_touchpoint_without_owner_is_reported(responses, owners):
     cases = loop.make_cases(responses, owners)
-    assert cases.attrs["unrouted"].to_dict("records") == [{"touchpoint": "web", "cases": 1}]
+    assert loop.unrouted(cases).to_dict("records") == [{"touchpoint": "web", "cases": 1}]
 
 
 def test_category_column_and_due_days(responses, owners):
@@ -84,7 +84,7 @@ def test_status_and_sla_by_hand(responses, owners):
     closures = pd.DataFrame(
         {"response_id": ["R1", "R3"], "closed_date": ["2026-07-10", "2026-08-01"]}
     )
-    s = loop.case_status(cases, "2026-08-05", closed=closures).set_index("owner_team")
+    s = loop.case_status(cases, as_of="2026-08-05", closed=closures).table.set_index("owner_team")
     # R1 closed on time; R3 closed late (due 07-24); R4 open, due 08-15, not yet overdue
     assert s.loc["Finance Ops", ["cases", "closed", "closed_on_time", "open"]].tolist() == [
         1,
@@ -95,13 +95,21 @@ def test_status_and_sla_by_hand(responses, owners):
     assert s.loc["Support", ["closed", "closed_on_time", "overdue"]].tolist() == [1, 0, 0]
     assert s.loc["Support", "sla_attainment"] == 0
     assert s.loc["(no owner)", ["open", "overdue", "judged"]].tolist() == [1, 0, 0]
+    # Finance Ops: 1 of 1 judged on time -> 100 %; Wilson bounds in percent too
+    assert s.loc["Finance Ops", "sla_attainment"] == 100.0
+    assert (
+        s.loc["Finance Ops", "sla_ci_high"] == 100.0
+        and 0 < s.loc["Finance Ops", "sla_ci_low"] < 100
+    )
     assert pd.isna(s.loc["(no owner)", "sla_attainment"])
-    later = loop.case_status(cases, "2026-08-20", closed=closures).set_index("owner_team")
+    later = loop.case_status(cases, as_of="2026-08-20", closed=closures).table.set_index(
+        "owner_team"
+    )
     assert later.loc["(no owner)", "overdue"] == 1 and later.loc["(no owner)", "judged"] == 1
     assert later["cases"].sum() == len(cases)
-    early = loop.case_status(cases, "2026-07-05", closed=closures)
-    assert early["cases"].sum() == 1 and early.attrs["not_yet_opened"] == 2
-    by_tp = loop.case_status(cases, "2026-08-20", closed=closures, by="touchpoint")
+    early = loop.case_status(cases, as_of="2026-07-05", closed=closures)
+    assert early.table["cases"].sum() == 1 and early.not_yet_opened == 2
+    by_tp = loop.case_status(cases, as_of="2026-08-20", closed=closures, by="touchpoint").table
     assert set(by_tp["touchpoint"]) == {"billing", "support", "web"}
 
 
@@ -109,7 +117,7 @@ def test_duplicate_closures_are_errors(responses, owners):
     cases = loop.make_cases(responses, owners)
     closures = pd.DataFrame({"response_id": ["R1", "R1"], "closed_date": ["2026-07-10"] * 2})
     with pytest.raises(DataError, match="closed more than once"):
-        loop.case_status(cases, "2026-08-05", closed=closures)
+        loop.case_status(cases, as_of="2026-08-05", closed=closures)
 
 
 def test_call_list_order_and_export_round_trip(responses, owners, tmp_path):
@@ -122,7 +130,7 @@ def test_call_list_order_and_export_round_trip(responses, owners, tmp_path):
         }
     )
     contacts = pd.DataFrame({"contact_id": ["C1", "C3", "C4"], "name": ["Ann", "Bob", "Cy"]})
-    calls = loop.call_list(cases, "2026-08-20", accounts=accounts, contacts=contacts)
+    calls = loop.call_list(cases, as_of="2026-08-20", accounts=accounts, contacts=contacts)
     # all open; overdue first (R1 due 07-15 -> A 50, R3 due 07-24 -> B 900), by revenue; then C
     assert calls["response_id"].tolist() == ["R3", "R1", "R4"]
     assert calls["priority"].tolist() == [1, 2, 3]
@@ -144,10 +152,10 @@ def test_demo_quarter_reconciles():
     r = d.responses[d.responses["quarter"] == "2026Q3"]
     cases = loop.make_cases(r, d.touchpoint_owners)
     assert len(cases) == int((pd.to_numeric(r["ltr"]) <= 6).sum())
-    s = loop.case_status(cases, "2026-09-30", closed=d.case_closures)
+    s = loop.case_status(cases, as_of="2026-09-30", closed=d.case_closures).table
     assert s["cases"].sum() == len(cases)
     assert (s["open"] + s["closed"]).sum() == len(cases)
-    calls = loop.call_list(cases, "2026-09-30", closed=d.case_closures, accounts=d.accounts)
+    calls = loop.call_list(cases, as_of="2026-09-30", closed=d.case_closures, accounts=d.accounts)
     assert len(calls) == s["open"].sum()
 
 
@@ -190,3 +198,12 @@ def test_export_neutralises_formulas_and_keeps_numbers(tmp_path):
     ]
     money = ws.cell(row=2, column=col["revenue_at_stake"])
     assert money.value == -5.0 and money.data_type == "n"
+
+
+def test_status_of_all_cases_together(responses, owners):
+    cases = loop.make_cases(responses, owners)
+    closures = pd.DataFrame({"response_id": ["R1"], "closed_date": ["2026-07-10"]})
+    s = loop.case_status(cases, as_of="2026-08-20", closed=closures, by=None).table
+    # R1 on time; R3 (due 07-24) and R4 (due 08-15) overdue: 1 of 3 judged
+    assert len(s) == 1 and s.loc[0, "cases"] == 3
+    assert s.loc[0, "sla_attainment"] == pytest.approx(100 / 3)

@@ -1,5 +1,6 @@
-"""Revenue linkage: hand-calculated values on small frames, regressions against statsmodels
-called directly, reconciled counts, money/date validation and the IBM telco data."""
+"""Revenue linkage (accounts, revenue, churn, growth, datasets): hand-calculated values on small
+frames, regressions against statsmodels called directly, reconciled counts, money/date validation
+and the IBM telco data."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
+from cxm_lab import churn, growth
 from cxm_lab import revenue as rv
+from cxm_lab.accounts import account_nps, account_panel, link_responses
+from cxm_lab.datasets import TELCO_NOTE, load_ibm_telco
 from cxm_lab.demo import load_demo
-from cxm_lab.errors import DataError, ParameterError, SchemaError
+from cxm_lab.errors import DataError, ParameterError, SchemaError, check_dates, check_money
 
 
 @pytest.fixture(scope="module")
@@ -24,28 +28,28 @@ def demo():
 def test_non_numeric_revenue_names_file_column_and_row():
     df = pd.DataFrame({"revenue": [10.0, "12k", 3.0]})
     with pytest.raises(DataError, match=r"revenue.csv: column 'revenue' row 2: '12k'"):
-        rv.check_money(df, "revenue", file="revenue.csv")
+        check_money(df, "revenue", file="revenue.csv")
 
 
 def test_negative_revenue_is_rejected():
     df = pd.DataFrame({"arr": [10.0, 5.0, -1.0]})
     with pytest.raises(DataError, match=r"column 'arr' row 3: negative"):
-        rv.check_money(df, "arr", file="accounts.csv")
+        check_money(df, "arr", file="accounts.csv")
 
 
 def test_mixed_currencies_are_rejected():
     df = pd.DataFrame({"arr": [1.0, 2.0, 3.0], "currency": ["USD", "usd", "EUR"]})
     with pytest.raises(DataError, match=r"'currency' mixes currencies \['EUR', 'USD'\].*row 3"):
-        rv.check_money(df, "arr", file="accounts.csv")
+        check_money(df, "arr", file="accounts.csv")
     # one currency (case and spaces aside) is fine
     ok = pd.DataFrame({"arr": [1.0, 2.0], "currency": ["USD", " usd"]})
-    assert rv.check_money(ok, "arr").tolist() == [1.0, 2.0]
+    assert check_money(ok, "arr").tolist() == [1.0, 2.0]
 
 
 def test_unparseable_date_names_row():
     df = pd.DataFrame({"month": ["2025-01-01", "", "31/02/2025"]})
     with pytest.raises(DataError, match=r"revenue.csv: column 'month' row 3: '31/02/2025'"):
-        rv.check_dates(df, "month", file="revenue.csv")
+        check_dates(df, "month", file="revenue.csv")
 
 
 def test_money_validation_reaches_public_functions(demo):
@@ -53,9 +57,9 @@ def test_money_validation_reaches_public_functions(demo):
     bad["revenue"] = bad["revenue"].astype(object)
     bad.loc[5, "revenue"] = "n/a"
     with pytest.raises(DataError, match="row 6"):
-        rv.account_panel(demo.responses, demo.accounts, bad, "2025-07-01")
+        account_panel(demo.responses, demo.accounts, bad, as_of="2025-07-01")
     with pytest.raises(DataError, match="row 6"):
-        rv.earned_growth(demo.accounts, bad, "2025-07-01")
+        growth.earned_growth(demo.accounts, bad, start="2025-07-01")
 
 
 # --------------------------------------------------------------------------- linking
@@ -66,7 +70,7 @@ def test_link_reports_unmatched_and_counts_reconcile():
         {"response_id": ["R1", "R2", "R3", "R4"], "account_id": ["A1", "A9", None, "A2"]}
     )
     crm = pd.DataFrame({"account_id": ["A1", "A2", "A3"], "arr": [1.0, 2.0, 3.0]})
-    res = rv.link_responses(responses, crm)
+    res = link_responses(responses, crm)
     assert res.n_read == 4 == len(res.matched) + len(res.unmatched)
     assert res.matched["response_id"].tolist() == ["R1", "R4"]
     assert res.matched["arr"].tolist() == [1.0, 2.0]
@@ -74,17 +78,17 @@ def test_link_reports_unmatched_and_counts_reconcile():
         "R2": "key not in CRM",
         "R3": "missing key",
     }
-    assert res.summary().loc[0, "match_rate"] == 0.5
+    assert res.summary().loc[0, "match_rate"] == 50.0
 
 
 def test_link_rejects_duplicate_crm_keys():
     crm = pd.DataFrame({"account_id": ["A1", "A2", "A1"]})
     with pytest.raises(DataError, match=r"row 1: key 'A1' appears 2 times"):
-        rv.link_responses(pd.DataFrame({"account_id": ["A1"]}), crm)
+        link_responses(pd.DataFrame({"account_id": ["A1"]}), crm)
 
 
 def test_link_demo_every_response_matches(demo):
-    res = rv.link_responses(demo.responses, demo.accounts[["account_id", "arr"]])
+    res = link_responses(demo.responses, demo.accounts[["account_id", "arr"]])
     assert len(res.matched) == len(demo.responses) and res.unmatched.empty
 
 
@@ -100,17 +104,18 @@ def test_account_nps_unweighted_role_and_revenue_weights():
             "w": [1.0, 3.0, 0.0, 2.0, 1.0],
         }
     )
-    plain = rv.account_nps(r).set_index("account_id")
+    scores = account_nps(r)
+    plain = scores.table.set_index("account_id")
     # A: 1 promoter, 1 detractor, 1 passive of 3 -> 0; mean 8 -> passive
     assert plain.loc["A", "account_nps"] == pytest.approx(0.0)
     assert plain.loc["A", "mean_ltr"] == pytest.approx(8.0)
     assert plain.loc["A", "category"] == "passive"
-    assert plain.loc["B", "responses"] == 1 and plain.attrs["n_missing_score"] == 1
-    role = rv.account_nps(r, weight_by="role").set_index("account_id")
+    assert plain.loc["B", "responses"] == 1 and scores.n_missing_score == 1
+    role = account_nps(r, weight="role").table.set_index("account_id")
     # A: weights 3 (exec, promoter), 1 (user, detractor), 1.5 (technical, passive) of 5.5
     assert role.loc["A", "account_nps"] == pytest.approx(100 * (3 - 1) / 5.5)
     assert role.loc["A", "mean_ltr"] == pytest.approx((30 + 6 + 12) / 5.5)
-    col = rv.account_nps(r, weight_by="w").set_index("account_id")
+    col = account_nps(r, weight="w").table.set_index("account_id")
     assert col.loc["A", "account_nps"] == pytest.approx(100 * (1 - 3) / 4)
     assert col.loc["A", "mean_ltr"] == pytest.approx((10 + 18 + 0) / 4)
     assert col.loc["A", "category"] == "passive"  # weighted mean 7.0
@@ -119,7 +124,7 @@ def test_account_nps_unweighted_role_and_revenue_weights():
 def test_account_nps_unknown_role_is_an_error():
     r = pd.DataFrame({"account_id": ["A"], "ltr": [9], "role": ["intern"]})
     with pytest.raises(DataError, match="no weight for role 'intern'"):
-        rv.account_nps(r, weight_by="role")
+        account_nps(r, weight="role")
 
 
 # --------------------------------------------------------------------------- panel and economics
@@ -155,19 +160,20 @@ def _tiny_world():
 
 def test_account_panel_by_hand():
     responses, accounts, revenue = _tiny_world()
-    p = rv.account_panel(responses, accounts, revenue, "2025-01-01").set_index("account_id")
+    panel = account_panel(responses, accounts, revenue, as_of="2025-01-01")
+    p = panel.table.set_index("account_id")
     assert list(p.index) == ["A", "B", "C"]  # D churned before as_of
-    assert p.attrs["n_churned_before"] == 1
+    assert panel.n_churned_before == 1 and panel.n_no_response == 0
     assert p.loc["A", "account_nps"] == 100 and p.loc["B", "account_nps"] == -50
     # B: first half 8 (passive, 0), second half 2 (detractor, -100)
     assert p.loc["B", "nps_change"] == -100
     assert np.isnan(p.loc["C", "nps_change"])  # no second-half response
     assert p.loc["A", "revenue_before"] == 120 and p.loc["A", "revenue_after"] == 144
-    assert p.loc["A", "nrr"] == pytest.approx(1.2)
+    assert p.loc["A", "nrr"] == pytest.approx(120.0)  # percent
     assert p.loc["B", "churned"] and not p.loc["A", "churned"]
     assert p.loc["B", "revenue_after"] == 40  # Jan + Feb 2025
-    # C: 6 x 5 then 6 x 4 -> trend 24 / 30 - 1
-    assert p.loc["C", "revenue_trend"] == pytest.approx(-0.2)
+    # C: 6 x 5 then 6 x 4 -> trend 100 (24 / 30 - 1) = -20 %
+    assert p.loc["C", "revenue_trend"] == pytest.approx(-20.0)
 
 
 def test_category_economics_by_hand():
@@ -181,10 +187,10 @@ def test_category_economics_by_hand():
     )
     e = rv.category_economics(t).set_index("category")
     assert e.loc["detractor", "accounts"] == 4 and e.loc["detractor", "churned"] == 2
-    assert e.loc["detractor", "churn_rate"] == 0.5
+    assert e.loc["detractor", "churn_rate"] == 50.0
     assert e.loc["detractor", "avg_revenue"] == 100.0
-    assert e.loc["detractor", "revenue_share"] == pytest.approx(400 / 805)
-    assert e.loc["promoter", "nrr"] == pytest.approx(410 / 400)
+    assert e.loc["detractor", "revenue_share"] == pytest.approx(100 * 400 / 805)
+    assert e.loc["promoter", "nrr"] == pytest.approx(100 * 410 / 400)
     assert e.loc["(no score)", "accounts"] == 1  # reported, not dropped
     assert e["accounts"].sum() == len(t)
     assert e.loc["passive", "accounts"] == 0
@@ -192,9 +198,9 @@ def test_category_economics_by_hand():
     z, n, ph = 1.959963984540054, 4, 0.5
     centre = (ph + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z / (1 + z**2 / n) * np.sqrt(ph * (1 - ph) / n + z**2 / (4 * n**2))
-    assert e.loc["detractor", "churn_ci_low"] == pytest.approx(centre - half)
-    assert e.loc["detractor", "retention_ci_high"] == pytest.approx(1 - (centre - half))
-    assert "not a causal effect" in e.attrs["note"]
+    assert e.loc["detractor", "churn_ci_low"] == pytest.approx(100 * (centre - half))
+    assert e.loc["detractor", "retention_ci_high"] == pytest.approx(100 * (1 - (centre - half)))
+    assert "not a causal effect" in rv.NOTE
 
 
 def test_revenue_at_risk_and_vendor_shortcut_by_hand():
@@ -206,8 +212,11 @@ def test_revenue_at_risk_and_vendor_shortcut_by_hand():
             "segment_growth": ["at risk", "at risk", "grey zone", "safe"],
         }
     )
-    r = rv.revenue_at_risk(t).set_index(["group_type", "group"])
+    risk = rv.revenue_at_risk(t)
+    r = risk.table.set_index(["group_type", "group"])
     arpu = 1000 / 4
+    assert risk.arpu == arpu
+    assert r.loc[("NPS category", "detractor"), "churn_rate"] == 50.0  # percent
     assert r.loc[("NPS category", "detractor"), "expected_loss"] == pytest.approx(400 * 0.5)
     assert r.loc[("NPS category", "detractor"), "shortcut_impact"] == pytest.approx(-2 * 0.5 * arpu)
     assert r.loc[("NPS category", "passive"), "shortcut_impact"] == pytest.approx(-0.3 * arpu)
@@ -277,7 +286,6 @@ def test_point_value_regressions_match_statsmodels(accounts_table):
     assert row["value_per_point"] == pytest.approx(ols.params[1] * len(t))
     assert row["ci_high"] == pytest.approx(ols.conf_int()[1, 1] * len(t))
     assert v["assumption"].str.len().min() > 40
-    assert "not a causal effect" in v.attrs["note"]
 
 
 def test_point_value_one_outcome_is_a_clear_error(accounts_table):
@@ -292,22 +300,22 @@ def test_point_value_one_outcome_is_a_clear_error(accounts_table):
 def test_monthly_churn_by_hand():
     _, accounts, _ = _tiny_world()
     accounts = accounts.assign(category=["promoter", "detractor", "promoter", "detractor"])
-    m = rv.monthly_churn(accounts, "2024-05-01", "2024-07-01")
+    m = churn.monthly_churn(accounts, start="2024-05-01", end="2024-07-01")
     # May: 4 active, none churned; June: 4 active (D churns 1 June), 1 churned, lost ARR 10
     assert m["active"].tolist() == [4, 4] and m["churned"].tolist() == [0, 1]
-    assert m.loc[1, "churn_rate"] == 0.25 and m.loc[1, "lost_revenue"] == 10
-    m = rv.monthly_churn(accounts, "2025-03-01", "2025-04-01", by="category")
+    assert m.loc[1, "churn_rate"] == 25.0 and m.loc[1, "lost_revenue"] == 10
+    m = churn.monthly_churn(accounts, start="2025-03-01", end="2025-04-01", by="category")
     assert m.set_index("category")["active"].to_dict() == {"detractor": 1, "promoter": 2}
     assert m.set_index("category")["churned"].to_dict() == {"detractor": 1, "promoter": 0}
 
 
 def test_monthly_churn_demo_counts_reconcile(demo):
     a = demo.accounts
-    m = rv.monthly_churn(a, "2024-01-01", "2026-10-01")
+    m = churn.monthly_churn(a, start="2024-01-01", end="2026-10-01")
     in_range = a["churn_date"].between("2024-01-01", "2026-09-30").sum()
     assert m["churned"].sum() == in_range
-    r = rv.churn_reasons(a, "2024-01-01", "2026-10-01")
-    assert r["accounts"].sum() == in_range and r["share"].sum() == pytest.approx(1.0)
+    r = churn.churn_reasons(a, start="2024-01-01", end="2026-10-01")
+    assert r["accounts"].sum() == in_range and r["share"].sum() == pytest.approx(100.0)
 
 
 # --------------------------------------------------------------------------- referrals
@@ -320,11 +328,12 @@ def test_referral_summary_and_earned_growth_by_hand():
     f = pd.DataFrame(
         {"referrer_account_id": ["A", "A", "B", "Z"], "first_year_revenue": [5.0, 7.0, 3.0, 1.0]}
     )
-    s = rv.referral_summary(t, f).set_index("category")
+    refs = growth.referral_summary(t, f)
+    s = refs.table.set_index("category")
     assert s.loc["promoter", "referring_accounts"] == 1 and s.loc["promoter", "referrals"] == 2
-    assert s.loc["promoter", "share_referring"] == 0.5
+    assert s.loc["promoter", "share_referring"] == 50.0
     assert s.loc["promoter", "referral_revenue"] == 12.0
-    assert s.attrs["unattributed"] == 1  # referrer Z is not in the table
+    assert refs.unattributed == 1  # referrer Z is not in the table
     acc = pd.DataFrame({"account_id": ["A", "B", "C", "D"], "referred_by": [None, None, "A", None]})
     rev = pd.DataFrame(
         {
@@ -333,7 +342,7 @@ def test_referral_summary_and_earned_growth_by_hand():
             "revenue": [100.0, 100.0, 150.0, 30.0, 50.0],
         }
     )
-    g = rv.earned_growth(acc, rev, "2025-01-01").iloc[0]
+    g = growth.earned_growth(acc, rev, start="2025-01-01").iloc[0]
     # NRR = 150 / 200 = 75%; referred new = 30 / 200 = 15%; EGR = 75 + 15 - 100 = -10
     assert g["nrr_pct"] == 75 and g["referred_share_pct"] == 15
     assert g["earned_growth_rate_pct"] == pytest.approx(-10)
@@ -349,11 +358,11 @@ def test_growth_segments_rules_and_call_order():
             "account_id": list("ABCDEF"),
             "account_nps": [-10.0, 50.0, 50.0, 10.0, np.nan, 40.0],
             "nps_change": [0.0, -25.0, 0.0, 0.0, np.nan, 0.0],
-            "revenue_trend": [0.0, 0.0, 0.0, 0.0, 0.0, -0.15],
+            "revenue_trend": [0.0, 0.0, 0.0, 0.0, 0.0, -15.0],  # percent
             "revenue_before": [10.0, 50.0, 30.0, 20.0, 5.0, 40.0],
         }
     )
-    g = rv.growth_segments(t)
+    g = growth.growth_segments(t)
     seg = dict(zip(g["account_id"], g["segment_growth"].astype(str), strict=True))
     assert seg == {
         "A": "at risk",
@@ -374,7 +383,7 @@ def test_growth_segments_rules_and_call_order():
 
 @pytest.mark.slow
 def test_ibm_telco_real_data(shared_data):
-    t = rv.load_ibm_telco(shared_data / "en_ibm_telco_churn_v11")
+    t = load_ibm_telco(shared_data / "en_ibm_telco_churn_v11")
     # counts published in the data set's SOURCE.md
     assert len(t) == 7043 and t["churned"].sum() == 1869
     assert t["satisfaction"].value_counts().sort_index().tolist() == [922, 518, 2665, 1789, 1149]
@@ -383,7 +392,7 @@ def test_ibm_telco_real_data(shared_data):
     # detractors (1-3): all 922 + 518 churn, plus 429 of the 3s
     assert e.loc["detractor", "churned"] == 922 + 518 + 429
     assert e.loc["promoter", "churn_rate"] == 0 and e.loc["passive", "churn_rate"] == 0
-    assert "leaks churn" in t.attrs["note"]
+    assert "leaks churn" in TELCO_NOTE
     # mean monthly charge by satisfaction, as published: 75.8 for 1, 53.0 for 5
     means = t.groupby("satisfaction")["monthly_charge"].mean()
     assert means[1] == pytest.approx(75.8, abs=0.05) and means[5] == pytest.approx(53.0, abs=0.05)
@@ -391,7 +400,7 @@ def test_ibm_telco_real_data(shared_data):
 
 def test_ibm_telco_missing_dir_is_clear(tmp_path):
     with pytest.raises(SchemaError, match="IBM telco data not found"):
-        rv.load_ibm_telco(tmp_path / "nope")
+        load_ibm_telco(tmp_path / "nope")
 
 
 def test_point_value_method_selection_and_unknown_method(accounts_table):
@@ -409,10 +418,10 @@ def test_churn_reasons_from_a_churn_flag():
             "arr": [10.0, 20.0, 99.0, 5.0],
         }
     )
-    r = rv.churn_reasons(t, None, None, churn_date=None, churned="churned").set_index("reason")
+    r = churn.churn_reasons(t, churn_date=None, churned="churned").set_index("reason")
     assert r.loc["price", "accounts"] == 2 and r.loc["price", "lost_revenue"] == 30.0
     assert r.loc["(not recorded)", "accounts"] == 1
-    assert r.loc["price", "share"] == pytest.approx(2 / 3)
+    assert r.loc["price", "share"] == pytest.approx(100 * 2 / 3)
 
 
 def test_wilson_bounds_bracket_the_rate_at_zero_and_one():
@@ -424,19 +433,53 @@ def test_wilson_bounds_bracket_the_rate_at_zero_and_one():
         }
     )
     e = rv.category_economics(t, revenue_after=None).set_index("category")
-    assert e.loc["promoter", "churn_ci_low"] == 0.0 and e.loc["detractor", "churn_ci_high"] == 1.0
+    assert e.loc["promoter", "churn_ci_low"] == 0.0 and e.loc["detractor", "churn_ci_high"] == 100.0
     # Wilson upper bound for 0 of 5 written out: z² / (n + z²)
     z = 1.959963984540054
-    assert e.loc["promoter", "churn_ci_high"] == pytest.approx(z**2 / (5 + z**2))
+    assert e.loc["promoter", "churn_ci_high"] == pytest.approx(100 * z**2 / (5 + z**2))
 
 
 def test_demo_panel_detractors_churn_more_and_counts_reconcile(demo):
-    p = rv.account_panel(demo.responses, demo.accounts, demo.revenue, "2025-10-01")
-    assert len(p) + p.attrs["n_churned_before"] == len(demo.accounts)
+    panel = account_panel(demo.responses, demo.accounts, demo.revenue, as_of="2025-10-01")
+    p = panel.table
+    assert len(p) + panel.n_churned_before == len(demo.accounts)
     e = rv.category_economics(p).set_index("category")
     assert e["accounts"].sum() == len(p)
     assert e.loc["detractor", "churn_ci_low"] > e.loc["promoter", "churn_rate"]
-    refs = rv.referral_summary(p, demo.referrals)
-    assert refs["referrals"].sum() + refs.attrs["unattributed"] == len(demo.referrals)
-    g = rv.growth_segments(p)
+    refs = growth.referral_summary(p, demo.referrals)
+    assert refs.table["referrals"].sum() + refs.unattributed == len(demo.referrals)
+    g = growth.growth_segments(p)
     assert len(g) == len(p) and g["segment_growth"].notna().all()
+
+
+def test_churn_reasons_with_dates_needs_the_period():
+    # before: start=end=None with a churn date compared every date with NaT and silently
+    # returned an empty table
+    a = pd.DataFrame({"churn_date": ["2025-02-10"], "churn_reason": ["price"], "arr": [10.0]})
+    with pytest.raises(ParameterError, match="start and end are required"):
+        churn.churn_reasons(a)
+
+
+def test_panel_window_lengths_are_checked(demo):
+    # before: baseline_months=0 divided by zero and gave infinite revenue_before
+    with pytest.raises(ParameterError, match="baseline_months must be a whole number >= 1"):
+        account_panel(
+            demo.responses, demo.accounts, demo.revenue, as_of="2025-10-01", baseline_months=0
+        )
+
+
+def test_rates_are_percent_and_money_uses_the_fraction():
+    t = pd.DataFrame(
+        {
+            "category": ["detractor"] * 4,
+            "revenue_before": [100.0] * 4,
+            "churned": [True, False, False, False],
+        }
+    )
+    e = rv.category_economics(t, revenue_after=None).set_index("category")
+    assert e.loc["detractor", "churn_rate"] == 25.0
+    assert e.loc["detractor", "retention_rate"] == 75.0
+    assert e.loc["detractor", "revenue_share"] == 100.0
+    r = rv.revenue_at_risk(t, segment=None).table.set_index("group")
+    assert r.loc["detractor", "expected_loss"] == pytest.approx(400 * 0.25)
+    assert r.loc["detractor", "loss_high"] == pytest.approx(4 * e.loc["detractor", "churn_ci_high"])
