@@ -15,7 +15,9 @@ import os
 import sys
 from pathlib import Path
 
-from cxm_lab.errors import CxmError, ParameterError
+from cxm_lab.errors import CxmError, NotebookError, ParameterError
+
+__all__ = ["error_line", "main"]
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -182,7 +184,25 @@ def _build_model(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the exit status (0 ok, 1 failed run or strict rejects, 2 usage)."""
+    """Entry point of the ``cxm-lab`` command.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after the program name; None reads ``sys.argv``.
+
+    Returns
+    -------
+    int
+        The exit status: 0 ok, 1 failed run or strict rejects (one line on stderr, see
+        :func:`error_line`), 130 interrupted. A usage error exits 2 through argparse.
+
+    Examples
+    --------
+    >>> main(["run", "missing.yaml"])        # doctest: +SKIP
+    cxm-lab: error: parameter file not found: missing.yaml ...
+    1
+    """
     parser = argparse.ArgumentParser(
         prog="cxm-lab", description="CXM Lab: customer-experience reports"
     )
@@ -239,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except CxmError as exc:
-        print(f"cxm-lab: error: {exc}", file=sys.stderr)
+        print(f"cxm-lab: error: {error_line(exc)}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # The reader went away (``| head``): everything that had to be written was written.
@@ -249,6 +269,40 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cxm-lab: interrupted", file=sys.stderr)
         return 130
+
+
+def error_line(exc: CxmError) -> str:
+    """The one line the command prints for an error.
+
+    Messages are one line already (printed as they are), except a :class:`NotebookError`'s, which carries the failing
+    cell's source: for it the line names the notebook, the cell (0-based index in the executed
+    notebook), the error and where the executed notebook was kept; the cell source and
+    traceback stay in that notebook and on the exception.
+
+    Parameters
+    ----------
+    exc : CxmError
+        The error a command raised.
+
+    Returns
+    -------
+    str
+        One line, without the ``cxm-lab: error:`` prefix.
+
+    Examples
+    --------
+    >>> error_line(ParameterError("params.yaml: name is missing; add name: demo."))
+    'params.yaml: name is missing; add name: demo.'
+    >>> error_line(NotebookError("...", notebook="nb/01.ipynb", cell_index=4, ename="KeyError",
+    ...                          evalue="'ltr'", staging_path="reports/.failed/demo/01.ipynb"))
+    "notebook 01.ipynb failed in cell 4: KeyError: 'ltr' (executed notebook kept at reports/.failed/demo/01.ipynb)"
+    """
+    if isinstance(exc, NotebookError) and exc.ename:
+        name = Path(exc.notebook).name if exc.notebook else "a notebook"
+        where = f" (executed notebook kept at {exc.staging_path})" if exc.staging_path else ""
+        evalue = " ".join((exc.evalue or "").split())
+        return f"notebook {name} failed in cell {exc.cell_index}: {exc.ename}: {evalue}{where}"
+    return str(exc)
 
 
 def _quiet() -> None:

@@ -28,12 +28,54 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
+from cxm_lab.errors import DataError, check_columns, fail
 from cxm_lab.safe import clean_text, mathtext_text
 
+__all__ = [
+    "MONEY_FORMATS",
+    "PALETTE",
+    "panels",
+    "plot_metric_by_group",
+    "plot_metric_trend",
+    "plot_nps_mix",
+    "plot_rate_bars",
+    "plot_rate_trend",
+    "plot_share_bars",
+    "plot_share_trend",
+    "plot_theme_shares",
+    "use_style",
+]
+
+#: Colours of the NPS categories, in every chart that shows them.
 PALETTE = {"detractor": "#d1495b", "passive": "#edae49", "promoter": "#00798c"}
+#: Colour of single-series bars (churn, SLA attainment).
+BAR_COLOR = "#7a9cc6"
+
+#: ``show_table`` number formats of the money columns of the revenue tables (whole currency
+#: units with thousands separators); notebooks spread it into their ``number_formats``.
+MONEY_FORMATS: dict[str, str] = {
+    c: ",.0f"
+    for c in (
+        "revenue",
+        "avg_revenue",
+        "expected_loss",
+        "loss_low",
+        "loss_high",
+        "shortcut_impact",
+        "lost_revenue",
+        "referral_revenue",
+        "revenue_before",
+        "value_per_point",
+        "ci_low",
+        "ci_high",
+    )
+}
+
+#: Words written in capitals when a column name becomes an axis or legend title.
+_ACRONYMS = {"nps", "enps", "csat", "ces", "sla", "arr", "nrr", "ci", "ltr"}
 
 
-def use_style(dpi: int = 110) -> None:
+def use_style(*, dpi: int = 110) -> None:
     """The report look: seaborn ``whitegrid`` theme, ``dpi`` and no mathtext parsing.
 
     Sets ``matplotlib.rcParams["text.parse_math"] = False`` so that no data string (a segment,
@@ -44,6 +86,10 @@ def use_style(dpi: int = 110) -> None:
     ----------
     dpi : int
         Figure resolution (110 in the notebooks).
+
+    Returns
+    -------
+    None
 
     Examples
     --------
@@ -82,8 +128,91 @@ def _ax(ax: Axes | None, size: tuple[float, float] = (8, 4)) -> Axes:
     return ax
 
 
+def _human(column: str) -> str:
+    """A column name as an axis or legend title: ``nps_category`` → ``NPS category``."""
+    words = column.replace("_", " ").split()
+    words = [w.upper() if w.lower() in _ACRONYMS else w for w in words]
+    if words and not words[0].isupper():
+        words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words)
+
+
+def _percent(data: pd.DataFrame, columns: list[str], scale: float, func: str) -> pd.DataFrame:
+    """``columns`` multiplied by ``scale``, checked to be percentages (0–100) afterwards."""
+    check_columns(data, columns, func, "column")
+    out = data.copy()
+    for c in columns:
+        out[c] = pd.to_numeric(out[c], errors="coerce") * scale
+        high = out[c].max()
+        if pd.notna(high) and high > 100 + 1e-9:
+            fail(
+                func,
+                f"column {c!r}",
+                f"reaches {high:g} after scale={scale:g}, more than 100 %",
+                "pass scale=100 only for shares stored as fractions 0-1, scale=1 for percentages",
+                error=DataError,
+            )
+    return out
+
+
+def panels(n: int, *, ncols: int = 2, size: tuple[float, float] = (6.0, 4.0)) -> list[Axes]:
+    """A figure of ``n`` chart panels in a grid, for charts drawn side by side.
+
+    Panels fill the grid row by row; the cells left over in the last row are hidden. The
+    figure lays itself out (``layout="tight"``) when it is drawn.
+
+    Parameters
+    ----------
+    n : int
+        Number of panels (at least 1).
+    ncols : int
+        Panels per row; fewer when ``n`` is smaller.
+    size : tuple of float
+        Width and height of one panel, in inches.
+
+    Returns
+    -------
+    list of Axes
+        ``n`` Axes in reading order; pass each to a plotting function's ``ax``.
+
+    Raises
+    ------
+    ParameterError
+        ``n`` or ``ncols`` is below 1.
+
+    Examples
+    --------
+    >>> axes = panels(3, size=(6.5, 3.7))
+    >>> len(axes), axes[0].figure.get_size_inches().tolist()
+    (3, [13.0, 7.4])
+    >>> sum(ax.get_visible() for ax in axes[0].figure.axes)
+    3
+    """
+    if n < 1 or ncols < 1:
+        fail(
+            "panels",
+            "n and ncols",
+            f"must be at least 1, got n={n}, ncols={ncols}",
+            "pass 1 or more",
+        )
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    fig, grid = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(size[0] * ncols, size[1] * nrows),
+        squeeze=False,
+        layout="tight",
+    )
+    flat = list(grid.ravel())
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    return flat[:n]
+
+
 def plot_metric_trend(
     data: pd.DataFrame,
+    *,
     x: str = "quarter",
     y: str = "nps",
     low: str = "ci_low",
@@ -118,6 +247,15 @@ def plot_metric_trend(
     Returns
     -------
     Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"quarter": ["2026Q2", "2026Q1"], "nps": [20.0, 10.0],
+    ...                   "ci_low": [12.0, 2.0], "ci_high": [28.0, 18.0]})
+    >>> ax = plot_metric_trend(t, target=15.0)
+    >>> ax.get_lines()[0].get_ydata().tolist(), ax.get_title()
+    ([10.0, 20.0], 'NPS by quarter (shaded: 95% CI)')
     """
     ax = _ax(ax)
     groups = [(None, data)] if hue is None else list(data.groupby(hue, sort=True))
@@ -152,6 +290,7 @@ def plot_metric_trend(
 
 def plot_metric_by_group(
     data: pd.DataFrame,
+    *,
     group: str,
     y: str = "nps",
     low: str = "ci_low",
@@ -189,6 +328,16 @@ def plot_metric_by_group(
     Returns
     -------
     Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"segment": ["SMB", "Enterprise"], "nps": [5.0, 30.0],
+    ...                   "ci_low": [0.0, 10.0], "ci_high": [10.0, 50.0], "n": [400, 12],
+    ...                   "small_n": [False, True]})
+    >>> ax = plot_metric_by_group(t, group="segment")
+    >>> [tick.get_text() for tick in ax.get_yticklabels()]
+    ['SMB  (n=400)', 'Enterprise  (n=12, n<30)']
     """
     d = data.sort_values(y).reset_index(drop=True)
     ax = _ax(ax, (8, 0.45 * len(d) + 1.2))
@@ -222,6 +371,7 @@ def plot_metric_by_group(
 
 def plot_nps_mix(
     data: pd.DataFrame,
+    *,
     x: str = "quarter",
     title: str | None = None,
     ax: Axes | None = None,
@@ -242,6 +392,15 @@ def plot_nps_mix(
     Returns
     -------
     Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"quarter": ["2026Q1", "2026Q2"], "pct_detractors": [20.0, 10.0],
+    ...                   "pct_passives": [30.0, 30.0], "pct_promoters": [50.0, 60.0]})
+    >>> ax = plot_nps_mix(t)
+    >>> [round(bar.get_y() + bar.get_height()) for bar in ax.patches][-2:]  # promoters on top
+    [100, 100]
     """
     ax = _ax(ax)
     d = data.sort_values(x)
@@ -260,4 +419,414 @@ def plot_nps_mix(
     ax.set_title(_label(title or f"Promoter / passive / detractor mix by {x}"))
     ax.tick_params(axis="x", rotation=45)
     ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1, 1))
+    return ax
+
+
+def plot_share_bars(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str = "pct",
+    hue: str | None = None,
+    palette: dict[str, str] | None = None,
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Bars of a percentage per ``x``, side by side per ``hue`` (e.g. % negative comments).
+
+    ``hue`` values are in ``palette`` order, then sorted; bars use seaborn's look (colours at
+    75 % saturation).
+
+    One bar per row of ``data`` (no aggregation, so no error bars): pass a table that already
+    has one row per ``x`` and ``hue``, such as :func:`cxm_lab.text.analysis.share_by`'s.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per bar.
+    x : str
+        Column of the bar groups along the x axis.
+    y : str
+        Column of the percentage (0–100).
+    hue : str, optional
+        Column splitting each group into coloured bars, with a legend.
+    palette : dict, optional
+        Colour per ``hue`` value (e.g. :data:`PALETTE` for NPS categories); seaborn's default
+        colours when None.
+    title, xlabel, ylabel : str, optional
+        Defaults: none, and the column names in words.
+    ax : Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ColumnError
+        A named column is not in ``data``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"language": ["en", "en", "fr"], "nps_category": ["detractor",
+    ...                   "promoter", "detractor"], "pct": [60.0, 10.0, 55.0]})
+    >>> ax = plot_share_bars(t, x="language", hue="nps_category", palette=PALETTE)
+    >>> len(ax.patches) >= 3, ax.get_legend().get_title().get_text()
+    (True, 'NPS category')
+    """
+    check_columns(data, [x, y] + ([hue] if hue else []), "plot_share_bars", "column")
+    ax = _ax(ax)
+    d = data.assign(**{x: data[x].map(_label)})
+    colors, order = None, None
+    if hue:
+        d[hue] = data[hue].map(_legend_label)
+        present = set(d[hue].dropna())
+        order = sorted(present)
+        if palette is not None:
+            colors = {_legend_label(k): v for k, v in palette.items()}
+            order = [k for k in colors if k in present] + [k for k in order if k not in colors]
+    sns.barplot(data=d, x=x, y=y, hue=hue, hue_order=order, palette=colors, errorbar=None, ax=ax)
+    ax.set(
+        title=_label(title or ""),
+        xlabel=_label(xlabel or _human(x)),
+        ylabel=_label(ylabel or _human(y)),
+    )
+    if hue and ax.get_legend() is not None:
+        ax.get_legend().set_title(_human(hue))
+    return ax
+
+
+def plot_share_trend(
+    data: pd.DataFrame,
+    *,
+    x: str = "quarter",
+    y: str = "pct",
+    hue: str | None = None,
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """A percentage over periods, one line with markers per ``hue`` value.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per period (and ``hue``), e.g. :func:`cxm_lab.text.analysis.share_by` by
+        quarter and segment.
+    x : str
+        Column of the periods (drawn in sorted order).
+    y : str
+        Column of the percentage (0–100).
+    hue : str, optional
+        Column splitting the data into lines, with a legend (sorted).
+    title, xlabel, ylabel : str, optional
+        Defaults: none, and the column names in words.
+    ax : Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ColumnError
+        A named column is not in ``data``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"quarter": ["2026Q1", "2026Q2"] * 2, "segment": ["A", "A", "B", "B"],
+    ...                   "pct": [10.0, 20.0, 30.0, 25.0]})
+    >>> ax = plot_share_trend(t, hue="segment")
+    >>> len(ax.get_lines()) >= 2, [t.get_text() for t in ax.get_legend().get_texts()]
+    (True, ['A', 'B'])
+    """
+    check_columns(data, [x, y] + ([hue] if hue else []), "plot_share_trend", "column")
+    ax = _ax(ax)
+    d = data.sort_values(x)
+    d = d.assign(**{x: d[x].astype(str).map(_label)})
+    order = None
+    if hue:
+        d[hue] = d[hue].map(_legend_label)
+        order = sorted(d[hue].dropna().unique())
+    sns.lineplot(data=d, x=x, y=y, hue=hue, hue_order=order, marker="o", errorbar=None, ax=ax)
+    ax.set(
+        title=_label(title or ""),
+        xlabel=_label(xlabel or _human(x)),
+        ylabel=_label(ylabel or _human(y)),
+    )
+    if hue and ax.get_legend() is not None:
+        ax.get_legend().set_title(_human(hue))
+    ax.tick_params(axis="x", rotation=45)
+    return ax
+
+
+def plot_theme_shares(
+    data: pd.DataFrame,
+    *,
+    theme: str = "theme",
+    by: str = "nps_category",
+    share: str = "share",
+    scale: float = 1.0,
+    title: str | None = None,
+    xlabel: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Horizontal bars: how often each theme comes up, per group (e.g. NPS category).
+
+    Themes are sorted by their share in the first group (detractors first when ``by`` is
+    the NPS category), largest at the bottom; a theme a group never mentions counts 0.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long table with one row per theme and group, e.g.
+        :func:`cxm_lab.text.topics.theme_summary` with ``by="nps_category"``.
+    theme, by, share : str
+        Columns of the theme, the group and the share of the group's comments.
+    scale : float
+        Multiplies ``share`` before drawing: 100 when it is a fraction 0–1, 1 when it is a
+        percentage already.
+    title, xlabel : str, optional
+        Defaults name what is drawn.
+    ax : Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ColumnError
+        A named column is not in ``data``.
+    DataError
+        ``share`` exceeds 100 after ``scale`` (a percentage passed with ``scale=100``).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"theme": ["price", "support", "price", "support"],
+    ...                   "nps_category": ["detractor", "detractor", "promoter", "promoter"],
+    ...                   "share": [0.4, 0.6, 0.7, 0.3]})
+    >>> ax = plot_theme_shares(t, scale=100)
+    >>> [float(p.get_width()) for p in ax.patches]  # detractors (support, price), promoters
+    [60.0, 40.0, 30.0, 70.0]
+    """
+    check_columns(data, [theme, by], "plot_theme_shares", "column")
+    d = _percent(data, [share], scale, "plot_theme_shares")
+    pivot = d.pivot(index=theme, columns=by, values=share).fillna(0)
+    pivot = pivot.sort_values(pivot.columns[0], ascending=False)
+    ax = _ax(ax, (8, 4.5))
+    n_groups = len(pivot.columns)
+    height = 0.5 / n_groups
+    pos = np.arange(len(pivot))
+    colors = sns.color_palette("deep", n_groups)
+    for i, (group, color) in enumerate(zip(pivot.columns, colors, strict=True)):
+        ax.barh(
+            pos + (i - (n_groups - 1) / 2) * height,
+            pivot[group],
+            height=height,
+            color=PALETTE.get(str(group), color),
+            label=_legend_label(group),
+        )
+    ax.set_yticks(pos, [_label(t) for t in pivot.index])
+    ax.set_xlabel(
+        _label(xlabel or f"% of the {_human(by).lower().removeprefix('nps ')}'s comments")
+    )
+    ax.set_ylabel(_label(_human(theme)))
+    ax.set_title(_label(title or f"Themes by {_human(by)}"))
+    ax.legend(title=_human(by), fontsize="small")
+    return ax
+
+
+def plot_rate_bars(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    rate: str,
+    low: str,
+    high: str,
+    scale: float = 1.0,
+    horizontal: bool = False,
+    goal: float | None = None,
+    goal_label: str | None = None,
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    color: str = BAR_COLOR,
+    ax: Axes | None = None,
+) -> Axes:
+    """Bars of a rate (%) per group with its confidence interval as whiskers.
+
+    For churn by NPS category, SLA attainment by owner and the like: one bar per row, in the
+    table's order (vertical) or ascending from the bottom (horizontal); rows without a rate
+    (nothing to judge yet) are left out.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per bar.
+    x : str
+        Column of the bar labels (the groups).
+    rate, low, high : str
+        Columns of the rate and its interval bounds.
+    scale : float
+        Multiplies ``rate``, ``low`` and ``high`` before drawing: 100 when they are fractions
+        0–1, 1 when they are percentages already.
+    horizontal : bool
+        Horizontal bars (long group names), value axis fixed to 0–100.
+    goal : float, optional
+        A goal on the percentage scale, drawn as a dashed red line with a legend entry.
+    goal_label : str, optional
+        Its legend entry (default ``"<goal>% goal"``).
+    title, xlabel, ylabel : str, optional
+        Axis titles; the defaults name the columns in words.
+    color : str
+        Bar colour.
+    ax : Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ColumnError
+        A named column is not in ``data``.
+    DataError
+        A value exceeds 100 after ``scale`` (percentages passed with ``scale=100``).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"category": ["detractor", "promoter"], "churn_rate": [0.3, 0.1],
+    ...                   "churn_ci_low": [0.2, 0.05], "churn_ci_high": [0.4, 0.15]})
+    >>> ax = plot_rate_bars(t, x="category", rate="churn_rate", low="churn_ci_low",
+    ...                     high="churn_ci_high", scale=100)
+    >>> [round(p.get_height()) for p in ax.patches], ax.get_ylabel()
+    ([30, 10], 'Churn rate (%)')
+    """
+    check_columns(data, [x], "plot_rate_bars", "column")
+    d = _percent(data, [rate, low, high], scale, "plot_rate_bars").dropna(subset=[rate])
+    if horizontal:
+        d = d.sort_values(rate)
+    ax = _ax(ax, (8, 3.8) if horizontal else (7, 3.8))
+    labels = [_label(v) for v in d[x].astype(str)]
+    err = [(d[rate] - d[low]).to_numpy(), (d[high] - d[rate]).to_numpy()]
+    value_title = _label(f"{_human(rate)} (%)")
+    if horizontal:
+        ax.barh(labels, d[rate], color=color)
+        ax.errorbar(d[rate], labels, xerr=err, fmt="none", ecolor="black", capsize=4)
+        ax.set_xlim(0, 100)
+        ax.set_xlabel(_label(xlabel) if xlabel else value_title)
+        ax.set_ylabel(_label(ylabel or _human(x)))
+    else:
+        ax.bar(labels, d[rate], color=color)
+        ax.errorbar(labels, d[rate], yerr=err, fmt="none", ecolor="black", capsize=4)
+        ax.set_xlabel(_label(xlabel or _human(x)))
+        ax.set_ylabel(_label(ylabel) if ylabel else value_title)
+    if goal is not None:
+        line = ax.axvline if horizontal else ax.axhline
+        line(goal, color="#c0392b", ls="--", label=_label(goal_label or f"{goal:g}% goal"))
+        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if title:
+        ax.set_title(_label(title))
+    return ax
+
+
+def plot_rate_trend(
+    data: pd.DataFrame,
+    *,
+    x: str = "month",
+    rate: str = "churn_rate",
+    low: str = "ci_low",
+    high: str = "ci_high",
+    hue: str = "category",
+    levels: list[str] | None = None,
+    palette: dict[str, str] | None = None,
+    scale: float = 1.0,
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    legend_title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """A rate (%) over time, one line with markers and a shaded interval per group.
+
+    For monthly churn by NPS category (:func:`cxm_lab.revenue.monthly_churn`) and the like.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per ``x`` and ``hue`` value.
+    x : str
+        Column of the time axis (dates or periods).
+    rate, low, high : str
+        Columns of the rate and its interval bounds.
+    hue : str
+        Column of the groups, one line each.
+    levels : list of str, optional
+        The groups to draw, in legend order; default every group, sorted.
+    palette : dict, optional
+        Colour per group; default :data:`PALETTE` where it names the group, seaborn's
+        ``deep`` colours otherwise.
+    scale : float
+        Multiplies ``rate``, ``low`` and ``high``: 100 for fractions 0–1, 1 for percentages.
+    title, xlabel, ylabel, legend_title : str, optional
+        Defaults name the columns in words.
+    ax : Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ColumnError
+        A named column is not in ``data``.
+    DataError
+        A value exceeds 100 after ``scale``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"month": pd.to_datetime(["2026-01-01", "2026-02-01"] * 2),
+    ...                   "category": ["detractor"] * 2 + ["promoter"] * 2,
+    ...                   "churn_rate": [3.0, 4.0, 1.0, 0.5], "ci_low": [2.0, 3.0, 0.5, 0.1],
+    ...                   "ci_high": [4.0, 5.0, 1.5, 0.9]})
+    >>> ax = plot_rate_trend(t)
+    >>> [line.get_ydata().tolist() for line in ax.get_lines()]
+    [[3.0, 4.0], [1.0, 0.5]]
+    """
+    check_columns(data, [x, hue], "plot_rate_trend", "column")
+    d = _percent(data, [rate, low, high], scale, "plot_rate_trend")
+    groups = list(levels) if levels is not None else sorted(d[hue].dropna().unique(), key=str)
+    fallback = sns.color_palette("deep", max(len(groups), 1))
+    colors = palette or PALETTE
+    ax = _ax(ax, (10, 4))
+    for group, default in zip(groups, fallback, strict=False):
+        g = d[d[hue] == group].sort_values(x)
+        color = colors.get(str(group), default)
+        ax.plot(g[x], g[rate], marker="o", color=color, label=_legend_label(group))
+        ax.fill_between(g[x], g[low], g[high], color=color, alpha=0.12)
+    ax.legend(title=_label(legend_title or _human(hue)), frameon=False)
+    if pd.api.types.is_datetime64_any_dtype(d[x]):  # short date labels that do not overlap
+        import matplotlib.dates as mdates
+
+        locator = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.set_xlabel(_label(xlabel or _human(x)))
+    ax.set_ylabel(_label(ylabel or f"{_human(rate)} (%)"))
+    if title:
+        ax.set_title(_label(title))
     return ax

@@ -33,10 +33,22 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from cxm_lab.config import ROOT
 from cxm_lab.errors import RenderError
 
-TEMPLATES = Path(__file__).parent / "templates"
+__all__ = [
+    "RENDERERS",
+    "RenderResult",
+    "build_source",
+    "choose_renderer",
+    "notebook_markdown",
+    "render",
+]
+
+#: Lua filter, CSS and Typst header copied beside every report source.
+TEMPLATES = ROOT / "cxm_lab" / "templates"
 FONT_DIRS = ["/usr/share/fonts", "/usr/local/share/fonts"]
+#: The renderer choices of a params file (``renderer:``).
 RENDERERS = ("auto", "quarto", "pandoc-typst")
 
 
@@ -50,8 +62,30 @@ class RenderResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def choose_renderer(renderer: str = "auto") -> str:
-    """``"quarto"`` when requested or when ``quarto`` is on PATH (auto), else ``"pandoc-typst"``."""
+def choose_renderer(renderer: str) -> str:
+    """The route a render takes.
+
+    Parameters
+    ----------
+    renderer : str
+        One of :data:`RENDERERS`. ``"auto"``: Quarto when ``quarto`` is on PATH, else Pandoc +
+        Typst.
+
+    Returns
+    -------
+    str
+        ``"quarto"`` or ``"pandoc-typst"``.
+
+    Raises
+    ------
+    RenderError
+        An unknown renderer, or ``"quarto"`` requested when it is not on PATH.
+
+    Examples
+    --------
+    >>> choose_renderer("pandoc-typst")
+    'pandoc-typst'
+    """
     if renderer not in RENDERERS:
         raise RenderError(f"unknown renderer {renderer!r}; use one of {RENDERERS}")
     if renderer == "auto":
@@ -64,10 +98,39 @@ def choose_renderer(renderer: str = "auto") -> str:
     return renderer
 
 
-def notebook_markdown(nb_path: Path, assets: Path, prefix: str) -> str:
-    """Markdown of one executed notebook: markdown cells as written, code hidden, outputs
-    kept (``text/markdown`` preferred, PNG figures saved under ``assets``). A cell error is not
-    expected here (the pipeline stops on it) and raises :class:`RenderError`."""
+def notebook_markdown(nb_path: Path, *, assets: Path, prefix: str) -> str:
+    """Markdown of one executed notebook.
+
+    Markdown cells as written, code hidden (the parameters cells too), outputs kept:
+    ``text/markdown`` preferred, PNG figures saved under ``assets`` as
+    ``<prefix>-figNN.png`` and linked as ``assets/<name>``.
+
+    Parameters
+    ----------
+    nb_path : Path
+        An executed notebook.
+    assets : Path
+        Folder for its figures (exists).
+    prefix : str
+        Start of the figure file names (the notebook's stem), so that notebooks do not clash.
+
+    Returns
+    -------
+    str
+        Markdown, ending with a newline.
+
+    Raises
+    ------
+    RenderError
+        The notebook holds a cell error (the pipeline stops before rendering one).
+
+    Examples
+    --------
+    >>> from cxm_lab.config import NOTEBOOK_DIR
+    >>> notebook_markdown(NOTEBOOK_DIR / "00_summary.ipynb", assets=Path("."),
+    ...                   prefix="00").splitlines()[0]
+    '## Executive summary'
+    """
     nb = nbformat.read(nb_path, as_version=4)
     parts: list[str] = []
     k = 0
@@ -102,14 +165,41 @@ def notebook_markdown(nb_path: Path, assets: Path, prefix: str) -> str:
 def build_source(
     notebooks: Sequence[Path | str],
     out_dir: Path,
+    *,
     title: str,
     subtitle: str = "",
     date: str = "",
 ) -> Path:
     """Combine executed notebooks into ``out_dir/report.qmd`` (+ ``assets/``), Quarto-native.
 
-    An item of ``notebooks`` that is a ``str`` is Markdown written by the run itself (the one
-    line that stands in for a notebook the data cannot support), included as it is."""
+    Parameters
+    ----------
+    notebooks : sequence of Path or str
+        In report order. A ``str`` is Markdown written by the run itself (the one line that
+        stands in for a notebook the data cannot support), included as it is.
+    out_dir : Path
+        Folder of the source, its figures and the templates (created if needed).
+    title, subtitle, date : str
+        The report's front matter (empty ones are left out).
+
+    Returns
+    -------
+    Path
+        ``out_dir/report.qmd``.
+
+    Raises
+    ------
+    RenderError
+        An executed notebook holds a cell error.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     src = build_source(["## Skipped"], Path(d), title="CX report")
+    ...     print(src.read_text(encoding="utf-8").split("---")[1].splitlines()[1])
+    title: CX report
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     assets = out_dir / "assets"
     assets.mkdir(exist_ok=True)
@@ -131,7 +221,9 @@ def build_source(
     }
     front = {k: v for k, v in front.items() if v is not None}
     body = [
-        nb if isinstance(nb, str) else notebook_markdown(Path(nb), assets, Path(nb).stem)
+        nb
+        if isinstance(nb, str)
+        else notebook_markdown(Path(nb), assets=assets, prefix=Path(nb).stem)
         for nb in notebooks
     ]
     src = out_dir / "report.qmd"
@@ -157,14 +249,36 @@ def _pandoc(args: list[str], cwd: Path) -> None:
 
 
 def render(
-    source: Path, formats: list[str], renderer: str = "auto", basename: str = "report"
+    source: Path, *, formats: Sequence[str], renderer: str = "auto", basename: str = "report"
 ) -> RenderResult:
     """Render ``source`` (from :func:`build_source`) to ``basename.html`` / ``basename.pdf``.
+
+    Parameters
+    ----------
+    source : Path
+        The combined ``report.qmd``; outputs are written beside it.
+    formats : sequence of str
+        ``"html"`` and/or ``"pdf"``.
+    renderer : str
+        One of :data:`RENDERERS` (see :func:`choose_renderer`).
+    basename : str
+        Output file name without suffix.
+
+    Returns
+    -------
+    RenderResult
+        The route, why it was chosen, the output paths and seconds per format.
 
     Raises
     ------
     RenderError
-        With the failing engine's stderr.
+        An unknown format or renderer, or a failing engine (with its stderr).
+
+    Examples
+    --------
+    >>> result = render(source, formats=["html"], renderer="pandoc-typst")  # doctest: +SKIP
+    >>> result.outputs["html"].name                                        # doctest: +SKIP
+    'report.html'
     """
     route = choose_renderer(renderer)
     reason = (

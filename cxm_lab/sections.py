@@ -30,8 +30,20 @@ from typing import Any
 
 from cxm_lab.errors import ParameterError
 
+__all__ = [
+    "COLUMN_HINTS",
+    "SECTION_MIME",
+    "Needs",
+    "Sections",
+    "missing",
+    "record",
+    "skipped_markdown",
+]
+
+#: MIME type of the section decisions written into executed notebooks.
 SECTION_MIME = "application/vnd.cxm-lab.section+json"
 
+#: How to enable a section that needs a response column, per column.
 COLUMN_HINTS = {
     "ltr": "a 0–10 likelihood-to-recommend score (rename the question to `ltr` in the params file)",
     "response_date": "response dates (rename the date column to `response_date`)",
@@ -85,7 +97,27 @@ class Needs:
 
     @classmethod
     def from_mapping(cls, spec: Mapping[str, Any]) -> Needs:
-        """Needs from a mapping (notebook metadata); unknown keys are errors."""
+        """Needs from a mapping (notebook metadata or ``section(...)`` keywords).
+
+        Parameters
+        ----------
+        spec : mapping
+            Keys are the fields of :class:`Needs`; lists become tuples.
+
+        Returns
+        -------
+        Needs
+
+        Raises
+        ------
+        ParameterError
+            An unknown key.
+
+        Examples
+        --------
+        >>> Needs.from_mapping({"columns": ["ltr"], "periods": 2})
+        Needs(columns=('ltr',), any_of=(), tables=(), periods=2, drivers=0, dimensions=0, min_comments=0)
+        """
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(spec) - known)
         if unknown:
@@ -106,7 +138,28 @@ def _has(frame: Any, col: str) -> bool:
 def missing(ds: Any, needs: Needs) -> list[str]:
     """What the dataset lacks for ``needs``, each as a phrase that says how to enable it.
 
-    An empty list means the section can run.
+    Parameters
+    ----------
+    ds : Dataset
+        The run's dataset (:class:`cxm_lab.io.Dataset`).
+    needs : Needs
+        What the section needs.
+
+    Returns
+    -------
+    list of str
+        One phrase per missing thing; empty when the section can run.
+
+    Examples
+    --------
+    See the module docstring: a dataset with only ``ltr`` lacks comments and periods.
+
+    >>> import pandas as pd
+    >>> from cxm_lab.io import Dataset
+    >>> ds = Dataset(tables={"responses": pd.DataFrame({"ltr": [9]})}, reads=[], data_dir=".",
+    ...              config={"quarters": ["2026Q3"]})
+    >>> missing(ds, Needs(periods=2))
+    ['responses from at least 2 quarters (this data has 1)']
     """
     r = ds.tables.get("responses")
     out: list[str] = []
@@ -149,8 +202,30 @@ def missing(ds: Any, needs: Needs) -> list[str]:
     return out
 
 
-def record(notebook: str, title: str, reasons: Sequence[str]) -> dict[str, Any]:
-    """The manifest record of one section."""
+def record(notebook: str, title: str, *, reasons: Sequence[str]) -> dict[str, Any]:
+    """The manifest record of one section (or of a whole notebook).
+
+    Parameters
+    ----------
+    notebook : str
+        Notebook name.
+    title : str
+        Section title.
+    reasons : sequence of str
+        What the data lacks (from :func:`missing`); empty when the section is shown.
+
+    Returns
+    -------
+    dict
+        ``notebook``, ``section``, ``status`` (``"shown"`` or ``"skipped"``) and ``reason``.
+
+    Examples
+    --------
+    >>> record("01_metrics", "NPS over time", reasons=["two quarters"])["reason"]
+    'needs two quarters'
+    >>> record("01_metrics", "Headline", reasons=[])["status"]
+    'shown'
+    """
     return {
         "notebook": notebook,
         "section": title,
@@ -159,8 +234,26 @@ def record(notebook: str, title: str, reasons: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def skipped_markdown(title: str, reasons: Sequence[str]) -> str:
-    """The one line shown in place of a section (``title`` is notebook code, not data)."""
+def skipped_markdown(title: str, *, reasons: Sequence[str]) -> str:
+    """The one line shown in place of a section (``title`` is notebook code, not data).
+
+    Parameters
+    ----------
+    title : str
+        Section title, written in the notebook.
+    reasons : sequence of str
+        What the data lacks (from :func:`missing`).
+
+    Returns
+    -------
+    str
+        One italic Markdown line.
+
+    Examples
+    --------
+    >>> skipped_markdown("NPS over time", reasons=["two quarters"])
+    '*NPS over time: not shown; needs two quarters.*\\n'
+    """
     return f"*{title}: not shown; needs {'; '.join(reasons)}.*\n"
 
 
@@ -206,11 +299,11 @@ class Sections:
         Keyword arguments are those of :class:`Needs`.
         """
         reasons = missing(self.ds, Needs.from_mapping(needs))
-        rec = record(self.notebook, title, reasons)
+        rec = record(self.notebook, title, reasons=reasons)
         self.records.append(rec)
         try:
             from IPython.display import display
         except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
             return not reasons
-        display(_SectionOutput(rec, skipped_markdown(title, reasons) if reasons else ""))
+        display(_SectionOutput(rec, skipped_markdown(title, reasons=reasons) if reasons else ""))
         return not reasons

@@ -82,3 +82,25 @@ def test_console_script_is_installed(repo_root, tmp_path):
     proc = subprocess.run([exe, "run", str(tmp_path / "nope.yaml")], capture_output=True, text=True)
     assert proc.returncode == 1 and "parameter file not found" in proc.stderr
     assert "nope.yaml" in proc.stderr
+
+
+def test_notebook_error_is_one_line_with_the_cell_and_kept_copy():
+    from cxm_lab.cli import error_line
+    from cxm_lab.errors import NotebookError, RunError
+
+    exc = NotebookError(
+        "notebook 01.ipynb failed in cell 7:\n--- cell source ---\nx = d['ltr']\n--- error ---\n...",
+        notebook="/p/notebooks/01_metrics.ipynb",
+        cell="x = d['ltr']",
+        cell_index=5,
+        source="x = d['ltr']",
+        ename="KeyError",
+        evalue="'ltr'\n(more)",
+        traceback=["Traceback ...", "KeyError: 'ltr'"],
+        staging_path="/p/reports/.failed/demo/01_metrics.ipynb",
+    )
+    assert error_line(exc) == (
+        "notebook 01_metrics.ipynb failed in cell 5: KeyError: 'ltr' (more) "
+        "(executed notebook kept at /p/reports/.failed/demo/01_metrics.ipynb)"
+    )
+    assert error_line(RunError("disk full; free some space.")) == "disk full; free some space."

@@ -108,7 +108,41 @@ def test_failing_notebook_stops_and_keeps_last_good_report(fixture_run, tmp_path
     assert err.value.notebook.endswith("failing.ipynb")
     assert hashlib.sha256(fixture_run.outputs["html"].read_bytes()).hexdigest() == before
     assert main(["run", str(bad)]) == 1
-    assert "deliberate failure" in capsys.readouterr().err
+    line = capsys.readouterr().err.strip()
+    assert len(line.splitlines()) == 1
+    assert line.startswith("cxm-lab: error: notebook failing.ipynb failed in cell 4: ValueError:")
+    assert "deliberate failure" in line and "executed notebook kept at" in line
+
+
+def test_notebook_error_keeps_every_field(fixture_run, tmp_path):
+    """NotebookError carries what papermill's error carries, plus the notebook and the kept
+    copy, and keeps papermill's error as its cause."""
+    import nbformat
+    from papermill.exceptions import PapermillExecutionError
+
+    root = fixture_run.directory.parent
+    bad = params_file(tmp_path, "fields", [FIXTURES / "failing.ipynb"], output_dir=str(root))
+    with pytest.raises(NotebookError) as err:
+        run_report(bad, log=lambda s: None)
+    e = err.value
+    assert isinstance(e.__cause__, PapermillExecutionError)
+    assert e.notebook == str(FIXTURES / "failing.ipynb")
+    # markdown 0, parameters 1, papermill's injected parameters 2, "x = 1" 3, the raise 4
+    assert e.cell_index == 4 == e.__cause__.cell_index
+    assert e.source == e.cell == 'raise ValueError("deliberate failure for the test")'
+    assert (e.ename, e.evalue) == ("ValueError", "deliberate failure for the test")
+    assert isinstance(e.traceback, list) and e.traceback == e.__cause__.traceback
+    assert any("deliberate failure for the test" in line for line in e.traceback)
+    kept = Path(e.staging_path)
+    assert kept == root / ".failed" / "fields" / "failing.ipynb" and kept.is_file()
+    # the kept notebook also holds papermill's red error banners, which the index does not count
+    cells = [
+        c
+        for c in nbformat.read(kept, as_version=4).cells
+        if "papermill-error-cell-tag" not in c.metadata.get("tags", [])
+    ]
+    assert cells[e.cell_index].source == e.source
+    assert cells[e.cell_index].outputs[0]["ename"] == "ValueError"
 
 
 def test_publish_replaces_whole_directory(tmp_path):

@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 
@@ -176,3 +177,189 @@ def test_underscore_names_stay_in_the_legend():
     )
     ax = plots.plot_metric_trend(table, hue="segment")
     assert len(ax.get_legend().get_texts()) == 2
+
+
+# --------------------------------------------------------------------------- notebook charts
+# The charts the notebooks used to draw by hand: what each draws (labels, bars, lines, legend).
+
+
+def test_panels_hide_the_cells_left_over():
+    axes = plots.panels(3, ncols=2, size=(6.5, 3.7))
+    fig = axes[0].figure
+    assert len(axes) == 3 and len(fig.axes) == 4
+    assert [ax.get_visible() for ax in fig.axes] == [True, True, True, False]
+    assert fig.get_size_inches().tolist() == [13.0, 7.4]
+    assert len(plots.panels(1)) == 1 and plots.panels(1)[0].figure.get_size_inches()[0] == 6.0
+    with pytest.raises(ValueError, match="at least 1"):
+        plots.panels(0)
+
+
+def test_share_bars_one_bar_per_row_with_palette():
+    mix = pd.DataFrame(
+        {
+            "language": ["en", "en", "en", "fa", "fa"],
+            "nps_category": ["detractor", "passive", "promoter", "detractor", "promoter"],
+            "pct": [60.0, 30.0, 10.0, 55.0, 5.0],
+        }
+    )
+    ax = plots.plot_share_bars(
+        mix, x="language", hue="nps_category", palette=plots.PALETTE, ylabel="% negative"
+    )
+    bars = [p for p in ax.patches if p.get_height() > 0]
+    assert sorted(p.get_height() for p in bars) == sorted(mix["pct"])
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["detractor", "passive", "promoter"]
+    assert legend.get_title().get_text() == "NPS category"
+    colors = {matplotlib.colors.to_hex(p.get_facecolor()) for p in bars}
+    # seaborn draws bars at 75 % saturation
+    assert colors == {
+        matplotlib.colors.to_hex(sns.desaturate(c, 0.75)) for c in plots.PALETTE.values()
+    }
+    assert ax.get_xlabel() == "Language" and ax.get_ylabel() == "% negative"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["en", "fa"]
+
+
+def test_share_trend_one_line_per_group():
+    trend = pd.DataFrame(
+        {
+            "quarter": ["2026Q2", "2026Q1", "2026Q1", "2026Q2"],
+            "segment": ["SMB", "SMB", "Enterprise", "Enterprise"],
+            "pct": [20.0, 10.0, 30.0, 25.0],
+        }
+    )
+    ax = plots.plot_share_trend(trend, hue="segment", ylabel="% negative", title="Negative")
+    lines = [line for line in ax.get_lines() if len(line.get_xdata())]
+    assert len(lines) == 2
+    assert sorted(line.get_ydata().tolist() for line in lines) == [[10.0, 20.0], [30.0, 25.0]]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Enterprise", "SMB"]
+    assert ax.get_legend().get_title().get_text() == "Segment"
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == (
+        "Quarter",
+        "% negative",
+        "Negative",
+    )
+
+
+def test_theme_shares_bars_per_category_sorted_by_the_first():
+    themes = pd.DataFrame(
+        {
+            "theme": ["price", "support", "billing", "price", "support"],
+            "nps_category": ["detractor", "detractor", "detractor", "promoter", "promoter"],
+            "share": [0.2, 0.5, 0.3, 0.6, 0.4],
+        }
+    )
+    ax = plots.plot_theme_shares(themes, scale=100)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["support", "billing", "price"]
+    widths = [float(p.get_width()) for p in ax.patches]
+    assert widths == [50.0, 30.0, 20.0, 40.0, 0.0, 60.0]  # billing: never named by promoters
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["detractor", "promoter"]
+    colors = [matplotlib.colors.to_hex(p.get_facecolor()) for p in ax.patches]
+    assert colors[0] == plots.PALETTE["detractor"] and colors[-1] == plots.PALETTE["promoter"]
+    assert ax.get_xlabel() == "% of the category's comments" and ax.get_ylabel() == "Theme"
+    with pytest.raises(ValueError, match="more than 100"):
+        plots.plot_theme_shares(themes.assign(share=themes["share"] * 100), scale=100)
+
+
+def test_rate_bars_vertical_with_whiskers():
+    econ = pd.DataFrame(
+        {
+            "category": ["detractor", "passive", "promoter"],
+            "churn_rate": [0.30, 0.15, 0.05],
+            "churn_ci_low": [0.20, 0.10, 0.02],
+            "churn_ci_high": [0.40, 0.22, 0.09],
+        }
+    )
+    ax = plots.plot_rate_bars(
+        econ,
+        x="category",
+        rate="churn_rate",
+        low="churn_ci_low",
+        high="churn_ci_high",
+        scale=100,
+        xlabel="Account NPS category at baseline",
+        ylabel="Churned within 12 months (%)",
+        title="Churn",
+    )
+    assert np.allclose([p.get_height() for p in ax.patches], [30, 15, 5])
+    whiskers = next(c for c in ax.collections if isinstance(c, LineCollection))
+    assert np.allclose([s[0][1] for s in whiskers.get_segments()], [20, 10, 2])
+    assert np.allclose([s[1][1] for s in whiskers.get_segments()], [40, 22, 9])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["detractor", "passive", "promoter"]
+    assert ax.get_ylabel() == "Churned within 12 months (%)" and ax.get_title() == "Churn"
+    assert ax.get_legend() is None
+
+
+def test_rate_bars_horizontal_sorted_with_goal():
+    status = pd.DataFrame(
+        {
+            "owner_team": ["Support", "Billing", "Sales"],
+            "sla_attainment": [95.0, 70.0, 85.0],
+            "sla_ci_low": [90.0, 60.0, 75.0],
+            "sla_ci_high": [98.0, 80.0, 92.0],
+        }
+    )
+    ax = plots.plot_rate_bars(
+        status,
+        x="owner_team",
+        rate="sla_attainment",
+        low="sla_ci_low",
+        high="sla_ci_high",
+        horizontal=True,
+        goal=90,
+    )
+    assert [float(p.get_width()) for p in ax.patches] == [70.0, 85.0, 95.0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Billing", "Sales", "Support"]
+    assert ax.get_xlim() == (0, 100)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["90% goal"]
+    assert ax.get_xlabel() == "SLA attainment (%)" and ax.get_ylabel() == "Owner team"
+    with pytest.raises(ValueError, match="'sla_attainment' reaches 9500"):
+        plots.plot_rate_bars(
+            status, x="owner_team", rate="sla_attainment", low="sla_ci_low",
+            high="sla_ci_high", scale=100,
+        )  # fmt: skip
+
+
+def test_rate_trend_lines_and_bands_per_level():
+    months = pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01"])
+    monthly = pd.DataFrame(
+        {
+            "month": list(months) * 3,
+            "category": ["detractor"] * 3 + ["promoter"] * 3 + ["(no score)"] * 3,
+            "churn_rate": [0.03, 0.04, 0.05, 0.01, 0.01, 0.02, 0.5, 0.5, 0.5],
+            "ci_low": [0.02, 0.03, 0.04, 0.0, 0.0, 0.01, 0.4, 0.4, 0.4],
+            "ci_high": [0.04, 0.05, 0.06, 0.02, 0.02, 0.03, 0.6, 0.6, 0.6],
+        }
+    )
+    ax = plots.plot_rate_trend(
+        monthly, levels=["detractor", "promoter"], scale=100, legend_title="Baseline category"
+    )
+    lines = ax.get_lines()
+    assert len(lines) == 2
+    assert np.allclose(lines[0].get_ydata(), [3, 4, 5]) and np.allclose(
+        lines[1].get_ydata(), [1, 1, 2]
+    )
+    assert [matplotlib.colors.to_hex(line.get_color()) for line in lines] == [
+        plots.PALETTE["detractor"],
+        plots.PALETTE["promoter"],
+    ]
+    assert sum(isinstance(c, PolyCollection) for c in ax.collections) == 2
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["detractor", "promoter"]
+    assert legend.get_title().get_text() == "Baseline category"
+    assert ax.get_xlabel() == "Month" and ax.get_ylabel() == "Churn rate (%)"
+
+
+def test_money_formats_cover_the_revenue_columns():
+    assert (
+        plots.MONEY_FORMATS["revenue"] == ",.0f" and plots.MONEY_FORMATS["expected_loss"] == ",.0f"
+    )
+    assert set(plots.MONEY_FORMATS.values()) == {",.0f"}
+
+
+def test_public_names_are_listed():
+    public = {
+        n
+        for n, v in vars(plots).items()
+        if not n.startswith("_") and getattr(v, "__module__", None) == plots.__name__
+    }
+    assert public <= set(plots.__all__)

@@ -98,7 +98,7 @@ def executed(tmp_path_factory):
 def rendered(executed, tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     src = build_source([executed[0]], out, title="Render test", subtitle="Q3", date="2026-10-05")
-    return src, render(src, ["html", "pdf"], renderer="pandoc-typst")
+    return src, render(src, formats=["html", "pdf"], renderer="pandoc-typst")
 
 
 def test_source_hides_code_and_keeps_outputs(rendered, executed):
@@ -182,4 +182,4 @@ def test_route_selection_and_bad_arguments(rendered):
     expected = "quarto" if shutil.which("quarto") else "pandoc-typst"
     assert choose_renderer("auto") == expected
     with pytest.raises(RenderError, match="unknown format 'docx'"):
-        render(rendered[0], ["docx"], renderer="pandoc-typst")
+        render(rendered[0], formats=["docx"], renderer="pandoc-typst")
