@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score
 
-from cxm_lab.text.build_model import sentiment_dir
+from cxm_lab.config import sentiment_dir
 from cxm_lab.text.labelled import LANGUAGES, load_labelled
 from cxm_lab.text.sentiment import LABELS, Encoder, SentimentModel
 
@@ -41,7 +41,7 @@ ROUTES = ("pipeline", "torch", "onnx")
 
 def eval_sample(per_language: int) -> pd.DataFrame:
     """A fixed sample of up to ``per_language`` evaluation rows per language."""
-    ev = load_labelled().query("split == 'eval'")
+    ev = load_labelled().comments.query("split == 'eval'")
     parts = [
         g.sample(min(len(g), per_language), random_state=1)
         for _, g in ev.groupby("language", sort=True)

@@ -14,4 +14,6 @@ call it and show results. Modules, by responsibility:
 Importing the package is cheap: submodules load their heavy dependencies on use.
 """
 
+__all__ = ["__version__"]
+
 __version__ = "0.1.0"

@@ -17,10 +17,6 @@ Examples
 --------
 >>> (ROOT / "cxm_lab" / "config.py").is_file()
 True
->>> import os
->>> os.environ["CXM_LAB_THREADS"] = "3"; threads()
-3
->>> del os.environ["CXM_LAB_THREADS"]
 """
 
 from __future__ import annotations
@@ -61,6 +57,18 @@ SENTIMENT_DIR_NAME = "cxm-sentiment-e5"
 def shared_data(*parts: str) -> Path:
     """A path under ``../shared/data`` (which may not exist: callers skip or explain).
 
+    Parameters
+    ----------
+    *parts : str
+        Folders and file below ``data/``.
+
+    Returns
+    -------
+    Path
+        The path (not checked).
+
+    Examples
+    --------
     >>> shared_data("exports").parts[-2:]
     ('data', 'exports')
     """
@@ -68,28 +76,77 @@ def shared_data(*parts: str) -> Path:
 
 
 def model_dir() -> Path:
-    """Where the encoder lives: ``$CXM_LAB_MODEL_DIR`` or ``models/multilingual-e5-small``."""
+    """Where the encoder lives: ``$CXM_LAB_MODEL_DIR`` or ``models/multilingual-e5-small``.
+
+    Returns
+    -------
+    Path
+        The folder (it may not exist yet: ``make setup`` builds it).
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["CXM_LAB_MODEL_DIR"] = "/opt/e5"; str(model_dir())
+    '/opt/e5'
+    >>> del os.environ["CXM_LAB_MODEL_DIR"]; model_dir().name
+    'multilingual-e5-small'
+    """
     return Path(os.environ.get("CXM_LAB_MODEL_DIR") or ROOT / "models" / "multilingual-e5-small")
 
 
 def sentiment_dir() -> Path:
     """Where the sentiment model lives: ``$CXM_LAB_SENTIMENT_DIR`` or ``cxm-sentiment-e5``
-    beside the encoder."""
+    beside the encoder.
+
+    Returns
+    -------
+    Path
+        The folder.
+
+    Examples
+    --------
+    >>> sentiment_dir().parent == model_dir().parent or "CXM_LAB_SENTIMENT_DIR" in os.environ
+    True
+    """
     return Path(os.environ.get("CXM_LAB_SENTIMENT_DIR") or model_dir().parent / SENTIMENT_DIR_NAME)
 
 
 def cache_dir() -> Path:
-    """Where the result caches live: ``$CXM_LAB_CACHE_DIR`` or ``.cache/cxm_lab``."""
+    """Where the result caches live: ``$CXM_LAB_CACHE_DIR`` or ``.cache/cxm_lab``.
+
+    Returns
+    -------
+    Path
+        The folder (created by the caches when first written).
+
+    Examples
+    --------
+    >>> os.environ["CXM_LAB_CACHE_DIR"] = "/tmp/c"; str(cache_dir())
+    '/tmp/c'
+    >>> del os.environ["CXM_LAB_CACHE_DIR"]
+    """
     return Path(os.environ.get("CXM_LAB_CACHE_DIR") or ROOT / ".cache" / "cxm_lab")
 
 
 def threads() -> int:
     """Intra-op threads for the text models: ``$CXM_LAB_THREADS``, or all cores when unset or 0.
 
+    Returns
+    -------
+    int
+        At least 1.
+
     Raises
     ------
     ValueError
         When the variable is not a whole number.
+
+    Examples
+    --------
+    >>> os.environ["CXM_LAB_THREADS"] = "3"; threads()
+    3
+    >>> del os.environ["CXM_LAB_THREADS"]; threads() >= 1
+    True
     """
     raw = os.environ.get("CXM_LAB_THREADS", "").strip()
     try:

@@ -84,6 +84,36 @@ import pandas as pd
 from cxm_lab.demo_text import EDGE_CASE_COMMENTS, compose_comment, person_name
 from cxm_lab.errors import ParameterError
 
+__all__ = [
+    "CHANNELS",
+    "CHURN_REASONS",
+    "CSM_OWNERS",
+    "DRIVERS",
+    "INDUSTRIES",
+    "INDUSTRY_WORD",
+    "INJECTED_ERRORS",
+    "NAME_STEMS",
+    "N_INJECTED_ERRORS",
+    "OUTAGE",
+    "QUARTERS",
+    "QUARTER_SHIFT",
+    "REGIONS",
+    "REGION_LANGUAGES",
+    "REGION_PHONE",
+    "REGION_SHARE",
+    "REGION_SUFFIX",
+    "REPORT_QUARTER",
+    "ROLE_RESPONSE",
+    "SEGMENTS",
+    "SEGMENT_RESPONSE",
+    "TOUCHPOINTS",
+    "TOUCHPOINT_SHIFT",
+    "TRUE_DRIVER_WEIGHTS",
+    "DemoData",
+    "load_demo",
+    "write_demo",
+]
+
 QUARTERS: list[str] = [f"{y}Q{q}" for y in (2024, 2025, 2026) for q in (1, 2, 3, 4)][:11]
 REPORT_QUARTER = "2026Q3"
 DRIVERS: list[str] = ["ease", "speed", "support", "price", "reliability", "product"]
@@ -312,7 +342,7 @@ def _churn_quarters(
     return out
 
 
-def load_demo(seed: int = 2026, n_accounts: int = 600) -> DemoData:
+def load_demo(*, seed: int = 2026, n_accounts: int = 600) -> DemoData:
     """Generate the SYNTHETIC demo company (see the module docstring for what is planted).
 
     Parameters
@@ -682,7 +712,10 @@ def _comments(rng: np.random.Generator, df: pd.DataFrame, drv: dict[str, np.ndar
     ltr = df["ltr"].to_numpy()
     lang = df["language"].to_numpy()
     tp = df["touchpoint"].to_numpy()
-    cat = np.where(ltr >= 9, "promoter", np.where(ltr >= 7, "passive", "detractor"))
+    from cxm_lab.stats import nps_codes
+
+    codes = nps_codes(ltr)
+    cat = np.where(codes > 0, "promoter", np.where(codes == 0, "passive", "detractor"))
     # Ties between equally rated drivers are broken at random by a tiny jitter.
     dmat = np.column_stack([drv[d] for d in DRIVERS]) + rng.uniform(0, 0.01, (n, len(DRIVERS)))
     weakest = np.array(DRIVERS)[np.argmin(dmat, axis=1)]
@@ -801,14 +834,14 @@ def _bad_rows(responses: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_demo(
-    directory: str | Path, seed: int = 2026, inject_errors: bool = True
+    directory: str | Path, *, seed: int = 2026, inject_errors: bool = True
 ) -> dict[str, Path]:
     """Write the demo tables as ``<name>.csv`` files (UTF-8, ISO dates, empty cells for missing).
 
     With ``inject_errors`` the responses file gets :data:`N_INJECTED_ERRORS` deliberately bad
     rows at its end, in the order of :data:`INJECTED_ERRORS`: ltr 11, ltr "ten", date
     "31/02/2026", a duplicated response id (of the 11th response), csat 9; so a reader
-    finds ``len(load_demo(seed).responses)`` good rows and exactly that many rejects.
+    finds ``len(load_demo(seed=seed).responses)`` good rows and exactly that many rejects.
 
     Parameters
     ----------
@@ -845,7 +878,7 @@ def write_demo(
         )
     directory.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
-    for name, frame in load_demo(seed).tables().items():
+    for name, frame in load_demo(seed=seed).tables().items():
         out = frame
         if name == "responses" and inject_errors:
             out = frame.astype(object).assign(

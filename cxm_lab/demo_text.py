@@ -21,6 +21,17 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = [
+    "CLOSERS",
+    "CONTRAST",
+    "EDGE_CASE_COMMENTS",
+    "OPENERS",
+    "THEMES",
+    "THEME_SENTENCES",
+    "compose_comment",
+    "person_name",
+]
+
 THEMES: list[str] = [
     "ease",
     "speed",

@@ -103,7 +103,34 @@ def _entry(name: str, indent: str) -> str:
 
 
 def fill(func: F) -> F:
-    """Replace each ``{{name}}`` line of ``func.__doc__`` by the shared text of ``name``."""
+    """Replace each ``{{name}}`` line of ``func.__doc__`` by the shared text of ``name``.
+
+    Parameters
+    ----------
+    func : callable
+        The function (used as a decorator).
+
+    Returns
+    -------
+    callable
+        The same function, its docstring filled.
+
+    Raises
+    ------
+    KeyError
+        When a marker names no shared parameter.
+
+    Examples
+    --------
+    >>> @fill
+    ... def g(df):
+    ...     '''Parameters
+    ...     ----------
+    ...     {{df}}
+    ...     '''
+    >>> "one row per response" in g.__doc__
+    True
+    """
     if func.__doc__:
         func.__doc__ = _MARK.sub(lambda m: _entry(m["name"], m["indent"]), func.__doc__)
     return func

@@ -51,6 +51,9 @@ __all__ = [
     "check_score",
     "check_weights",
     "fail",
+    "is_real",
+    "row_label",
+    "value_text",
     "first_bad",
     "need",
 ]
@@ -139,12 +142,30 @@ READ_FIX = (
 
 
 def fail(
-    func: str, subject: str, problem: str, fix: str, error: type[CxmError] | None = None
+    func: str, subject: str, problem: str, fix: str, *, error: type[CxmError] | None = None
 ) -> NoReturn:
     """Raise the one message style, ``"<function>: <subject> <problem>; <fix>."``.
 
-    ``error`` is the class of the problem (default :class:`ParameterError`).
+    Parameters
+    ----------
+    func : str
+        The public function (or file) the problem was found in.
+    subject : str
+        The argument, column or row concerned (``"ci"``, ``"score column 'ltr'"``).
+    problem : str
+        What is wrong, with the offending value.
+    fix : str
+        How to fix it (a trailing full stop is added).
+    error : type of CxmError, optional
+        The class of the problem (default :class:`ParameterError`).
 
+    Raises
+    ------
+    CxmError
+        Always: ``error`` with the message.
+
+    Examples
+    --------
     >>> fail("nps", "ci", "must be between 0 and 1, got 2", "pass e.g. 0.95")
     Traceback (most recent call last):
     ...
@@ -154,13 +175,46 @@ def fail(
 
 
 def row_label(label: object) -> str:
-    """A row label as the user wrote it (``5``, ``'R0001'``), without numpy's type wrappers."""
+    """A row label as the user wrote it (``5``, ``'R0001'``), without numpy's type wrappers.
+
+    Parameters
+    ----------
+    label : object
+        An index label.
+
+    Returns
+    -------
+    str
+        Text for a message.
+
+    Examples
+    --------
+    >>> row_label(np.int64(5)), row_label("R0001")
+    ('5', "'R0001'")
+    """
     if isinstance(label, np.generic):
         label = label.item()
     return repr(label) if isinstance(label, str) else str(label)
 
 
 def value_text(v: object) -> str:
+    """A value for a message: ``missing`` for NaN, ``inf``, or its ``repr``.
+
+    Parameters
+    ----------
+    v : object
+        A cell value.
+
+    Returns
+    -------
+    str
+        Text for a message.
+
+    Examples
+    --------
+    >>> value_text(float("nan")), value_text(np.float64(2.5)), value_text("x")
+    ('missing', '2.5', "'x'")
+    """
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, float):
@@ -168,7 +222,7 @@ def value_text(v: object) -> str:
     return repr(v)
 
 
-def first_distinct(values: np.ndarray, k: int) -> list[object]:
+def _first_distinct(values: np.ndarray, k: int) -> list[object]:
     """Up to ``k`` distinct values in order of appearance (unhashable values allowed)."""
     seen: dict[str, object] = {}
     for v in values:
@@ -179,16 +233,73 @@ def first_distinct(values: np.ndarray, k: int) -> list[object]:
 
 
 def is_real(v: object) -> bool:
+    """Whether ``v`` is a real number (Python or numpy) and not a boolean.
+
+    Parameters
+    ----------
+    v : object
+        A value.
+
+    Returns
+    -------
+    bool
+        True for ``3``, ``2.5``, ``np.int64(1)``; False for ``True``, ``"3"``.
+
+    Examples
+    --------
+    >>> is_real(2.5), is_real(True), is_real("3")
+    (True, False, False)
+    """
     return isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_)
 
 
 def as_list(by: str | Sequence[str] | None) -> list[str]:
+    """A ``by`` argument as a list of column names.
+
+    Parameters
+    ----------
+    by : str, list of str or None
+        One column, several, or none.
+
+    Returns
+    -------
+    list of str
+        ``[]`` for ``None``, ``[by]`` for one name, else the names in order.
+
+    Examples
+    --------
+    >>> as_list(None), as_list("segment"), as_list(("quarter", "segment"))
+    ([], ['segment'], ['quarter', 'segment'])
+    """
     if by is None:
         return []
     return [by] if isinstance(by, str) else list(by)
 
 
-def check_frame(df: object, func: str, name: str = "df") -> None:
+def check_frame(df: object, func: str, *, name: str = "df") -> None:
+    """Check that ``df`` is a pandas DataFrame.
+
+    Parameters
+    ----------
+    df : object
+        What the caller passed.
+    func : str
+        The public function, for the message.
+    name : str
+        The argument's name, for the message.
+
+    Raises
+    ------
+    ParameterError
+        When ``df`` is not a DataFrame.
+
+    Examples
+    --------
+    >>> check_frame([1, 2], "nps")
+    Traceback (most recent call last):
+    ...
+    cxm_lab.errors.ParameterError: nps: df must be a pandas DataFrame, got list; pass a table with one row per response, e.g. load_dataset(...)['responses'].
+    """
     if not isinstance(df, pd.DataFrame):
         fail(
             func,
@@ -199,6 +310,31 @@ def check_frame(df: object, func: str, name: str = "df") -> None:
 
 
 def check_columns(df: pd.DataFrame, columns: Sequence[str], func: str, what: str) -> None:
+    """Check that every name in ``columns`` is a column of ``df``, and only once.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table.
+    columns : list of str
+        The names an argument gave.
+    func : str
+        The public function, for the message.
+    what : str
+        What the names are (``"score column"``, ``"by column"``), for the message.
+
+    Raises
+    ------
+    ColumnError
+        Naming the missing (or repeated) column and listing the table's columns.
+
+    Examples
+    --------
+    >>> check_columns(pd.DataFrame({"ltr": [9]}), ["nps"], "nps", "score column")
+    Traceback (most recent call last):
+    ...
+    cxm_lab.errors.ColumnError: nps: score column 'nps' not in the data; use one of its columns ['ltr'].
+    """
     missing = [c for c in columns if c not in df.columns]
     if missing:
         cols = list(df.columns)
@@ -208,7 +344,7 @@ def check_columns(df: pd.DataFrame, columns: Sequence[str], func: str, what: str
             f"{what}s {missing}" if len(missing) > 1 else f"{what} {missing[0]!r}",
             "not in the data",
             f"use one of its columns {shown}",
-            ColumnError,
+            error=ColumnError,
         )
     dup = [c for c in columns if isinstance(df[c], pd.DataFrame)]
     if dup:
@@ -217,28 +353,108 @@ def check_columns(df: pd.DataFrame, columns: Sequence[str], func: str, what: str
             f"{what} {dup[0]!r}",
             "appears more than once in the data",
             "rename the duplicate columns",
-            ColumnError,
+            error=ColumnError,
         )
 
 
 def check_by(df: pd.DataFrame, by: str | Sequence[str] | None, func: str) -> list[str]:
+    """Check a ``by`` argument and return it as a list of column names.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table.
+    by : str, list of str or None
+        Group columns.
+    func : str
+        The public function, for the message.
+
+    Returns
+    -------
+    list of str
+        The group columns (``[]`` for ``None``).
+
+    Raises
+    ------
+    ColumnError
+        When a group column is not in the table.
+
+    Examples
+    --------
+    >>> check_by(pd.DataFrame({"segment": ["SMB"]}), "segment", "nps")
+    ['segment']
+    """
     cols = as_list(by)
     check_columns(df, cols, func, "by column")
     return cols
 
 
 def check_choice(value: object, name: str, choices: Sequence[str], func: str) -> None:
+    """Check that an argument is one of a few named choices.
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed.
+    name : str
+        The argument's name.
+    choices : list of str
+        The allowed values.
+    func : str
+        The public function, for the message.
+
+    Raises
+    ------
+    ParameterError
+        Listing the choices.
+
+    Examples
+    --------
+    >>> check_choice("wilson", "method", ["wald", "adjusted_wald"], "nps")
+    Traceback (most recent call last):
+    ...
+    cxm_lab.errors.ParameterError: nps: method must be 'wald' or 'adjusted_wald', got 'wilson'; pass one of ['wald', 'adjusted_wald'].
+    """
     if not isinstance(value, str) or value not in choices:
         options = " or ".join(repr(c) for c in choices)
         fail(func, name, f"must be {options}, got {value!r}", f"pass one of {list(choices)}")
 
 
 def check_int(value: object, name: str, func: str, minimum: int, fix: str) -> int:
-    """A whole-number argument (``bootstrap``, ``min_n``) at least ``minimum``, as ``int``."""
-    ok = is_real(value) and np.isfinite(float(value)) and float(value).is_integer()
-    if not ok or int(value) < minimum:
+    """A whole-number argument (``n_boot``, ``min_n``) at least ``minimum``, as ``int``.
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed (``30``, ``30.0`` and ``np.int64(30)`` are accepted).
+    name : str
+        The argument's name.
+    func : str
+        The public function, for the message.
+    minimum : int
+        The smallest allowed value.
+    fix : str
+        How to fix a bad value.
+
+    Returns
+    -------
+    int
+        The value.
+
+    Raises
+    ------
+    ParameterError
+        When the value is not a whole number at least ``minimum``.
+
+    Examples
+    --------
+    >>> check_int(30.0, "min_n", "nps", 1, "pass e.g. 30")
+    30
+    """
+    ok = is_real(value) and np.isfinite(float(value)) and float(value).is_integer()  # type: ignore[arg-type]
+    if not ok or int(value) < minimum:  # type: ignore[call-overload]
         fail(func, name, f"must be a whole number >= {minimum}, got {value!r}", fix)
-    return int(value)
+    return int(value)  # type: ignore[call-overload]
 
 
 def check_numeric(
@@ -248,6 +464,7 @@ def check_numeric(
     what: str,
     expect: str,
     fix: str,
+    *,
     text_fix: str = READ_FIX,
 ) -> np.ndarray:
     """Column ``col`` as float64 with NaN for missing values; text and yes/no are errors.
@@ -255,9 +472,41 @@ def check_numeric(
     Accepted: numpy integer/float columns, nullable ``Int64``/``Float64``, and object columns
     whose non-missing values are all real numbers (Python or numpy ints/floats). Booleans
     (``bool``/``boolean`` dtype or True/False values) and anything else (strings, categories,
-    dates) raise :class:`ParameterError` naming the column, counting the offending values and
-    showing up to three of them. ``fix`` ends the message about booleans, ``text_fix`` (with
-    ``{col}`` filled in) the one about text.
+    dates) are errors naming the column, counting the offending values and showing up to three.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table.
+    col : str
+        The column.
+    func : str
+        The public function, for the message.
+    what : str
+        What the column is (``"score column"``, ``"weight column"``).
+    expect : str
+        What it should hold (``"a 0–10 score"``), for the message about yes/no values.
+    fix : str
+        How to fix yes/no values.
+    text_fix : str
+        How to fix text (``{col}`` is filled in).
+
+    Returns
+    -------
+    ndarray
+        float64 values, NaN where missing.
+
+    Raises
+    ------
+    ColumnError
+        When the column is missing.
+    ParameterError
+        When it holds text, yes/no values or other non-numbers.
+
+    Examples
+    --------
+    >>> check_numeric(pd.DataFrame({"w": [1, None]}), "w", "nps", "weight column", "weights", "")
+    array([ 1., nan])
     """
     check_columns(df, [col], func, what)
     s = df[col]
@@ -296,7 +545,7 @@ def check_numeric(
         bad = present & (kinds == 0)
     else:  # string, categorical, datetime ...: every answered value is not a number
         bad = present
-    examples = first_distinct(values[bad], 3)
+    examples = _first_distinct(values[bad], 3)
     parsed = pd.to_numeric(pd.Series(values[bad], dtype=object), errors="coerce")
     unreadable = pd.Series(values[bad], dtype=object)[parsed.isna().to_numpy()]
     kind = "text" if isinstance(examples[0], str) else type(examples[0]).__name__
@@ -305,7 +554,7 @@ def check_numeric(
         f"are {kind} (dtype {dtype}), e.g. {', '.join(map(repr, examples))}"
     )
     if len(unreadable):
-        shown = ", ".join(map(repr, first_distinct(unreadable.to_numpy(dtype=object), 3)))
+        shown = ", ".join(map(repr, _first_distinct(unreadable.to_numpy(dtype=object), 3)))
         problem += f" ({len(unreadable)} not readable as a number at all: {shown})"
     fail(func, subject, problem, text_fix.format(col=col))
 
@@ -316,11 +565,47 @@ def check_score(
     func: str,
     lo: float,
     hi: float,
+    *,
     whole: bool = False,
     what: str = "score column",
 ) -> np.ndarray:
     """The answers in ``score`` as float64 (NaN = not answered), checked: numbers, within
-    ``lo``..``hi`` and, when ``whole``, whole numbers."""
+    ``lo``..``hi`` and, when ``whole``, whole numbers.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table.
+    score : str
+        The column of answers.
+    func : str
+        The public function, for the message.
+    lo, hi : float
+        The ends of the scale.
+    whole : bool
+        Whether answers must be whole numbers (0–10 scales).
+    what : str
+        What the column is, for the message.
+
+    Returns
+    -------
+    ndarray
+        float64 answers, NaN where not answered.
+
+    Raises
+    ------
+    ColumnError
+        When the column is missing.
+    ParameterError
+        Naming the first row label off the scale or not whole, with the count.
+
+    Examples
+    --------
+    >>> check_score(pd.DataFrame({"ltr": [11]}), "ltr", "nps", 0, 10)
+    Traceback (most recent call last):
+    ...
+    cxm_lab.errors.ParameterError: nps: score column 'ltr' has 1 value(s) outside 0..10, first at row label 0 (value 11); read the file with cxm_lab.io.read_table, which rejects such rows with their reason.
+    """
     scale = f"{lo:g}–{hi:g}"
     x = check_numeric(
         df,
@@ -358,7 +643,34 @@ def check_score(
 
 def check_weights(df: pd.DataFrame, weight: str | None, valid: np.ndarray, func: str) -> np.ndarray:
     """Survey weights of the answered rows (0 elsewhere): finite and >= 0 wherever a score is
-    answered. A missing weight on an answered row is an error, not a silent exclusion."""
+    answered. A missing weight on an answered row is an error, not a silent exclusion.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table.
+    weight : str or None
+        The weight column; ``None`` gives weight 1 on every answered row.
+    valid : ndarray of bool
+        Which rows are answered.
+    func : str
+        The public function, for the message.
+
+    Returns
+    -------
+    ndarray
+        float64 weights, 0 on rows not answered.
+
+    Raises
+    ------
+    ParameterError
+        Counting missing, infinite and negative weights on answered rows.
+
+    Examples
+    --------
+    >>> check_weights(pd.DataFrame({"w": [2.0, None]}), "w", np.array([True, False]), "nps")
+    array([2., 0.])
+    """
     if weight is None:
         return valid.astype(float)
     fix = "fix or fill the weights (a missing weight is not read as 0), or pass weight=None"
@@ -386,6 +698,26 @@ def check_weights(df: pd.DataFrame, weight: str | None, valid: np.ndarray, func:
 def check_level(ci: object, func: str) -> float:
     """A confidence level strictly between 0 and 1, as ``float``.
 
+    Parameters
+    ----------
+    ci : object
+        What the caller passed.
+    func : str
+        The public function, for the message.
+
+    Returns
+    -------
+    float
+        The level.
+
+    Raises
+    ------
+    ParameterError
+        When ``ci`` is not a number strictly between 0 and 1.
+
+    Examples
+    --------
+
     >>> check_level(0.9, "nps")
     0.9
     """
@@ -408,7 +740,22 @@ def check_level(ci: object, func: str) -> float:
 def need(df: pd.DataFrame, cols: Sequence[str | None], what: str) -> None:
     """Check that ``df`` has every column in ``cols`` (``None`` entries are skipped).
 
-    ``what`` names the file, table or function in the message.
+    Parameters
+    ----------
+    df : DataFrame
+        A table read from a file (CRM, billing, owners).
+    cols : list of str or None
+        The columns it must have.
+    what : str
+        The file, table or function, for the message.
+
+    Raises
+    ------
+    ColumnError
+        Listing the missing columns and the table's columns.
+
+    Examples
+    --------
 
     >>> need(pd.DataFrame({"a": [1]}), ["b"], "crm.csv")
     Traceback (most recent call last):
@@ -424,13 +771,30 @@ def need(df: pd.DataFrame, cols: Sequence[str | None], what: str) -> None:
 
 
 def first_bad(mask: pd.Series | np.ndarray) -> int:
-    """Position (0-based) of the first true value of ``mask``."""
+    """Position (0-based) of the first true value of ``mask`` (a message adds 1 for the row).
+
+    Parameters
+    ----------
+    mask : Series or ndarray of bool
+        Which rows are bad; at least one is.
+
+    Returns
+    -------
+    int
+        The position.
+
+    Examples
+    --------
+    >>> first_bad(np.array([False, True, True]))
+    1
+    """
     return int(np.flatnonzero(np.asarray(mask))[0])
 
 
 def check_money(
     df: pd.DataFrame,
     column: str,
+    *,
     currency: str | None = "currency",
     file: str = "<frame>",
 ) -> pd.Series:
@@ -491,7 +855,7 @@ def check_money(
     return num
 
 
-def check_dates(df: pd.DataFrame, column: str, file: str = "<frame>") -> pd.Series:
+def check_dates(df: pd.DataFrame, column: str, *, file: str = "<frame>") -> pd.Series:
     """Parse a date column (ISO 8601); empty values stay ``NaT``.
 
     Parameters

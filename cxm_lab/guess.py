@@ -20,9 +20,9 @@ Every choice is written with the reason for it, so the analyst checks the file b
 Examples
 --------
 >>> import pandas as pd
->>> recommend_question("How likely are you to recommend us to a friend?")
+>>> bool(RECOMMEND.search("How likely are you to recommend us to a friend?"))
 True
->>> recommend_question("Rate your experience with the app")
+>>> bool(RECOMMEND.search("Rate your experience with the app"))
 False
 """
 
@@ -35,6 +35,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+__all__ = ["ColumnProfile", "Guess", "guess_mapping", "params_text", "short_label"]
 
 RECOMMEND = re.compile(
     r"recommend|recomend|recomiend|recommand|raccomand|empfehl|weiterempf|aanbevel|polec|"
@@ -87,9 +89,21 @@ LEAD_INS = re.compile(
 )
 
 
-def short_label(question: str, max_chars: int = 32) -> str:
+def short_label(question: str, *, max_chars: int = 32) -> str:
     """A short label for a long question: its first sentence without the usual lead-in
     ("How would you rate your ..."), cut at a word boundary.
+
+    Parameters
+    ----------
+    question : str
+        The question text.
+    max_chars : int
+        Longest label returned.
+
+    Returns
+    -------
+    str
+        The label, with a capital first letter.
 
     Examples
     --------
@@ -101,7 +115,7 @@ def short_label(question: str, max_chars: int = 32) -> str:
     text = " ".join(str(question).split())
     if " | " in text:  # "question | option" (SurveyMonkey): keep the option, it is the point
         q, option = text.rsplit(" | ", 1)
-        return f"{short_label(q, max(12, max_chars - len(option) - 3))} | {option}"
+        return f"{short_label(q, max_chars=max(12, max_chars - len(option) - 3))} | {option}"
     first = re.split(r"(?<=[?.!:])\s", text, maxsplit=1)[0].rstrip("?.!: ")
     core = LEAD_INS.sub("", first).strip() or first
     core = core[:1].upper() + core[1:]
@@ -150,12 +164,12 @@ class Guess:
     missing: list[str] = field(default_factory=list)
 
 
-def recommend_question(text: str) -> bool:
+def _recommend_question(text: str) -> bool:
     """True when a question asks how likely the respondent is to recommend."""
     return bool(RECOMMEND.search(str(text)))
 
 
-def profile(
+def _profile(
     data: pd.DataFrame, questions: dict[str, str], decimal: str = "."
 ) -> list[ColumnProfile]:
     """A :class:`ColumnProfile` of every column of an export's data."""
@@ -207,10 +221,32 @@ def _short(text: str, n: int = 60) -> str:
 
 
 def guess_mapping(export) -> Guess:  # noqa: ANN001 - an importers.Export
-    """Propose ``rename``, ``drivers`` and ``dimensions`` for an export (see the module)."""
+    """Propose ``rename``, ``drivers`` and ``dimensions`` for an export (see the module).
+
+    Parameters
+    ----------
+    export : Export
+        An export read by :func:`cxm_lab.importers.read_export`.
+
+    Returns
+    -------
+    Guess
+        The proposed mapping, the reason for each choice and the roles not found.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from cxm_lab.importers import read_export
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "responses.csv"
+    >>> _ = p.write_text("Timestamp,How likely are you to recommend us?\\n"
+    ...                  "12/13/2019 9:50:30,10\\n12/14/2019 10:00:00,6\\n")
+    >>> export = read_export(p)
+    >>> guess_mapping(export).rename
+    {'Timestamp': 'response_date', 'How likely are you to recommend us?': 'ltr'}
+    """
     g = Guess()
     n_rows = max(len(export.data), 1)
-    profiles = profile(export.data, export.questions, export.decimal)
+    profiles = _profile(export.data, export.questions, export.decimal)
     by_col = {p.column: p for p in profiles}
     taken: set[str] = set()
     roles = dict(export.roles)
@@ -321,7 +357,7 @@ def guess_mapping(export) -> Guess:  # noqa: ANN001 - an importers.Export
         and p.distinct >= 2
     ]
     for p in ratings[:15]:
-        g.drivers[p.column] = short_label(p.question, 40)
+        g.drivers[p.column] = short_label(p.question, max_chars=40)
         taken.add(p.column)
 
     # Dimensions: few distinct answers that most respondents gave.
@@ -360,7 +396,38 @@ def _comment(text: str) -> str:
 
 
 def params_text(export, guess: Guess, *, name: str, data_dir: str, title: str) -> str:  # noqa: ANN001
-    """A commented params file for ``export`` with ``guess`` filled in."""
+    """A commented params file for ``export`` with ``guess`` filled in (``cxm-lab init``).
+
+    Parameters
+    ----------
+    export : Export
+        An export read by :func:`cxm_lab.importers.read_export`.
+    guess : Guess
+        The mapping proposed by :func:`guess_mapping`.
+    name, title : str
+        The run's ``name`` and report ``title``.
+    data_dir : str
+        Where the run reads its exports (a folder, one file or a glob).
+
+    Returns
+    -------
+    str
+        YAML text that :func:`cxm_lab.params.load_params` reads, each choice explained in a
+        comment.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from cxm_lab.importers import read_export
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "responses.csv"
+    >>> _ = p.write_text("Timestamp,How likely are you to recommend us?\\n"
+    ...                  "12/13/2019 9:50:30,10\\n12/14/2019 10:00:00,6\\n")
+    >>> export = read_export(p)
+    >>> text = params_text(export, guess_mapping(export), name="q3", data_dir="exports/",
+    ...                    title="Q3")
+    >>> [line for line in text.splitlines() if line.startswith(("name:", "source:"))]
+    ['name: "q3"', 'source: "google_forms"']
+    """
     lines = [
         f"# Written by `cxm-lab init` from {_comment(Path(export.file).name)} ({export.source} export).",
         "# Check every mapping below, then run:  cxm-lab run <this file>",

@@ -9,7 +9,7 @@ validated against the responses schema plus the run's drivers, and the files are
 Files beside the exports named like a table (``targets.csv``, ``accounts.xlsx``, ...) and those
 listed under ``tables:`` are read as those tables.
 
-Derived fields (:func:`derive_fields`):
+Derived fields (:func:`cxm_lab.io.derive_fields`):
 
 - ``response_id`` when the export has none: ``"h"`` + the first 12 hex digits of the SHA-1 of the
   row's cells (column names and values, in column order), with ``-2``, ``-3``, ... for repeats of
@@ -43,10 +43,13 @@ from cxm_lab.io import (
     Dataset,
     ReadResult,
     default_config,
+    derive_fields,
     load_dataset,
     read_table,
 )
 from cxm_lab.schema import RESPONSES, SCHEMAS, Column
+
+__all__ = ["DERIVED", "ROLE_DEFAULTS", "prepare_dataset"]
 
 #: Columns a run derives; an export column of the same name must be renamed.
 DERIVED = ("nps_category", "source_file", "source_row")
@@ -64,47 +67,6 @@ def _row_ids(frame: pd.DataFrame) -> pd.Series:
     digests = joined.map(lambda s: "h" + hashlib.sha1(s.encode("utf-8")).hexdigest()[:12])
     occurrence = digests.groupby(digests).cumcount()
     return digests.where(occurrence == 0, digests + "-" + (occurrence + 1).astype(str))
-
-
-def derive_fields(
-    responses: pd.DataFrame,
-    *,
-    mask: bool = False,
-) -> pd.DataFrame:
-    """Add the fields a report derives from the responses (see the module docstring).
-
-    Parameters
-    ----------
-    responses : DataFrame
-        Validated responses (typed ``response_date`` and ``ltr`` when present).
-    mask : bool
-        Mask personal data in ``comment`` (:func:`cxm_lab.privacy.mask_pii`).
-
-    Returns
-    -------
-    DataFrame
-        A copy with ``quarter``, ``nps_category`` and a normalised ``language`` where the inputs
-        allow.
-    """
-    from cxm_lab.metrics import nps_category
-
-    r = responses.copy()
-    if "response_date" in r and "quarter" not in r:
-        q = r["response_date"].dt.to_period("Q").astype("string")
-        r["quarter"] = q.where(r["response_date"].notna(), pd.NA)
-    if "ltr" in r and "nps_category" not in r:
-        r["nps_category"] = nps_category(r["ltr"])
-    if "comment" in r and mask:
-        from cxm_lab.privacy import mask_pii
-
-        r["comment"] = mask_pii(r["comment"].astype("string").astype(object)).astype("string")
-    if "language" in r:
-        from cxm_lab.safe import lang_tag
-
-        codes = r["language"].astype("string")
-        uniq = {v: lang_tag(v) for v in codes.dropna().unique()}
-        r["language"] = codes.map(uniq).astype("string")
-    return r
 
 
 def _resolve(spec: str, base: Path) -> str:
@@ -135,7 +97,7 @@ def _check_named(what: str, names: Sequence[str], columns: Sequence[str]) -> Non
             )
 
 
-def prepare_dataset(params: Any, base: str | Path = ".") -> Dataset:
+def prepare_dataset(params: Any, *, base: str | Path = ".") -> Dataset:
     """Read the data a run's parameters describe, derive fields and resolve the config.
 
     Parameters
@@ -158,6 +120,13 @@ def prepare_dataset(params: Any, base: str | Path = ".") -> Dataset:
     ParameterError
         A column named in ``rename``, ``drivers`` or ``dimensions`` is not in the data, or the
         report quarter is not among the data's quarters.
+
+    Examples
+    --------
+    >>> from cxm_lab.params import RunParams
+    >>> ds = prepare_dataset(RunParams(name="demo"))  # data_dir None: the embedded demo
+    >>> ds.report_quarter, "responses" in ds.tables
+    ('2026Q3', True)
     """
     base = Path(base)
     if params.data_dir is None:
@@ -297,7 +266,7 @@ def _read_exports(spec: str, params: Any, base: Path) -> Dataset:
             f" Files read: {[p.name for p in exports]}."
         )
     responses = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    responses = derive_fields(responses, mask=params.mask_pii)
+    responses = derive_fields(responses, mask_pii=params.mask_pii)
     ds = Dataset(
         tables={"responses": responses},
         reads=reads,

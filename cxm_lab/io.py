@@ -33,6 +33,21 @@ from cxm_lab.schema import (
     empty_rejects,
 )
 
+__all__ = [
+    "DEFAULT_DIMENSIONS",
+    "DEFAULT_DRIVERS",
+    "PREPARED",
+    "SUFFIXES",
+    "Dataset",
+    "ReadResult",
+    "default_config",
+    "derive_fields",
+    "load_dataset",
+    "read_table",
+    "reject_reasons",
+]
+
+#: File suffix → reader.
 SUFFIXES = {
     ".csv": "csv",
     ".tsv": "csv",
@@ -124,6 +139,7 @@ def read_table(
     Returns
     -------
     ReadResult
+        The valid rows, the rejects and the counts (``n_read == n_used + n_rejected``).
 
     Raises
     ------
@@ -198,6 +214,7 @@ def _read_raw(
 DEFAULT_DIMENSIONS = ("segment", "touchpoint", "region", "channel", "role")
 #: Standard driver ratings, used when the run names no ``drivers``.
 DEFAULT_DRIVERS = ("ease", "speed", "support", "price", "reliability", "product")
+#: The file that marks a folder written by :meth:`Dataset.save`.
 PREPARED = "dataset.json"
 
 
@@ -307,6 +324,24 @@ def reject_reasons(rejects: pd.DataFrame) -> pd.DataFrame:
 
     Reasons that name a row of their own (``duplicate response_id (first seen in row 3)``)
     are grouped without that detail.
+
+    Parameters
+    ----------
+    rejects : DataFrame
+        Reject rows (``file``, ``row``, ``reason``), e.g. :meth:`Dataset.rejects`.
+
+    Returns
+    -------
+    DataFrame
+        ``reason`` and ``rows`` (distinct rejected rows), most frequent first.
+
+    Examples
+    --------
+    >>> rej = pd.DataFrame({"file": ["a.csv"] * 3, "row": [2, 2, 5],
+    ...                     "reason": ["ltr must be between 0 and 10", "bad date",
+    ...                                "duplicate response_id (first seen in row 3)"]})
+    >>> reject_reasons(rej).values.tolist()
+    [['bad date', 1], ['duplicate response_id', 1], ['ltr must be between 0 and 10', 1]]
     """
     reason = rejects["reason"].astype(str).str.replace(r" \(first seen in [^)]*\)", "", regex=True)
     out = (
@@ -353,7 +388,27 @@ def _load_prepared(directory: Path) -> Dataset:
 
 def default_config(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
     """Drivers and dimensions of a dataset in the project's own layout: the standard columns
-    that are present; the report quarter is the latest quarter of the responses."""
+    that are present; the report quarter is the latest quarter of the responses.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The tables by name; ``responses`` is required.
+
+    Returns
+    -------
+    dict
+        ``drivers`` (column → label, from :data:`DEFAULT_DRIVERS`), ``dimensions`` (from
+        :data:`DEFAULT_DIMENSIONS`), ``themes``, ``currency``, ``report_quarter``, ``source``
+        and ``notes`` (see :class:`Dataset`).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"ltr": [9], "segment": ["SMB"], "price": [4], "quarter": ["2026Q3"]})
+    >>> c = default_config({"responses": r})
+    >>> c["drivers"], c["dimensions"], c["report_quarter"]
+    ({'price': 'Price'}, ['segment'], '2026Q3')
+    """
     r = tables["responses"]
     quarters = sorted(r["quarter"].dropna().unique()) if "quarter" in r else []
     return {
@@ -367,8 +422,58 @@ def default_config(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
     }
 
 
+def derive_fields(
+    responses: pd.DataFrame,
+    *,
+    mask_pii: bool = False,
+) -> pd.DataFrame:
+    """Add the fields a report derives from the responses (:mod:`cxm_lab.ingest` describes them).
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Validated responses (typed ``response_date`` and ``ltr`` when present).
+    mask_pii : bool
+        Mask personal data in ``comment`` (:func:`cxm_lab.privacy.mask_pii`).
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``quarter``, ``nps_category`` and a normalised ``language`` where the inputs
+        allow.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"response_date": pd.to_datetime(["2026-08-01"]), "ltr": [6],
+    ...                   "language": ["EN"], "comment": ["mail me at a@b.com"]})
+    >>> d = derive_fields(r, mask_pii=True)
+    >>> d[["language", "comment", "quarter", "nps_category"]].iloc[0].tolist()
+    ['en', 'mail me at [email]', '2026Q3', 'detractor']
+    """
+    from cxm_lab.metrics import nps_category
+
+    r = responses.copy()
+    if "response_date" in r and "quarter" not in r:
+        q = r["response_date"].dt.to_period("Q").astype("string")
+        r["quarter"] = q.where(r["response_date"].notna(), pd.NA)
+    if "ltr" in r and "nps_category" not in r:
+        r["nps_category"] = nps_category(r["ltr"])
+    if "comment" in r and mask_pii:
+        from cxm_lab.privacy import mask_pii
+
+        r["comment"] = mask_pii(r["comment"].astype("string").astype(object)).astype("string")
+    if "language" in r:
+        from cxm_lab.safe import lang_tag
+
+        codes = r["language"].astype("string")
+        uniq = {v: lang_tag(v) for v in codes.dropna().unique()}
+        r["language"] = codes.map(uniq).astype("string")
+    return r
+
+
 def load_dataset(
     data_dir: str | Path | None = None,
+    /,
     *,
     seed: int = 2026,
     rename: Mapping[str, Mapping[str, str]] | None = None,
@@ -386,7 +491,7 @@ def load_dataset(
     Parameters
     ----------
     data_dir : str or Path, optional
-        Directory with the files. ``None`` writes the embedded demo (with its deliberately bad
+        Directory with the files (positional only). ``None`` writes the embedded demo (with its deliberately bad
         rows) to a temporary directory and reads it back through the same path as user data.
     seed : int
         Demo seed, used only when ``data_dir`` is None.
@@ -401,6 +506,7 @@ def load_dataset(
     Returns
     -------
     Dataset
+        The used rows per table, every file's read outcome and the data's config.
 
     Raises
     ------
@@ -445,9 +551,7 @@ def load_dataset(
             f"{sorted(p.name for p in data_dir.iterdir())}"
         )
     tables = {r.table: r.data for r in reads}
-    from cxm_lab.ingest import derive_fields
-
-    tables["responses"] = derive_fields(tables["responses"], mask=mask_pii)
+    tables["responses"] = derive_fields(tables["responses"], mask_pii=mask_pii)
     return Dataset(
         tables=tables, reads=reads, data_dir=data_dir, config=default_config(tables), _tmp=tmp
     )

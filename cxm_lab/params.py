@@ -28,6 +28,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from cxm_lab.errors import ParameterError
 
+__all__ = ["PROJECT_COLUMNS", "QUARTER", "NotebookSpec", "RunParams", "load_params"]
+
+#: What a ``report_quarter`` looks like.
 QUARTER = re.compile(r"^\d{4}Q[1-4]$")
 #: The project's own column names an export column can be renamed to.
 PROJECT_COLUMNS = (
@@ -172,10 +175,29 @@ def load_params(path: str | Path, **overrides: Any) -> RunParams:
     **overrides
         Keys that replace the file's values (``None`` values are ignored).
 
+    Returns
+    -------
+    RunParams
+        The validated parameters, defaults filled in.
+
     Raises
     ------
     ParameterError
         Naming the file and each unknown, missing or invalid key.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "run.yaml"
+    >>> _ = p.write_text("name: q3\\ndata_dir: exports/\\n")
+    >>> run = load_params(p, min_n=20)
+    >>> run.data_dir, run.min_n, run.mask_pii
+    ('exports/', 20, True)
+    >>> _ = p.write_text("name: q3\\nmin_m: 5\\n")
+    >>> load_params(p)
+    Traceback (most recent call last):
+    ...
+    cxm_lab.errors.ParameterError: ...: unknown key 'min_m'. Did you mean 'min_n'?
     """
     path = Path(path)
     if not path.is_file():

@@ -61,6 +61,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
+__all__ = ["iban_valid", "luhn_valid", "mask_pii"]
+
 # --------------------------------------------------------------------------- normalisation
 
 # Ignored while matching and removed from the output everywhere (they carry no text).
@@ -103,6 +105,16 @@ def _digits(s: str) -> list[int]:
 def luhn_valid(digits: list[int]) -> bool:
     """Luhn (mod 10) check, used by payment cards and Saudi national IDs.
 
+    Parameters
+    ----------
+    digits : list of int
+        The digits, check digit last.
+
+    Returns
+    -------
+    bool
+        True when the check passes.
+
     Examples
     --------
     >>> luhn_valid([4] + [1] * 15), luhn_valid([4] + [1] * 14 + [2])
@@ -120,6 +132,16 @@ def luhn_valid(digits: list[int]) -> bool:
 
 def iban_valid(iban: str) -> bool:
     """ISO 13616 mod-97 check of an IBAN (spaces ignored, any case).
+
+    Parameters
+    ----------
+    iban : str
+        The IBAN as written.
+
+    Returns
+    -------
+    bool
+        True for a well-formed IBAN whose check digits are right.
 
     Examples
     --------
@@ -258,7 +280,6 @@ NUMBER = re.compile(
     re.IGNORECASE,
 )
 _EXTENSION = re.compile(r"(?:ext\.?|x|#|доб\.?|вн\.?)\s{0,2}\d{1,6}$", re.IGNORECASE)
-PHONE = NUMBER  # backward-compatible name
 _PHONE_WORD = re.compile(
     r"(?:tel|phone|call|mobile|mob|cell|fax|whats\s?app|viber|sms|тел|звон|моб|"
     r"تلفن|موبایل|همراه|هاتف|جوال|اتصل|电话|電話|手机|手機|致电)[^\d\n]{0,12}$",
@@ -396,7 +417,7 @@ def _mask_one(text: str, emails: bool, phones: bool) -> str:
     return m.output()
 
 
-def mask_pii(text: str | pd.Series, emails: bool = True, phones: bool = True) -> str | pd.Series:
+def mask_pii(text: str | pd.Series, *, emails: bool = True, phones: bool = True) -> str | pd.Series:
     """Replace personal data in a string or a Series of strings.
 
     Parameters
@@ -428,7 +449,9 @@ def mask_pii(text: str | pd.Series, emails: bool = True, phones: bool = True) ->
     'card [card], SSN [id], [email]'
     """
     if isinstance(text, pd.Series):
-        return text.map(lambda t: mask_pii(t, emails, phones) if isinstance(t, str) else t)
+        return text.map(
+            lambda t: mask_pii(t, emails=emails, phones=phones) if isinstance(t, str) else t
+        )
     if not isinstance(text, str):
         return text
     if not (emails or phones):

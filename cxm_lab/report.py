@@ -34,12 +34,23 @@ from cxm_lab import safe
 from cxm_lab.errors import ParameterError
 from cxm_lab.privacy import mask_pii as _mask_pii
 
+__all__ = [
+    "CALLOUT_KINDS",
+    "COLUMN_LABELS",
+    "callout",
+    "column_label",
+    "column_labels",
+    "kpi_cards",
+    "quote_comments",
+    "show_table",
+]
+
 _RIGHT = ' style="text-align:right"'
-RTL_LANGUAGES = safe.RTL_LANGUAGES  # kept for backward compatibility; use safe.is_rtl
+#: The kinds of :func:`callout` box (Quarto callout names).
 CALLOUT_KINDS = ("note", "warning", "important", "tip")
 
+#: Backward-compatible alias of :func:`cxm_lab.safe.markdown_text` (use that).
 escape_markdown = safe.markdown_text
-"""Backward-compatible alias of :func:`cxm_lab.safe.markdown_text`."""
 
 
 #: How the project's own column names read in a report.
@@ -62,6 +73,16 @@ def column_label(name: str) -> str:
     "Likelihood to recommend"), others with underscores as spaces and the first letter in
     capitals, the rest as written (``used R`` stays "Used R").
 
+    Parameters
+    ----------
+    name : str
+        A column name.
+
+    Returns
+    -------
+    str
+        The label (:data:`COLUMN_LABELS` for the project's own names).
+
     Examples
     --------
     >>> column_label("nps_category"), column_label("how often do you use R?")
@@ -74,7 +95,23 @@ def column_label(name: str) -> str:
 
 
 def column_labels(names: Sequence[str]) -> dict[str, str]:
-    """:func:`column_label` of each name (for ``quote_comments(columns=...)``)."""
+    """:func:`column_label` of each name (for ``quote_comments(columns=...)``).
+
+    Parameters
+    ----------
+    names : sequence of str
+        Column names.
+
+    Returns
+    -------
+    dict of str to str
+        Name → label, in the order given.
+
+    Examples
+    --------
+    >>> column_labels(["ltr", "segment"])
+    {'ltr': 'Likelihood to recommend', 'segment': 'Segment'}
+    """
     return {n: column_label(n) for n in names}
 
 
@@ -122,8 +159,8 @@ class _Display:
 
 def show_table(
     df: pd.DataFrame,
-    caption: str | None = None,
     *,
+    caption: str | None = None,
     number_formats: Mapping[str, str] | None = None,
     flag_col: str | None = "small_n",
     columns: Mapping[str, str] | Sequence[str] | None = None,
@@ -155,10 +192,26 @@ def show_table(
     max_rows : int
         Show at most this many rows and say how many were left out.
 
+    Returns
+    -------
+    object
+        Shows as an HTML table in Jupyter (``_repr_html_``) and as a pipe table in the rendered
+        report (``_repr_markdown_``).
+
     Raises
     ------
     ParameterError
-        A column in ``columns`` or ``number_formats`` that is not in ``df``.
+        A column in ``columns`` that is not in ``df``.
+
+    Examples
+    --------
+    >>> t = show_table(pd.DataFrame({"segment": ["SMB"], "nps": [-3.04], "small_n": [True]}),
+    ...                number_formats={"nps": "+.1f"})
+    >>> print(t._repr_markdown_())
+    | segment | nps | flag |
+    |:-------|----:|:---------|
+    | SMB | −3\\.0 | ⚠ small n |
+    <BLANKLINE>
     """
     number_formats = dict(number_formats or {})
     frame = df.reset_index(drop=True)
@@ -254,6 +307,7 @@ def _span_lang(tag: str) -> str:
 
 def quote_comments(
     df: pd.DataFrame,
+    *,
     text: str = "comment",
     language: str | None = "language",
     columns: Mapping[str, str] | Sequence[str] = (),
@@ -284,6 +338,12 @@ def quote_comments(
     mask_pii : bool
         Replace personal data (:func:`cxm_lab.privacy.mask_pii`) in the quote and in the text
         context values before anything is shown.
+
+    Returns
+    -------
+    object
+        Shows as block quotes in Jupyter (``_repr_html_``) and in the rendered report
+        (``_repr_markdown_``); "No comments." when none is left.
 
     Raises
     ------
@@ -350,7 +410,7 @@ def quote_comments(
     return _Display("".join(h), "\n".join(md))
 
 
-def callout(template: str, /, kind: str = "note", **values: object) -> _Display:
+def callout(template: str, /, *, kind: str = "note", **values: object) -> _Display:
     """A short paragraph of analyst prose, as a Quarto callout box.
 
     Templates are code, values are data. ``template`` is trusted Markdown written in the
@@ -370,6 +430,12 @@ def callout(template: str, /, kind: str = "note", **values: object) -> _Display:
     **values
         Data for the fields, each shown as text.
 
+    Returns
+    -------
+    object
+        Shows as a box in Jupyter (``_repr_html_``) and as a Quarto callout block in the
+        rendered report (``_repr_markdown_``).
+
     Raises
     ------
     ParameterError
@@ -377,7 +443,7 @@ def callout(template: str, /, kind: str = "note", **values: object) -> _Display:
 
     Examples
     --------
-    >>> c = callout("Fix first: **{names}**.", "warning", names="billing, *support*")
+    >>> c = callout("Fix first: **{names}**.", kind="warning", names="billing, *support*")
     >>> print(c._repr_markdown_().splitlines()[1])
     Fix first: **billing\\, \\*support\\***.
     >>> "<strong>billing, *support*</strong>" in c._repr_html_()
@@ -398,8 +464,28 @@ def callout(template: str, /, kind: str = "note", **values: object) -> _Display:
 
 
 def kpi_cards(items: Sequence[Mapping[str, str]]) -> _Display:
-    """Headline figures: each item has ``label``, ``value`` and optional ``detail`` (all text,
-    escaped)."""
+    """Headline figures in a row of cards.
+
+    Parameters
+    ----------
+    items : sequence of mapping
+        One card each: ``label``, ``value`` and optional ``detail`` (all text, escaped).
+
+    Returns
+    -------
+    object
+        Shows as cards in Jupyter (``_repr_html_``) and as a centred table in the rendered
+        report (``_repr_markdown_``).
+
+    Examples
+    --------
+    >>> print(kpi_cards([{"label": "NPS", "value": "+12.0", "detail": "n=1,204"}])._repr_markdown_())
+    | NPS |
+    |:-:|
+    | **\\+12\\.0** |
+    | n\\=1\\,204 |
+    <BLANKLINE>
+    """
     h = ['<div class="cxm-kpis">']
     md = [
         "| " + " | ".join(safe.markdown_text(i["label"]) for i in items) + " |",

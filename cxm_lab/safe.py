@@ -99,6 +99,16 @@ def clean_text(value: object) -> str:
     unterminated RIGHT-TO-LEFT OVERRIDE would reverse everything after it), and replaces lone
     surrogates with U+FFFD. ``None`` becomes ``""``.
 
+    Parameters
+    ----------
+    value : object
+        The data (``None`` is ""; anything else is shown as ``str(value)``).
+
+    Returns
+    -------
+    str
+        The text without hiding or reordering characters.
+
     Examples
     --------
     >>> clean_text("abc\\u202egnp.exe")
@@ -119,6 +129,16 @@ def _one_line(value: object) -> str:
 def html_text(value: object) -> str:
     """Escape ``value`` for HTML element content (``&``, ``<``, ``>``, ``"``, ``'``).
 
+    Parameters
+    ----------
+    value : object
+        The data (``None`` is ""; anything else is shown as ``str(value)``).
+
+    Returns
+    -------
+    str
+        Safe inside an HTML element.
+
     Examples
     --------
     >>> html_text('<img src=x onerror="alert(1)">')
@@ -133,6 +153,16 @@ def attribute_value(value: object) -> str:
     Newlines become spaces; ``& < > " '`` are HTML character references and the backslash is
     ``&#92;`` (Pandoc decodes references in attribute values, so the value reads back exactly
     and can neither close the quotes nor escape the closing quote).
+
+    Parameters
+    ----------
+    value : object
+        The data (``None`` is ""; anything else is shown as ``str(value)``).
+
+    Returns
+    -------
+    str
+        Safe between the double quotes of an attribute (one line).
 
     Examples
     --------
@@ -151,6 +181,16 @@ def markdown_text(value: object) -> str:
     one line, and no line can start an indented code block), and hidden/reordering controls
     are removed (:func:`clean_text`).
 
+    Parameters
+    ----------
+    value : object
+        The data (``None`` is ""; anything else is shown as ``str(value)``).
+
+    Returns
+    -------
+    str
+        Pandoc Markdown that shows as ``value`` (one line).
+
     Examples
     --------
     >>> markdown_text("[x](javascript:alert(1))")
@@ -165,6 +205,16 @@ def typst_text(value: object) -> str:
     Every ASCII punctuation character is backslash-escaped, which covers the markup
     characters ``# $ * _ ` < > @ [ ] \\ ~ / = - + ' "`` (code, maths, emphasis, labels,
     references, comments, headings, lists, smart quotes); whitespace runs become one space.
+
+    Parameters
+    ----------
+    value : object
+        The data (``None`` is ""; anything else is shown as ``str(value)``).
+
+    Returns
+    -------
+    str
+        Typst markup that shows as ``value`` (one line).
 
     Examples
     --------
@@ -183,6 +233,16 @@ def mathtext_text(value: object) -> str:
     (the matplotlib default); with parse_math off, labels are drawn as given and need no
     escaping (:func:`cxm_lab.plots.use_style` turns it off).
 
+    Parameters
+    ----------
+    value : object
+        The data (``None`` is ""; anything else is shown as ``str(value)``).
+
+    Returns
+    -------
+    str
+        A matplotlib label drawn as ``value``.
+
     Examples
     --------
     >>> mathtext_text("CIS $5% promo$")
@@ -194,11 +254,23 @@ def mathtext_text(value: object) -> str:
 # --------------------------------------------------------------------------- Markdown templates
 
 
-def format_number(value: numbers.Number, spec: str = "") -> str:
+def format_number(value: numbers.Number, spec: str = "", /) -> str:
     """``format(value, spec)`` with a real minus sign (U+2212) and no minus on a rounded zero.
 
     The typographic minus has the width of a plus and a digit, so signed figures line up, and
     it cannot be read as a Markdown list marker or a spreadsheet formula.
+
+    Parameters
+    ----------
+    value : number
+        The number.
+    spec : str
+        A :func:`format` spec (``"+.1f"``, ``","``...; positional, like :func:`format`'s).
+
+    Returns
+    -------
+    str
+        The formatted number with U+2212 for a minus.
 
     Examples
     --------
@@ -362,6 +434,16 @@ def lang_tag(value: object) -> str | None:
     unregistered subtags (``xx``), ``und``, private-use codes (``qaa``–``qtz``, ``x-…``) and
     spellings of a missing value (``nan``, ``None``, ``null``, ``n/a``).
 
+    Parameters
+    ----------
+    value : object
+        A language tag, code or name, from data.
+
+    Returns
+    -------
+    str or None
+        A valid BCP 47 tag (language, script, region), or None.
+
     Examples
     --------
     >>> [lang_tag(v) for v in ["pt-BR", "zh-CN", "fa-IR", "FA", "ZH-S", "en_US", "iw"]]
@@ -406,6 +488,16 @@ def is_rtl(tag: object) -> bool:
     primary language (fa, ar, he, ur, ps, ckb, yi, sd, ug, dv, ...; :data:`RTL_LANGUAGES`) or
     its likely script. ``tag`` goes through :func:`lang_tag` first; unusable values are False.
 
+    Parameters
+    ----------
+    tag : object
+        A language value (:func:`lang_tag` normalises it).
+
+    Returns
+    -------
+    bool
+        True for a right-to-left language or script.
+
     Examples
     --------
     >>> [is_rtl(t) for t in ["fa", "ar-SA", "he", "ur", "ckb", "uz-Arab", "en", "zh-Hans", None]]
@@ -445,6 +537,16 @@ def spreadsheet_cell(value: object) -> object:
     with a single quote; other values (numbers, booleans, dates, missing values) are returned
     unchanged.
 
+    Parameters
+    ----------
+    value : object
+        One cell.
+
+    Returns
+    -------
+    object
+        ``value``, or the text with a leading ``'`` when it would run as a formula.
+
     Examples
     --------
     >>> [spreadsheet_cell(v) for v in ["=1+1", " @SUM(A1)", "＝1", "ok", -5]]
@@ -477,6 +579,16 @@ def spreadsheet_frame(df: pd.DataFrame) -> pd.DataFrame:
     they are, so numbers stay numbers (a ``-5`` in a numeric column is not touched; the text
     ``"-5"`` is). Categorical columns come back as object columns.
 
+    Parameters
+    ----------
+    df : DataFrame
+        The table to export.
+
+    Returns
+    -------
+    DataFrame
+        A neutralised copy (``df`` is not changed).
+
     Examples
     --------
     >>> f = spreadsheet_frame(pd.DataFrame({"=x": ['=HYPERLINK("http://x","y")'], "n": [-5]}))
@@ -500,10 +612,26 @@ def write_csv(df: pd.DataFrame, path: str | Path, **kwargs: Any) -> Path:
     CRLF (RFC 4180). ``kwargs`` go to :meth:`pandas.DataFrame.to_csv`; ``index`` defaults to
     False.
 
+    Parameters
+    ----------
+    df : DataFrame
+        The table.
+    path : str or Path
+        Output ``.csv`` file.
+    **kwargs
+        Passed to :meth:`pandas.DataFrame.to_csv` (``index`` defaults to False).
+
     Returns
     -------
     Path
         ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = write_csv(pd.DataFrame({"note": ["=1+1"]}), pathlib.Path(tempfile.mkdtemp()) / "x.csv")
+    >>> p.read_bytes()
+    b"\\xef\\xbb\\xbfnote\\r\\n'=1+1\\r\\n"
     """
     path = Path(path)
     kwargs.setdefault("index", False)
@@ -546,7 +674,7 @@ def _xlsx_value(value: object) -> object:
     return spreadsheet_cell(value)
 
 
-def write_xlsx(df: pd.DataFrame, path: str | Path, sheet_name: str = "Sheet1") -> Path:
+def write_xlsx(df: pd.DataFrame, path: str | Path, *, sheet_name: str = "Sheet1") -> Path:
     """Write ``df`` as an XLSX workbook whose text cells are strings, never formulas.
 
     Text is neutralised as for CSV (:func:`spreadsheet_frame`) *and* every text cell is
@@ -573,6 +701,15 @@ def write_xlsx(df: pd.DataFrame, path: str | Path, sheet_name: str = "Sheet1") -
     ------
     ParameterError
         An invalid ``sheet_name``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from openpyxl import load_workbook
+    >>> p = write_xlsx(pd.DataFrame({"note": ["=1+1"], "n": [-5]}),
+    ...                pathlib.Path(tempfile.mkdtemp()) / "x.xlsx", sheet_name="Cases")
+    >>> [c.value for c in load_workbook(p)["Cases"][2]]
+    ["'=1+1", -5]
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font

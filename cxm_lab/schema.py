@@ -25,38 +25,33 @@ import numpy as np
 import pandas as pd
 
 from cxm_lab.errors import SchemaError
+from cxm_lab.importers.base import REJECT_COLUMNS
+from cxm_lab.importers.values import ParseOptions
 
+__all__ = [
+    "ACCOUNTS",
+    "CASE_CLOSURES",
+    "CONTACTS",
+    "EMPLOYEES",
+    "INVITATIONS",
+    "PATTERN_EXAMPLES",
+    "QUARTER",
+    "REFERRALS",
+    "REJECT_COLUMNS",
+    "RESPONSES",
+    "REVENUE",
+    "SCHEMAS",
+    "TARGETS",
+    "TOUCHPOINT_OWNERS",
+    "Column",
+    "Kind",
+    "ParseOptions",
+    "TableSchema",
+    "empty_rejects",
+]
+
+#: The types a declared column converts to.
 Kind = Literal["str", "int", "float", "date"]
-REJECT_COLUMNS = ["file", "row", "column", "value", "reason"]
-
-
-@dataclass(frozen=True)
-class ParseOptions:
-    """How the text of one file is turned into numbers and dates.
-
-    Parameters
-    ----------
-    decimal : {".", ","}
-        Decimal mark of numbers (survey tools in many locales write ``7,5``).
-    date_format : str, optional
-        ``strftime`` format all dates follow (strict); default: recognised per value.
-    dayfirst : bool, optional
-        Read ``03/04/2026`` as 3 April (True) or 4 March (False, the default).
-    timezone : str, optional
-        IANA zone that dates are expressed in after reading; values with an offset or ``Z``
-        are converted to it (default: UTC for those values) and then stored without a zone.
-    source_timezone : str, optional
-        Zone of dates written without an offset (a survey tool's declared zone).
-    calendar : {"gregorian", "jalali"}
-        Calendar of the dates (Porsline and other Iranian tools write Jalali dates).
-    """
-
-    decimal: str = "."
-    date_format: str | None = None
-    dayfirst: bool | None = None
-    timezone: str | None = None
-    source_timezone: str | None = None
-    calendar: str = "gregorian"
 
 
 @dataclass(frozen=True)
@@ -130,6 +125,7 @@ class TableSchema:
     def validate(
         self,
         raw: pd.DataFrame,
+        *,
         file: str = "<frame>",
         options: ParseOptions | None = None,
         rows: np.ndarray | None = None,
@@ -199,7 +195,19 @@ class TableSchema:
 
 
 def empty_rejects() -> pd.DataFrame:
-    """A reject table with no rows (``file``, ``row``, ``column``, ``value``, ``reason``)."""
+    """A reject table with no rows.
+
+    Returns
+    -------
+    DataFrame
+        The columns :data:`REJECT_COLUMNS` (``file``, ``row``, ``column``, ``value``,
+        ``reason``), no rows.
+
+    Examples
+    --------
+    >>> empty_rejects().columns.tolist(), len(empty_rejects())
+    (['file', 'row', 'column', 'value', 'reason'], 0)
+    """
     return pd.DataFrame({c: pd.Series(dtype="object") for c in REJECT_COLUMNS})
 
 
@@ -300,6 +308,7 @@ def _fmt(x: float) -> str:
     return str(int(x)) if np.isfinite(x) and float(x).is_integer() else str(x)
 
 
+#: What a quarter value looks like (``2026Q3``), and an example for messages.
 QUARTER = r"\d{4}Q[1-4]"
 PATTERN_EXAMPLES = {QUARTER: "2026Q3"}
 

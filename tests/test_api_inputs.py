@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxm_lab import metrics
+from cxm_lab import config, metrics
 from cxm_lab.errors import ParameterError
-from cxm_lab.text import build_model, sentiment
+from cxm_lab.text import sentiment
 
-SENTIMENT = build_model.sentiment_dir()
+SENTIMENT = config.sentiment_dir()
 needs_model = pytest.mark.skipif(
     not (SENTIMENT / "config.json").is_file(),
     reason=f"model not built at {SENTIMENT}: run `make setup`",
@@ -92,9 +92,9 @@ def test_weighted_csat_ces_and_enps_by_hand():
 
 
 def test_bootstrap_accepts_whole_float_and_numpy_int():
-    a = metrics.nps(LTR, bootstrap=200, seed=1)
-    b = metrics.nps(LTR, bootstrap=np.int64(200), seed=1)
-    c = metrics.nps(LTR, bootstrap=200.0, seed=1)
+    a = metrics.nps(LTR, n_boot=200, seed=1)
+    b = metrics.nps(LTR, n_boot=np.int64(200), seed=1)
+    c = metrics.nps(LTR, n_boot=200.0, seed=1)
     assert a["boot_low"].equals(b["boot_low"]) and a["boot_low"].equals(c["boot_low"])
 
 
@@ -185,9 +185,9 @@ def test_text_weight_column_rejected():
 @pytest.mark.parametrize(
     ("kwargs", "needles"),
     [
-        ({"bootstrap": -5}, ("bootstrap must be a whole number >= 0", "-5")),
-        ({"bootstrap": 2.5}, ("bootstrap must be a whole number",)),
-        ({"bootstrap": True}, ("bootstrap must be a whole number",)),
+        ({"n_boot": -5}, ("n_boot must be a whole number >= 0", "-5")),
+        ({"n_boot": 2.5}, ("n_boot must be a whole number",)),
+        ({"n_boot": True}, ("n_boot must be a whole number",)),
         ({"ci": 0}, ("ci must be between 0 and 1",)),
         ({"ci": 1.0}, ("ci must be between 0 and 1",)),
         ({"ci": float("nan")}, ("ci must be between 0 and 1",)),
@@ -206,8 +206,8 @@ def test_bad_nps_arguments(kwargs, needles):
 
 
 def test_other_metric_functions_name_themselves():
-    with raises("enps", "bootstrap must be"):
-        metrics.enps(pd.DataFrame({"enps": [9]}), bootstrap=-1)
+    with raises("enps", "n_boot must be"):
+        metrics.enps(pd.DataFrame({"enps": [9]}), n_boot=-1)
     with raises("ces", "ci must be between"):
         metrics.ces(pd.DataFrame({"ces": [5]}), ci=2)
     with raises("csat", "min_n must be"):
@@ -220,9 +220,9 @@ def test_other_metric_functions_name_themselves():
     with raises("nps_change", "period column 'when' not in the data"):
         metrics.nps_change(q, period="when")
     with raises("compare_nps", "score column 'ltr'"):
-        metrics.compare_nps(q, "quarter", "Q1", "Q2")
+        metrics.compare_nps(q, group_col="quarter", a="Q1", b="Q2")
     with raises("compare_nps", "same as group a"):
-        metrics.compare_nps(q, "quarter", "Q1", "Q1")
+        metrics.compare_nps(q, group_col="quarter", a="Q1", b="Q1")
     with raises("nps", "df must be a pandas DataFrame"):
         metrics.nps([10, 9])
 
@@ -336,11 +336,11 @@ def test_numbers_rejected_missing_and_invisible_texts_are_empty(tmp_path, monkey
     monkeypatch.setenv("CXM_LAB_CACHE_DIR", str(tmp_path))
     model = sentiment.SentimentModel.from_path()
     with raises("score_sentiment", "position 2 (index label 'c')", "int 123", ".astype('string')"):
-        sentiment.score_sentiment(pd.Series(["ok", None, 123], index=["a", "b", "c"]), model)
+        sentiment.score_sentiment(pd.Series(["ok", None, 123], index=["a", "b", "c"]), model=model)
     texts = pd.Series(
         [None, np.nan, pd.NA, "", "\u200b\u200b", "\ufeff \u2060\n", "\x00", "great, thanks"]
     )
-    out = sentiment.score_sentiment(texts, model)
+    out = sentiment.score_sentiment(texts, model=model)
     empty = out.iloc[:7]
     assert empty["label"].isna().all() and empty["reason"].eq("empty").all()
     assert empty[["score", "p_negative", "p_neutral", "p_positive"]].isna().all().all()

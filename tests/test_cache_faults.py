@@ -17,10 +17,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cxm_lab.text import build_model, sentiment
+from cxm_lab import config
+from cxm_lab.text import sentiment
 from cxm_lab.text.sentiment import CacheWarning
 
-SENTIMENT = build_model.sentiment_dir()
+SENTIMENT = config.sentiment_dir()
 pytestmark = [
     pytest.mark.model,
     pytest.mark.skipif(
@@ -44,7 +45,7 @@ def loaded() -> sentiment.SentimentModel:
 @pytest.fixture(scope="module")
 def expected(loaded) -> pd.DataFrame:
     """The scores without any disk cache, to compare every faulty-cache run with."""
-    return sentiment.score_sentiment(TEXTS, loaded, cache=False)
+    return sentiment.score_sentiment(TEXTS, model=loaded, cache=False)
 
 
 @pytest.fixture
@@ -78,7 +79,7 @@ def score(
     model = fresh_model()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        out = sentiment.score_sentiment(TEXTS, model, cache=which == "sentiment")
+        out = sentiment.score_sentiment(TEXTS, model=model, cache=which == "sentiment")
     return out, model, [w for w in caught if issubclass(w.category, CacheWarning)]
 
 
@@ -198,7 +199,7 @@ def test_read_only_database_still_serves_hits(cache, monkeypatch, expected, fres
     texts = [*TEXTS, "a new comment nobody scored before"]
     model = fresh_model()
     with pytest.warns(CacheWarning, match="readonly|read-only|cannot be used") as rec:
-        out = sentiment.score_sentiment(texts, model)
+        out = sentiment.score_sentiment(texts, model=model)
     assert any(str(cache / "sentiment.sqlite") in str(w.message) for w in rec)
     same_scores(out.iloc[:4], expected)
     assert out["label"].notna().all()

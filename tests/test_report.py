@@ -240,7 +240,7 @@ def test_quote_payloads_stay_text(payload):
 def test_callout_template_escapes_values():
     c = callout(
         "Fix first: **{names}** ({change:+.1f} points).",
-        "warning",
+        kind="warning",
         names="<img src=x onerror=alert(1)>, `#sys.exit()`{=typst}",
         change=-2.25,
     )
@@ -260,13 +260,13 @@ def test_callout_template_escapes_values():
 
 def test_callout_kind_and_template_errors():
     with pytest.raises(ParameterError, match="kind must be one of note, warning, important, tip"):
-        callout("x", "danger")
+        callout("x", kind="danger")
     with pytest.raises(ParameterError, match=r"\{segment\}"):
         callout("NPS of {segment}")
     with pytest.raises(ParameterError, match="not used"):
         callout("Plain text", segment="SMB")
     for kind in ("note", "warning", "important", "tip"):
-        assert f".callout-{kind}" in callout("ok", kind)._repr_markdown_()
+        assert f".callout-{kind}" in callout("ok", kind=kind)._repr_markdown_()
         assert f".callout-{kind}" in callout("{x}", kind=kind, x=1)._repr_markdown_()
 
 
@@ -324,7 +324,7 @@ def test_render_payloads_to_html_and_typst_pdf(tmp_path):
         "## Render check",
         show_table(frame[["segment", "nps"]], caption=PAYLOADS[0])._repr_markdown_(),
         quote_comments(frame, columns={"segment": "Segment"}, max_rows=n)._repr_markdown_(),
-        *(callout("Segment **{s}** moved {v:+.1f}.", "important", s=p, v=-1.5)._repr_markdown_()
+        *(callout("Segment **{s}** moved {v:+.1f}.", kind="important", s=p, v=-1.5)._repr_markdown_()
           for p in PAYLOADS),
         kpi_cards([{"label": p, "value": p, "detail": p} for p in PAYLOADS[:3]])._repr_markdown_(),
     ]  # fmt: skip

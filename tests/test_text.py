@@ -8,11 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cxm_lab import config
 from cxm_lab.errors import ModelError
 from cxm_lab.text import build_model, language, sentiment, topics
 
-MODEL = build_model.model_dir()
-SENTIMENT = build_model.sentiment_dir()
+MODEL = config.model_dir()
+SENTIMENT = config.sentiment_dir()
 needs_model = pytest.mark.skipif(
     not (MODEL / "config.json").is_file() or not (SENTIMENT / "config.json").is_file(),
     reason=f"models not built at {MODEL.parent}: run `make setup` (python -m cxm_lab.text.build_model)",
@@ -141,8 +142,8 @@ def test_onnx_int8_route_agrees_with_transformers_fp32(model, torch_model, tmp_p
     texts = [t for pair in SAMPLES.values() for t in pair]
     cos = np.sum(model.encoder.encode(texts) * torch_model.encoder.encode(texts), axis=1)
     assert cos.min() > 0.97
-    a = sentiment.score_sentiment(texts, model)
-    b = sentiment.score_sentiment(texts, torch_model)
+    a = sentiment.score_sentiment(texts, model=model)
+    b = sentiment.score_sentiment(texts, model=torch_model)
     assert (a["label"] == b["label"]).all()
     np.testing.assert_allclose(a["p_positive"], b["p_positive"], atol=0.15)
 
@@ -171,9 +172,9 @@ def test_accuracy_on_held_out_real_comments(model, shared_data, tmp_path, monkey
     from cxm_lab.text.labelled import load_labelled
 
     monkeypatch.setenv("CXM_LAB_CACHE_DIR", str(tmp_path))
-    ev = load_labelled(shared_data).query("split == 'eval' and label != 'neutral'")
+    ev = load_labelled(root=shared_data).comments.query("split == 'eval' and label != 'neutral'")
     ev = ev.groupby("language").sample(60, random_state=7)
-    out = sentiment.score_sentiment(ev["text"], model)
+    out = sentiment.score_sentiment(ev["text"], model=model)
     pred = np.where(out["p_positive"] >= out["p_negative"], "positive", "negative")
     for lang, idx in ev.groupby("language").groups.items():
         m = ev.index.isin(idx)
@@ -190,7 +191,7 @@ def test_missing_model_is_a_clear_error(tmp_path):
 def test_clear_sentiment_in_each_language(model, lang, tmp_path, monkeypatch):
     monkeypatch.setenv("CXM_LAB_CACHE_DIR", str(tmp_path))
     neg, pos = SAMPLES[lang]
-    out = sentiment.score_sentiment([neg, pos], model)
+    out = sentiment.score_sentiment([neg, pos], model=model)
     assert out.loc[0, "p_negative"] > out.loc[0, "p_positive"]
     assert out.loc[1, "p_positive"] > out.loc[1, "p_negative"]
 
@@ -204,7 +205,7 @@ def test_bad_input_is_kept_aligned_and_explained(model, tmp_path, monkeypatch):
         [None, "", "   ", "\u200b\u200b", "👍", "x" * 20_000, "CRM خوب است but slow 太慢", "ok"],
         index=[10, 11, 12, 13, 14, 15, 16, 17],
     )
-    out = sentiment.score_sentiment(texts, model)
+    out = sentiment.score_sentiment(texts, model=model)
     assert out.index.tolist() == texts.index.tolist()
     assert (
         out.loc[[10, 11, 12, 13], "reason"].eq("empty").all()
@@ -223,10 +224,10 @@ def test_cache_avoids_the_model_on_rerun(tmp_path, monkeypatch):
     monkeypatch.setenv("CXM_LAB_CACHE_DIR", str(tmp_path))
     texts = ["billing was wrong again", "great onboarding", "客服很好"]
     first = sentiment.SentimentModel.from_path()
-    a = sentiment.score_sentiment(texts, first)
+    a = sentiment.score_sentiment(texts, model=first)
     assert first.encoder.calls > 0
     second = sentiment.SentimentModel.from_path()  # a new process would start like this
-    b = sentiment.score_sentiment(texts, second)
+    b = sentiment.score_sentiment(texts, model=second)
     assert second.encoder.calls == 0
     assert second.encoder._runner is None  # the weights were never loaded
     pd.testing.assert_frame_equal(a, b)
@@ -238,7 +239,7 @@ def test_dask_local_cluster_gives_same_results(model, tmp_path, monkeypatch):
 
     monkeypatch.setenv("CXM_LAB_CACHE_DIR", str(tmp_path))
     texts = pd.Series([p for pair in SAMPLES.values() for p in pair] * 3)
-    expected = sentiment.score_sentiment(texts, model, cache=False)
+    expected = sentiment.score_sentiment(texts, model=model, cache=False)
     with (
         LocalCluster(
             n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None

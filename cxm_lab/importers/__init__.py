@@ -33,9 +33,9 @@ from cxm_lab.importers.base import (
     Header,
     Importer,
     RawTable,
-    build_export,
+    _build_export,
+    _load_raw,
     expand_paths,
-    load_raw,
     register,
 )
 from cxm_lab.importers.generic import GenericImporter
@@ -58,6 +58,7 @@ from cxm_lab.importers.values import (
 __all__ = [
     "DEFAULT_NA_VALUES",
     "IMPORTERS",
+    "MIN_CONFIDENCE",
     "Export",
     "Header",
     "Importer",
@@ -145,7 +146,7 @@ def read_export(
         ``"typeform"``, ``"limesurvey"``, ``"medallia"``, ``"questionpro"``, ``"alchemer"``,
         ``"microsoft_forms"``, ``"porsline"``, ``"generic"`` (one header row).
     encoding : str, optional
-        Codec of a text file; default: detected (see :func:`cxm_lab.importers.base.decode_bytes`).
+        Codec of a text file; default: detected (see :func:`cxm_lab.importers.base._decode_bytes`).
     delimiter : str, optional
         Field delimiter of a text file; default: sniffed among ``, ; tab |``.
     na_values : list of str, optional
@@ -166,13 +167,22 @@ def read_export(
         ``source``, or a file that is not the named ``source``'s export.
     ParameterError
         Bad ``encoding``, ``delimiter``, ``na_values`` or ``sheet``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "export.csv"
+    >>> _ = p.write_text("id;score\\n1;9\\n2;n/a\\n", encoding="utf-8")
+    >>> ex = read_export(p)
+    >>> ex.source, ex.n_read, ex.data["score"].tolist()
+    ('generic', 2, ['9', <NA>])
     """
     if source != "auto" and source not in IMPORTERS:
         raise SchemaError(
             f"{path}: unknown source {source!r}; use 'auto' or one of {sorted(IMPORTERS)}."
         )
     na = _na_tuple(na_values)
-    raw = load_raw(path, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    raw = _load_raw(path, encoding=encoding, delimiter=delimiter, sheet=sheet)
     if raw.first_row() is None:
         raise SchemaError(f"{raw.file}: no header row found: every row is blank.")
     if source == "auto":
@@ -185,7 +195,7 @@ def read_export(
         note = f"read as {importer.title} export (given)"
     header = importer.header(raw)
     header.notes.insert(0, note)
-    return build_export(raw, header, importer.name, na)
+    return _build_export(raw, header, importer.name, na)
 
 
 def detect_source(path: str | Path, *, encoding: str | None = None) -> tuple[str, float]:
@@ -193,6 +203,23 @@ def detect_source(path: str | Path, *, encoding: str | None = None) -> tuple[str
 
     The confidence is the importer's own (from the header rows); for ``"generic"`` it is one
     minus the best vendor's, i.e. how sure it is that no known tool wrote the file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export.
+    encoding : str, optional
+        Codec of a text file; default: detected.
+
+    Returns
+    -------
+    tuple of (str, float)
+        The importer name (:data:`IMPORTERS`) and its confidence.
+
+    Raises
+    ------
+    SchemaError
+        Missing, empty or unreadable file.
 
     Examples
     --------
@@ -202,7 +229,7 @@ def detect_source(path: str | Path, *, encoding: str | None = None) -> tuple[str
     >>> detect_source(p)
     ('generic', 1.0)
     """
-    raw = load_raw(path, encoding=encoding)
+    raw = _load_raw(path, encoding=encoding)
     if raw.first_row() is None:
         raise SchemaError(f"{raw.file}: no header row found: every row is blank.")
     importer, confidence = _choose(raw)

@@ -16,6 +16,8 @@ import re
 
 from cxm_lab.importers.base import Header, Importer, RawTable, count_present, find_columns
 
+__all__ = ["AlchemerImporter"]
+
 STANDARD = (
     "Response ID",
     "Time Started",

@@ -2,7 +2,7 @@
 
 A survey export is read in three steps:
 
-1. :func:`load_raw` turns the file into a :class:`RawTable`, a list of records of cell text.
+1. :func:`_load_raw` turns the file into a :class:`RawTable`, a list of records of cell text.
    Text files are decoded (byte-order marks, UTF-16 without a mark, strict UTF-8, then
    charset-normalizer restricted to the single-byte code pages survey exports come in) and split
    with Python's ``csv`` module on a sniffed delimiter; spreadsheets are read with
@@ -11,7 +11,7 @@ A survey export is read in three steps:
    header rows (:meth:`Importer.detect`) and says what they mean (:meth:`Importer.header`):
    how many header rows, the column names and question texts, the tool's meta columns, the
    time zone and date format it declares.
-3. :func:`build_export` applies that header to the data rows the same way for every tool:
+3. :func:`_build_export` applies that header to the data rows the same way for every tool:
    ragged rows, NA tokens, whitespace, duplicate and blank headers, row numbers.
 
 New tools plug in with :func:`register` (the papermill I/O-handler pattern).
@@ -35,9 +35,31 @@ import numpy as np
 import pandas as pd
 
 from cxm_lab.errors import ParameterError, SchemaError
-from cxm_lab.importers.values import DEFAULT_NA_VALUES
-from cxm_lab.schema import REJECT_COLUMNS
+from cxm_lab.importers.values import DEFAULT_NA_VALUES, ParseOptions
 
+__all__ = [
+    "DELIMITERS",
+    "FALLBACK_ENCODINGS",
+    "IMPORTERS",
+    "PARQUET_SUFFIXES",
+    "REJECT_COLUMNS",
+    "SPREADSHEET_SUFFIXES",
+    "SUFFIXES",
+    "TEXT_SUFFIXES",
+    "Export",
+    "Header",
+    "Importer",
+    "RawTable",
+    "count_present",
+    "expand_paths",
+    "find_columns",
+    "forward_fill_question",
+    "norm",
+    "register",
+]
+
+#: The columns of every reject table (file, data row, column, value, reason).
+REJECT_COLUMNS = ["file", "row", "column", "value", "reason"]
 TEXT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -69,7 +91,7 @@ class Export:
         rows excluded; a cell with line breaks is one row; skipped blank rows keep their number).
     rejects : DataFrame
         Rows that could not be split into the header's columns: ``file``, ``row``, ``column``,
-        ``value``, ``reason`` (the layout of :data:`cxm_lab.schema.REJECT_COLUMNS`).
+        ``value``, ``reason`` (the layout of :data:`REJECT_COLUMNS`).
     n_read : int
         Data rows read: ``len(data)`` + distinct rejected rows. Blank rows are not counted.
     file, source : str
@@ -119,7 +141,7 @@ class Export:
     header_rows: int
     notes: list[str]
 
-    def parse_options(self, timezone: str | None = None):
+    def parse_options(self, *, timezone: str | None = None) -> ParseOptions:
         """The :class:`cxm_lab.schema.ParseOptions` this export's dates and numbers need.
 
         Parameters
@@ -127,8 +149,6 @@ class Export:
         timezone : str, optional
             Zone to express dates in; the export's declared zone is used as the source zone.
         """
-        from cxm_lab.schema import ParseOptions
-
         return ParseOptions(
             decimal=self.decimal,
             date_format=self.date_format,
@@ -257,6 +277,21 @@ IMPORTERS: dict[str, Importer] = {}
 def register(importer: Importer | type[Importer]) -> Importer:
     """Add a survey tool to :data:`IMPORTERS` (a class is instantiated) and return it.
 
+    Parameters
+    ----------
+    importer : Importer or Importer subclass
+        The importer; its ``name`` keys the registry (an existing one is replaced).
+
+    Returns
+    -------
+    Importer
+        The registered instance.
+
+    Raises
+    ------
+    ParameterError
+        Not an :class:`Importer`, or one without a name.
+
     Examples
     --------
     >>> class Mine(Importer):
@@ -280,7 +315,7 @@ def register(importer: Importer | type[Importer]) -> Importer:
 # Bytes -> text
 
 
-def decode_bytes(data: bytes, encoding: str | None, file: str) -> tuple[str, str, list[str]]:
+def _decode_bytes(data: bytes, encoding: str | None, file: str) -> tuple[str, str, list[str]]:
     """Decode a text export; return ``(text, encoding used, notes)``.
 
     Order: ``encoding`` when given; a byte-order mark (UTF-32, UTF-8, UTF-16 LE/BE); UTF-16
@@ -437,7 +472,7 @@ def _ensure_field_limit() -> None:
         csv.field_size_limit(limit)
 
 
-def split_records(text: str, delimiter: str, file: str) -> list[list[str]]:
+def _split_records(text: str, delimiter: str, file: str) -> list[list[str]]:
     """Split text into records with Python's ``csv`` module (quotes ``"``, any line ending)."""
     _ensure_field_limit()
     try:
@@ -449,7 +484,7 @@ def split_records(text: str, delimiter: str, file: str) -> list[list[str]]:
         ) from exc
 
 
-def sniff_delimiter(text: str, suffix: str = "") -> tuple[str, str]:
+def _sniff_delimiter(text: str, suffix: str = "") -> tuple[str, str]:
     """Choose the field delimiter among ``, ; tab |``; return ``(delimiter, note)``.
 
     ``.tsv``/``.tab`` files are tab-separated. Otherwise each candidate splits a sample (the
@@ -505,7 +540,7 @@ def sniff_delimiter(text: str, suffix: str = "") -> tuple[str, str]:
 # Files -> RawTable
 
 
-def load_raw(
+def _load_raw(
     path: str | Path,
     *,
     encoding: str | None = None,
@@ -549,17 +584,17 @@ def load_raw(
         raise SchemaError(f"{path}: cannot be read ({exc.strerror}); check permissions.") from exc
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise SchemaError(f"{path}: the file is empty; export the survey responses again.")
-    text, codec, notes = decode_bytes(data, encoding, str(path))
+    text, codec, notes = _decode_bytes(data, encoding, str(path))
     if delimiter is None:
-        delimiter, note = sniff_delimiter(text, suffix)
+        delimiter, note = _sniff_delimiter(text, suffix)
     else:
         note = f"{_DELIMITER_NAMES.get(delimiter, repr(delimiter))}-delimited (given)"
     notes.append(note)
-    records = split_records(text, delimiter, str(path))
+    records = _split_records(text, delimiter, str(path))
     return RawTable(str(path), records, codec, delimiter, notes)
 
 
-def cell_text(value: object) -> str:
+def _cell_text(value: object) -> str:
     """A spreadsheet or Parquet cell as the text a CSV export would hold.
 
     Whole floats lose their ``.0`` (``9.0`` -> ``"9"``), dates and times become ISO text
@@ -637,7 +672,7 @@ def _load_spreadsheet(path: Path, sheet: str | int | None) -> RawTable:
         raise
     except Exception as exc:  # noqa: BLE001
         raise SchemaError(f"{path}: the sheet cannot be read ({exc}).") from exc
-    records = [[cell_text(v) for v in row] for row in rows]
+    records = [[_cell_text(v) for v in row] for row in rows]
     return RawTable(str(path), records, "spreadsheet", None, notes)
 
 
@@ -648,7 +683,7 @@ def _load_parquet(path: Path) -> RawTable:
         raise SchemaError(f"{path}: cannot be read as Parquet ({exc}).") from exc
     header = [str(c) for c in frame.columns]
     values = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
-    records = [header] + [[cell_text(v) for v in row] for row in values]
+    records = [header] + [[_cell_text(v) for v in row] for row in values]
     return RawTable(str(path), records, "parquet", None, ["Parquet: cells turned into text"])
 
 
@@ -657,12 +692,49 @@ def _load_parquet(path: Path) -> RawTable:
 
 
 def norm(text: str) -> str:
-    """Lower case, inner whitespace collapsed, ZWNJ removed: for comparing header names."""
+    """Lower case, inner whitespace collapsed, ZWNJ removed: for comparing header names.
+
+    Parameters
+    ----------
+    text : str
+        A column name.
+
+    Returns
+    -------
+    str
+        The name in its comparable form.
+
+    Examples
+    --------
+    >>> norm("  Submit   Date (UTC) ")
+    'submit date (utc)'
+    """
     return " ".join(text.replace("\u200c", " ").split()).casefold()
 
 
 def find_columns(names: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """Role -> the first column whose name equals (:func:`norm`) one of the role's names."""
+    """Role -> the first column whose name equals (:func:`norm`) one of the role's names.
+
+    Parameters
+    ----------
+    names : list of str
+        The export's column names.
+    wanted : dict of str to tuple of str
+        Role (``response_id``, ``response_date``...) → the names the tool gives that column,
+        most likely first.
+
+    Returns
+    -------
+    dict of str to str
+        Role → the column found (roles without a match are left out).
+
+    Examples
+    --------
+    >>> find_columns(["#", "Q1", "submit date (UTC)"],
+    ...              {"response_id": ("#",), "response_date": ("Submit Date (UTC)",),
+    ...               "language": ("Language",)})
+    {'response_id': '#', 'response_date': 'submit date (UTC)'}
+    """
     index: dict[str, str] = {}
     for name in names:
         index.setdefault(norm(name), name)
@@ -676,14 +748,50 @@ def find_columns(names: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[s
 
 
 def count_present(names: list[str], options: tuple[str, ...] | set[str]) -> int:
-    """How many of ``options`` appear among ``names`` (compared with :func:`norm`)."""
+    """How many of ``options`` appear among ``names`` (compared with :func:`norm`).
+
+    Parameters
+    ----------
+    names : list of str
+        The export's column names.
+    options : tuple or set of str
+        Names a tool is known to write.
+
+    Returns
+    -------
+    int
+        The number of ``options`` present.
+
+    Examples
+    --------
+    >>> count_present(["#", "Network ID", "Tags"], ("Network ID", "tags", "Ending"))
+    2
+    """
     have = {norm(n) for n in names if n}
     return sum(1 for o in options if norm(o) in have)
 
 
 def forward_fill_question(top: list[str], sub: list[str]) -> list[str]:
     """Question text per position when a question spans several columns (merged cells):
-    a blank top cell under which the sub-header has an option takes the last question."""
+    a blank top cell under which the sub-header has an option takes the last question.
+
+    Parameters
+    ----------
+    top : list of str
+        The first header row (questions; blank where a merged cell continues).
+    sub : list of str
+        The second header row (options or sub-questions).
+
+    Returns
+    -------
+    list of str
+        The question of each column ("" where there is none).
+
+    Examples
+    --------
+    >>> forward_fill_question(["id", "Which?", "", "Age"], ["", "Red", "Blue", ""])
+    ['id', 'Which?', 'Which?', 'Age']
+    """
     out, last = [], ""
     for j in range(max(len(top), len(sub))):
         t = top[j] if j < len(top) else ""
@@ -703,7 +811,7 @@ def forward_fill_question(top: list[str], sub: list[str]) -> list[str]:
 # RawTable + Header -> Export
 
 
-def build_export(
+def _build_export(
     raw: RawTable,
     header: Header,
     source: str,
@@ -771,7 +879,7 @@ def build_export(
         )
         names = names[:keep]
         data_rows = [row[:keep] for row in data_rows]
-    final, naming_notes = unique_names(names)
+    final, naming_notes = _unique_names(names)
     notes.extend(naming_notes)
     data = pd.DataFrame(data_rows, columns=pd.Index(final, dtype=object), dtype=object)
     if not data_rows:
@@ -795,7 +903,7 @@ def build_export(
     if zone is not None and not _known_zone(zone):
         notes.append(f"declared time zone {zone!r} is not a known IANA zone: ignored")
         zone = None
-    decimal, decimal_note = detect_decimal(data_rows)
+    decimal, decimal_note = _detect_decimal(data_rows)
     if decimal_note:
         notes.append(decimal_note)
     return Export(
@@ -833,7 +941,7 @@ def _at(items: list[str], j: int) -> str:
     return items[j] if j < len(items) and items[j] else ""
 
 
-def unique_names(names: list[str]) -> tuple[list[str], list[str]]:
+def _unique_names(names: list[str]) -> tuple[list[str], list[str]]:
     """Blank names -> ``"column N"``; repeats -> ``"name (2)"``, ``"name (3)"``; with notes."""
     positional = [name or f"column {j + 1}" for j, name in enumerate(names)]
     blanks = [p for name, p in zip(names, positional, strict=True) if not name]
@@ -870,7 +978,7 @@ _COMMA_DECIMAL = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),(?:\d{1,2}|\d{4,
 _DOT_DECIMAL = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.(?:\d{1,2}|\d{4,})$")
 
 
-def detect_decimal(rows: list[list[object]], limit: int = 20000) -> tuple[str, str | None]:
+def _detect_decimal(rows: list[list[object]], limit: int = 20000) -> tuple[str, str | None]:
     """``","`` when unambiguous decimal-comma numbers (``7,5``, ``1.234,56``) outnumber
     decimal-dot ones in the first ``limit`` non-empty cells; ``"."`` otherwise. Three digits
     after the mark (``1,234``) are ambiguous and not counted."""
@@ -906,6 +1014,11 @@ def expand_paths(spec: str | Path, *, base: Path | None = None) -> list[Path]:
         skipped), a single file, or a glob such as ``"exports/*.csv"`` or ``"**/*.xlsx"``.
     base : Path, optional
         Folder relative paths start from (default: the working directory).
+
+    Returns
+    -------
+    list of Path
+        The files, sorted.
 
     Raises
     ------

@@ -9,6 +9,8 @@ from __future__ import annotations
 from cxm_lab.errors import SchemaError
 from cxm_lab.importers.base import Header, Importer, RawTable
 
+__all__ = ["GenericImporter"]
+
 
 class GenericImporter(Importer):
     """One header row with the column names; everything below is data."""

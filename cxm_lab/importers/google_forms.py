@@ -14,6 +14,8 @@ import re
 
 from cxm_lab.importers.base import Header, Importer, RawTable, find_columns, norm
 
+__all__ = ["GoogleFormsImporter"]
+
 TIMESTAMP_NAMES = (
     "Timestamp",
     "Marca temporal",

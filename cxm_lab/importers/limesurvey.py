@@ -18,6 +18,8 @@ import re
 
 from cxm_lab.importers.base import Header, Importer, RawTable, count_present, find_columns, norm
 
+__all__ = ["LimeSurveyImporter"]
+
 _CODES = ("submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp", "ipaddr",
           "refurl", "token", "interviewtime")  # fmt: skip
 _TEXTS = ("Response ID", "Date submitted", "Last page", "Start language", "Seed",

@@ -17,6 +17,8 @@ import re
 
 from cxm_lab.importers.base import Header, Importer, RawTable, count_present, find_columns
 
+__all__ = ["MedalliaImporter"]
+
 FIELDS = (
     "request_id",
     "request_sent_at",

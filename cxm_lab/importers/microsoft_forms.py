@@ -15,6 +15,8 @@ import re
 
 from cxm_lab.importers.base import Header, Importer, RawTable, count_present, find_columns, norm
 
+__all__ = ["MicrosoftFormsImporter"]
+
 _META = ("ID", "Start time", "Completion time", "Email", "Name", "Last modified time", "Language")
 _ROLES = {
     "response_id": ("ID", "Id"),

@@ -17,6 +17,8 @@ import re
 from cxm_lab.importers.base import Header, Importer, RawTable, norm
 from cxm_lab.importers.values import to_ascii_digits
 
+__all__ = ["PorslineImporter"]
+
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
 _JALALI = re.compile(
     r"^1[34]\d\d[/-]\d{1,2}[/-]\d{1,2}(?:\s|$)|^\d{1,2}:\d{2}(?::\d{2})?\s+1[34]\d\d[/-]"

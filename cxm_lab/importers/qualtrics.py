@@ -18,6 +18,8 @@ import re
 
 from cxm_lab.importers.base import Header, Importer, RawTable, count_present, find_columns
 
+__all__ = ["QualtricsImporter"]
+
 _META = (
     "StartDate",
     "EndDate",

@@ -26,6 +26,8 @@ from cxm_lab.importers.base import (
     forward_fill_question,
 )
 
+__all__ = ["QuestionProImporter"]
+
 SYSTEM = (
     "Response ID",
     "IP Address",

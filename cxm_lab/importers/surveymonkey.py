@@ -26,6 +26,8 @@ from cxm_lab.importers.base import (
     norm,
 )
 
+__all__ = ["SurveyMonkeyImporter"]
+
 _ID_NAMES = ("RespondentID", "Respondent ID")
 _META = ("CollectorID", "Collector ID", "StartDate", "Start Date", "EndDate", "End Date",
          "IP Address", "Email Address", "First Name", "FirstName", "Last Name", "LastName",

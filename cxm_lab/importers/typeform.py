@@ -14,6 +14,8 @@ import re
 
 from cxm_lab.importers.base import Header, Importer, RawTable, count_present, find_columns
 
+__all__ = ["TypeformImporter"]
+
 _META = ("Start Date (UTC)", "Submit Date (UTC)", "Network ID", "Stage Date (UTC)",
          "Response Type", "Tags", "Ending")  # fmt: skip
 _ROLES = {

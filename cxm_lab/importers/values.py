@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,11 +38,42 @@ from cxm_lab.errors import ParameterError
 
 __all__ = [
     "DEFAULT_NA_VALUES",
+    "ParseOptions",
     "parse_numbers",
     "parse_dates",
     "jalali_to_gregorian",
     "to_ascii_digits",
 ]
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    """How the text of one file is turned into numbers and dates.
+
+    Parameters
+    ----------
+    decimal : {".", ","}
+        Decimal mark of numbers (survey tools in many locales write ``7,5``).
+    date_format : str, optional
+        ``strftime`` format all dates follow (strict); default: recognised per value.
+    dayfirst : bool, optional
+        Read ``03/04/2026`` as 3 April (True) or 4 March (False, the default).
+    timezone : str, optional
+        IANA zone that dates are expressed in after reading; values with an offset or ``Z``
+        are converted to it (default: UTC for those values) and then stored without a zone.
+    source_timezone : str, optional
+        Zone of dates written without an offset (a survey tool's declared zone).
+    calendar : {"gregorian", "jalali"}
+        Calendar of the dates (Porsline and other Iranian tools write Jalali dates).
+    """
+
+    decimal: str = "."
+    date_format: str | None = None
+    dayfirst: bool | None = None
+    timezone: str | None = None
+    source_timezone: str | None = None
+    calendar: str = "gregorian"
+
 
 #: Whole-cell tokens read as "no value" (after stripping surrounding whitespace; case-sensitive).
 #: Deliberately absent: ``"None"`` and ``"0"`` (real answers: "None of the above", a score of 0),
@@ -97,6 +129,21 @@ def to_ascii_digits(text: str) -> str:
 
     The Arabic decimal separator ``٫`` (U+066B) is left for the caller; the Arabic thousands
     separator ``٬`` (U+066C) is removed and the minus sign U+2212 becomes ``-``.
+
+    Parameters
+    ----------
+    text : str
+        A cell.
+
+    Returns
+    -------
+    str
+        The text with ASCII digits.
+
+    Examples
+    --------
+    >>> to_ascii_digits("۱۴۰۳/۰۷/۰۱"), to_ascii_digits("٣٫٥")
+    ('1403/07/01', '3٫5')
     """
     return text.translate(_DIGITS)
 
@@ -292,6 +339,16 @@ def jalali_to_gregorian(jy: int, jm: int, jd: int) -> date:
     Uses the arithmetic of Borkowski's 33-year break table (as in jalaali-js), valid for Jalali
     years -61 to 3177. Months 1-6 have 31 days, 7-11 have 30, Esfand (12) has 30 in leap years
     and 29 otherwise.
+
+    Parameters
+    ----------
+    jy, jm, jd : int
+        Jalali year, month (1-12) and day.
+
+    Returns
+    -------
+    datetime.date
+        The same day in the Gregorian calendar.
 
     Raises
     ------

@@ -11,3 +11,5 @@
 
 Submodules load ``torch``/``transformers`` only when used.
 """
+
+__all__: list[str] = []

@@ -2,27 +2,78 @@
 
 :func:`analyse_comments` takes the responses, keeps those with a comment, and adds the detected
 language, the sentiment and the matched theme of each, so that a notebook only shows results.
+Shares in the result tables are percentages (0–100).
 
 Examples
 --------
 >>> import pandas as pd
 >>> c = pd.DataFrame({"language": ["en", "en", "fa"], "label": ["negative", "positive", "negative"]})
->>> share_by(c, ["language"], "label", "negative")["pct"].tolist()
+>>> share_by(c, by="language", column="label", value="negative")["pct"].tolist()
 [50.0, 100.0]
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+from cxm_lab.docstrings import fill
+from cxm_lab.errors import check_by, check_columns, check_frame
+
+if TYPE_CHECKING:
+    from cxm_lab.text.sentiment import Encoder
+
+__all__ = ["CommentAnalysis", "analyse_comments", "has_text", "language_table", "share_by"]
 
 #: Characters that carry no text: a comment made only of them is empty.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
 
+@dataclass(frozen=True)
+class CommentAnalysis:
+    """The comments of a report with their language, sentiment and theme.
+
+    Attributes
+    ----------
+    comments : DataFrame
+        The responses with visible text (same index), plus ``detected_language``,
+        ``detected_confidence``, ``detected_script``, ``label``, ``score``, ``p_negative``,
+        ``p_positive``, ``category``, ``similarity`` and ``runner_up``; ``language`` is filled
+        from the detector where the survey did not record it.
+    language_recorded : bool
+        Whether the survey recorded a ``language`` column (else every language is detected,
+        and there is nothing for the detector to agree with).
+    model, model_version : str
+        Name and version of the sentiment model ("" when there were no comments).
+    """
+
+    comments: pd.DataFrame
+    language_recorded: bool
+    model: str
+    model_version: str
+
+
 def has_text(s: pd.Series) -> pd.Series:
-    """True where a comment holds visible text (not empty, blank or zero-width only)."""
+    """True where a comment holds visible text (not empty, blank or zero-width only).
+
+    Parameters
+    ----------
+    s : Series
+        Comments (any dtype; missing values are "no text").
+
+    Returns
+    -------
+    Series of bool
+        Same index as ``s``.
+
+    Examples
+    --------
+    >>> has_text(pd.Series(["ok", " ", "\\u200b", None])).tolist()
+    [True, False, False, False]
+    """
     t = s.astype("string")
     for ch in _INVISIBLE:
         t = t.str.replace(ch, "", regex=False)
@@ -34,8 +85,8 @@ def analyse_comments(
     *,
     text: str = "comment",
     categories: Mapping[str, Sequence[str]] | None = None,
-    encoder=None,
-) -> pd.DataFrame:
+    encoder: Encoder | None = None,
+) -> CommentAnalysis:
     """Responses with a comment, each with its detected language, sentiment and theme.
 
     Parameters
@@ -52,14 +103,29 @@ def analyse_comments(
 
     Returns
     -------
-    DataFrame
-        The rows of ``responses`` with visible text, same index, plus ``detected_language``,
-        ``detected_confidence``, ``detected_script``, ``label``, ``score``, ``p_negative``,
-        ``p_positive``, ``category``, ``similarity`` and ``runner_up``; ``language`` is filled
-        from the detector where the survey did not record it.
+    CommentAnalysis
+        ``comments`` (the rows of ``responses`` with visible text, with their language,
+        sentiment and theme columns), whether the survey recorded the language, and the
+        sentiment model's name and version.
+
+    Raises
+    ------
+    ColumnError
+        ``text`` is not a column of ``responses``.
+    ModelError
+        The text models have not been built (``make setup``).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"comment": ["Support never called back.", ""], "ltr": [2, 9]})
+    >>> result = analyse_comments(r)  # doctest: +SKIP
+    >>> len(result.comments), result.language_recorded  # doctest: +SKIP
+    (1, False)
     """
     from cxm_lab.text import language, sentiment, topics
 
+    check_frame(responses, "analyse_comments", name="responses")
+    check_columns(responses, [text], "analyse_comments", "text")
     comments = responses[has_text(responses[text])].copy()
     detected = language.detect_language(comments[text])
     scored = sentiment.score_sentiment(comments[text])
@@ -69,31 +135,97 @@ def analyse_comments(
         .join(scored[["label", "score", "p_negative", "p_positive"]])
         .join(cats)
     )
-    comments.attrs["language_recorded"] = "language" in comments
-    if "language" not in comments:
+    recorded = "language" in comments
+    if not recorded:
         comments["language"] = comments["detected_language"]
     else:
         comments["language"] = comments["language"].fillna(comments["detected_language"])
-    comments.attrs["model"] = str(scored["model"].iloc[0]) if len(scored) else ""
-    comments.attrs["model_version"] = str(scored["model_version"].iloc[0]) if len(scored) else ""
-    return comments
+    return CommentAnalysis(
+        comments=comments,
+        language_recorded=recorded,
+        model=str(scored["model"].iloc[0]) if len(scored) else "",
+        model_version=str(scored["model_version"].iloc[0]) if len(scored) else "",
+    )
 
 
-def share_by(df: pd.DataFrame, by: Sequence[str], column: str, value: str) -> pd.DataFrame:
-    """Percentage of rows per group where ``column == value`` (``by`` columns, ``n``, ``pct``)."""
+@fill
+def share_by(
+    df: pd.DataFrame, *, by: str | Sequence[str], column: str, value: object
+) -> pd.DataFrame:
+    """Percentage of rows per group where ``column == value``.
+
+    Parameters
+    ----------
+    {{df}}
+    by : str or list of str
+        Group columns; rows with a missing key are left out.
+    column : str
+        The column compared with ``value`` (e.g. ``"label"``).
+    value : object
+        The value counted (e.g. ``"negative"``).
+
+    Returns
+    -------
+    DataFrame
+        One row per group: the ``by`` columns, ``n`` (rows) and ``pct`` (0–100).
+
+    Raises
+    ------
+    ColumnError
+        A ``by`` column or ``column`` that is not in ``df``.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"language": ["en", "en", "fa"], "label": ["negative", "positive", "negative"]})
+    >>> share_by(c, by=["language"], column="label", value="negative")
+      language  n    pct
+    0       en  2   50.0
+    1       fa  1  100.0
+    """
+    check_frame(df, "share_by")
+    keys = check_by(df, by, "share_by")
+    check_columns(df, [column], "share_by", "column")
     hit = (df[column] == value).astype(float)
-    g = hit.groupby([df[b] for b in by], observed=True, dropna=True)
-    out = pd.DataFrame({"n": g.size(), "pct": 100 * g.mean()}).reset_index()
-    return out
+    g = hit.groupby([df[b] for b in keys], observed=True, dropna=True)
+    return pd.DataFrame({"n": g.size(), "pct": 100 * g.mean()}).reset_index()
 
 
-def language_table(comments: pd.DataFrame) -> pd.DataFrame:
-    """Comments per language: count, share where the detector agrees with the survey's
-    language, and the sentiment mix (``language``, ``comments``, ``detected_same``,
-    ``pct_negative``, ``pct_positive``). Without a language recorded by the survey
-    (``attrs["language_recorded"]`` False) there is nothing to agree with and
-    ``detected_same`` is left out."""
-    c = comments
+def language_table(
+    comments: CommentAnalysis | pd.DataFrame, *, language_recorded: bool = True
+) -> pd.DataFrame:
+    """Comments per language: count, agreement of the detector with the survey's language,
+    and the sentiment mix.
+
+    Parameters
+    ----------
+    comments : CommentAnalysis or DataFrame
+        The result of :func:`analyse_comments` (or its ``comments`` table: ``language``,
+        ``detected_language`` and ``label`` columns).
+    language_recorded : bool
+        For a table only: whether the survey recorded the language (taken from a
+        :class:`CommentAnalysis`).
+
+    Returns
+    -------
+    DataFrame
+        ``language``, ``comments``, ``detected_same`` (% of comments where the detector gives
+        the survey's language; left out when the survey recorded none), ``pct_negative`` and
+        ``pct_positive`` (0–100), most comments first.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"language": ["en", "en", "fa", "en"],
+    ...                   "detected_language": ["en", "de", "fa", "en"],
+    ...                   "label": ["negative", "positive", "negative", "neutral"]})
+    >>> language_table(c).round(1).to_dict("records")[0]
+    {'language': 'en', 'comments': 3, 'detected_same': 66.7, 'pct_negative': 33.3, 'pct_positive': 33.3}
+    """
+    if isinstance(comments, CommentAnalysis):
+        c, recorded = comments.comments, comments.language_recorded
+    else:
+        c, recorded = comments, language_recorded
+    check_frame(c, "language_table", name="comments")
+    check_columns(c, ["language", "detected_language", "label"], "language_table", "comments")
     same = (c["detected_language"].astype("string") == c["language"].astype("string")).fillna(False)
     g = pd.DataFrame(
         {
@@ -106,11 +238,11 @@ def language_table(comments: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "comments": g.size(),
-            "detected_same": g["same"].mean(),
+            "detected_same": 100 * g["same"].mean(),
             "pct_negative": 100 * g["neg"].mean(),
             "pct_positive": 100 * g["pos"].mean(),
         }
     )
-    if not comments.attrs.get("language_recorded", True):
+    if not recorded:
         out = out.drop(columns="detected_same")
     return out.reset_index().sort_values("comments", ascending=False, kind="stable")

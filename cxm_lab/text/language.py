@@ -2,7 +2,7 @@
 
 Examples
 --------
->>> detect_language(["Support was slow", "پشتیبانی کند بود", ""])["language"].tolist()  # doctest: +SKIP
+>>> detect_language(["Support was slow", "پشتیبانی کند بود", ""])["language"].tolist()
 ['en', 'fa', <NA>]
 """
 
@@ -14,6 +14,9 @@ from functools import lru_cache
 
 import pandas as pd
 
+__all__ = ["DEFAULT_LANGUAGES", "SCRIPTS", "detect_language", "script_of"]
+
+#: The languages the detector chooses from unless told otherwise (ISO 639-1).
 DEFAULT_LANGUAGES = (
     "en",
     "fa",
@@ -30,6 +33,7 @@ DEFAULT_LANGUAGES = (
     "ko",
     "hi",
 )
+#: Unicode character-name prefix → script name.
 SCRIPTS = {
     "ARABIC": "Arabic",
     "CYRILLIC": "Cyrillic",
@@ -57,8 +61,24 @@ def _detector(languages: tuple[str, ...]):
 
 
 def script_of(text: str) -> str:
-    """Dominant script of the letters in ``text`` ("Latin", "Arabic", "Cyrillic", "Han", ...),
-    "Mixed" when no script has 80% of the letters, "None" without letters (emoji, digits)."""
+    """Dominant script of the letters in ``text``.
+
+    Parameters
+    ----------
+    text : str
+        One comment.
+
+    Returns
+    -------
+    str
+        "Latin", "Arabic", "Cyrillic", "Han", ... (:data:`SCRIPTS`; "Other" for the rest);
+        "Mixed" when no script has 80% of the letters, "None" without letters (emoji, digits).
+
+    Examples
+    --------
+    >>> script_of("پشتیبانی کند بود"), script_of("CRM خوب است ولی the API is slow"), script_of("42 👍")
+    ('Arabic', 'Mixed', 'None')
+    """
     counts: dict[str, int] = {}
     for ch in text:
         if ch.isalpha():
@@ -72,12 +92,30 @@ def script_of(text: str) -> str:
 
 
 def detect_language(
-    texts: Sequence[str] | pd.Series, languages: Sequence[str] = DEFAULT_LANGUAGES
+    texts: Sequence[str] | pd.Series, *, languages: Sequence[str] = DEFAULT_LANGUAGES
 ) -> pd.DataFrame:
     """ISO 639-1 language, detector confidence and dominant script of each text.
 
     Texts without letters (empty, emoji-only, numbers) get language NA and confidence 0 rather
-    than a guess. Aligned with the input (same index for a Series).
+    than a guess.
+
+    Parameters
+    ----------
+    texts : list or Series of str
+        Comments; an item that is not a string counts as empty.
+    languages : sequence of str
+        ISO 639-1 codes the detector chooses from (default :data:`DEFAULT_LANGUAGES`).
+
+    Returns
+    -------
+    DataFrame
+        ``language`` (string, NA without letters), ``confidence`` (0–1) and ``script``
+        (:func:`script_of`); aligned with the input (same index for a Series).
+
+    Examples
+    --------
+    >>> detect_language(["Support was slow", "پشتیبانی کند بود", ""])["language"].tolist()
+    ['en', 'fa', <NA>]
     """
     series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
     det = _detector(tuple(languages))

@@ -49,23 +49,27 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from cxm_lab.config import cache_dir, model_dir, sentiment_dir
+from cxm_lab.config import threads as default_threads
 from cxm_lab.errors import ModelError, ParameterError
-from cxm_lab.text.build_model import (
-    EXPORT_RECIPE,
-    ONNX_FILE,
-    model_dir,
-    pooled_embedding,
-    sentiment_dir,
-)
+from cxm_lab.text.build_model import EXPORT_RECIPE, ONNX_FILE, pooled_embedding
 
+__all__ = [
+    "LABELS",
+    "MAX_TOKENS",
+    "CacheWarning",
+    "Encoder",
+    "SentimentModel",
+    "default_encoder",
+    "default_model",
+    "score_sentiment",
+    "score_sentiment_dask",
+]
+
+#: The sentiment classes, in the order of the probability columns.
 LABELS = ("negative", "neutral", "positive")
-ROOT = Path(__file__).resolve().parents[2]
+#: Longer texts are truncated to their first ``MAX_TOKENS`` tokens.
 MAX_TOKENS = 256
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("CXM_LAB_CACHE_DIR", ROOT / ".cache" / "cxm_lab"))
-
 
 T = TypeVar("T")
 
@@ -173,7 +177,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 class _DiskCache:
-    """One SQLite table under :func:`cache_dir` that never breaks a run.
+    """One SQLite table under :func:`cxm_lab.config.cache_dir` that never breaks a run.
 
     Every operation runs through :meth:`run`. A ``sqlite3.DatabaseError`` saying the file is
     corrupt (not a database, malformed, truncated) moves the file and its ``-wal``/``-shm``/
@@ -278,26 +282,28 @@ class Encoder:
     ----------
     path : path, optional
         A local ``transformers`` model directory (default: the multilingual-e5-small encoder,
-        :func:`cxm_lab.text.build_model.model_dir`).
+        :func:`cxm_lab.config.model_dir`).
     batch_size : int
         Texts per forward pass; texts are sorted by length so a batch pads little.
     max_tokens : int
         Longer texts are truncated to their first ``max_tokens`` tokens.
     disk_cache : bool
-        Keep embeddings in ``cache_dir()/embeddings.sqlite`` so a re-run costs a lookup.
+        Keep embeddings in ``embeddings.sqlite`` under :func:`cxm_lab.config.cache_dir` so a re-run costs a lookup.
     backend : {"auto", "torch", "onnx"}
         ``"torch"`` runs the ``transformers`` model (``AutoModel.from_pretrained(path,
         local_files_only=True)``) in fp32; ``"onnx"`` runs ``model_int8.onnx`` from the same
         directory with ONNX Runtime (int8 weights: faster, see ``docs/TEXT_MODEL.md`` for what it
         costs in F1); ``"auto"`` takes ``"onnx"`` when that file exists.
     threads : int, optional
-        Intra-op threads (default ``$CXM_LAB_THREADS`` or all cores; on the 2-core machines two
+        Intra-op threads (default :func:`cxm_lab.config.threads`: ``$CXM_LAB_THREADS`` or all
+        cores; on the 2-core machines two
         threads measured 1.8x the speed of one).
     """
 
     def __init__(
         self,
         path: str | Path | None = None,
+        *,
         batch_size: int = 32,
         max_tokens: int = MAX_TOKENS,
         disk_cache: bool = True,
@@ -321,7 +327,7 @@ class Encoder:
         self.backend = (
             "onnx" if backend == "onnx" or (backend == "auto" and onnx_file.is_file()) else "torch"
         )
-        self.threads = int(threads or os.environ.get("CXM_LAB_THREADS", 0) or os.cpu_count() or 1)
+        self.threads = int(threads or default_threads())
         self._tokenizer = None
         config = json.loads((self.path / "config.json").read_text())
         # Read from config.json rather than AutoConfig: a fully cached re-run never imports
@@ -346,7 +352,7 @@ class Encoder:
         self._memo: dict[str, np.ndarray] = {}
 
     def encode(
-        self, texts: Sequence[str], prefix: str = "query: ", progress: bool = False
+        self, texts: Sequence[str], *, prefix: str = "query: ", progress: bool = False
     ) -> np.ndarray:
         """Embed texts; returns (n, 384) float32, rows in input order.
 
@@ -510,6 +516,7 @@ class SentimentModel:
     def __init__(
         self,
         encoder: Encoder | None = None,
+        *,
         head: str | Path | None = None,
         pipeline=None,
         name: str | None = None,
@@ -542,11 +549,12 @@ class SentimentModel:
     def from_path(
         cls,
         path: str | Path | None = None,
+        *,
         batch_size: int = 32,
         backend: str = "auto",
         threads: int | None = None,
     ) -> SentimentModel:
-        """The offline model at ``path`` (default :func:`~cxm_lab.text.build_model.sentiment_dir`);
+        """The offline model at ``path`` (default :func:`~cxm_lab.config.sentiment_dir`);
         ``backend`` and ``threads`` as in :class:`Encoder`."""
         encoder = Encoder(
             path or sentiment_dir(), batch_size=batch_size, backend=backend, threads=threads
@@ -562,7 +570,7 @@ class SentimentModel:
             pipeline=pipeline("text-classification", model=model_id, top_k=None), name=model_id
         )
 
-    def predict_proba(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         """Probabilities (n, 3) in the order negative, neutral, positive.
 
         Raises
@@ -638,7 +646,23 @@ _DEFAULT_ENCODER: Encoder | None = None
 
 
 def default_model() -> SentimentModel:
-    """The process-wide offline sentiment model, loaded once."""
+    """The process-wide offline sentiment model, loaded once.
+
+    Returns
+    -------
+    SentimentModel
+        The model at :func:`cxm_lab.config.sentiment_dir`, the same object on every call.
+
+    Raises
+    ------
+    ModelError
+        When the model has not been built (``make setup``).
+
+    Examples
+    --------
+    >>> default_model() is default_model()  # doctest: +SKIP
+    True
+    """
     global _DEFAULT
     if _DEFAULT is None:
         _DEFAULT = SentimentModel.from_path()
@@ -648,7 +672,23 @@ def default_model() -> SentimentModel:
 def default_encoder() -> Encoder:
     """The process-wide multilingual-e5-small encoder (all 12 layers, as published) used for
     semantic similarity: category matching and theme discovery. Loaded once; its int8 ONNX
-    export when built (``backend="auto"``; cosine >= 0.98 to the fp32 model, tested)."""
+    export when built (``backend="auto"``; cosine >= 0.98 to the fp32 model, tested).
+
+    Returns
+    -------
+    Encoder
+        The encoder at :func:`cxm_lab.config.model_dir`, the same object on every call.
+
+    Raises
+    ------
+    ModelError
+        When the encoder has not been built (``make setup``).
+
+    Examples
+    --------
+    >>> default_encoder().encode(["hello", "سلام"]).shape  # doctest: +SKIP
+    (2, 384)
+    """
     global _DEFAULT_ENCODER
     if _DEFAULT_ENCODER is None:
         _DEFAULT_ENCODER = Encoder(model_dir())
@@ -678,8 +718,8 @@ def _usable_texts(series: pd.Series, func: str) -> list[str]:
 
 def score_sentiment(
     texts: Sequence[str] | pd.Series,
-    model: SentimentModel | str | Path | None = None,
     *,
+    model: SentimentModel | str | Path | None = None,
     batch_size: int = 32,
     cache: bool = True,
     progress: bool | None = None,
@@ -696,6 +736,8 @@ def score_sentiment(
         first 256 tokens.
     model : SentimentModel, local path or Hugging Face id, optional
         Default: the offline multilingual model.
+    batch_size : int
+        Texts per forward pass when ``model`` is a path.
     cache : bool
         Look up and store results in the SQLite cache keyed by (text, model, version).
     progress : bool, optional
@@ -720,6 +762,12 @@ def score_sentiment(
     CacheWarning
         The cache file was corrupt and has been moved aside and rebuilt, or the cache
         directory cannot be written (the call then runs without the disk cache).
+
+    Examples
+    --------
+    >>> out = score_sentiment(["Support never called back.", "", None])  # doctest: +SKIP
+    >>> out["label"].tolist(), out["reason"].tolist()  # doctest: +SKIP
+    (['negative', <NA>, <NA>], [<NA>, 'empty', 'empty'])
     """
     _check_texts(texts, "score_sentiment", "score_sentiment([text])")
     series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
@@ -776,7 +824,8 @@ def score_sentiment(
 
 
 def score_sentiment_dask(
-    texts,
+    texts,  # noqa: ANN001 - a Dask or pandas Series, or a list
+    *,
     model_path: str | Path | None = None,
     batch_size: int = 32,
     threads_per_worker: int | None = None,
@@ -794,10 +843,34 @@ def score_sentiment_dask(
         scored = score_sentiment_dask(comments, model_path="/models/multilingual-e5-small")
         scored.to_parquet("s3://.../sentiment/")
 
-    Returns a Dask DataFrame with the columns of :func:`score_sentiment` (call ``.compute()``).
-    ``texts`` may also be a list of strings (made a pandas Series); one str, or an item that is
-    neither text nor missing, raises :class:`~cxm_lab.errors.ParameterError` (items are checked
-    as each partition is scored).
+    Parameters
+    ----------
+    texts : dask Series, Series or list of str
+        The comments; a pandas Series or a list is split into partitions of about 2,000.
+    model_path : path, optional
+        The sentiment model directory each worker loads (default
+        :func:`cxm_lab.config.sentiment_dir`).
+    batch_size : int
+        Texts per forward pass.
+    threads_per_worker : int, optional
+        Intra-op threads of each worker's model (default :func:`cxm_lab.config.threads`).
+
+    Returns
+    -------
+    dask DataFrame
+        The columns of :func:`score_sentiment` (call ``.compute()``).
+
+    Raises
+    ------
+    ParameterError
+        ``texts`` is one str or a (Dask) DataFrame; an item that is neither text nor missing
+        raises when its partition is scored.
+
+    Examples
+    --------
+    >>> scored = score_sentiment_dask(pd.Series(["great", "awful"]))  # doctest: +SKIP
+    >>> scored.compute()["label"].tolist()  # doctest: +SKIP
+    ['positive', 'negative']
     """
     import dask.dataframe as dd
 
@@ -838,4 +911,4 @@ def _score_partition(
         _WORKER_MODELS[path] = SentimentModel.from_path(
             path, batch_size=batch_size, threads=threads
         )
-    return score_sentiment(part, _WORKER_MODELS[path], progress=False)
+    return score_sentiment(part, model=_WORKER_MODELS[path], progress=False)
