@@ -44,6 +44,7 @@ from scipy import stats as _sp
 __all__ = [
     "DiffTest",
     "Interval",
+    "adjust_p",
     "bootstrap_indices",
     "bootstrap_net_score",
     "diff_test",
@@ -587,3 +588,37 @@ def diff_test(
     p = 2 * _sp.norm.sf(np.abs(z))
     zc = z_value(ci)
     return DiffTest(diff, se, diff - zc * se, diff + zc * se, z, p)
+
+
+def adjust_p(p: np.ndarray, *, method: str = "holm") -> np.ndarray:
+    """p-values adjusted for testing many groups at once.
+
+    Holm's step-down method controls the family-wise error rate; Benjamini–Hochberg
+    (``"fdr_bh"``) the false-discovery rate; ``"none"`` returns ``p`` unchanged. Computed by
+    ``statsmodels.stats.multitest.multipletests``.
+
+    Parameters
+    ----------
+    p : ndarray
+        Unadjusted p-values (no missing values).
+    method : str
+        ``"holm"``, ``"fdr_bh"`` or ``"none"``.
+
+    Returns
+    -------
+    ndarray
+        Adjusted p-values, each at least its unadjusted value and at most 1.
+
+    Examples
+    --------
+    >>> adjust_p(np.array([0.01, 0.04, 0.03]), method="holm").round(2).tolist()   # 3p, 2p, 2p
+    [0.03, 0.06, 0.06]
+    >>> adjust_p(np.array([0.01, 0.04, 0.03]), method="fdr_bh").round(2).tolist()  # p·3/rank
+    [0.03, 0.04, 0.04]
+    """
+    p = np.asarray(p, dtype=float)
+    if method == "none" or p.size == 0:
+        return p.copy()
+    from statsmodels.stats.multitest import multipletests
+
+    return np.asarray(multipletests(p, method=method)[1], dtype=float)

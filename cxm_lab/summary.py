@@ -418,12 +418,7 @@ def what_moved(
     tested = (~out["small_n"] & out["p_value"].notna()).to_numpy()
     if tested.any():
         p = out.loc[tested, "p_value"].to_numpy(float)
-        if adjust == "none":
-            out.loc[tested, "p_adjusted"] = p
-        else:
-            from statsmodels.stats.multitest import multipletests
-
-            out.loc[tested, "p_adjusted"] = multipletests(p, alpha=1 - ci, method=adjust)[1]
+        out.loc[tested, "p_adjusted"] = stats.adjust_p(p, method=adjust)
     out["significant"] = (out["p_adjusted"] < (1 - ci)) & ~out["small_n"]
     rank = np.where(out["significant"], 0, np.where(out["small_n"], 2, 1))
     out = out.assign(_rank=rank, _abs=out["change"].abs())

@@ -199,3 +199,25 @@ def test_diff_test_by_hand_vectorised_and_degenerate():
     assert (t.low[0], t.high[0]) == pytest.approx((4 - Z95 * 5, 4 + Z95 * 5))
     assert np.isinf(t.z[1]) and t.p_value[1] == 0.0  # a change with no noise
     assert np.isnan(t.z[2]) and np.isnan(t.p_value[2])  # no change, no noise
+
+
+def test_adjust_p_matches_hand_holm_and_bh() -> None:
+    """Holm and Benjamini–Hochberg written out by hand, on random p-values."""
+    rng = np.random.default_rng(3)
+    p = rng.uniform(0, 0.2, size=12)
+    m = len(p)
+    order = np.argsort(p)
+    holm = np.empty(m)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        holm[i] = running
+    bh = np.empty(m)
+    running = 1.0
+    for rank in range(m - 1, -1, -1):
+        i = order[rank]
+        running = min(running, p[i] * m / (rank + 1))
+        bh[i] = running
+    np.testing.assert_allclose(stats.adjust_p(p, method="holm"), holm, rtol=1e-12)
+    np.testing.assert_allclose(stats.adjust_p(p, method="fdr_bh"), bh, rtol=1e-12)
+    np.testing.assert_array_equal(stats.adjust_p(p, method="none"), p)
