@@ -353,7 +353,7 @@ def what_moved(
     {{ci}}
         Also the level of ``significant``: ``p_adjusted < 1 − ci``.
     adjust : {"holm", "fdr_bh", "none"}
-        Correction for testing many groups at once (statsmodels ``multipletests``), over the
+        Correction for testing many groups at once (:func:`cxm_lab.stats.adjust_p`), over the
         groups of all dimensions in the table that are not small (and have a p-value).
 
     Returns
