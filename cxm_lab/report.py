@@ -25,6 +25,7 @@ NPS of **\\<b\\>SMB\\<\\/b\\>** rose \\+4\\.0 points.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -115,6 +116,10 @@ def column_labels(names: Sequence[str]) -> dict[str, str]:
     return {n: column_label(n) for n in names}
 
 
+#: A number format with text around it, such as ``"{:.1f}%"`` or ``"$ {:,.0f}"``.
+_TEMPLATE = re.compile(r"([^{}]*)\{:([^{}]*)\}([^{}]*)")
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
         value, (bool, np.bool_)
@@ -128,6 +133,10 @@ def _fmt_cell(value: object, fmt: str | None) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
     if fmt is not None:
+        template = _TEMPLATE.fullmatch(fmt)
+        if template and _is_number(value):  # "{:.1f}%": the number formatted, then the text
+            head, spec, tail = template.groups()
+            return head + safe.format_number(value, spec) + tail
         try:
             text = format(value, fmt)
         except (TypeError, ValueError):
@@ -180,8 +189,10 @@ def show_table(
     caption : str, optional
         Title shown above the table.
     number_formats : mapping, optional
-        Column to format spec, e.g. ``{"nps": "+.1f", "revenue": ",.0f"}``. Defaults: integers
-        with thousands separators, floats with one decimal.
+        Column to format spec, e.g. ``{"nps": "+.1f", "revenue": ",.0f"}``, or a template with
+        text around one ``{:spec}`` field, e.g. ``{"churn_rate": "{:.1f}%"}`` for a percentage
+        already on 0–100 (a ``%`` *spec* would multiply by 100 again). Defaults: integers with
+        thousands separators, floats with one decimal.
     flag_col : str, optional
         Boolean column marking rows to flag (small groups): flagged rows get "⚠ small n" and
         the column itself is not shown.

@@ -363,3 +363,14 @@ def test_render_payloads_to_html_and_typst_pdf(tmp_path):
     pdf_text = re.sub(r"\s+", "", "".join(pg.extract_text() or "" for pg in reader.pages))
     for payload in ("#set page(fill: red)", "`#sys.exit()`{=typst}", "R&D <EMEA> *core*", "$x$"):
         assert re.sub(r"\s+", "", payload) in pdf_text, payload
+
+
+def test_show_table_template_formats_keep_percent_points_and_true_minus():
+    """A 0–100 share shown with its % sign (no second ×100), text around the number, a real
+    minus sign, and text cells untouched by a numeric template."""
+    d = pd.DataFrame({"group": ["a", "b"], "churn_rate": [12.345, 0.04], "change": [-3.25, 2.0]})
+    html = show_table(
+        d, number_formats={"churn_rate": "{:.1f}%", "change": "{:+.1f} pts", "group": "{:.1f}%"}
+    )._repr_html_()
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
+    assert cells == ["a", "12.3%", "−3.2 pts", "b", "0.0%", "+2.0 pts"]
