@@ -41,6 +41,7 @@ __all__ = [
     "callout",
     "column_label",
     "column_labels",
+    "format_p",
     "kpi_cards",
     "quote_comments",
     "show_table",
@@ -116,6 +117,32 @@ def column_labels(names: Sequence[str]) -> dict[str, str]:
     return {n: column_label(n) for n in names}
 
 
+def format_p(p: float) -> str:
+    """A p-value as a reader reads it: three decimals, and ``< 0.001`` below that.
+
+    Scientific notation (``6.5e-206``) says nothing a decision needs; below 0.001 every
+    p-value means the same thing.
+
+    Parameters
+    ----------
+    p : float
+        The p-value (missing gives ``–``).
+
+    Returns
+    -------
+    str
+        ``"0.042"``, ``"< 0.001"`` or ``"–"``.
+
+    Examples
+    --------
+    >>> format_p(0.04213), format_p(6.5e-206), format_p(float("nan"))
+    ('0.042', '< 0.001', '–')
+    """
+    if p is None or pd.isna(p):
+        return "–"
+    return "< 0.001" if p < 0.0005 else f"{p:.3f}"
+
+
 #: A number format with text around it, such as ``"{:.1f}%"`` or ``"$ {:,.0f}"``.
 _TEMPLATE = re.compile(r"([^{}]*)\{:([^{}]*)\}([^{}]*)")
 
@@ -132,6 +159,8 @@ def _fmt_cell(value: object, fmt: str | None) -> str:
         return "–"
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
+    if fmt == "p" and _is_number(value):
+        return format_p(float(value))  # type: ignore[arg-type]
     if fmt is not None:
         template = _TEMPLATE.fullmatch(fmt)
         if template and _is_number(value):  # "{:.1f}%": the number formatted, then the text
@@ -192,7 +221,8 @@ def show_table(
         Column to format spec, e.g. ``{"nps": "+.1f", "revenue": ",.0f"}``, or a template with
         text around one ``{:spec}`` field, e.g. ``{"churn_rate": "{:.1f}%"}`` for a percentage
         already on 0–100 (a ``%`` *spec* would multiply by 100 again). Defaults: integers with
-        thousands separators, floats with one decimal.
+        thousands separators, floats with one decimal. ``"p"`` shows p-values as
+        :func:`format_p` does (``< 0.001``).
     flag_col : str, optional
         Boolean column marking rows to flag (small groups): flagged rows get "⚠ small n" and
         the column itself is not shown.

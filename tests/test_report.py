@@ -374,3 +374,11 @@ def test_show_table_template_formats_keep_percent_points_and_true_minus():
     )._repr_html_()
     cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
     assert cells == ["a", "12.3%", "−3.2 pts", "b", "0.0%", "+2.0 pts"]
+
+
+def test_p_values_read_as_less_than_one_in_a_thousand():
+    d = pd.DataFrame({"p_value": [6.5e-206, 0.0004, 0.0005, 0.04213, float("nan")]})
+    cells = re.findall(
+        r"<td[^>]*>(.*?)</td>", show_table(d, number_formats={"p_value": "p"})._repr_html_()
+    )
+    assert cells == ["&lt; 0.001", "&lt; 0.001", "0.001", "0.042", "–"]
