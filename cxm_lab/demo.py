@@ -33,7 +33,7 @@ What is planted
   (:data:`CHANNELS`; phone highest, in-app rare and low), executives and SMB contacts answer less
   often; the ``invitations`` table counts every invitation, so invited >= responses in each
   (quarter, channel, touchpoint, survey_type) cell. ``weight`` rakes each quarter's respondents
-  to the live contact base on role and segment (iterative proportional fitting), mean 1.
+  to the live contact base on role and segment (:func:`cxm_lab.weighting.rake`), mean 1.
 - **Money.** Monthly revenue is ARR / 12, growing for healthy (promoter-heavy) accounts and
   shrinking for unhealthy (detractor-heavy) ones. The quarterly churn hazard falls steeply with
   health, so accounts whose contacts are detractors churn about three times as often as promoter
@@ -46,6 +46,12 @@ What is planted
   lowest); ``targets``: NPS 35 rising to 40, CSAT 80 % top-2 box, CES mean 5.0, eNPS 15;
   ``touchpoint_owners``: the team and a synthetic mailbox per touchpoint; ``case_closures``:
   close-the-loop follow-ups of detractor responses that were closed.
+- **Operations** (``operations``, :mod:`cxm_lab.demo_ops`): per quarter and owner team, a few
+  operational KPIs derived from the realised transactional NPS of their touchpoint plus seeded
+  noise (their own generator, so no other table changes). Support ``wait time (minutes)`` is
+  strongly negatively linked to support NPS; ``first-contact resolution %``, ``invoice error
+  rate %`` and ``days to go-live`` are linked too; billing's ``days sales outstanding`` is a
+  decoy, unrelated; product ``incidents`` peak in the 2025Q2 outage quarter.
 
 Comments
 --------
@@ -81,8 +87,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cxm_lab.demo_ops import make_operations
 from cxm_lab.demo_text import EDGE_CASE_COMMENTS, compose_comment, person_name
 from cxm_lab.errors import ParameterError
+from cxm_lab.weighting import rake
 
 __all__ = [
     "CHANNELS",
@@ -213,7 +221,7 @@ class DemoData:
     Attributes
     ----------
     accounts, contacts, responses, invitations, revenue, referrals, employees,
-    touchpoint_owners, targets, case_closures : pandas.DataFrame
+    touchpoint_owners, targets, case_closures, operations : pandas.DataFrame
         One tidy table each; see the module docstring for what they hold.
     """
 
@@ -227,6 +235,7 @@ class DemoData:
     touchpoint_owners: pd.DataFrame
     targets: pd.DataFrame
     case_closures: pd.DataFrame
+    operations: pd.DataFrame
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """All tables by name, in declaration order.
@@ -460,6 +469,7 @@ def load_demo(*, seed: int = 2026, n_accounts: int = 600) -> DemoData:
         touchpoint_owners=owners,
         targets=targets,
         case_closures=_make_closures(rng, responses),
+        operations=make_operations(responses, owners, seed=seed, outage=OUTAGE[0]),
     )
 
 
@@ -521,32 +531,6 @@ def _make_referrals(
     )
     referrals.insert(0, "referral_id", [f"F{i:04d}" for i in range(1, len(referrals) + 1)])
     return referrals
-
-
-def _rake(
-    frame: pd.DataFrame, margins: dict[str, pd.Series], iterations: int = 100, tol: float = 1e-9
-) -> np.ndarray:
-    """Raking (iterative proportional fitting) weights of ``frame``'s rows to target shares.
-
-    Each pass multiplies the weights of the rows in category ``c`` of column ``k`` by
-    ``target_k[c] / (weighted share of c in k)``, until no factor moves by more than ``tol``;
-    the weights are normalised to mean 1 (Deming & Stephan 1940).
-    """
-    w = np.ones(len(frame))
-    coded = []
-    for col, target in margins.items():
-        codes, cats = pd.factorize(frame[col])
-        coded.append((codes, target.reindex(cats).to_numpy(dtype=float)))
-    for _ in range(iterations):
-        worst = 0.0
-        for codes, target in coded:
-            share = np.bincount(codes, weights=w, minlength=len(target)) / w.sum()
-            factor = target / share
-            w = w * factor[codes]
-            worst = max(worst, float(np.max(np.abs(factor - 1))))
-        if worst < tol:
-            break
-    return w / w.mean()
 
 
 def _make_responses(
@@ -686,7 +670,7 @@ def _make_responses(
         live = con[((churn_q == -1) | (churn_q >= qi)) & (start_q <= qi)]
         rows = np.flatnonzero(df["quarter"].to_numpy() == q)
         margins = {c: live[c].value_counts(normalize=True) for c in ("role", "segment")}
-        weight[rows] = _rake(df.iloc[rows], margins)
+        weight[rows] = rake(df.iloc[rows], margins=margins, tol=1e-10).to_numpy()
     df["weight"] = weight.round(4)
     inv = pd.concat(inv_parts, ignore_index=True)
     inv = (

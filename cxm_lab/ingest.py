@@ -302,6 +302,8 @@ def _finish(ds: Dataset, params: Any, base: Path, layout: bool) -> Dataset:
         config["dimensions"] = [d for d in DEFAULT_DIMENSIONS if d in r]
     config["themes"] = _themes(params.themes, base) if params.themes is not None else None
     config["currency"] = params.currency
+    config["journey"] = _journey(params.journey, r)
+    config["pool_survey_types"] = bool(params.pool_survey_types)
     quarters = sorted(r["quarter"].dropna().astype(str).unique()) if "quarter" in r else []
     if params.report_quarter is not None:
         if params.report_quarter not in quarters:
@@ -318,6 +320,24 @@ def _finish(ds: Dataset, params: Any, base: Path, layout: bool) -> Dataset:
     config.setdefault("notes", {})
     ds.config = config
     return ds
+
+
+def _journey(stages: Any, r: pd.DataFrame) -> list[dict[str, Any]] | None:
+    """The declared journey as plain data, its touchpoints checked against the responses."""
+    if not stages:
+        return None
+    if "touchpoint" not in r:
+        raise ParameterError(
+            "journey: the responses have no `touchpoint` column; rename the touchpoint column "
+            "to `touchpoint` in the params file, or leave `journey:` out."
+        )
+    present = sorted(r["touchpoint"].dropna().astype(str).unique())
+    unknown = [t for s in stages for t in s.touchpoints if t not in present]
+    if unknown:
+        raise ParameterError(
+            f"journey: touchpoint(s) {unknown} not in the data; touchpoints present: {present}."
+        )
+    return [{"stage": s.stage, "touchpoints": list(s.touchpoints)} for s in stages]
 
 
 def _themes(spec: str | Mapping[str, Any], base: Path) -> dict[str, list[str]]:

@@ -234,7 +234,9 @@ class Dataset:
         What the notebooks need to know about the data: ``drivers`` (column → label),
         ``dimensions`` (columns to break results down by), ``themes`` (category → seed phrases,
         or None for the default list), ``currency``, ``report_quarter`` (None without dates),
-        ``source`` and ``notes`` (what was detected per file).
+        ``journey`` (the declared stages, ``[{"stage": ..., "touchpoints": [...]}]``, or None
+        for the default journey), ``pool_survey_types`` (bool), ``source`` and ``notes`` (what
+        was detected per file).
     """
 
     tables: dict[str, pd.DataFrame]
@@ -399,15 +401,16 @@ def default_config(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
     -------
     dict
         ``drivers`` (column → label, from :data:`DEFAULT_DRIVERS`), ``dimensions`` (from
-        :data:`DEFAULT_DIMENSIONS`), ``themes``, ``currency``, ``report_quarter``, ``source``
-        and ``notes`` (see :class:`Dataset`).
+        :data:`DEFAULT_DIMENSIONS`), ``themes``, ``currency``, ``journey`` (None),
+        ``pool_survey_types`` (False), ``report_quarter``, ``quarters`` (all, sorted),
+        ``source`` and ``notes`` (see :class:`Dataset`).
 
     Examples
     --------
     >>> r = pd.DataFrame({"ltr": [9], "segment": ["SMB"], "price": [4], "quarter": ["2026Q3"]})
     >>> c = default_config({"responses": r})
-    >>> c["drivers"], c["dimensions"], c["report_quarter"]
-    ({'price': 'Price'}, ['segment'], '2026Q3')
+    >>> c["drivers"], c["dimensions"], c["report_quarter"], c["quarters"]
+    ({'price': 'Price'}, ['segment'], '2026Q3', ['2026Q3'])
     """
     r = tables["responses"]
     quarters = sorted(r["quarter"].dropna().unique()) if "quarter" in r else []
@@ -416,7 +419,10 @@ def default_config(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
         "dimensions": [d for d in DEFAULT_DIMENSIONS if d in r],
         "themes": None,
         "currency": None,
+        "journey": None,
+        "pool_survey_types": False,
         "report_quarter": str(quarters[-1]) if quarters else None,
+        "quarters": [str(q) for q in quarters],
         "source": "cxm-lab tables",
         "notes": {},
     }

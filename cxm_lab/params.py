@@ -11,6 +11,11 @@ that ``cxm-lab init EXPORT`` writes is enough to run a report from a survey-tool
     drivers: {Q7_1: Ease of use, Q7_2: Speed}
     dimensions: [Region, Plan]
     themes: themes.yaml                  # or an inline mapping; default: neutral CX themes
+    journey:                             # stages in order; default: from the touchpoints
+      - {stage: Onboard, touchpoints: [onboarding]}
+      - {stage: Use, touchpoints: [product, support]}
+      - {stage: Pay, touchpoints: [billing]}
+    pool_survey_types: false             # true: one NPS over relationship and transactional
 
 The embedded demo company is ``data_dir: null``. Unknown keys are errors (a typo must not
 silently fall back to a default); the message names the file, the key and the closest valid key.
@@ -28,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from cxm_lab.errors import ParameterError
 
-__all__ = ["PROJECT_COLUMNS", "QUARTER", "NotebookSpec", "RunParams", "load_params"]
+__all__ = ["PROJECT_COLUMNS", "QUARTER", "JourneyStage", "NotebookSpec", "RunParams", "load_params"]
 
 #: What a ``report_quarter`` looks like.
 QUARTER = re.compile(r"^\d{4}Q[1-4]$")
@@ -62,6 +67,14 @@ class NotebookSpec(BaseModel):
     parameters: dict[str, Any] = Field(default_factory=dict)
 
 
+class JourneyStage(BaseModel):
+    """One stage of the customer journey: a name and the touchpoints it groups."""
+
+    model_config = ConfigDict(extra="forbid")
+    stage: str = Field(min_length=1)
+    touchpoints: list[str] = Field(min_length=1)
+
+
 class RunParams(BaseModel):
     """Parameters of one report run (see the module docstring and README)."""
 
@@ -83,6 +96,8 @@ class RunParams(BaseModel):
     timezone: str | None = None
     sheet: str | int | None = None
     currency: str | None = None
+    journey: list[JourneyStage] | None = None
+    pool_survey_types: bool = False
     # --- the report -----------------------------------------------------------------------
     report_quarter: str | None = None
     notebooks: list[NotebookSpec] | None = None
@@ -114,6 +129,28 @@ class RunParams(BaseModel):
                     "run every notebook the data supports)"
                 )
             return [{"path": x} if isinstance(x, str) else x for x in v]
+        return v
+
+    @field_validator("journey")
+    @classmethod
+    def _journey(cls, v: list[JourneyStage] | None) -> list[JourneyStage] | None:
+        if v is None:
+            return v
+        if not v:
+            raise ValueError("is an empty list: declare stages, or leave the key out")
+        stage_of: dict[str, str] = {}
+        names: set[str] = set()
+        for s in v:
+            if s.stage in names:
+                raise ValueError(f"stage '{s.stage}' is declared twice")
+            names.add(s.stage)
+            for t in s.touchpoints:
+                if t in stage_of:
+                    raise ValueError(
+                        f"touchpoint '{t}' is in two stages ('{stage_of[t]}' and '{s.stage}'); "
+                        "put each touchpoint in one stage only"
+                    )
+                stage_of[t] = s.stage
         return v
 
     @field_validator("rename")

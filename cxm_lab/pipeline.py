@@ -161,6 +161,8 @@ def _versions() -> dict[str, str | None]:
 DEFAULT_NOTEBOOKS = (
     "00_summary.ipynb",
     "01_metrics.ipynb",
+    "07_journey.ipynb",
+    "08_pyramid.ipynb",
     "02_text.ipynb",
     "03_drivers.ipynb",
     "04_revenue.ipynb",

@@ -35,9 +35,11 @@ __all__ = [
     "MONEY_FORMATS",
     "PALETTE",
     "panels",
+    "plot_journey",
     "plot_metric_by_group",
     "plot_metric_trend",
     "plot_nps_mix",
+    "plot_pyramid",
     "plot_rate_bars",
     "plot_rate_trend",
     "plot_share_bars",
@@ -269,7 +271,7 @@ def plot_metric_trend(
         ax.fill_between(xs, part[low], part[high], color=color, alpha=0.2, linewidth=0)
     if target is not None:
         if isinstance(target, str):
-            t = data.drop_duplicates(x).sort_values(x)
+            t = data.dropna(subset=[target]).drop_duplicates(x).sort_values(x)
             xs = [_label(v) for v in t[x].astype(str)]
             ax.plot(xs, t[target], ls="--", color="grey", label="target")
         else:
@@ -829,4 +831,300 @@ def plot_rate_trend(
     ax.set_ylabel(_label(ylabel or f"{_human(rate)} (%)"))
     if title:
         ax.set_title(_label(title))
+    return ax
+
+
+def _reference(d: pd.DataFrame, column: str, weights: np.ndarray, targets: dict) -> float:
+    """``targets[column]``, else the n-weighted mean of the column over the stages."""
+    if column in targets:
+        return float(targets[column])
+    v = pd.to_numeric(d[column], errors="coerce").to_numpy(dtype=float)
+    ok = np.isfinite(v) & (weights > 0)
+    return float(np.average(v[ok], weights=weights[ok])) if ok.any() else float("nan")
+
+
+def plot_journey(
+    data: pd.DataFrame,
+    *,
+    stage: str = "stage",
+    nps: str = "nps",
+    low: str = "ci_low",
+    high: str = "ci_high",
+    n: str = "n",
+    csat: str | None = "csat",
+    ces: str | None = "ces_mean",
+    flag: str = "small_n",
+    key_moments: list[str] | None = None,
+    targets: dict[str, float] | None = None,
+    min_n: int = 30,
+    ci: float = 0.95,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """The customer journey: stages left to right, each stage's NPS with its interval, its CSAT
+    and CES colour-coded, and the key moments marked.
+
+    Each value is coloured by performance against a reference: ``targets[column]`` when given
+    (e.g. ``{"nps": 40, "csat": 80, "ces_mean": 5}``), otherwise the stages' n-weighted mean
+    (for NPS without weights, the NPS of all stage responses pooled): teal at or above, red
+    below; the NPS reference is drawn as a dashed line. Stages flagged ``small_n`` are drawn
+    grey and labelled "n<min_n". Key moments get a ring and the words "Key moment". CSAT and
+    CES sit in two rows of boxes above the plot (``gid`` ``"csat"`` / ``"ces"``), the rings
+    have ``gid`` ``"key_moment"``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per stage in journey order (:func:`cxm_lab.journey.journey_map`).
+    stage, nps, low, high, n, flag : str
+        Columns of the stage name, NPS, its interval bounds, the responses and the small-n flag
+        (a missing ``flag`` column flags nothing).
+    csat, ces : str or None
+        Columns of CSAT (%) and mean CES; None or a missing column leaves the row out.
+    key_moments : list of str, optional
+        Stage names to mark as key moments.
+    targets : dict, optional
+        Reference per column name; columns not named use the n-weighted mean.
+    min_n : int
+        The threshold behind ``flag``; shown in the labels.
+    ci : float
+        Confidence level of ``low``/``high``, used in the default title only.
+    title : str, optional
+        Default names the chart and the CI level.
+    ax : Axes, optional
+        Axes to draw on; a new figure when None.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ColumnError
+        A named column is not in ``data``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"stage": ["Onboard", "Pay"], "n": [100, 300], "nps": [40.0, 0.0],
+    ...                   "ci_low": [30.0, -5.0], "ci_high": [50.0, 5.0],
+    ...                   "csat": [85.0, 70.0], "ces_mean": [5.5, 5.0]})
+    >>> ax = plot_journey(t, key_moments=["Pay"], targets={"csat": 80})
+    >>> [tick.get_text() for tick in ax.get_xticklabels()]
+    ['Onboard\\nn=100', 'Pay\\nn=300']
+    >>> [t.get_text() for t in ax.texts if t.get_gid() == "csat"]
+    ['CSAT 85%', 'CSAT 70%']
+    >>> [float(v) for v in ax.get_lines()[0].get_ydata()]  # reference: (100·40 + 300·0) / 400
+    [10.0, 10.0]
+    """
+    func = "plot_journey"
+    cols = [stage, nps, low, high, n]
+    check_columns(data, cols, func, "column")
+    d = data.reset_index(drop=True)
+    x = np.arange(len(d))
+    weights = pd.to_numeric(d[n], errors="coerce").fillna(0).to_numpy(dtype=float)
+    targets = dict(targets or {})
+
+    good, bad, grey = "#00798c", "#d1495b", "#9e9e9e"
+    small = d[flag].to_numpy(dtype=bool) if flag in d else np.zeros(len(d), dtype=bool)
+    values = pd.to_numeric(d[nps], errors="coerce").to_numpy(dtype=float)
+    ref = _reference(d, nps, weights, targets)
+    colors = np.where(small, grey, np.where(values >= ref, good, bad))
+    ax = _ax(ax, (max(7.0, 1.6 * len(d) + 2), 4.6))
+    ax.axhline(ref, color="#555555", lw=0.8, ls="--")
+    ax.plot(x, values, color="#bdbdbd", lw=1, zorder=1)
+    ax.vlines(x, d[low], d[high], colors=colors, lw=2.5, zorder=2)
+    ax.scatter(x, values, color=colors, s=60, zorder=3)
+    keys = set(key_moments or [])
+    mark = np.array([str(s) in keys for s in d[stage]], dtype=bool)
+    if mark.any():
+        ax.scatter(
+            x[mark], values[mark], s=420, facecolors="none", edgecolors="black", lw=1.5,
+            zorder=4, gid="key_moment",
+        )  # fmt: skip
+        for i in np.flatnonzero(mark):
+            ax.annotate(
+                "Key moment", (x[i], d.loc[i, high]), xytext=(0, 6), textcoords="offset points",
+                ha="center", va="bottom", fontsize=9, fontweight="bold",
+            )  # fmt: skip
+    trans = ax.get_xaxis_transform()
+    rows = [(c, g) for c, g in ((csat, "csat"), (ces, "ces")) if c and c in d]
+    for r, (column, gid) in enumerate(rows):
+        v = pd.to_numeric(d[column], errors="coerce").to_numpy(dtype=float)
+        rv = _reference(d, column, weights, targets)
+        for i in range(len(d)):
+            if not np.isfinite(v[i]):
+                continue
+            text = f"CSAT {v[i]:.0f}%" if gid == "csat" else f"CES {v[i]:.1f}"
+            face = grey if small[i] else (good if v[i] >= rv else bad)
+            ax.text(
+                x[i], 1.03 + 0.09 * (len(rows) - 1 - r), text, transform=trans, ha="center",
+                va="bottom", fontsize=9, color="white", gid=gid,
+                bbox={"boxstyle": "round,pad=0.25", "facecolor": face, "edgecolor": "none"},
+            )  # fmt: skip
+    labels = [
+        _label(f"{s}\nn={int(k):,}{f', n<{min_n}' if f else ''}")
+        for s, k, f in zip(d[stage], weights, small, strict=True)
+    ]
+    ax.set_xticks(x, labels)
+    ax.set_xlim(-0.6, len(d) - 0.4)
+    ax.set_ylabel("NPS")
+    ax.set_title(
+        _label(title or f"NPS along the journey with {ci:.0%} CI"), pad=12 + 22 * len(rows)
+    )
+    ax.grid(axis="x", alpha=0)
+    return ax
+
+
+def _short_number(value: float) -> str:
+    if pd.isna(value):
+        return "n/a"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
+def plot_pyramid(
+    nodes: pd.DataFrame,
+    links: pd.DataFrame,
+    *,
+    metric: str = "NPS",
+    title: str | None = None,
+    ci: float = 0.95,
+    ax: Axes | None = None,
+) -> Axes:
+    """The measurement pyramid: the index at the top, touchpoint metrics, KPIs at the base.
+
+    Each box names the node, its current value and its owner; each link is a line labelled
+    "r +0.93 [+0.75, +0.98]" on two lines (Pearson's r and its interval): red when negative, teal when
+    positive, thicker the stronger, and dashed grey when the interval includes 0. KPIs sit
+    under the touchpoint they are linked to.
+
+    Parameters
+    ----------
+    nodes : DataFrame
+        :attr:`cxm_lab.pyramid.Pyramid.nodes`: ``node``, ``level`` (0 top, 1, 2 base),
+        ``label``, ``owner``, ``value``.
+    links : DataFrame
+        :attr:`cxm_lab.pyramid.Pyramid.links`: ``source``, ``target``, ``r``, ``ci_low``,
+        ``ci_high``, ``includes_zero``.
+    metric : str
+        Name of the touchpoint metric, written before the touchpoints' values.
+    title : str, optional
+        Default names the interval level.
+    ci : float
+        Confidence level of the intervals, for the default title.
+    ax : Axes, optional
+        Axes to draw on; a new 13 × 7 inch figure when None.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn on: one line per link, one text box per node, one label per link.
+
+    Raises
+    ------
+    ColumnError
+        A named column is missing.
+
+    Examples
+    --------
+    >>> n = pd.DataFrame({"node": ["index", "tp:a", "k1"], "level": [0, 1, 2],
+    ...                   "label": ["NPS", "a", "wait"], "owner": [None, "Team A", "Lead"],
+    ...                   "value": [30.0, 12.5, 6.0]})
+    >>> li = pd.DataFrame({"source": ["tp:a", "k1"], "target": ["index", "tp:a"],
+    ...                    "r": [0.4, -0.9], "ci_low": [-0.3, -0.97], "ci_high": [0.8, -0.7],
+    ...                    "includes_zero": [True, False]})
+    >>> ax = plot_pyramid(n, li)
+    >>> [line.get_linestyle() for line in ax.get_lines()]
+    ['--', '-']
+    >>> [t.get_text().splitlines() for t in ax.texts][:2]
+    [['NPS', '30'], ['a', 'NPS 12.5', 'owner: Team A']]
+    """
+    func = "plot_pyramid"
+    check_columns(nodes, ["node", "level", "label", "owner", "value"], func, "nodes column")
+    check_columns(
+        links, ["source", "target", "r", "ci_low", "ci_high", "includes_zero"], func, "links column"
+    )
+    ax = _ax(ax, (13, 7))
+    y_of = {0: 2.0, 1: 1.0, 2: 0.0}
+    half_width = {0: 0.12, 1: 0.32, 2: 0.48}
+    ax.add_patch(
+        matplotlib.patches.Polygon(
+            [(0.5, 2.55), (-0.02, -0.45), (1.02, -0.45)],
+            closed=True,
+            facecolor="#eef2f7",
+            edgecolor="none",
+            zorder=0,
+        )
+    )
+    above = dict(zip(links["source"], links["target"], strict=False))
+    pos: dict[object, tuple[float, float]] = {}
+    for level in (0, 1, 2):
+        part = nodes[nodes["level"] == level]
+        if level == 2:  # under the touchpoint each KPI is linked to
+            order = part.assign(
+                _x=[pos.get(above.get(k), (0.5, 0))[0] for k in part["node"]]
+            ).sort_values(["_x", "label"], kind="stable")
+        else:
+            order = part
+        m = len(order)
+        xs = (
+            [0.5]
+            if m == 1
+            else list(np.linspace(0.5 - half_width[level], 0.5 + half_width[level], m))
+        )
+        for x, row in zip(xs, order.itertuples(index=False), strict=True):
+            pos[row.node] = (x, y_of[level])
+            value = _short_number(row.value)
+            head = f"{metric} {value}" if level == 1 else value
+            lines = [_label(row.label), head]
+            if pd.notna(row.owner):
+                lines.append(_label(f"owner: {row.owner}"))
+            ax.text(
+                x,
+                y_of[level],
+                "\n".join(lines),
+                ha="center",
+                va="center",
+                fontsize=9 if level < 2 else 8,
+                fontweight="bold" if level == 0 else "normal",
+                bbox={"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": "#7a9cc6"},
+                zorder=3,
+            )
+    for link in links.itertuples(index=False):
+        if link.source not in pos or link.target not in pos:
+            continue
+        (x0, y0), (x1, y1) = pos[link.source], pos[link.target]
+        y0, y1 = y0 + 0.2, y1 - 0.2
+        unclear = bool(link.includes_zero) or pd.isna(link.r)
+        color = "grey" if unclear else (PALETTE["detractor"] if link.r < 0 else PALETTE["promoter"])
+        width = 1.0 + (0.0 if pd.isna(link.r) else 2.5 * abs(float(link.r)))
+        ax.plot([x0, x1], [y0, y1], color=color, lw=width, ls="--" if unclear else "-", zorder=1)
+        t = 0.2 if y1 > y_of[1] + 0.5 else 0.5  # to the top: near the touchpoint, lines apart
+        if pd.isna(link.r):
+            text = "r n/a"
+        elif pd.isna(link.ci_low):
+            text = f"r {link.r:+.2f}"
+        else:
+            text = f"r {link.r:+.2f}\n[{link.ci_low:+.2f}, {link.ci_high:+.2f}]"
+        ax.text(
+            x0 + t * (x1 - x0),
+            y0 + t * (y1 - y0),
+            text,
+            ha="center",
+            va="center",
+            fontsize=7,
+            color="dimgrey" if unclear else color,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+            zorder=2,
+        )
+    ax.set_xlim(-0.05, 1.05)
+    ax.set_ylim(-0.5, 2.6)
+    ax.axis("off")
+    ax.set_title(
+        _label(
+            title
+            or f"Measurement pyramid: links are Pearson r with {ci:.0%} CI "
+            "(dashed grey: not distinguishable from 0)"
+        )
+    )
     return ax

@@ -34,6 +34,7 @@ __all__ = [
     "CONTACTS",
     "EMPLOYEES",
     "INVITATIONS",
+    "OPERATIONS",
     "PATTERN_EXAMPLES",
     "QUARTER",
     "REFERRALS",
@@ -434,6 +435,23 @@ CASE_CLOSURES = TableSchema(
         Column("closed_date", "date", required=True, nullable=False),
     ),
 )
+#: Operational KPIs per unit (the team that owns them) and period, for the measurement pyramid
+#: (:func:`cxm_lab.pyramid.build_pyramid`): ``unit``, ``period`` (a quarter), ``kpi`` (its name),
+#: ``value``; optional ``owner`` (who answers for it), ``touchpoint`` (the touchpoint it serves;
+#: else the ``touchpoint_owners`` team of ``unit``) and ``direction`` (``higher`` or ``lower``
+#: is better). One row per unit, period and KPI.
+OPERATIONS = TableSchema(
+    "operations",
+    (
+        Column("unit", required=True, nullable=False),
+        Column("period", required=True, nullable=False, pattern=QUARTER),
+        Column("kpi", required=True, nullable=False),
+        Column("value", "float", required=True, nullable=False),
+        Column("owner"),
+        Column("touchpoint"),
+        Column("direction", allowed=("higher", "lower")),
+    ),
+)
 
 SCHEMAS: dict[str, TableSchema] = {
     s.name: s
@@ -448,5 +466,6 @@ SCHEMAS: dict[str, TableSchema] = {
         TOUCHPOINT_OWNERS,
         TARGETS,
         CASE_CLOSURES,
+        OPERATIONS,
     )
 }

@@ -293,12 +293,14 @@ class Sections:
         self.notebook = notebook
         self.records: list[dict[str, Any]] = []
 
-    def __call__(self, title: str, **needs: Any) -> bool:
+    def __call__(self, title: str, *, unmet: Sequence[str] = (), **needs: Any) -> bool:
         """True when the section can run; otherwise shows one line saying what it needs.
 
-        Keyword arguments are those of :class:`Needs`.
+        Keyword arguments are those of :class:`Needs`; ``unmet`` adds needs that only an
+        analysis module can judge (e.g. :func:`cxm_lab.journey.weights_unmet`), phrased the
+        same way ("relationship-survey responses ...").
         """
-        reasons = missing(self.ds, Needs.from_mapping(needs))
+        reasons = missing(self.ds, Needs.from_mapping(needs)) + [str(u) for u in unmet]
         rec = record(self.notebook, title, reasons=reasons)
         self.records.append(rec)
         try:

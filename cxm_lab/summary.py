@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,8 @@ __all__ = [
     "ADJUST_METHODS",
     "DEFAULT_DIMS",
     "MOVED_COLUMNS",
+    "SURVEY_TYPE_ORDER",
+    "SurveyTypes",
     "headline",
     "headline_cards",
     "headline_sentence",
@@ -44,6 +47,16 @@ __all__ = [
     "rating_means",
     "respondent_profile",
     "select_quotes",
+    "survey_types",
+    "type_attainment",
+    "type_counts",
+    "type_by",
+    "type_label",
+    "type_phrase",
+    "type_rows",
+    "types_note",
+    "weighted_comparison",
+    "weighted_note",
     "what_moved",
     "what_moved_note",
 ]
@@ -133,6 +146,381 @@ def _check_quarter(df: pd.DataFrame, period: str, quarter: object, what: str) ->
         )
 
 
+# --------------------------------------------------------------------------- survey types
+
+#: Survey types in report order. The first one present is the headline survey type: the
+#: relationship survey, the company's top-level index, when the data has one.
+SURVEY_TYPE_ORDER: tuple[str, ...] = ("relationship", "transactional", "in_the_moment")
+
+
+@dataclass(frozen=True)
+class SurveyTypes:
+    """The survey types of a responses table and how the report keeps them apart.
+
+    The rule: results of different survey types (relationship, transactional, in-the-moment)
+    are never pooled into one number unless the run asks for it (``pool_survey_types: true``
+    in the params file). With two or more types every metric is computed per type (group by
+    ``by``), and the headline figures are those of ``headline``. Data without a survey-type
+    column is one survey and nothing changes.
+
+    Attributes
+    ----------
+    column : str or None
+        The survey-type column, when the responses have it with at least one value.
+    types : tuple of str
+        The types present, in report order (:data:`SURVEY_TYPE_ORDER`, then others sorted).
+    pooled : bool
+        Two or more types are present and pooled on request.
+    by : str or None
+        The column to group by to keep the types apart: ``column`` when two or more types
+        are present and not pooled; None when there is nothing to keep apart.
+    headline : str or None
+        The type of the headline figures: the first of ``types`` when they are kept apart
+        (the relationship survey when present), the only type when there is one; None when
+        the types are pooled or there is no survey-type column.
+    untyped : int
+        Responses with no type while others have one: left out of the per-type figures.
+    """
+
+    column: str | None
+    types: tuple[str, ...]
+    pooled: bool
+    by: str | None
+    headline: str | None
+    untyped: int
+
+
+def survey_types(
+    responses: pd.DataFrame, *, column: str = "survey_type", pool: bool = False
+) -> SurveyTypes:
+    """The survey types present in ``responses`` and whether the report keeps them apart.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        One row per response.
+    column : str
+        The survey-type column (absent or empty: one survey).
+    pool : bool
+        Pool the types into one set of figures (the run's ``pool_survey_types``).
+
+    Returns
+    -------
+    SurveyTypes
+        The types in report order, the column to group by (``by``) and the headline type.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"survey_type": ["transactional", "relationship", "transactional"]})
+    >>> t = survey_types(d)
+    >>> t.types, t.by, t.headline
+    (('relationship', 'transactional'), 'survey_type', 'relationship')
+    >>> survey_types(d, pool=True).by, survey_types(d.iloc[:0]).column
+    (None, None)
+    """
+    if column not in responses or not responses[column].notna().any():
+        return SurveyTypes(None, (), False, None, None, 0)
+    values = responses[column]
+    present = {str(v) for v in values.dropna().unique()}
+    order = [t for t in SURVEY_TYPE_ORDER if t in present]
+    order += sorted(present - set(SURVEY_TYPE_ORDER))
+    several = len(order) > 1
+    return SurveyTypes(
+        column=column,
+        types=tuple(order),
+        pooled=several and pool,
+        by=column if several and not pool else None,
+        headline=order[0] if not (several and pool) else None,
+        untyped=int(values.isna().sum()),
+    )
+
+
+def type_label(survey_type: object) -> str:
+    """A survey type as it reads in the report ("in_the_moment" → "in-the-moment").
+
+    Parameters
+    ----------
+    survey_type : object
+        A survey-type value (None or missing: all responses).
+
+    Returns
+    -------
+    str
+        Plain text.
+
+    Examples
+    --------
+    >>> type_label("in_the_moment"), type_label(None)
+    ('in-the-moment', 'all responses')
+    """
+    if survey_type is None or (not isinstance(survey_type, str) and pd.isna(survey_type)):
+        return "all responses"
+    return str(survey_type).replace("_", "-")
+
+
+def _and(words: Sequence[str]) -> str:
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def type_phrase(types: SurveyTypes, *, survey_type: str | None = None, short: bool = False) -> str:
+    """The words a caption adds to say which survey type(s) a table or chart covers.
+
+    Parameters
+    ----------
+    types : SurveyTypes
+        Output of :func:`survey_types`.
+    survey_type : str, optional
+        The one type the table or chart covers; None: whatever ``types`` says (each type
+        apart, pooled, or the only one).
+    short : bool
+        The short form for chart titles (a chart's legend names the types): ", relationship
+        survey", ", per survey type", ", survey types pooled".
+
+    Returns
+    -------
+    str
+        " (relationship survey)", " (per survey type: relationship, transactional)",
+        " (survey types pooled: ...)", or "" without a survey-type column (one survey).
+
+    Examples
+    --------
+    >>> t = survey_types(pd.DataFrame({"survey_type": ["relationship", "in_the_moment"]}))
+    >>> type_phrase(t), type_phrase(t, survey_type="relationship")
+    (' (per survey type: relationship, in-the-moment)', ' (relationship survey)')
+    >>> type_phrase(t, short=True)
+    ', per survey type'
+    """
+    if types.column is None:
+        return ""
+    if short:
+        if types.pooled:
+            return ", survey types pooled"
+        one = survey_type if survey_type is not None else types.headline
+        return (
+            f", {type_label(one)} survey"
+            if types.by is None or survey_type
+            else (", per survey type")
+        )
+    labels = ", ".join(type_label(t) for t in types.types)
+    if types.pooled:
+        return f" (survey types pooled: {labels})"
+    if survey_type is not None:
+        return f" ({type_label(survey_type)} survey)"
+    if types.by is None:
+        return f" ({type_label(types.headline)} survey)"
+    return f" (per survey type: {labels})"
+
+
+def types_note(types: SurveyTypes) -> str:
+    """The sentence the report prints about the survey types and how they are treated.
+
+    Parameters
+    ----------
+    types : SurveyTypes
+        Output of :func:`survey_types`.
+
+    Returns
+    -------
+    str
+        Plain text.
+
+    Examples
+    --------
+    >>> types_note(survey_types(pd.DataFrame({"ltr": [9]})))
+    'One survey type: the data has no survey-type column, so all responses are read as one survey.'
+    >>> types_note(survey_types(pd.DataFrame({"survey_type": ["transactional"]})))
+    'One survey type: transactional.'
+    """
+    if types.column is None:
+        return (
+            "One survey type: the data has no survey-type column, so all responses are read "
+            "as one survey."
+        )
+    labels = [type_label(t) for t in types.types]
+    if len(labels) == 1:
+        return f"One survey type: {labels[0]}."
+    if types.pooled:
+        text = (
+            f"Survey types pooled as the run asks (pool_survey_types): {_and(labels)} "
+            "responses are combined in every figure."
+        )
+    else:
+        text = (
+            f"Survey types kept apart: {labels[0]} (the headline figures), "
+            f"{_and(labels[1:])} results are shown separately and never combined into one "
+            "number."
+        )
+    if types.untyped and types.by is not None:
+        k = types.untyped
+        text += (
+            f" {k:,} response{'s' if k != 1 else ''} without a survey type "
+            f"{'are' if k != 1 else 'is'} left out of the per-type figures."
+        )
+    return text
+
+
+def type_rows(
+    df: pd.DataFrame, types: SurveyTypes, *, survey_type: str | None = None
+) -> pd.DataFrame:
+    """The rows of one survey type (the headline type by default).
+
+    When the types are not kept apart (one type, pooled, or no survey-type column), or ``df``
+    has no survey-type column (e.g. invitations without one), ``df`` itself.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Responses (or invitations) with the survey-type column.
+    types : SurveyTypes
+        Output of :func:`survey_types` on the responses.
+    survey_type : str, optional
+        The type kept; None: ``types.headline``.
+
+    Returns
+    -------
+    DataFrame
+        The rows of that type.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"survey_type": ["transactional", "relationship"], "ltr": [3, 9]})
+    >>> type_rows(d, survey_types(d))["ltr"].tolist()
+    [9]
+    >>> len(type_rows(d, survey_types(d, pool=True)))
+    2
+    """
+    if types.by is None or types.by not in df:
+        return df
+    keep = types.headline if survey_type is None else survey_type
+    return df[df[types.by] == keep]
+
+
+@fill
+def type_by(types: SurveyTypes, *, by: str | Sequence[str] | None = None) -> str | list[str] | None:
+    """``by`` with the survey-type column in front when the types are kept apart.
+
+    Parameters
+    ----------
+    types : SurveyTypes
+        Output of :func:`survey_types`.
+    {{by}}
+
+    Returns
+    -------
+    str, list of str or None
+        ``[types.by, *by]`` when the types are kept apart, ``by`` unchanged otherwise.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"survey_type": ["transactional", "relationship"]})
+    >>> type_by(survey_types(d), by="quarter"), type_by(survey_types(d, pool=True), by="quarter")
+    (['survey_type', 'quarter'], 'quarter')
+    """
+    if types.by is None:
+        return by
+    rest = [] if by is None else [by] if isinstance(by, str) else list(by)
+    return [types.by, *[c for c in rest if c != types.by]]
+
+
+def type_attainment(
+    table: pd.DataFrame,
+    targets: pd.DataFrame,
+    *,
+    types: SurveyTypes,
+    metric: str = "nps",
+    on: str | Sequence[str] = "quarter",
+) -> pd.DataFrame:
+    """Targets on a metric table computed per survey type (:func:`cxm_lab.metrics.attainment`).
+
+    A targets table with a survey-type column is matched per type. Without one, a target is
+    for one number, the headline: it is compared with the rows of the first type in report
+    order that has answers in ``table`` (the relationship NPS; for CES, asked only after
+    interactions, the transactional survey); the rows of the other types get no target.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A metric table (e.g. :func:`cxm_lab.metrics.nps` by ``type_by(types, by="quarter")``).
+    targets : DataFrame
+        ``metric``, the ``on`` columns, ``target`` (and optionally the survey-type column).
+    types : SurveyTypes
+        Output of :func:`survey_types`.
+    metric : str
+        The metric whose targets are used (``"nps"``, ``"csat"``, ``"ces"``...).
+    on : str or list of str
+        Columns matching metric rows to target rows.
+
+    Returns
+    -------
+    DataFrame
+        ``table`` with ``target``, ``gap``, ``attained`` (and ``attained_confidently``) as
+        :func:`cxm_lab.metrics.attainment` gives them.
+
+    Raises
+    ------
+    ParameterError
+        As :func:`cxm_lab.metrics.attainment`.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"survey_type": ["relationship", "transactional"],
+    ...                   "quarter": "2026Q3", "nps": [36.0, 20.0]})
+    >>> goals = pd.DataFrame({"metric": ["nps"], "quarter": ["2026Q3"], "target": [35.0]})
+    >>> type_attainment(d, goals, types=survey_types(d))["attained"].tolist()
+    [True, nan]
+    """
+    on = [on] if isinstance(on, str) else list(on)
+    col = types.by
+    if col is None or col not in table:
+        return metrics.attainment(table, targets, metric=metric, on=on)
+    if col in targets:
+        return metrics.attainment(table, targets, metric=metric, on=[col, *on])
+    answered = table[table["n"] > 0] if "n" in table else table
+    present = set(answered[col].astype(str))
+    first = next((t for t in types.types if t in present), types.headline)
+    return metrics.attainment(table, targets.assign(**{col: first}), metric=metric, on=[col, *on])
+
+
+@fill
+def type_counts(
+    responses: pd.DataFrame, types: SurveyTypes, *, period: str = "quarter"
+) -> pd.DataFrame:
+    """Responses per period and survey type.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        One row per response.
+    types : SurveyTypes
+        Output of :func:`survey_types` on ``responses``.
+    {{period}}
+        Absent: one row for all responses.
+
+    Returns
+    -------
+    DataFrame
+        ``period``, one column of counts per survey type (report order; none without a
+        survey-type column) and ``total`` (every response, typed or not).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"quarter": ["2026Q2", "2026Q3", "2026Q3"],
+    ...                   "survey_type": ["transactional", "relationship", "transactional"]})
+    >>> type_counts(d, survey_types(d)).values.tolist()
+    [['2026Q2', 0, 1, 1], ['2026Q3', 1, 1, 2]]
+    """
+    keys = responses[period] if period in responses else pd.Series("all", index=responses.index)
+    keys = keys.rename(period)
+    out = pd.DataFrame(index=pd.Index(sorted(keys.dropna().unique()), name=period))
+    if types.column is not None:
+        col = responses[types.column].astype(object)
+        for t in types.types:
+            out[t] = keys[col == t].value_counts().reindex(out.index, fill_value=0)
+    out["total"] = keys.value_counts().reindex(out.index, fill_value=0)
+    return out.astype(np.int64).reset_index()
+
+
 # --------------------------------------------------------------------------- headline
 
 
@@ -170,9 +558,15 @@ def headline(
     score: str = "ltr",
     ci: float = 0.95,
     min_n: int = 30,
+    survey_type: str = "survey_type",
+    pool: bool = False,
 ) -> pd.DataFrame:
     """NPS, CSAT (top-2 %), CES (mean) and eNPS for ``quarter`` with their intervals, the change
     versus the previous quarter with its p-value, and the target.
+
+    With two or more survey types (:func:`survey_types`) each metric gets one row per type,
+    in report order (the relationship survey first), and never a row that pools them unless
+    ``pool``.
 
     Parameters
     ----------
@@ -194,15 +588,22 @@ def headline(
         Also the level of ``significant`` (p < 1 − ci).
     {{min_n}}
         A change with fewer responses than this in either period is never ``significant``.
+    survey_type : str
+        The survey-type column of ``responses`` (absent: one survey).
+    pool : bool
+        Pool the survey types into one row per metric.
 
     Returns
     -------
     DataFrame
-        One row per metric present: ``metric``, ``value``, ``ci_low``, ``ci_high`` (the
+        One row per metric present (per metric and survey type when the types are kept
+        apart, with ``survey_type`` after ``metric``; eNPS has none): ``metric``, ``value``, ``ci_low``, ``ci_high`` (the
         metric's own interval: Wald for NPS, Wilson for CSAT, t for CES), ``se``, ``n``,
         ``previous`` (value of the previous period), ``change``, ``se_change``, ``p_value``
         (NaN without a previous period), ``small_n``, ``significant`` (p < 1 − ci and not
-        small), and with ``targets`` ``target`` and ``attained``.
+        small), and with ``targets`` ``target`` and ``attained``. A target is for the
+        metric's first row (its first survey type in report order) unless ``targets`` has a
+        ``survey_type`` column, then it is matched per type (see :func:`type_attainment`).
 
     Raises
     ------
@@ -222,18 +623,29 @@ def headline(
     >>> row = headline(d, quarter="2026Q3").iloc[0]
     >>> row["metric"], float(row["value"]), float(row["previous"]), float(row["change"])
     ('NPS', 50.0, 0.0, 50.0)
+    >>> d["survey_type"] = ["relationship", "transactional"] * 4
+    >>> h = headline(d, quarter="2026Q3")   # relationship 10, 9 (was 10, 8); transactional 10, 0
+    >>> h[["survey_type", "value", "previous"]].values.tolist()
+    [['relationship', 100.0, 50.0], ['transactional', 0.0, -50.0]]
     """
     check_level(ci, "headline")
     single = quarter is None or period not in responses
     if not single:
         _check_quarter(responses, period, quarter, "responses")
+    types = survey_types(responses, column=survey_type, pool=pool)
+    parts = [(t, type_rows(responses, types, survey_type=t)) for t in types.types]
+    if types.by is None:
+        parts = [(None, responses)]
     sources = [
-        (name, responses, col or score) for name, (_, col, _) in _HEADLINE.items() if name != "eNPS"
+        (name, df, col or score, t)
+        for name, (_, col, _) in _HEADLINE.items()
+        if name != "eNPS"
+        for t, df in parts
     ]
     if employees is not None and len(employees):
-        sources.append(("eNPS", employees, "enps"))
+        sources.append(("eNPS", employees, "enps", None))
     rows = []
-    for name, df, col in sources:
+    for name, df, col, stype in sources:
         if col not in df or not pd.to_numeric(df[col], errors="coerce").notna().any():
             continue
         kind = _HEADLINE[name][0]
@@ -254,6 +666,7 @@ def headline(
             continue
         row = {
             "metric": name,
+            "survey_type": stype,
             "value": float(cur["value"]),
             "ci_low": float(cur["ci_low"]),
             "ci_high": float(cur["ci_high"]),
@@ -277,6 +690,7 @@ def headline(
         rows.append(row)
     columns = [
         "metric",
+        *(["survey_type"] if types.by is not None else []),
         "value",
         "ci_low",
         "ci_high",
@@ -293,10 +707,14 @@ def headline(
     if targets is not None and len(targets):
         key = {name: spec[2] for name, spec in _HEADLINE.items()}
         if quarter is None or "quarter" not in targets:
-            t = pd.Series(dtype=float)
+            out["target"] = np.nan
+        elif types.by is not None and survey_type in targets:
+            t = targets[targets["quarter"] == quarter].set_index(["metric", survey_type])
+            pairs = zip(out["metric"].map(key), out["survey_type"], strict=True)
+            out["target"] = [t["target"].get(p, np.nan) for p in pairs]
         else:
             t = targets[targets["quarter"] == quarter].set_index("metric")["target"]
-        out["target"] = out["metric"].map(key).map(t)
+            out["target"] = out["metric"].map(key).map(t).where(~out["metric"].duplicated())
         out["attained"] = (out["value"] >= out["target"]).where(out["target"].notna())
     return out
 
@@ -330,9 +748,15 @@ def what_moved(
     min_n: int = 30,
     ci: float = 0.95,
     adjust: str = "holm",
+    survey_type: str = "survey_type",
+    pool: bool = False,
 ) -> pd.DataFrame:
     """NPS change versus the previous period for each value of each dimension, with
     p-values adjusted for the number of comparisons and small groups never significant.
+
+    With two or more survey types (:func:`survey_types`) the changes are computed within each
+    type (a leading ``survey_type`` column), never across types unless ``pool``; the
+    adjustment counts the comparisons of all types.
 
     Parameters
     ----------
@@ -355,11 +779,16 @@ def what_moved(
     adjust : {"holm", "fdr_bh", "none"}
         Correction for testing many groups at once (:func:`cxm_lab.stats.adjust_p`), over the
         groups of all dimensions in the table that are not small (and have a p-value).
+    survey_type : str
+        The survey-type column of ``responses`` (absent: one survey).
+    pool : bool
+        Pool the survey types.
 
     Returns
     -------
     DataFrame
-        :data:`MOVED_COLUMNS`: ``dimension``, ``group``, ``n_previous``, ``n``,
+        ``survey_type`` when the types are kept apart, then :data:`MOVED_COLUMNS`:
+        ``dimension``, ``group``, ``n_previous``, ``n``,
         ``nps_previous``, ``nps``, ``change``, ``change_low``, ``change_high`` (unadjusted
         interval), ``p_value`` (two-sample z-test of :func:`cxm_lab.metrics.nps_change`),
         ``p_adjusted`` (NaN for small groups), ``significant``, ``small_n``. Sorted:
@@ -384,6 +813,9 @@ def what_moved(
     >>> m = what_moved(d, quarter="2026Q3", dims="segment")
     >>> m[["group", "nps_previous", "nps", "change", "small_n"]].values.tolist()
     [['SMB', 0.0, 50.0, 50.0, True]]
+    >>> d["survey_type"] = ["relationship", "transactional"] * 4
+    >>> what_moved(d, quarter="2026Q3", dims="segment")[["survey_type", "change"]].values.tolist()
+    [['relationship', 50.0], ['transactional', 50.0]]
     """
     if adjust not in ADJUST_METHODS:
         raise ParameterError(f"adjust must be one of {list(ADJUST_METHODS)}, got {adjust!r}")
@@ -403,15 +835,28 @@ def what_moved(
     _check_quarter(responses, period, quarter, "responses")
     prev = _previous_period(quarter, responses[period].dropna().unique().tolist())
     sub = responses[responses[period].isin([quarter, prev])]
+    types = survey_types(responses, column=survey_type, pool=pool)
+    parts = [(t, type_rows(sub, types, survey_type=t)) for t in types.types]
+    if types.by is None:
+        parts = [(None, sub)]
     frames = []
-    for dim in dims:
-        ch = metrics.nps_change(sub, period=period, by=dim, score=score, ci=ci, min_n=min_n)
-        ch = ch[ch[period] == quarter].rename(columns={dim: "group"})
-        ch.insert(0, "dimension", dim)
-        frames.append(ch)
+    for stype, part in parts:
+        for dim in dims:
+            if dim == types.by or not len(part):
+                continue
+            ch = metrics.nps_change(part, period=period, by=dim, score=score, ci=ci, min_n=min_n)
+            ch = ch[ch[period] == quarter].rename(columns={dim: "group"})
+            ch.insert(0, "dimension", dim)
+            if types.by is not None:
+                ch.insert(0, "survey_type", stype)
+            frames.append(ch)
     frames = [f for f in frames if len(f)]
+    columns = (["survey_type"] if types.by is not None else []) + MOVED_COLUMNS
     if not frames:
-        return _empty_moved()
+        empty = _empty_moved()
+        if types.by is not None:
+            empty.insert(0, "survey_type", pd.Series(dtype=object))
+        return empty
     out = pd.concat(frames, ignore_index=True)
     out["group"] = out["group"].astype(object)
     out["p_adjusted"] = np.nan
@@ -423,7 +868,7 @@ def what_moved(
     rank = np.where(out["significant"], 0, np.where(out["small_n"], 2, 1))
     out = out.assign(_rank=rank, _abs=out["change"].abs())
     out = out.sort_values(["_rank", "_abs"], ascending=[True, False], kind="stable")
-    return out[MOVED_COLUMNS].reset_index(drop=True)
+    return out[columns].reset_index(drop=True)
 
 
 def _count_word(n: int) -> str:
@@ -503,7 +948,10 @@ def _num(x: float) -> str:
 
 def _group_name(row: pd.Series) -> str:
     group = row["group"]
-    return f"{row['dimension']} {'(missing)' if pd.isna(group) else group}"
+    name = f"{row['dimension']} {'(missing)' if pd.isna(group) else group}"
+    if "survey_type" in row and pd.notna(row["survey_type"]):
+        name += f" ({type_label(row['survey_type'])} survey)"
+    return name
 
 
 def moved_sentence(
@@ -519,7 +967,8 @@ def moved_sentence(
     ----------
     moved : DataFrame
         Output of :func:`what_moved` (needs ``dimension``, ``group``, ``change``,
-        ``significant``, ``small_n``; ``nps_previous`` and ``nps`` are quoted when present).
+        ``significant``, ``small_n``; ``nps_previous`` and ``nps`` are quoted when present,
+        and ``survey_type`` names the survey after the group when present).
     quarter, previous : str
         The two periods compared, as they should read in the text.
     max_groups : int
@@ -695,12 +1144,14 @@ def period_phrase(quarter: str | None, *, previous: str | None = None) -> str:
     return f", {quarter}" + (f" vs {previous}" if previous else "")
 
 
-def headline_cards(head: pd.DataFrame, *, quarter: str | None, previous: str | None) -> list[dict]:
+def headline_cards(
+    head: pd.DataFrame, *, quarter: str | None, previous: str | None, first_per_metric: bool = False
+) -> list[dict]:
     """KPI cards (``label``, ``value``, ``detail``) from :func:`headline`'s table.
 
     Each card holds the value, its interval, the change versus the previous period with its
-    p-value when there is one, and the target when set. Plain text: the display helper
-    escapes it.
+    p-value when there is one, and the target when set; with a ``survey_type`` column its
+    label names the survey. Plain text: the display helper escapes it.
 
     Parameters
     ----------
@@ -708,11 +1159,14 @@ def headline_cards(head: pd.DataFrame, *, quarter: str | None, previous: str | N
         Output of :func:`headline`.
     quarter, previous : str or None
         The report period and the one it is compared with, as they should read.
+    first_per_metric : bool
+        One card per metric: its first row, the headline survey type (the relationship
+        survey for NPS when present).
 
     Returns
     -------
     list of dict
-        One card per row of ``head``.
+        One card per row of ``head`` (per metric with ``first_per_metric``).
 
     Examples
     --------
@@ -721,6 +1175,8 @@ def headline_cards(head: pd.DataFrame, *, quarter: str | None, previous: str | N
     >>> headline_cards(h, quarter="2026Q3", previous=None)[0]["value"]
     '32.0'
     """
+    if first_per_metric:
+        head = head[~head["metric"].duplicated()]
     cards = []
     for r in head.to_dict("records"):
         detail = f"95% CI {r['ci_low']:.1f} to {r['ci_high']:.1f}; n = {int(r['n']):,}"
@@ -730,6 +1186,8 @@ def headline_cards(head: pd.DataFrame, *, quarter: str | None, previous: str | N
         if pd.notna(r.get("target")):
             detail += f"; target {r['target']:g} {'met' if r.get('attained') else 'missed'}"
         label = f"{r['metric']} {quarter}" if quarter else str(r["metric"])
+        if pd.notna(r.get("survey_type")):
+            label += f" · {type_label(r['survey_type'])}"
         cards.append({"label": label, "value": f"{r['value']:.1f}", "detail": detail})
     return cards
 
@@ -738,7 +1196,8 @@ def headline_cards(head: pd.DataFrame, *, quarter: str | None, previous: str | N
 def headline_sentence(
     head: pd.DataFrame, *, quarter: str | None, previous: str | None, ci: float = 0.95
 ) -> str:
-    """One plain-text sentence about the first headline metric (NPS when present).
+    """One plain-text sentence about the first headline metric (NPS when present; the
+    relationship NPS when the survey types are kept apart, and the sentence says which).
 
     Parameters
     ----------
@@ -763,6 +1222,8 @@ def headline_sentence(
     """
     r = head.iloc[0]
     when = f" in {quarter}" if quarter else ""
+    if pd.notna(r.get("survey_type")):
+        when = f" ({type_label(r['survey_type'])} survey){when}"
     text = (
         f"{r['metric']}{when}: {r['value']:+.1f} ({ci:.0%} CI {r['ci_low']:+.1f} to "
         f"{r['ci_high']:+.1f}, n = {int(r['n']):,})"
@@ -885,3 +1346,135 @@ def respondent_profile(
     if not frames:
         return pd.DataFrame(columns=["dimension", "group", "n", "share"])
     return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- weighting
+
+#: Columns of the :func:`weighted_comparison` table after the ``by`` columns.
+_WEIGHTED_COLUMNS = [
+    "n",
+    "nps",
+    "ci_low",
+    "ci_high",
+    "n_eff",
+    "nps_weighted",
+    "weighted_ci_low",
+    "weighted_ci_high",
+    "difference",
+    "small_n",
+]
+
+
+@fill
+def weighted_comparison(
+    responses: pd.DataFrame,
+    weights: pd.Series,
+    *,
+    by: str | Sequence[str] | None = "quarter",
+    score: str = "ltr",
+    ci: float = 0.95,
+    min_n: int = 30,
+) -> pd.DataFrame:
+    """The unweighted NPS next to the NPS weighted by ``weights`` (e.g. non-response weights),
+    per group, each with its interval.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        One row per response.
+    weights : Series
+        One weight per response, with the index of ``responses`` (e.g.
+        :func:`cxm_lab.weighting.nonresponse_weights`).
+    {{by}}
+    {{score}}
+        Here: the NPS question.
+    {{ci}}
+    {{min_n}}
+        Compared with the unweighted n.
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, ``n``, ``nps``, ``ci_low``, ``ci_high`` (unweighted, Wald),
+        ``n_eff`` (Kish effective n of the weights), ``nps_weighted``, ``weighted_ci_low``,
+        ``weighted_ci_high`` (Wald on ``n_eff``), ``difference`` (weighted − unweighted,
+        points), ``small_n``.
+
+    Raises
+    ------
+    ParameterError
+        A weight missing, negative or infinite on an answered row (e.g. ``weights`` not
+        aligned with ``responses``), or the checks of :func:`cxm_lab.metrics.nps`.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"ltr": [10, 0, 0]})
+    >>> w = pd.Series([2.0, 0.5, 0.5])   # weighted: (2 − 1) / 3 = 1/3
+    >>> t = weighted_comparison(d, w, by=None)
+    >>> round(float(t["nps"].iloc[0]), 1), round(float(t["nps_weighted"].iloc[0]), 1)
+    (-33.3, 33.3)
+    """
+    weight = "nonresponse_weight"
+    w = pd.Series(weights).reindex(responses.index)
+    d = responses.assign(**{weight: w.to_numpy(dtype=float)})
+    plain = metrics.nps(d, score=score, by=by, ci=ci, min_n=min_n)
+    weighted = metrics.nps(d, score=score, by=by, weight=weight, ci=ci, min_n=min_n)
+    keys = [] if by is None else [by] if isinstance(by, str) else list(by)
+    out = plain[[*keys, "n", "nps", "ci_low", "ci_high", "small_n"]].copy()
+    out["n_eff"] = weighted["n_eff"].to_numpy()
+    out["nps_weighted"] = weighted["nps"].to_numpy()
+    out["weighted_ci_low"] = weighted["ci_low"].to_numpy()
+    out["weighted_ci_high"] = weighted["ci_high"].to_numpy()
+    out["difference"] = out["nps_weighted"] - out["nps"]
+    return out[[*keys, *_WEIGHTED_COLUMNS]].reset_index(drop=True)
+
+
+def weighted_note(
+    table: pd.DataFrame, *, by: str = "quarter", what: str = "the NPS", how: str = "weighting"
+) -> str:
+    """One sentence about how far weighting moves the figures of :func:`weighted_comparison`.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`weighted_comparison`.
+    by : str
+        Its group column (the last row is quoted: the latest period).
+    what : str
+        The figure, as it should read (e.g. "the relationship NPS").
+    how : str
+        The weighting, as it should read (e.g. "weighting by channel response rates").
+
+    Returns
+    -------
+    str
+        Plain text: the range of the differences, the last group's figures and whether every
+        weighted figure lies within the unweighted interval.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"quarter": ["2026Q2", "2026Q3"], "nps": [30.0, 32.0],
+    ...                   "ci_low": [25.0, 27.0], "ci_high": [35.0, 37.0],
+    ...                   "nps_weighted": [31.0, 31.5], "difference": [1.0, -0.5]})
+    >>> weighted_note(t)
+    'Weighting moves the NPS by −0.5 to +1.0 points per quarter (2026Q3: 32.0 unweighted, 31.5 weighted); every weighted figure lies within the unweighted confidence interval.'
+    """
+    t = table[table["difference"].notna()]
+    if not len(t):
+        return f"{how.capitalize()} leaves no figure to compare."
+    lo, hi = float(t["difference"].min()), float(t["difference"].max())
+    span = (
+        f"{_signed(lo)} points" if np.isclose(lo, hi) else f"{_signed(lo)} to {_signed(hi)} points"
+    )
+    last = t.iloc[-1]
+    per = f" per {by}" if by in t and len(t) > 1 else ""
+    where = f"{last[by]}: " if by in t else ""
+    text = (
+        f"{how.capitalize()} moves {what} by {span}{per} ({where}{_num(last['nps'])} "
+        f"unweighted, {_num(last['nps_weighted'])} weighted)"
+    )
+    outside = t[(t["nps_weighted"] < t["ci_low"]) | (t["nps_weighted"] > t["ci_high"])]
+    if len(outside) == 0:
+        return text + "; every weighted figure lies within the unweighted confidence interval."
+    names = ", ".join(str(v) for v in outside[by]) if by in outside else "the figure"
+    return text + f"; outside the unweighted confidence interval in {names}."

@@ -77,6 +77,7 @@ CONTRACT = {
     "touchpoint_owners": ["touchpoint", "owner_team", "owner_email"],
     "targets": ["metric", "quarter", "target"],
     "case_closures": ["response_id", "closed_date"],
+    "operations": ["unit", "period", "kpi", "value", "owner", "touchpoint", "direction"],
 }
 SCRIPTS = {
     "fa": r"[\u06cc\u06a9\u067e\u0686\u06af]",  # Persian ی ک پ چ گ
@@ -485,3 +486,30 @@ def test_small_company_still_has_every_edge_case():
     assert set(text for _, _, text in EDGE_CASE_COMMENTS) <= set(
         small.responses["comment"].dropna()
     )
+
+
+def test_operations_planted_links_and_outage(d):
+    """demo_ops: KPIs linked to their touchpoint's quarterly NPS (recomputed here by hand), the
+    decoy unrelated, the outage quarter has the most incidents, the owners are the touchpoint
+    teams, and the other tables are those of the seed (operations has its own generator)."""
+    from scipy import stats as sp
+
+    ops = d.operations
+    assert ops.groupby(["unit", "kpi"]).size().eq(len(demo.QUARTERS)).all()
+    teams = d.touchpoint_owners.set_index("touchpoint")["owner_team"]
+    assert (ops["unit"] == ops["touchpoint"].map(teams)).all()
+    assert set(ops["direction"]) == {"higher", "lower"}
+    r = d.responses[d.responses["survey_type"] != "relationship"]
+
+    def link(kpi):
+        rows = ops[ops["kpi"] == kpi].set_index("period")
+        t = r[r["touchpoint"] == rows["touchpoint"].iloc[0]]
+        tnps = t.groupby("quarter")["ltr"].apply(nps).reindex(rows.index)
+        return sp.pearsonr(rows["value"].astype(float), tnps)
+
+    strong = link("wait time (minutes)")
+    assert strong.statistic < -0.9 and strong.confidence_interval().high < 0
+    decoy = link("days sales outstanding").confidence_interval()
+    assert decoy.low < 0 < decoy.high
+    incidents = ops[ops["kpi"] == "incidents"].set_index("period")["value"]
+    assert incidents.idxmax() == demo.OUTAGE[0]

@@ -5,6 +5,7 @@ formulas, personal data is masked, odd language tags and time zones do not break
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -134,7 +135,11 @@ def test_pdf_shows_typst_code_as_text(hostile_run):
 @pytest.mark.slow
 def test_personal_data_is_masked_everywhere(hostile_run):
     _, res, _ = hostile_run
-    html = res.outputs["html"].read_text(encoding="utf-8")
+    # Embedded images are base64 bytes, where a short IBAN prefix such as "DE89" can occur by
+    # chance. Charts draw data that was masked as it was read, like every table.
+    html = re.sub(
+        r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+", "", res.outputs["html"].read_text("utf-8")
+    )
     qmd = (res.directory / "report.qmd").read_text(encoding="utf-8")
     for leak in LEAKS:
         assert leak not in html and leak not in qmd, leak

@@ -84,3 +84,53 @@ def test_export_keys_are_checked(tmp_path):
     for text, message in bad.items():
         with pytest.raises(ParameterError, match=message):
             load_params(write(tmp_path, "name: x\n" + text))
+
+
+def test_journey_and_pool_survey_types_load_and_reach_the_config(tmp_path):
+    from cxm_lab.ingest import prepare_dataset
+
+    p = load_params(
+        write(
+            tmp_path,
+            "name: x\npool_survey_types: true\njourney:\n"
+            "  - {stage: Onboard, touchpoints: [onboarding]}\n"
+            "  - {stage: Use, touchpoints: [product, support]}\n",
+        )
+    )
+    assert p.pool_survey_types is True
+    assert [(s.stage, s.touchpoints) for s in p.journey] == [
+        ("Onboard", ["onboarding"]),
+        ("Use", ["product", "support"]),
+    ]
+    ds = prepare_dataset(p)
+    assert ds.config["pool_survey_types"] is True
+    assert ds.config["journey"] == [
+        {"stage": "Onboard", "touchpoints": ["onboarding"]},
+        {"stage": "Use", "touchpoints": ["product", "support"]},
+    ]
+    plain = prepare_dataset(load_params(write(tmp_path, "name: x\n")))
+    assert plain.config["pool_survey_types"] is False and plain.config["journey"] is None
+
+
+def test_journey_errors(tmp_path):
+    from cxm_lab.ingest import prepare_dataset
+
+    with pytest.raises(ParameterError, match="'onboarding' is in two stages"):
+        load_params(
+            write(
+                tmp_path,
+                "name: x\njourney:\n  - {stage: A, touchpoints: [onboarding]}\n"
+                "  - {stage: B, touchpoints: [onboarding]}\n",
+            )
+        )
+    with pytest.raises(ParameterError, match="journey.0.touchpoints"):
+        load_params(write(tmp_path, "name: x\njourney:\n  - {stage: A, touchpoints: []}\n"))
+    with pytest.raises(ParameterError, match="unknown key 'journey.0.steps'"):
+        load_params(write(tmp_path, "name: x\njourney:\n  - {stage: A, steps: [billing]}\n"))
+    with pytest.raises(ParameterError, match="pool_survey_types"):
+        load_params(write(tmp_path, "name: x\npool_survey_types: maybe\n"))
+    p = load_params(
+        write(tmp_path, "name: x\njourney:\n  - {stage: Pay, touchpoints: [invoice]}\n")
+    )
+    with pytest.raises(ParameterError, match=r"\['invoice'\] not in the data.*'billing'"):
+        prepare_dataset(p)

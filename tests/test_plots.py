@@ -363,3 +363,102 @@ def test_public_names_are_listed():
         if not n.startswith("_") and getattr(v, "__module__", None) == plots.__name__
     }
     assert public <= set(plots.__all__)
+
+
+def test_plot_pyramid_draws_levels_links_intervals_and_owners():
+    """What the pyramid figure draws: a box per node (label, value, owner), one line per link
+    (solid and coloured by sign when the interval excludes 0, dashed grey otherwise), each
+    labelled with r and its interval; KPIs sit under their touchpoint."""
+    from matplotlib.patches import Polygon
+
+    from cxm_lab import demo, pyramid
+
+    d = demo.load_demo()
+    p = pyramid.build_pyramid(d.responses, d.operations, owners=d.touchpoint_owners)
+    ax = plots.plot_pyramid(p.nodes, p.links, title="Pyramid $x$")
+    texts = [t.get_text() for t in ax.texts]
+    boxes = [t for t in texts if not t.startswith("r ")]
+    labels = [t for t in texts if t.startswith("r ")]
+    assert len(boxes) == len(p.nodes) == 12 and len(labels) == len(p.links) == 11
+    assert "NPS (relationship surveys)\n34.2" in boxes
+    assert "support\nNPS 10.3\nowner: Support" in boxes
+    assert "wait time (minutes)\n6.1\nowner: Head of Support" in boxes
+    wait = p.links.set_index("kpi").loc["wait time (minutes)"]
+    assert f"r {wait['r']:+.2f}\n[{wait['ci_low']:+.2f}, {wait['ci_high']:+.2f}]" in labels
+    lines = ax.get_lines()
+    assert len(lines) == len(p.links)
+    styles = [line.get_linestyle() for line in lines]
+    assert styles == ["--" if z else "-" for z in p.links["includes_zero"]]
+    colors = [matplotlib.colors.to_hex(line.get_color()) for line in lines]
+    wait_line = lines[list(p.links["kpi"]).index("wait time (minutes)")]
+    assert matplotlib.colors.to_hex(wait_line.get_color()) == plots.PALETTE["detractor"]
+    assert all(c == "#808080" for c, z in zip(colors, p.links["includes_zero"], strict=True) if z)
+    # Levels from top to bottom; KPIs under their touchpoint.
+    y = {t.get_text().split("\n")[0]: t.get_position() for t in ax.texts if t.get_text() in boxes}
+    assert y["NPS (relationship surveys)"][1] > y["support"][1] > y["wait time (minutes)"][1]
+    xs = sorted((pos[0], name) for name, pos in y.items() if pos[1] == 0.0)
+    assert [n for _, n in xs][-2:] == ["first-contact resolution %", "wait time (minutes)"]
+    assert any(isinstance(patch, Polygon) for patch in ax.patches)
+    assert ax.get_title() == plots._label("Pyramid $x$")  # drawn literally, not as mathtext
+    plt.close(ax.figure)
+
+
+def test_plot_journey_draws_stages_in_order_with_colours_and_key_moments():
+    t = pd.DataFrame(
+        {
+            "stage": ["Onboard", "Use", "Pay"],
+            "n": [20, 300, 100],
+            "nps": [50.0, 30.0, 0.0],
+            "ci_low": [20.0, 25.0, -10.0],
+            "ci_high": [80.0, 35.0, 10.0],
+            "csat": [90.0, 80.0, 60.0],
+            "ces_mean": [5.5, 5.2, 4.0],
+            "small_n": [True, False, False],
+        }
+    )
+    ax = plots.plot_journey(t, key_moments=["Pay"], targets={"ces_mean": 5.0})
+    assert [x.get_text() for x in ax.get_xticklabels()] == [
+        "Onboard\nn=20, n<30",
+        "Use\nn=300",
+        "Pay\nn=100",
+    ]
+    # NPS reference: the n-weighted mean (20·50 + 300·30 + 100·0) / 420.
+    ref = (20 * 50 + 300 * 30) / 420
+    assert [float(v) for v in ax.get_lines()[0].get_ydata()] == pytest.approx([ref, ref])
+    whiskers = next(c for c in ax.collections if isinstance(c, LineCollection))
+    assert [seg[:, 1].tolist() for seg in whiskers.get_segments()] == [
+        [20.0, 80.0],
+        [25.0, 35.0],
+        [-10.0, 10.0],
+    ]
+    grey, good, bad = (matplotlib.colors.to_rgba(c) for c in ("#9e9e9e", "#00798c", "#d1495b"))
+    colours = [tuple(c) for c in whiskers.get_colors()]
+    assert colours == [grey, good, bad]  # small n grey; 30 above the reference; 0 below
+    csat = [x for x in ax.texts if x.get_gid() == "csat"]
+    ces = [x for x in ax.texts if x.get_gid() == "ces"]
+    assert [x.get_text() for x in csat] == ["CSAT 90%", "CSAT 80%", "CSAT 60%"]
+    assert [x.get_text() for x in ces] == ["CES 5.5", "CES 5.2", "CES 4.0"]
+    # CSAT against its weighted mean (76.2): 80 above, 60 below; CES against the target 5.0.
+    faces = [matplotlib.colors.to_rgba(x.get_bbox_patch().get_facecolor()) for x in csat]
+    assert faces[1:] == [good, bad]
+    faces = [matplotlib.colors.to_rgba(x.get_bbox_patch().get_facecolor()) for x in ces]
+    assert faces[1:] == [good, bad]
+    ring = [c for c in ax.collections if c.get_gid() == "key_moment"]
+    assert len(ring) == 1 and ring[0].get_offsets().tolist() == [[2.0, 0.0]]
+    assert [x.get_text() for x in ax.texts if x.get_text() == "Key moment"] == ["Key moment"]
+
+
+def test_plot_journey_without_csat_ces_and_hostile_labels():
+    from cxm_lab.errors import ColumnError
+
+    t = pd.DataFrame(
+        {"stage": ["$x$ <b>", "B"], "n": [40, 40], "nps": [1.0, 2.0], "ci_low": [0.0, 1.0],
+         "ci_high": [2.0, 3.0]}
+    )  # fmt: skip
+    with matplotlib.rc_context({"text.parse_math": True}):
+        ax = plots.plot_journey(t)
+        assert ax.get_xticklabels()[0].get_text().startswith(r"\$x\$ <b>")
+    assert not [x for x in ax.texts if x.get_gid() in ("csat", "ces")]
+    assert not [c for c in ax.collections if c.get_gid() == "key_moment"]
+    with pytest.raises(ColumnError):
+        plots.plot_journey(t.drop(columns="n"))

@@ -224,3 +224,14 @@ def test_read_table_reconciles_or_says_one_clear_thing(
         return
     assert res.n_read == res.n_used + res.n_rejected
     assert res.n_rejected == res.rejects["row"].nunique()
+
+
+def test_demo_dataset_knows_its_quarters_so_time_sections_show():
+    """load_dataset() (the demo, as a notebook opened in JupyterLab reads it) records its
+    quarters: sections that need two periods are shown, not skipped for "no response dates"."""
+    from cxm_lab.sections import Needs, missing
+
+    ds = load_dataset()
+    assert ds.config["quarters"] == sorted(ds["responses"]["quarter"].astype(str).unique())
+    assert len(ds.config["quarters"]) == 11
+    assert missing(ds, Needs(periods=2)) == []

@@ -221,3 +221,35 @@ def test_adjust_p_matches_hand_holm_and_bh() -> None:
     np.testing.assert_allclose(stats.adjust_p(p, method="holm"), holm, rtol=1e-12)
     np.testing.assert_allclose(stats.adjust_p(p, method="fdr_bh"), bh, rtol=1e-12)
     np.testing.assert_array_equal(stats.adjust_p(p, method="none"), p)
+
+
+# --------------------------------------------------------------------------- correlation
+
+
+@pytest.mark.parametrize("ci", [0.95, 0.9])
+def test_correlation_matches_scipy_pearsonr(ci) -> None:
+    """r, p-value and the Fisher-z interval against scipy's pearsonr and confidence_interval."""
+    rng = np.random.default_rng(11)
+    for n, rho in [(11, -0.8), (30, 0.2), (200, 0.5)]:
+        x = rng.normal(size=n)
+        y = rho * x + np.sqrt(1 - rho**2) * rng.normal(size=n)
+        ref = sp.pearsonr(x, y)
+        ref_ci = ref.confidence_interval(confidence_level=ci)
+        c = stats.correlation(x, y, ci=ci)
+        assert c.n == n
+        assert c.r == pytest.approx(ref.statistic, rel=1e-12)
+        assert c.p_value == pytest.approx(ref.pvalue, rel=1e-9)
+        assert (c.low, c.high) == pytest.approx((ref_ci.low, ref_ci.high), rel=1e-9)
+
+
+def test_correlation_drops_missing_pairs_and_degenerate_cases() -> None:
+    x = np.array([1.0, 2.0, np.nan, 4.0, 5.0, 6.0])
+    y = np.array([2.0, 1.0, 3.0, np.nan, 6.0, 5.0])
+    c = stats.correlation(x, y)
+    ref = sp.pearsonr([1.0, 2.0, 5.0, 6.0], [2.0, 1.0, 6.0, 5.0])
+    assert c.n == 4 and c.r == pytest.approx(ref.statistic)
+    three = stats.correlation(np.array([1.0, 2.0, 3.0]), np.array([1.0, 3.0, 2.0]))
+    assert three.r == pytest.approx(0.5) and math.isnan(three.low)  # no interval under 4 pairs
+    assert math.isnan(stats.correlation(np.ones(5), np.arange(5.0)).r)  # constant variable
+    with pytest.raises(ValueError, match="differ in length"):
+        stats.correlation(np.ones(3), np.ones(4))

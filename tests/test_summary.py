@@ -349,3 +349,215 @@ def test_respondent_profile_and_rating_means_in_percent_and_t():
     x = np.array([4, 5, 3, 4, 2.0])
     lo, hi = stats.t.interval(0.95, 4, loc=x.mean(), scale=stats.sem(x))
     assert (r["mean"], r["ci_low"], r["ci_high"]) == pytest.approx((x.mean(), lo, hi))
+
+
+# --------------------------------------------------------------------------- survey types
+
+
+def _typed(quarter: str, survey_type: str, p: int, pa: int, d: int, **extra) -> list[dict]:
+    """Responses of one survey type from (promoters, passives, detractors) counts."""
+    return _rows(quarter, {"SMB": (p, pa, d)}, survey_type=survey_type, **extra)
+
+
+@pytest.fixture()
+def typed() -> pd.DataFrame:
+    """Relationship: 2026Q2 20/10/10 (NPS 25), 2026Q3 30/10/10 (NPS 40).
+    Transactional: 2026Q2 10/10/20 (−25), 2026Q3 10/10/30 (−40).
+    Pooled 2026Q3: (40 − 40) / 100 = 0; pooled 2026Q2: (30 − 30) / 80 = 0."""
+    rows = _typed("2026Q2", "relationship", 20, 10, 10) + _typed(
+        "2026Q3", "relationship", 30, 10, 10
+    )
+    rows += _typed("2026Q2", "transactional", 10, 10, 20)
+    rows += _typed("2026Q3", "transactional", 10, 10, 30)
+    return pd.DataFrame(rows)
+
+
+def test_survey_types_order_and_notes():
+    d = pd.DataFrame({"survey_type": ["pulse", "in_the_moment", None, "relationship"]})
+    t = summary.survey_types(d)
+    assert t.types == ("relationship", "in_the_moment", "pulse")  # report order, others last
+    assert (t.by, t.headline, t.untyped, t.pooled) == ("survey_type", "relationship", 1, False)
+    assert summary.types_note(t) == (
+        "Survey types kept apart: relationship (the headline figures), in-the-moment and "
+        "pulse results are shown separately and never combined into one number. 1 response "
+        "without a survey type is left out of the per-type figures."
+    )
+    pooled = summary.survey_types(d, pool=True)
+    assert (pooled.by, pooled.headline, pooled.pooled) == (None, None, True)
+    assert summary.type_phrase(pooled) == (
+        " (survey types pooled: relationship, in-the-moment, pulse)"
+    )
+    assert summary.types_note(pooled).startswith("Survey types pooled as the run asks")
+    none = summary.survey_types(pd.DataFrame({"ltr": [1]}))
+    assert none == summary.SurveyTypes(None, (), False, None, None, 0)
+    assert summary.type_phrase(none) == "" and "One survey type" in summary.types_note(none)
+    # A column with no value is no survey-type column; one type is kept as is (no split).
+    empty = summary.survey_types(pd.DataFrame({"survey_type": [None, None]}))
+    assert empty.column is None
+    one = summary.survey_types(pd.DataFrame({"survey_type": ["transactional", None]}))
+    assert (one.by, one.headline, summary.type_phrase(one)) == (
+        None,
+        "transactional",
+        " (transactional survey)",
+    )
+    assert len(summary.type_rows(pd.DataFrame({"survey_type": ["transactional", None]}), one)) == 2
+
+
+def test_headline_is_the_relationship_nps_by_hand(typed):
+    h = summary.headline(typed, quarter="2026Q3")
+    assert list(h["survey_type"]) == ["relationship", "transactional"]
+    rel, tra = h.iloc[0], h.iloc[1]
+    # Relationship 2026Q3: (30 − 10) / 50 = 40; 2026Q2: (20 − 10) / 40 = 25.
+    assert (rel["value"], rel["previous"], rel["change"], rel["n"]) == (40.0, 25.0, 15.0, 50)
+    # SE by hand: 100 √[(p_P + p_D − (p_P − p_D)²) / n] = 100 √[(0.8 − 0.16) / 50].
+    assert rel["se"] == pytest.approx(100 * np.sqrt((0.8 - 0.16) / 50))
+    assert (tra["value"], tra["previous"], tra["n"]) == (-40.0, -25.0, 50)
+    assert summary.headline_sentence(h, quarter="2026Q3", previous="2026Q2").startswith(
+        "NPS (relationship survey) in 2026Q3: +40.0"
+    )
+    cards = summary.headline_cards(h, quarter="2026Q3", previous="2026Q2", first_per_metric=True)
+    assert [c["label"] for c in cards] == ["NPS 2026Q3 · relationship"]
+    assert len(summary.headline_cards(h, quarter="2026Q3", previous="2026Q2")) == 2
+
+
+def test_pool_flag_pools_and_single_type_is_unchanged(typed):
+    pooled = summary.headline(typed, quarter="2026Q3", pool=True)
+    # Pooled 2026Q3: (40 − 40) / 100 = 0, n 100; no survey_type column: one row per metric.
+    assert list(pooled.columns) == list(
+        summary.headline(typed.drop(columns="survey_type"), quarter="2026Q3").columns
+    )
+    assert (pooled.loc[0, "value"], pooled.loc[0, "n"], pooled.loc[0, "previous"]) == (0, 100, 0)
+    plain = typed.drop(columns="survey_type")
+    pd.testing.assert_frame_equal(pooled, summary.headline(plain, quarter="2026Q3"))
+    # A single-type frame gives the figures of the same frame without the column.
+    one = typed[typed["survey_type"] == "transactional"]
+    pd.testing.assert_frame_equal(
+        summary.headline(one, quarter="2026Q3"),
+        summary.headline(one.drop(columns="survey_type"), quarter="2026Q3"),
+    )
+    pd.testing.assert_frame_equal(
+        summary.what_moved(one, quarter="2026Q3", dims="segment"),
+        summary.what_moved(one.drop(columns="survey_type"), quarter="2026Q3", dims="segment"),
+    )
+    pd.testing.assert_frame_equal(
+        summary.what_moved(typed, quarter="2026Q3", dims="segment", pool=True),
+        summary.what_moved(plain, quarter="2026Q3", dims="segment"),
+    )
+
+
+def test_what_moved_within_each_type(typed):
+    m = summary.what_moved(typed, quarter="2026Q3", dims=["segment", "survey_type"])
+    assert list(m.columns) == ["survey_type", *summary.MOVED_COLUMNS]
+    got = m.set_index("survey_type")[["nps_previous", "nps", "change"]]
+    assert got.loc["relationship"].tolist() == [25.0, 40.0, 15.0]
+    assert got.loc["transactional"].tolist() == [-25.0, -40.0, -15.0]
+    # Two comparisons (the type column itself is not a dimension within a type): Holm × 2.
+    assert m["p_adjusted"].tolist() == pytest.approx(_holm_by_hand(m["p_value"].tolist()))
+    text = summary.moved_sentence(
+        m.assign(significant=[True, False]), quarter="2026Q3", previous="2026Q2"
+    )
+    assert text == (
+        "One group moved significantly between 2026Q2 and 2026Q3: segment SMB (relationship "
+        "survey) +15.0 points (25.0 → 40.0)."
+    )
+
+
+def test_targets_are_for_the_headline_type(typed):
+    t = typed.assign(ces=np.where(typed["survey_type"] == "transactional", 5.0, np.nan))
+    goals = pd.DataFrame(
+        {"metric": ["nps", "ces"], "quarter": ["2026Q3"] * 2, "target": [35.0, 4.0]}
+    )
+    h = summary.headline(t, quarter="2026Q3", targets=goals)
+    assert h[["metric", "survey_type"]].values.tolist() == [
+        ["NPS", "relationship"],
+        ["NPS", "transactional"],
+        ["CES (mean 1–7)", "transactional"],  # CES only asked in the transactional survey
+    ]
+    assert h["target"].tolist()[0] == 35.0 and pd.isna(h["target"].iloc[1])
+    assert h["target"].iloc[2] == 4.0 and h["attained"].iloc[2]
+    # A survey_type column in the targets is matched per type.
+    per_type = pd.DataFrame(
+        {
+            "metric": ["nps", "nps"],
+            "quarter": ["2026Q3"] * 2,
+            "survey_type": ["relationship", "transactional"],
+            "target": [45.0, -50.0],
+        }
+    )
+    h = summary.headline(t, quarter="2026Q3", targets=per_type)
+    assert h["target"].tolist()[:2] == [45.0, -50.0]
+    assert h["attained"].tolist()[:2] == [False, True]
+    # The same rule on a per-quarter table.
+    types = summary.survey_types(typed)
+    table = pd.DataFrame(
+        {
+            "survey_type": ["relationship", "transactional"],
+            "quarter": "2026Q3",
+            "n": [50, 50],
+            "nps": [40.0, -40.0],
+        }
+    )
+    out = summary.type_attainment(table, goals, types=types)
+    assert out["target"].tolist()[0] == 35.0 and pd.isna(out["target"].iloc[1])
+    out = summary.type_attainment(table, per_type, types=types)
+    assert out["attained"].tolist() == [False, True]
+
+
+def test_type_by_rows_and_counts(typed):
+    types = summary.survey_types(typed)
+    assert summary.type_by(types, by=["quarter", "survey_type"]) == ["survey_type", "quarter"]
+    assert summary.type_by(types) == ["survey_type"]
+    assert set(summary.type_rows(typed, types, survey_type="transactional")["survey_type"]) == {
+        "transactional"
+    }
+    counts = summary.type_counts(typed, types)
+    assert counts.values.tolist() == [["2026Q2", 40, 40, 80], ["2026Q3", 50, 50, 100]]
+    plain = summary.type_counts(
+        typed.drop(columns=["survey_type", "quarter"]),
+        summary.survey_types(typed.drop(columns="survey_type")),
+    )
+    assert plain.values.tolist() == [["all", 180]]
+
+
+def test_weighted_comparison_by_hand():
+    d = pd.DataFrame({"quarter": ["Q1"] * 4 + ["Q2"] * 2, "ltr": [10, 10, 0, 7, 9, 3]})
+    w = pd.Series([1.0, 1.0, 3.0, 1.0, 2.0, 2.0], index=d.index)
+    t = summary.weighted_comparison(d, w, by="quarter", min_n=2).set_index("quarter")
+    # Q1 unweighted (2 − 1) / 4 = 25; weighted (2 − 3) / 6 = −16.7; Kish n_eff 36 / 12 = 3.
+    assert t.loc["Q1", "nps"] == 25.0
+    assert t.loc["Q1", "nps_weighted"] == pytest.approx(-100 / 6)
+    assert t.loc["Q1", "n_eff"] == pytest.approx(3.0)
+    assert t.loc["Q1", "difference"] == pytest.approx(-100 / 6 - 25)
+    # Equal weights change nothing: Q2 is 0 both ways, n_eff = n.
+    assert (t.loc["Q2", "nps"], t.loc["Q2", "nps_weighted"], t.loc["Q2", "n_eff"]) == (0, 0, 2)
+    se = 100 * np.sqrt((5 / 6 - (1 / 6) ** 2) / 3)  # weighted p_P + p_D = 5/6, n_eff = 3
+    assert t.loc["Q1", "weighted_ci_high"] == pytest.approx(-100 / 6 + stats.norm.ppf(0.975) * se)
+    text = summary.weighted_note(t.reset_index())
+    assert text.startswith("Weighting moves the NPS by −41.7 to 0.0 points per quarter")
+    assert text.endswith("within the unweighted confidence interval.")
+    far = t.reset_index().assign(nps_weighted=[-100.0, 0.0])  # Q1 CI: 25 ± 1.96 × 41.5
+    assert summary.weighted_note(far).endswith("outside the unweighted confidence interval in Q1.")
+    with pytest.raises(ParameterError):
+        summary.weighted_comparison(d, w.iloc[:3], by="quarter")  # weights not aligned
+
+
+def test_demo_headline_is_the_relationship_survey():
+    from cxm_lab.demo import load_demo
+
+    demo = load_demo()
+    r = demo.responses
+    h = summary.headline(r, quarter="2026Q3", targets=demo.targets)
+    nps = h[h["metric"] == "NPS"]
+    assert list(nps["survey_type"]) == ["relationship", "transactional", "in_the_moment"]
+    for row in nps.itertuples():
+        x = r.loc[(r["quarter"] == "2026Q3") & (r["survey_type"] == row.survey_type), "ltr"]
+        x = x.dropna().to_numpy(float)
+        assert row.n == len(x)
+        assert row.value == pytest.approx(100 * ((x >= 9).mean() - (x <= 6).mean()))
+    # The NPS target (40 in 2026Q3) is for the relationship NPS only.
+    assert nps["target"].notna().tolist() == [True, False, False]
+    # CES is not asked in the relationship survey: its rows are the other two types.
+    assert list(h.loc[h["metric"] == "CES (mean 1–7)", "survey_type"]) == [
+        "transactional",
+        "in_the_moment",
+    ]
