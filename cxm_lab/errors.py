@@ -42,6 +42,7 @@ __all__ = [
     "check_by",
     "check_choice",
     "check_columns",
+    "check_counts",
     "check_dates",
     "check_frame",
     "check_int",
@@ -693,6 +694,56 @@ def check_weights(df: pd.DataFrame, weight: str | None, valid: np.ndarray, func:
             fix,
         )
     return np.where(valid, w, 0.0)
+
+
+def check_counts(df: pd.DataFrame, col: str, func: str, what: str, expect: str) -> np.ndarray:
+    """A column of counts (invitations, contacts...): whole numbers >= 0 on every row.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table.
+    col : str
+        The column of counts.
+    func : str
+        The public function, for the message.
+    what : str
+        What the column is (``"invited column"``), for the message.
+    expect : str
+        What it should hold (``"invitation counts"``).
+
+    Returns
+    -------
+    ndarray
+        float64 counts.
+
+    Raises
+    ------
+    ColumnError
+        When the column is missing.
+    ParameterError
+        Counting the bad values (missing, negative, fractional, text) and naming the first.
+
+    Examples
+    --------
+    >>> check_counts(pd.DataFrame({"invited": [10, 2.5]}), "invited", "f", "invited column", "counts")
+    Traceback (most recent call last):
+    ...
+    cxm_lab.errors.ParameterError: f: invited column 'invited' must be a whole number >= 0 on every row: 1 bad value(s), first at row label 1 (value 2.5); pass whole counts >= 0 on every row of the table.
+    """
+    fix = f"pass whole {expect} >= 0 on every row of the table"
+    counts = check_numeric(df, col, func, what, expect, fix)
+    bad = ~np.isfinite(counts) | (counts < 0) | (np.floor(counts) != counts)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        fail(
+            func,
+            f"{what} {col!r}",
+            f"must be a whole number >= 0 on every row: {int(bad.sum())} bad value(s), first at "
+            f"row label {row_label(df.index[i])} (value {value_text(float(counts[i]))})",
+            fix,
+        )
+    return counts
 
 
 def check_level(ci: object, func: str) -> float:

@@ -54,6 +54,7 @@ from cxm_lab.errors import (
     check_by,
     check_choice,
     check_columns,
+    check_counts,
     check_frame,
     check_int,
     check_level,
@@ -63,7 +64,6 @@ from cxm_lab.errors import (
     fail,
     is_real,
     row_label,
-    value_text,
 )
 
 __all__ = [
@@ -1084,18 +1084,7 @@ def response_rates(
         fail(func, "by", "names no column", "pass the grouping column(s), e.g. by='channel'")
     check_columns(responses, by, func, "responses by column")
     check_columns(invitations, by, func, "invitations by column")
-    fix = "pass whole invitation counts >= 0 on every row of the invitations table"
-    counts = check_numeric(invitations, invited, func, "invited column", "invitation counts", fix)
-    bad = ~np.isfinite(counts) | (counts < 0) | (np.floor(counts) != counts)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        fail(
-            func,
-            f"invited column {invited!r}",
-            f"must be a whole number >= 0 on every row: {int(bad.sum())} bad value(s), first at "
-            f"row label {row_label(invitations.index[i])} (value {value_text(float(counts[i]))})",
-            fix,
-        )
+    counts = check_counts(invitations, invited, func, "invited column", "invitation counts")
     got = responses.groupby(by, dropna=False).size().rename("responses")
     inv = (
         invitations[by]

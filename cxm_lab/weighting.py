@@ -32,9 +32,9 @@ from cxm_lab.errors import (
     DataError,
     as_list,
     check_columns,
+    check_counts,
     check_frame,
     check_int,
-    check_numeric,
     check_weights,
     fail,
     is_real,
@@ -431,18 +431,7 @@ def nonresponse_weights(
         fail(func, "by", "names no column", "pass the cell column(s), e.g. by='channel'")
     check_columns(responses, cells, func, "responses by column")
     check_columns(invitations, cells, func, "invitations by column")
-    fix = "pass whole invitation counts >= 0 on every row of the invitations table"
-    counts = check_numeric(invitations, invited, func, "invited column", "invitation counts", fix)
-    bad = ~np.isfinite(counts) | (counts < 0) | (np.floor(counts) != counts)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        fail(
-            func,
-            f"invited column {invited!r}",
-            f"must be a whole number >= 0 on every row: {int(bad.sum())} bad value(s), first at "
-            f"row label {row_label(invitations.index[i])} (value {value_text(float(counts[i]))})",
-            fix,
-        )
+    counts = check_counts(invitations, invited, func, "invited column", "invitation counts")
     if responses.empty:
         fail(func, "responses", "has no rows", "pass the responses to weight", error=DataError)
     missing = responses[cells].isna().any(axis=1).to_numpy()
