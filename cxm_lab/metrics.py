@@ -291,8 +291,7 @@ def _nps_table(
         r = stats.net_score(n_p, n_d, n_eff, ci=ci, method=method)
     else:
         sw = np.bincount(codes, weights=w, minlength=g)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            n_eff = sw**2 / np.bincount(codes, weights=w * w, minlength=g)
+        n_eff = stats.group_kish_n(w, codes, g)
         wp = np.bincount(codes, weights=w * (cat == 2), minlength=g)
         wd = np.bincount(codes, weights=w * (cat == 0), minlength=g)
         r = stats.net_score(wp, wd, sw, n_eff=n_eff, ci=ci, method=method)
@@ -424,12 +423,8 @@ def _share_and_mean(
     n = np.bincount(codes, weights=valid, minlength=g).astype(np.int64)
     top = valid & (x >= threshold)
     sw = np.bincount(codes, weights=w, minlength=g)
+    n_eff = n.astype(float) if weight is None else stats.group_kish_n(w, codes, g)
     with np.errstate(invalid="ignore", divide="ignore"):
-        n_eff = (
-            n.astype(float)
-            if weight is None
-            else sw**2 / np.bincount(codes, weights=w * w, minlength=g)
-        )
         p = np.bincount(codes, weights=w * top, minlength=g) / sw
         mean = np.bincount(codes, weights=w * xv, minlength=g) / sw
         var = np.bincount(codes, weights=w * (xv - mean[codes]) ** 2 * valid, minlength=g) / sw

@@ -50,6 +50,7 @@ __all__ = [
     "bootstrap_net_score",
     "correlation",
     "diff_test",
+    "group_kish_n",
     "kish_n",
     "net_score",
     "nps_codes",
@@ -141,8 +142,36 @@ def kish_n(w: np.ndarray) -> float:
     2.6666666666666665
     """
     w = np.asarray(w, dtype=float)
-    s2 = float((w * w).sum())
-    return float(w.sum()) ** 2 / s2 if s2 > 0 else 0.0
+    n = group_kish_n(w, np.zeros(len(w), dtype=np.int64), 1)[0]
+    return float(n) if np.isfinite(n) else 0.0
+
+
+def group_kish_n(w: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
+    """Kish's effective sample size (Σw)² / Σw² within each group (vectorised).
+
+    Parameters
+    ----------
+    w : ndarray
+        Survey weights (>= 0), one per row (0 on rows that do not count).
+    codes : ndarray of int
+        Group code of each row, 0 .. ``n_groups`` − 1.
+    n_groups : int
+        Number of groups.
+
+    Returns
+    -------
+    ndarray
+        One effective n per group; NaN for a group whose weights are all 0.
+
+    Examples
+    --------
+    >>> group_kish_n(np.array([1.0, 1.0, 2.0, 0.0]), np.array([0, 0, 0, 1]), 2)   # 4² / 6
+    array([2.66666667,        nan])
+    """
+    w = np.asarray(w, dtype=float)
+    sw = np.bincount(codes, weights=w, minlength=n_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sw**2 / np.bincount(codes, weights=w * w, minlength=n_groups)
 
 
 # --------------------------------------------------------------------------- net scores
