@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
 import pypandoc
 import pytest
+from html_fragments import parse_html
 
 from cxm_lab import safe
 from cxm_lab.errors import ParameterError
@@ -115,30 +115,8 @@ def test_show_table_headers_wrap_and_size_columns_by_content():
     assert renamed.splitlines()[0] == "| Low\\_95 |"
 
 
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.attrs: list[tuple[str, str | None]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        self.attrs.extend(attrs)
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def _parse(html: str) -> _Tags:
-    p = _Tags()
-    p.feed(html)
-    p.close()
-    return p
-
-
 def _visible(md: str) -> str:
-    p = _parse(pypandoc.convert_text(md, "html", format="markdown"))
+    p = parse_html(pypandoc.convert_text(md, "html", format="markdown"))
     return re.sub(r"\s+", " ", "".join(p.text)).strip()
 
 
@@ -167,7 +145,7 @@ def test_quote_languages_are_normalised_and_invalid_ones_dropped():
     )
     q = quote_comments(d, max_rows=10)
     html, md = q._repr_html_(), q._repr_markdown_()
-    p = _parse(html)
+    p = parse_html(html)
     langs = [v for k, v in p.attrs if k == "lang"]
     assert langs == ["pt-BR", "zh-CN", "fa-IR", "en", "zh-Hans", "he"]
     assert all(not k.startswith("on") for k, _ in p.attrs)
@@ -224,10 +202,10 @@ def test_quote_missing_column_is_a_parameter_error():
 def test_quote_payloads_stay_text(payload):
     d = pd.DataFrame({"comment": [payload], "language": ["en"], "segment": [payload]})
     q = quote_comments(d, columns=["segment"])
-    p = _parse(q._repr_html_())
+    p = parse_html(q._repr_html_())
     assert set(p.tags) <= {"div", "blockquote", "p", "footer"}
     out = pypandoc.convert_text(q._repr_markdown_(), "html", format="markdown")
-    h = _parse(out)
+    h = parse_html(out)
     assert set(h.tags) <= {"blockquote", "p", "span", "br", "em"}
     assert {k for k, _ in h.attrs} <= {"lang", "dir"}
     clean = safe.clean_text(payload)
@@ -248,12 +226,12 @@ def test_callout_template_escapes_values():
     assert md.startswith("::: {.callout-warning}\n") and md.endswith("\n:::\n")
     body = md.splitlines()[1]
     html = pypandoc.convert_text(body, "html", format="markdown")
-    p = _parse(html)
+    p = parse_html(html)
     assert p.tags == ["p", "strong"] and p.attrs == []
     assert re.sub(r"\s+", " ", "".join(p.text)).strip() == (
         "Fix first: <img src=x onerror=alert(1)>, `#sys.exit()`{=typst} (−2.2 points)."
     )
-    notebook_html = _parse(c._repr_html_())
+    notebook_html = parse_html(c._repr_html_())
     assert "img" not in notebook_html.tags and "strong" in notebook_html.tags
     assert 'class="cxm-callout cxm-warning"' in c._repr_html_()
 
@@ -284,7 +262,7 @@ def test_show_table_cells_starting_with_minus_are_not_lists():
     )
     md = show_table(d, number_formats={"change": "+.1f"})._repr_markdown_()
     html = pypandoc.convert_text(md, "html", format="markdown")
-    p = _parse(html)
+    p = parse_html(html)
     assert "ul" not in p.tags and "ol" not in p.tags and "table" in p.tags
     cells = [t for t in (x.strip() for x in p.text) if t]
     assert cells == [
@@ -334,7 +312,7 @@ def test_render_payloads_to_html_and_typst_pdf(tmp_path):
     html = pypandoc.convert_file(
         str(src), "html", format="markdown", extra_args=["--lua-filter", lua]
     )
-    p = _parse(html)
+    p = parse_html(html)
     assert not {"script", "img", "a", "iframe", "object", "style"} & set(p.tags), set(p.tags)
     assert all(not k.startswith("on") for k, _ in p.attrs)
     assert all("javascript:" not in (v or "") for _, v in p.attrs)

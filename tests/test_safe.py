@@ -6,11 +6,11 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from html.parser import HTMLParser
 
 import pandas as pd
 import pypandoc
 import pytest
+from html_fragments import parse_html
 
 from cxm_lab import safe
 from cxm_lab.errors import ParameterError
@@ -45,34 +45,6 @@ PAYLOADS = [
     "Поддержка *медленно*",
     "客服回复太慢 [链接](http://x)",
 ]
-
-
-class _Collect(HTMLParser):
-    """Tags, attributes and visible text of an HTML fragment (character references decoded)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.attrs: list[tuple[str, str | None]] = []
-        self.text: list[str] = []
-        self.comments: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        self.attrs.extend(attrs)
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-    def handle_comment(self, data):
-        self.comments.append(data)
-
-
-def parse_html(fragment: str) -> _Collect:
-    p = _Collect()
-    p.feed(fragment)
-    p.close()
-    return p
 
 
 def squash(s: str) -> str:
