@@ -625,22 +625,31 @@ def _frame_problem(n_stages: int, n_units: int) -> tuple[str, str, str] | None:
     return None
 
 
+def _design(
+    frame: pd.DataFrame, names: list[str], missing: str
+) -> tuple[pd.DataFrame, list[str], np.ndarray]:
+    """The regression frame of the stage weights: the stages with any score (``usable``), the
+    units kept (every stage scored, or all with gaps filled by the stage mean) with their
+    ``outcome``, and the number of scores imputed per usable stage."""
+    usable = [s for s in names if frame[s].notna().any()]
+    x = frame[usable].copy()
+    if missing == "mean":
+        imputed = x.isna().sum().to_numpy()
+        x = x.fillna(x.mean())
+        keep = np.ones(len(x), dtype=bool)
+    else:
+        imputed = np.zeros(len(usable), dtype=int)
+        keep = x.notna().all(axis=1).to_numpy()
+    x = x[keep].assign(outcome=frame.loc[keep, "outcome"].to_numpy())
+    return x, usable, imputed
+
+
 def _weights_from_frame(
     frame: pd.DataFrame, names: list[str], missing: str, method: str, n_boot: int, ci: float,
     seed: int, func: str,
 ) -> tuple[pd.DataFrame, float, int, list[str], np.ndarray]:  # fmt: skip
     """Stage weights from a unit frame; returns the table, R², n used, stages used, imputed."""
-    usable = [s for s in names if frame[s].notna().any()]
-    x = frame[usable].copy()
-    imputed = x.isna().sum().to_numpy()
-    if missing == "mean":
-        x = x.fillna(x.mean())
-        keep = np.ones(len(x), dtype=bool)
-        imputed_out = imputed
-    else:
-        keep = x.notna().all(axis=1).to_numpy()
-        imputed_out = np.zeros(len(usable), dtype=int)
-    x = x[keep].assign(outcome=frame.loc[keep, "outcome"].to_numpy())
+    x, usable, imputed_out = _design(frame, names, missing)
     problem = _frame_problem(len(usable), len(x))
     if problem:
         subject, what, fix = problem
@@ -821,8 +830,8 @@ def weights_unmet(
         df, stages=spec, touchpoint=touchpoint, score=score, account=account,
         survey_type=survey_type, outcome_type=outcome_type,
     )  # fmt: skip
-    usable = [s for s in spec if s in frame and frame[s].notna().any()]
-    n_units = len(frame) if missing == "mean" else int(frame[usable].notna().all(axis=1).sum())
+    x, usable, _ = _design(frame, list(spec), missing)
+    n_units = len(x)
     problem = _frame_problem(len(usable), n_units)
     if problem is None:
         return []
