@@ -29,7 +29,7 @@ import pandas as pd
 
 from cxm_lab import metrics, stats
 from cxm_lab.docstrings import fill
-from cxm_lab.errors import ParameterError, check_level
+from cxm_lab.errors import ParameterError, as_list, check_level
 
 __all__ = [
     "ADJUST_METHODS",
@@ -419,7 +419,7 @@ def type_by(types: SurveyTypes, *, by: str | Sequence[str] | None = None) -> str
     """
     if types.by is None:
         return by
-    rest = [] if by is None else [by] if isinstance(by, str) else list(by)
+    rest = as_list(by)
     return [types.by, *[c for c in rest if c != types.by]]
 
 
@@ -823,7 +823,7 @@ def what_moved(
     if dims is None:
         dims = [d for d in DEFAULT_DIMS if d in responses]
     else:
-        dims = [dims] if isinstance(dims, str) else list(dims)
+        dims = as_list(dims)
         missing = [d for d in dims if d not in responses]
         if missing:
             raise ParameterError(
@@ -1419,7 +1419,7 @@ def weighted_comparison(
     d = responses.assign(**{weight: w.to_numpy(dtype=float)})
     plain = metrics.nps(d, score=score, by=by, ci=ci, min_n=min_n)
     weighted = metrics.nps(d, score=score, by=by, weight=weight, ci=ci, min_n=min_n)
-    keys = [] if by is None else [by] if isinstance(by, str) else list(by)
+    keys = as_list(by)
     out = plain[[*keys, "n", "nps", "ci_low", "ci_high", "small_n"]].copy()
     out["n_eff"] = weighted["n_eff"].to_numpy()
     out["nps_weighted"] = weighted["nps"].to_numpy()
