@@ -32,7 +32,6 @@ from cxm_lab.errors import DataError, check_columns, fail
 from cxm_lab.safe import clean_text, mathtext_text
 
 __all__ = [
-    "MONEY_FORMATS",
     "PALETTE",
     "panels",
     "plot_journey",
@@ -52,26 +51,6 @@ __all__ = [
 PALETTE = {"detractor": "#d1495b", "passive": "#edae49", "promoter": "#00798c"}
 #: Colour of single-series bars (churn, SLA attainment).
 BAR_COLOR = "#7a9cc6"
-
-#: ``show_table`` number formats of the money columns of the revenue tables (whole currency
-#: units with thousands separators); notebooks spread it into their ``number_formats``.
-MONEY_FORMATS: dict[str, str] = {
-    c: ",.0f"
-    for c in (
-        "revenue",
-        "avg_revenue",
-        "expected_loss",
-        "loss_low",
-        "loss_high",
-        "shortcut_impact",
-        "lost_revenue",
-        "referral_revenue",
-        "revenue_before",
-        "value_per_point",
-        "ci_low",
-        "ci_high",
-    )
-}
 
 #: Words written in capitals when a column name becomes an axis or legend title.
 _ACRONYMS = {"nps", "enps", "csat", "ces", "sla", "arr", "nrr", "ci", "ltr"}

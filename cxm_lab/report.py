@@ -38,6 +38,7 @@ from cxm_lab.privacy import mask_pii as _mask_pii
 __all__ = [
     "CALLOUT_KINDS",
     "COLUMN_LABELS",
+    "MONEY_FORMATS",
     "callout",
     "column_label",
     "column_labels",
@@ -46,6 +47,26 @@ __all__ = [
     "quote_comments",
     "show_table",
 ]
+
+#: ``show_table`` number formats of the money columns of the revenue tables (whole currency
+#: units with thousands separators); notebooks spread it into their ``number_formats``.
+MONEY_FORMATS: dict[str, str] = {
+    c: ",.0f"
+    for c in (
+        "revenue",
+        "avg_revenue",
+        "expected_loss",
+        "loss_low",
+        "loss_high",
+        "shortcut_impact",
+        "lost_revenue",
+        "referral_revenue",
+        "revenue_before",
+        "value_per_point",
+        "ci_low",
+        "ci_high",
+    )
+}
 
 _RIGHT = ' style="text-align:right"'
 #: The kinds of :func:`callout` box (Quarto callout names).

@@ -349,13 +349,6 @@ def test_rate_trend_lines_and_bands_per_level():
     assert ax.get_xlabel() == "Month" and ax.get_ylabel() == "Churn rate (%)"
 
 
-def test_money_formats_cover_the_revenue_columns():
-    assert (
-        plots.MONEY_FORMATS["revenue"] == ",.0f" and plots.MONEY_FORMATS["expected_loss"] == ",.0f"
-    )
-    assert set(plots.MONEY_FORMATS.values()) == {",.0f"}
-
-
 def test_public_names_are_listed():
     public = {
         n

@@ -12,7 +12,14 @@ from html_fragments import parse_html
 
 from cxm_lab import safe
 from cxm_lab.errors import ParameterError
-from cxm_lab.report import callout, escape_markdown, kpi_cards, quote_comments, show_table
+from cxm_lab.report import (
+    MONEY_FORMATS,
+    callout,
+    escape_markdown,
+    kpi_cards,
+    quote_comments,
+    show_table,
+)
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "cxm_lab" / "templates"
 PAYLOADS = [
@@ -360,3 +367,8 @@ def test_p_values_read_as_less_than_one_in_a_thousand():
         r"<td[^>]*>(.*?)</td>", show_table(d, number_formats={"p_value": "p"})._repr_html_()
     )
     assert cells == ["&lt; 0.001", "&lt; 0.001", "0.001", "0.042", "–"]
+
+
+def test_money_formats_cover_the_revenue_columns():
+    assert MONEY_FORMATS["revenue"] == ",.0f" and MONEY_FORMATS["expected_loss"] == ",.0f"
+    assert set(MONEY_FORMATS.values()) == {",.0f"}
