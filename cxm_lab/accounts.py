@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cxm_lab import stats
 from cxm_lab.docstrings import fill
 from cxm_lab.errors import DataError, check_dates, check_int, check_money, first_bad, need
 from cxm_lab.metrics import nps_category
@@ -263,7 +264,7 @@ def account_nps(
             "responses": s["n"],
             "promoters": s["p"],
             "detractors": s["d"],
-            "account_nps": 100 * (s["wp"] - s["wd"]) / s["w"],
+            "account_nps": 100 * stats.net_score(s["wp"], s["wd"], s["w"]).estimate,
             "mean_ltr": s["wx"] / s["w"],
         }
     )
