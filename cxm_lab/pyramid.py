@@ -85,10 +85,11 @@ LINK_COLUMNS = [
     "small_n",
 ]
 #: The value column and interval columns of each touchpoint metric's table.
+#: Touchpoint metric -> (function of cxm_lab.metrics, value column, its interval's columns).
 _METRIC = {
-    "nps": ("nps", "ci_low", "ci_high"),
-    "csat": ("csat", "ci_low", "ci_high"),
-    "ces": ("ces_mean", "mean_ci_low", "mean_ci_high"),
+    "nps": (metrics.nps, "nps", "ci_low", "ci_high"),
+    "csat": (metrics.csat, "csat", "ci_low", "ci_high"),
+    "ces": (metrics.ces, "ces_mean", "mean_ci_low", "mean_ci_high"),
 }
 INDEX_NODE = "index"
 
@@ -338,8 +339,7 @@ def build_pyramid(
     index = metrics.nps(top_rows, score=score, by=keys, weight=weight, ci=ci, min_n=min_n)
     index = index[[*keys, "n", "nps", "ci_low", "ci_high", "small_n"]].dropna(subset=[period])
 
-    value, lo, hi = _METRIC[metric]
-    compute = {"nps": metrics.nps, "csat": metrics.csat, "ces": metrics.ces}[metric]
+    compute, value, lo, hi = _METRIC[metric]
     tp = compute(tp_rows, score=m_score, by=[touchpoint, *keys], weight=weight, ci=ci, min_n=min_n)
     tp = tp[[touchpoint, *keys, "n", value, lo, hi, "small_n"]].rename(
         columns={value: "value", lo: "ci_low", hi: "ci_high"}
@@ -510,8 +510,7 @@ def _nodes(
         }
     ]
     now_tp = tp_rows[tp_rows[period] == current]
-    value_col = _METRIC[metric][0]
-    compute = {"nps": metrics.nps, "csat": metrics.csat, "ces": metrics.ces}[metric]
+    compute, value_col = _METRIC[metric][:2]
     pooled = (
         compute(now_tp, score=m_score, by=touchpoint, weight=weight, ci=ci, min_n=min_n)
         .set_index(touchpoint)[value_col]
