@@ -94,7 +94,8 @@ class NotebookError(CxmError, RuntimeError):
     Carries what papermill's ``PapermillExecutionError`` carries, so that a caller can show
     or log the failing cell without the staging folder: the notebook, the cell index
     (0-based, as in the ``.ipynb``), its source, the error name and value, the traceback
-    lines, and the staging path of the executed notebook (kept for inspection).
+    lines, and the staging path of the executed notebook (kept for inspection). ``cell``
+    (the older name, also accepted as the third argument) is the same text as ``source``.
     """
 
     def __init__(
@@ -112,13 +113,17 @@ class NotebookError(CxmError, RuntimeError):
     ):
         super().__init__(message)
         self.notebook = notebook
-        self.cell = cell
         self.cell_index = cell_index
-        self.source = source
+        self.source = source if source is not None else cell
         self.ename = ename
         self.evalue = evalue
         self.traceback = list(traceback)
         self.staging_path = staging_path
+
+    @property
+    def cell(self) -> str | None:
+        """The failing cell's source (the same as :attr:`source`)."""
+        return self.source
 
 
 class RenderError(CxmError, RuntimeError):

@@ -329,7 +329,6 @@ def execute_notebook(
             f"notebook {src.name} failed in cell {exc.exec_count}:\n--- cell source ---\n"
             f"{exc.source}\n--- error ---\n{error}",
             notebook=str(src),
-            cell=exc.source,
             cell_index=exc.cell_index,
             source=exc.source,
             ename=exc.ename,
