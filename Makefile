@@ -11,6 +11,7 @@ test: setup
 	.venv/bin/python -m pytest
 
 bench: setup
+	.venv/bin/python -m pip install -q -r requirements-bench.txt
 	for b in benchmarks/bench_*.py; do .venv/bin/python $$b || exit 1; done
 
 lint:

@@ -25,6 +25,17 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
+# A real browser for the HTML report tests (they skip cleanly without one), best effort.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "[setup] installing chromium for the browser tests"
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } \
+      || echo "[setup] WARNING: chromium could not be installed; browser tests will skip" >&2
+  else
+    echo "[setup] note: no chromium on PATH; browser tests will skip" >&2
+  fi
+fi
+
 stamp=.venv/.cxm-requirements.sha256
 want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -x .venv/bin/python ]; then
