@@ -214,11 +214,12 @@ def journey_stages(
     touchpoint: str = "touchpoint",
     survey_type: str | None = "survey_type",
     outcome_type: str = "relationship",
+    absent: str = "error",
 ) -> dict[str, list[str]]:
     """The journey's stages in order, each with its touchpoints, checked against the data.
 
     Declared stages (the run's ``journey:`` key) are checked: every touchpoint must occur in
-    ``df`` and none may sit in two stages. Without a declaration, each touchpoint of the stage
+    ``df`` (unless ``absent="keep"``) and none may sit in two stages. Without a declaration, each touchpoint of the stage
     responses (those whose ``survey_type`` is not ``outcome_type``) is a stage of its own: the
     names of :data:`LIFECYCLE` first, in its order (onboarding, product, support, billing, qbr,
     renewal) and labelled there (``qbr`` -> ``QBR``), then any other touchpoint in alphabetical
@@ -236,6 +237,10 @@ def journey_stages(
         Column of the survey type; None (or a missing column) uses every response.
     outcome_type : str
         The survey type left out of the stages (the relationship survey).
+    absent : {"error", "keep"}
+        What a declared touchpoint that does not occur in ``df`` does: ``"error"`` (catches a
+        misspelt touchpoint) or ``"keep"`` (the stage stays, with no responses: for a window of
+        recent quarters, after the journey was checked against the whole history).
 
     Returns
     -------
@@ -261,14 +266,17 @@ def journey_stages(
     Traceback (most recent call last):
     ...
     cxm_lab.errors.ParameterError: journey_stages: touchpoint 'invoice' of stage 'Pay' is not in the data; touchpoints present: ['billing', 'events', 'onboarding', 'support'].
+    >>> journey_stages(d, stages={"Pay": ["invoice"]}, absent="keep")
+    {'Pay': ['invoice']}
     """
     func = "journey_stages"
     check_frame(df, func)
+    check_choice(absent, "absent", ("error", "keep"), func)
     check_columns(df, [touchpoint], func, "touchpoint column")
     present = sorted(df[touchpoint].dropna().astype(str).unique())
     if stages is not None:
         spec = _stage_spec(stages, func)
-        for name, tps in spec.items():
+        for name, tps in spec.items() if absent == "error" else ():
             for t in tps:
                 if t not in present:
                     fail(
@@ -317,6 +325,7 @@ def journey_map(
     survey_type: str | None = "survey_type",
     outcome_type: str = "relationship",
     top_themes: int = 3,
+    absent: str = "error",
     ci: float = 0.95,
     min_n: int = 30,
 ) -> pd.DataFrame:
@@ -355,6 +364,9 @@ def journey_map(
         The survey type left out of the stage metrics (the relationship survey).
     top_themes : int
         How many themes to name per stage.
+    absent : {"error", "keep"}
+        A declared touchpoint missing from ``df``: an error, or a stage with n = 0 (see
+        :func:`journey_stages`).
     {{ci}}
     {{min_n}}
 
@@ -392,8 +404,9 @@ def journey_map(
     top_themes = check_int(top_themes, "top_themes", func, 0, "pass e.g. 3")
     check_columns(df, [touchpoint, score] + ([weight] if weight else []), func, "column")
     spec = journey_stages(
-        df, stages=stages, touchpoint=touchpoint, survey_type=survey_type, outcome_type=outcome_type
-    )
+        df, stages=stages, touchpoint=touchpoint, survey_type=survey_type,
+        outcome_type=outcome_type, absent=absent,
+    )  # fmt: skip
     names = list(spec)
     rows = _stage_rows(df, survey_type, outcome_type)
     cols = [score] + [c for c in (csat, ces, weight) if c and c in df]
@@ -871,6 +884,7 @@ def key_moments(
     top: int = 2,
     missing: str = "complete",
     method: str = "shapley",
+    absent: str = "error",
     n_boot: int = 1000,
     ci: float = 0.95,
     seed: int = 0,
@@ -921,6 +935,10 @@ def key_moments(
         See :func:`stage_weights`.
     method : {"shapley", "relative"}
         See :func:`stage_weights`.
+    absent : {"error", "keep"}
+        A declared touchpoint missing from ``df`` (e.g. not surveyed in the quarters shown): an
+        error, or a stage with n = 0 whose NPS, gap and priority are missing and which is never
+        a key moment (give ``importance`` from a history that has it).
     {{n_boot}}
     {{ci}}
     {{seed}}
@@ -961,8 +979,9 @@ def key_moments(
         method=method, n_boot=0, ci=ci, seed=seed,
     )  # fmt: skip
     spec = journey_stages(
-        df, stages=stages, touchpoint=touchpoint, survey_type=survey_type, outcome_type=outcome_type
-    )
+        df, stages=stages, touchpoint=touchpoint, survey_type=survey_type,
+        outcome_type=outcome_type, absent=absent,
+    )  # fmt: skip
     names = list(spec)
     if sw.table["stage"].tolist() != names:
         fail(
@@ -973,7 +992,7 @@ def key_moments(
         )
     jm = journey_map(
         df, stages=spec, touchpoint=touchpoint, score=score, csat=None, ces=None, weight=weight,
-        survey_type=survey_type, outcome_type=outcome_type, ci=ci, min_n=min_n,
+        survey_type=survey_type, outcome_type=outcome_type, absent=absent, ci=ci, min_n=min_n,
     )  # fmt: skip
     nps = jm["nps"].to_numpy(dtype=float)
     w = np.nan_to_num(sw.table["weight"].to_numpy(dtype=float), nan=0.0)
@@ -991,11 +1010,14 @@ def key_moments(
             df, spec, sw, touchpoint, score, account, survey_type, outcome_type, weight,
             target, missing, method, n_boot, seed,
         )  # fmt: skip
-        boot = boot[np.isfinite(boot).all(axis=1)]
-        lo, hi = stats.percentile_interval(boot, ci=ci, axis=0)
+        # A stage without responses in df has no priority in any resample: leave it out.
+        seen = np.isfinite(prio)
+        boot = boot[np.isfinite(boot[:, seen]).all(axis=1)]
+        lo, hi = np.full(len(names), np.nan), np.full(len(names), np.nan)
+        lo[seen], hi[seen] = stats.percentile_interval(boot[:, seen], ci=ci, axis=0)
         table["priority_ci_low"], table["priority_ci_high"] = lo, hi
-        ranks = (-boot).argsort(axis=1).argsort(axis=1)  # 0 = highest priority
-        table["p_top"] = 100 * (ranks < top).mean(axis=0)
+        ranks = (-np.where(seen, boot, -np.inf)).argsort(axis=1).argsort(axis=1)  # 0 = highest
+        table["p_top"] = np.where(seen, 100 * (ranks < top).mean(axis=0), np.nan)
     order = np.lexsort((np.arange(len(names)), -np.nan_to_num(prio, nan=-np.inf)))
     table = table.iloc[order].reset_index(drop=True)
     table["rank"] = np.arange(1, len(table) + 1)

@@ -322,3 +322,33 @@ def test_section_gate_shows_unmet_needs_as_one_line():
     assert not section("Key moments", columns=["ltr"], unmet=["relationship-survey responses"])
     assert section.records[-1]["reason"] == "needs relationship-survey responses"
     assert section("Journey map", columns=["ltr"], unmet=[])
+
+
+def test_a_touchpoint_not_surveyed_in_the_window_keeps_its_stage_empty(demo):
+    # Billing was not surveyed in the last four quarters: the declared journey is checked against
+    # the whole history; the window's map keeps the stage with n = 0 instead of stopping.
+    spec = [
+        {"stage": "Start", "touchpoints": ["onboarding"]},
+        {"stage": "Use", "touchpoints": ["product", "support"]},
+        {"stage": "Pay", "touchpoints": ["billing"]},
+    ]
+    quarters = sorted(demo["quarter"].unique())[-4:]
+    recent = demo[demo["quarter"].isin(quarters) & (demo["touchpoint"] != "billing")]
+    with pytest.raises(ParameterError, match="touchpoint 'billing' of stage 'Pay' is not in"):
+        journey.journey_map(recent, stages=spec)
+    m = journey.journey_map(recent, stages=spec, absent="keep", min_n=1).set_index("stage")
+    assert m.loc["Pay", "n"] == 0 and np.isnan(m.loc["Pay", "nps"])
+    use = recent[(recent["survey_type"] != "relationship") & (recent["touchpoint"] == "onboarding")]
+    x = use["ltr"].dropna().to_numpy()
+    assert m.loc["Start", "nps"] == pytest.approx(100 * ((x >= 9).mean() - (x <= 6).mean()))
+    importance = journey.stage_weights(demo, stages=spec, n_boot=0)
+    k = journey.key_moments(
+        recent, stages=spec, importance=importance, absent="keep", top=1, n_boot=50, min_n=1
+    ).table.set_index("stage")
+    assert np.isnan(k.loc["Pay", "priority"]) and not k.loc["Pay", "key_moment"]
+    assert np.isnan(k.loc["Pay", "p_top"]) and np.isnan(k.loc["Pay", "priority_ci_low"])
+    # The stages with data keep their intervals, and one of them is always the top stage.
+    assert k.loc[["Start", "Use"], "priority_ci_low"].notna().all()
+    assert k.loc[["Start", "Use"], "p_top"].sum() == pytest.approx(100)
+    with pytest.raises(ParameterError, match="absent"):
+        journey.journey_stages(recent, stages=spec, absent="drop")
