@@ -21,6 +21,14 @@ holds); the link is Pearson's r of those pairs with a Fisher-z interval
 does not exclude 0 (the link is not distinguishable from none). These are correlations across a
 few periods: they show which numbers move together, not what causes what.
 
+Where several sources point to one target (the touchpoints under the index, the KPIs of one
+touchpoint), each link also carries a **driver weight**: the source's share of the variance of
+the target explained by all its sources together (Johnson's relative weights,
+:func:`cxm_lab.drivers.relative_weights`, on the periods (and units) where all are present),
+with a percentile bootstrap interval over those periods. A correlation says how closely one
+number follows another; the weight says how the explained part divides among sources that move
+together. With a dozen periods both are rough, and the intervals say so.
+
 Shift-share
 -----------
 :func:`shift_share` splits the change of NPS between two periods into the change of the mix of
@@ -43,14 +51,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cxm_lab import metrics, stats
+from cxm_lab import drivers, metrics, stats
 from cxm_lab.docstrings import fill
 from cxm_lab.errors import (
     DataError,
+    ParameterError,
     check_by,
     check_choice,
     check_columns,
     check_frame,
+    check_int,
     check_level,
     fail,
     need,
@@ -83,6 +93,10 @@ LINK_COLUMNS = [
     "includes_zero",
     "as_expected",
     "small_n",
+    "weight",
+    "weight_ci_low",
+    "weight_ci_high",
+    "weight_r2",
 ]
 #: The value column and interval columns of each touchpoint metric's table.
 #: Touchpoint metric -> (function of cxm_lab.metrics, value column, its interval's columns).
@@ -115,7 +129,11 @@ class Pyramid:
         touchpoint, unit, owner, ``direction``, ``n`` pairs, ``r``, ``ci_low``, ``ci_high``,
         ``p_value``, ``includes_zero`` (the interval does not exclude 0, or there is no
         interval), ``as_expected`` (a link distinguishable from 0 whose r has the sign
-        ``direction`` implies; missing without a direction or when ``includes_zero``) and ``small_n`` (a paired metric rests on fewer than ``min_n`` responses).
+        ``direction`` implies; missing without a direction or when ``includes_zero``),
+        ``small_n`` (a paired metric rests on fewer than ``min_n`` responses), and the driver
+        weight: ``weight`` (% of the target's explained variance), ``weight_ci_low``,
+        ``weight_ci_high`` and ``weight_r2`` (R² of the target on all its sources), missing
+        where a target has a single source or too few complete periods.
     nodes : DataFrame
         One row per box of the pyramid: ``node`` id, ``level`` (0 index, 1 touchpoint, 2 KPI),
         ``label``, ``owner``, ``value`` in ``current`` (pooled over units), ``direction``.
@@ -155,6 +173,12 @@ class ShiftShare:
         The effects summed over segments; ``mix + performance + interaction == change``.
     main : str
         The larger of "mix" and "performance" in absolute value.
+    intervals : DataFrame
+        One row per overall figure (``effect``: change, mix, performance, interaction) with
+        ``value``, ``ci_low`` and ``ci_high`` (NPS points; percentile bootstrap resampling the
+        responses within each period; missing when ``n_boot`` is 0).
+    n_boot : int
+        Bootstrap resamples behind ``intervals``.
     """
 
     table: pd.DataFrame
@@ -167,6 +191,8 @@ class ShiftShare:
     performance: float
     interaction: float
     main: str
+    intervals: pd.DataFrame
+    n_boot: int
 
 
 def _link(
@@ -183,6 +209,35 @@ def _link(
         "includes_zero": bool(not (c.low > 0 or c.high < 0)),
         "small_n": small,
     }
+
+
+def _driver_weights(
+    wide: pd.DataFrame, outcome: str, sources: list[str], n_boot: int, ci: float, seed: int
+) -> pd.DataFrame:
+    """Relative weights of ``sources`` for ``outcome`` (rows: periods/units), indexed by source.
+
+    Empty when there are fewer than two sources or the decomposition cannot be computed (too
+    few complete rows, a constant series).
+    """
+    cols = ["weight", "weight_ci_low", "weight_ci_high", "weight_r2"]
+    if len(sources) < 2:
+        return pd.DataFrame(columns=cols)
+    names = [f"x{i}" for i in range(len(sources))]
+    frame = wide[[*sources, outcome]].set_axis([*names, "y"], axis=1).dropna()
+    if len(frame) < len(sources) + 2:
+        return pd.DataFrame(columns=cols)
+    try:
+        rw = drivers.relative_weights(
+            frame, outcome="y", drivers=names, n_boot=n_boot, ci=ci, seed=seed
+        )
+    except (ParameterError, DataError, np.linalg.LinAlgError):
+        return pd.DataFrame(columns=cols)
+    rw["driver"] = rw["driver"].map(dict(zip(names, sources, strict=True)))
+    if "ci_low" not in rw:
+        rw["ci_low"] = rw["ci_high"] = np.nan
+    return rw.set_index("driver").rename(
+        columns={"ci_low": "weight_ci_low", "ci_high": "weight_ci_high", "r2": "weight_r2"}
+    )[cols]
 
 
 def _as_expected(r: float, direction: object, includes_zero: bool) -> object:
@@ -245,7 +300,9 @@ def build_pyramid(
     team: str = "owner_team",
     current: str | None = None,
     weight: str | None = None,
+    n_boot: int = 500,
     ci: float = 0.95,
+    seed: int = 0,
     min_n: int = 30,
 ) -> Pyramid:
     """The measurement pyramid: index, touchpoint metrics, KPIs and the links between them.
@@ -284,7 +341,10 @@ def build_pyramid(
     current : str, optional
         The period the pyramid's boxes show; default the latest period of the index.
     {{weight}}
+    {{n_boot}}
+        For the driver weights' intervals (resampling periods, or unit-periods); 0: none.
     {{ci}}
+    {{seed}}
     {{min_n}}
 
     Returns
@@ -411,6 +471,7 @@ def build_pyramid(
         ],
     )
     links["n"] = links["n"].astype(int)
+    links = _with_weights(links, index, tp, kpis, keys, touchpoint, by_cols, n_boot, ci, seed)
 
     periods = sorted(index[period].astype(str).unique())
     current = current if current is not None else (periods[-1] if periods else None)
@@ -439,6 +500,45 @@ def build_pyramid(
         current=current,
         top=top_what,
     )
+
+
+def _with_weights(
+    links: pd.DataFrame, index: pd.DataFrame, tp: pd.DataFrame, kpis: pd.DataFrame,
+    keys: list[str], touchpoint: str, by_cols: list[str], n_boot: int, ci: float, seed: int,
+) -> pd.DataFrame:  # fmt: skip
+    """The links with their driver weights among the sources of the same target."""
+    out = links.copy()
+    for c in ("weight", "weight_ci_low", "weight_ci_high", "weight_r2"):
+        out[c] = np.nan
+    # Touchpoints -> index: one row per period (and unit), a column per touchpoint.
+    wide = tp.pivot_table(index=keys, columns=touchpoint, values="value", aggfunc="first")
+    wide.columns = [f"tp:{c}" for c in wide.columns]
+    wide = wide.join(index.set_index(keys)["nps"].rename("index"), how="inner")
+    sources = [c for c in wide.columns if c != "index"]
+    parts = [_driver_weights(wide, "index", sources, n_boot, ci, seed)]
+    # KPIs -> each touchpoint: a column per KPI node.
+    node_keys = ["kpi"] if by_cols else ["unit", "kpi"]
+    left_on = ["period", "unit"] if by_cols else ["period"]
+    for name, part in kpis.groupby("touchpoint", sort=True):
+        k = part.assign(
+            node=[
+                "kpi:" + ":".join(str(v) for v in r)
+                for r in part[[*node_keys]].itertuples(index=False)
+            ]
+        )
+        k["node"] = k["node"] + f":{name}"
+        w = k.pivot_table(index=left_on, columns="node", values="value", aggfunc="first")
+        target = tp[tp[touchpoint] == name].set_index(keys)["value"].rename("target")
+        target.index = target.index.set_names(left_on)
+        w = w.join(target, how="inner")
+        parts.append(
+            _driver_weights(w, "target", [c for c in w.columns if c != "target"], n_boot, ci, seed)
+        )
+    weights = pd.concat([p for p in parts if len(p)]) if any(len(p) for p in parts) else None
+    if weights is not None:
+        for c in weights.columns:
+            out[c] = out["source"].map(weights[c]).astype(float)
+    return out
 
 
 def index_responses(
@@ -560,6 +660,9 @@ def shift_share(
     by: str = "segment",
     score: str = "ltr",
     weight: str | None = None,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
 ) -> ShiftShare:
     """Split the change of NPS between periods ``a`` and ``b`` into mix and performance effects.
 
@@ -574,8 +677,9 @@ def shift_share(
     and mix + performance + interaction = w_{s,b} NPS_{s,b} − w_{s,a} NPS_{s,a}, whose sum over
     segments is exactly NPS_b − NPS_a. A segment present in one period only has no change of its
     own: its NPS in the other period is taken as equal, so all of it is mix. Responses with a
-    missing segment form their own segment. These effects describe the arithmetic of the change;
-    they are not tested against sampling noise.
+    missing segment form their own segment. The overall figures get percentile bootstrap
+    intervals from resampling the answered responses within each period (segment shares and
+    segment NPS both vary), so a "mix" story can be told apart from sampling noise.
 
     Parameters
     ----------
@@ -587,11 +691,15 @@ def shift_share(
         Column of the segments.
     {{score}}
     {{weight}}
+    {{n_boot}}
+    {{ci}}
+    {{seed}}
 
     Returns
     -------
     ShiftShare
-        The per-segment table and the overall figures (NPS points; shares in %).
+        The per-segment table and the overall figures with their intervals (NPS points; shares
+        in %).
 
     Raises
     ------
@@ -611,7 +719,7 @@ def shift_share(
     >>> d = pd.DataFrame({"quarter": ["a"] * 8 + ["b"] * 8,
     ...                   "segment": list("XXXXYYYY") + list("XXYYYYYY"),
     ...                   "ltr": [10, 10, 8, 8] + [8] * 4 + [10, 10] + [8] * 6})
-    >>> s = shift_share(d, a="a", b="b")
+    >>> s = shift_share(d, a="a", b="b", n_boot=0)
     >>> s.table[["segment", "mix", "performance", "interaction", "total"]].values.tolist()
     [['X', -12.5, 25.0, -12.5, 0.0], ['Y', 0.0, 0.0, 0.0, 0.0]]
     >>> s.nps_a, s.nps_b, s.change, s.main
@@ -619,6 +727,8 @@ def shift_share(
     """
     func = "shift_share"
     check_frame(df, func)
+    check_level(ci, func)
+    n_boot = check_int(n_boot, "n_boot", func, 0, "pass 0 to skip the intervals, or e.g. 1000")
     check_columns(df, [period, by, score], func, "column")
     parts = []
     for name, when in (("a", a), ("b", b)):
@@ -670,6 +780,19 @@ def shift_share(
     effects = ["mix", "performance", "interaction", "total"]
     tab = tab[cols + effects].reset_index(drop=True)
     mix, perf, inter = (float(tab[c].sum()) for c in ("mix", "performance", "interaction"))
+    values = np.array([nps_b - nps_a, mix, perf, inter])
+    lo = hi = np.full(4, np.nan)
+    if n_boot:
+        boot = _shift_share_boot(df, period, a, b, by, score, weight, n_boot, seed)
+        lo, hi = stats.percentile_interval(boot, ci=ci, axis=0)
+    intervals = pd.DataFrame(
+        {
+            "effect": ["change", "mix", "performance", "interaction"],
+            "value": values,
+            "ci_low": lo,
+            "ci_high": hi,
+        }
+    )
     return ShiftShare(
         table=tab,
         a=a,
@@ -681,4 +804,46 @@ def shift_share(
         performance=perf,
         interaction=inter,
         main="mix" if abs(mix) > abs(perf) else "performance",
+        intervals=intervals,
+        n_boot=n_boot,
     )
+
+
+def _shift_share_boot(
+    df: pd.DataFrame, period: str, a: str, b: str, by: str, score: str, weight: str | None,
+    n_boot: int, seed: int,
+) -> np.ndarray:  # fmt: skip
+    """(n_boot, 4) resampled change, mix, performance and interaction (responses resampled
+    within each period; a segment missing from a resample of one period is all mix, as above)."""
+    seg_all = df[by].astype("string").fillna("\x00missing")
+    codes, _ = pd.factorize(seg_all)
+    k = int(codes.max()) + 1 if len(codes) else 0
+    rng = np.random.default_rng(seed)
+    per: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for when in (a, b):
+        rows = (df[period] == when).to_numpy()
+        y = pd.to_numeric(df[score], errors="coerce").to_numpy(dtype=float)
+        use = rows & np.isfinite(y)
+        w = np.ones(int(use.sum())) if weight is None else df[weight].to_numpy(dtype=float)[use]
+        per.append((codes[use], stats.nps_codes(y[use]).astype(float), w))
+    out = np.empty((n_boot, 4))
+    for i in range(n_boot):
+        shares, scores = [], []
+        for c, cat, w in per:
+            m = w * np.bincount(stats.bootstrap_indices(len(c), 1, rng=rng)[0], minlength=len(c))
+            tot = np.bincount(c, weights=m, minlength=k)
+            pro = np.bincount(c, weights=m * (cat == 1), minlength=k)
+            det = np.bincount(c, weights=m * (cat == -1), minlength=k)
+            scores.append(100 * np.asarray(stats.net_score(pro, det, tot).estimate, dtype=float))
+            shares.append(tot / tot.sum())
+        (wa, wb), (na, nb) = shares, scores
+        na, nb = np.where(np.isnan(na), nb, na), np.where(np.isnan(nb), na, nb)
+        na, nb = np.nan_to_num(na), np.nan_to_num(nb)
+        dw, dn = wb - wa, nb - na
+        out[i] = [
+            (wb * nb).sum() - (wa * na).sum(),
+            (dw * na).sum(),
+            (wa * dn).sum(),
+            (dw * dn).sum(),
+        ]
+    return out

@@ -186,3 +186,66 @@ def test_shift_share_segment_in_one_period_only_is_all_mix():
     assert s.change == pytest.approx(50 - 0) and s.table["total"].sum() == pytest.approx(50)
     with pytest.raises(DataError, match="no answered"):
         pyramid.shift_share(df, a="a", b="c")
+
+
+def _johnson(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Johnson's (2000) relative weights by hand: ε_j = Σ_k Λ*_jk² β_k², Σ ε = R²."""
+    r = np.corrcoef(np.column_stack([x, y]), rowvar=False)
+    rxx, rxy = r[:-1, :-1], r[:-1, -1]
+    vals, vecs = np.linalg.eigh(rxx)
+    lam = vecs @ np.diag(np.sqrt(vals)) @ vecs.T
+    beta = np.linalg.solve(lam, rxy)
+    return (lam**2) @ (beta**2)
+
+
+def test_driver_weights_of_touchpoints_and_kpis(d, pyr):
+    # Touchpoints -> index: each touchpoint's share of the index's explained variance, by hand.
+    top = d.responses[d.responses["survey_type"] == "relationship"]
+    index = top.groupby("quarter")["ltr"].apply(lambda s: 100 * ((s >= 9).mean() - (s <= 6).mean()))
+    names = sorted(
+        d.responses.loc[d.responses["survey_type"] != "relationship", "touchpoint"].unique()
+    )
+    x = np.column_stack([_tnps(d.responses, t).reindex(index.index) for t in names])
+    y = index.to_numpy(float)
+    raw = _johnson(x, y)
+    design = np.column_stack([np.ones(len(y)), x])
+    fit = design @ np.linalg.lstsq(design, y, rcond=None)[0]
+    r2 = 1 - ((y - fit) ** 2).sum() / ((y - y.mean()) ** 2).sum()
+    assert raw.sum() == pytest.approx(r2)
+    links = pyr.links[pyr.links["level"] == "touchpoint"].set_index("touchpoint")
+    assert links.loc[names, "weight"].to_numpy() == pytest.approx(100 * raw / raw.sum())
+    assert links["weight_r2"].to_numpy() == pytest.approx(r2)
+    assert (links["weight_ci_low"] <= links["weight_ci_high"]).all()
+    # KPIs -> billing: the planted invoice errors carry the weight, the decoy almost none.
+    err, decoy = _link(pyr, "invoice error rate %"), _link(pyr, "days sales outstanding")
+    assert err["weight"] > 95 and decoy["weight"] < 5
+    assert err["weight"] + decoy["weight"] == pytest.approx(100)
+    # A touchpoint with a single KPI has no weight to share.
+    assert np.isnan(_link(pyr, "days to go-live")["weight"])
+    none = pyramid.build_pyramid(d.responses, d.operations, owners=d.touchpoint_owners, n_boot=0)
+    assert none.links["weight_ci_low"].isna().all()
+    assert none.links["weight"].to_numpy() == pytest.approx(
+        pyr.links["weight"].to_numpy(), nan_ok=True
+    )
+
+
+def test_shift_share_intervals_match_the_normal_interval_of_the_change(d):
+    r = d.responses[d.responses["survey_type"] == "relationship"]
+    s = pyramid.shift_share(r, a="2026Q2", b="2026Q3", by="segment", n_boot=2000, seed=3)
+    iv = s.intervals.set_index("effect")
+    assert iv.loc["change", "value"] == pytest.approx(s.change)
+    assert iv.loc[["mix", "performance", "interaction"], "value"].sum() == pytest.approx(s.change)
+    # The change of NPS between two independent samples, by hand: var = (p+ + p- - nps²) / n.
+    half = 0.0
+    for q in ("2026Q2", "2026Q3"):
+        x = r.loc[r["quarter"] == q, "ltr"].dropna().to_numpy(float)
+        pp, pm = (x >= 9).mean(), (x <= 6).mean()
+        half += (pp + pm - (pp - pm) ** 2) / len(x)
+    half = 1.959964 * 100 * np.sqrt(half)
+    width = iv.loc["change", "ci_high"] - iv.loc["change", "ci_low"]
+    assert width / 2 == pytest.approx(half, rel=0.08)
+    assert (iv["ci_low"] <= iv["value"]).all() and (iv["value"] <= iv["ci_high"]).all()
+    off = pyramid.shift_share(r, a="2026Q2", b="2026Q3", by="segment", n_boot=0)
+    assert off.intervals["ci_low"].isna().all() and off.n_boot == 0
+    with pytest.raises(ParameterError, match="n_boot"):
+        pyramid.shift_share(r, a="2026Q2", b="2026Q3", by="segment", n_boot=-1)
