@@ -89,6 +89,7 @@ def make_cases(
         "contact_id",
         "role",
         "segment",
+        "survey_type",
         "quarter",
         "comment",
     ),
