@@ -2,8 +2,15 @@
 
 All functions take a tidy DataFrame of responses, column names as arguments, optional grouping
 columns ``by`` and optional survey weights, and return one tidy row per group with ``n``, the
-estimate and its confidence interval. Grouping is vectorised (group codes + ``np.bincount``), so
-millions of responses take well under a second.
+estimate and its confidence interval. Grouping is vectorised: the answers are tallied per
+(group, answer) pair with one ``np.bincount`` per block of rows (O(n), no sort), and every
+figure is computed from that small tally, so millions of responses take well under a second.
+
+:func:`nps`, :func:`enps`, :func:`csat` and :func:`ces` also take a Parquet file, a folder of
+Parquet files or a DuckDB relation in place of the DataFrame: DuckDB makes the same tally
+(:mod:`cxm_lab.columnar`) without loading the rows, and the same code finishes it, so the two
+routes give the same table (equal to the last bit without weights; weighted sums may add in
+another order). See ``docs/SCALING.md``.
 
 Formulas (see ``../shared/docs/DOMAIN.md``)
 -------------------------------------------
@@ -43,11 +50,12 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from cxm_lab import stats
+from cxm_lab import columnar, stats
 from cxm_lab.docstrings import fill
 from cxm_lab.errors import (
     as_list,
@@ -128,51 +136,305 @@ def _check_common(
     by: str | Sequence[str] | None,
     ci: float,
     min_n: int,
+    *,
+    files: bool = False,
 ) -> tuple[list[str], float, int]:
-    """The checks every grouped metric shares: the table, ``by``, ``ci`` and ``min_n``."""
-    check_frame(df, func)
+    """The checks every grouped metric shares: the table, ``by``, ``ci`` and ``min_n``.
+
+    A file or DuckDB relation (:func:`cxm_lab.columnar.is_source`) is checked by
+    :mod:`cxm_lab.columnar` when it is read (its columns are not known before).
+    """
+    source = files and columnar.is_source(df)
+    if not source:
+        check_frame(df, func)
     z = stats.z_value(check_level(ci, func))
     min_n = check_int(
         min_n, "min_n", func, 1, "pass the smallest group size reported without a flag, e.g. 30"
     )
-    return check_by(df, by, func), z, min_n
+    return (as_list(by) if source else check_by(df, by, func)), z, min_n
 
 
 # --------------------------------------------------------------------------- grouping helpers
+
+
+def _column_codes(df: pd.DataFrame, by: list[str]) -> tuple[list[np.ndarray], list[pd.Index]]:
+    """Per group column: an integer code per row and the sorted values (NaN kept, last)."""
+    codes_list, uniques_list = [], []
+    for col in by:
+        s = df[col]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            codes = s.array.codes  # int8/int16, no copy
+            uniques = pd.Index(s.cat.categories)
+            if len(codes) and codes.min() < 0:  # missing values form their own group
+                codes = np.where(codes < 0, len(uniques), codes.astype(np.int64))
+                uniques = uniques.append(pd.Index([pd.NA]))
+        else:
+            codes, uniques = pd.factorize(s, sort=True, use_na_sentinel=False)
+        codes_list.append(codes)
+        uniques_list.append(uniques)
+    return codes_list, uniques_list
+
+
+def _key_frame(
+    uniques_list: list[pd.Index], by: list[str], present: np.ndarray, shape: tuple[int, ...]
+) -> pd.DataFrame:
+    """The group keys of the flat (C-order) positions ``present`` of a key space ``shape``."""
+    keys = np.unravel_index(present, shape)
+    return pd.DataFrame({col: uniques_list[i][keys[i]] for i, col in enumerate(by)})
+
+
+def _dense(shape: tuple[int, ...], n: int, bins: int = 1) -> bool:
+    """Whether counting every possible key (times ``bins``) is cheap next to ``n`` rows."""
+    return int(np.prod(shape, dtype=float)) * bins <= 4 * n + 1_000_000
 
 
 def _group_codes(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
     """Integer group code per row and the table of group keys (sorted, NaN groups kept)."""
     if not by:
         return np.zeros(len(df), dtype=np.int64), pd.DataFrame(index=[0])
-    codes_list, uniques_list = [], []
-    for col in by:
-        s = df[col]
-        if isinstance(s.dtype, pd.CategoricalDtype):
-            codes = s.cat.codes.to_numpy()  # int8/int16: small; raveled below
-            uniques = pd.Index(s.cat.categories)
-            if (codes < 0).any():  # missing values form their own group
-                codes = np.where(codes < 0, len(uniques), codes.astype(np.int64))
-                uniques = uniques.append(pd.Index([pd.NA]))
-        else:
-            codes, uniques = pd.factorize(s, sort=True, use_na_sentinel=False)
-            codes = codes.astype(np.int64)
-        codes_list.append(codes)
-        uniques_list.append(uniques)
+    codes_list, uniques_list = _column_codes(df, by)
     shape = tuple(len(u) for u in uniques_list)
-    flat = np.ravel_multi_index(codes_list, shape) if len(by) > 1 else codes_list[0]
-    total = int(np.prod(shape))
-    if total <= 4 * len(flat) + 1_000_000:
+    if _dense(shape, len(df)):
         # Dense path (no sort): count every possible key, keep those present, map to 0..g-1.
+        flat = _flat_keys(codes_list, shape, 0, len(df))
+        total = int(np.prod(shape))
         present = np.flatnonzero(np.bincount(flat, minlength=total))
         lookup = np.empty(total, dtype=np.int64)
         lookup[present] = np.arange(len(present))
         inverse = lookup[flat]
     else:
+        flat = np.ravel_multi_index(codes_list, shape) if len(by) > 1 else codes_list[0]
         present, inverse = np.unique(flat, return_inverse=True)
-    keys = np.unravel_index(present, shape)
-    key_frame = pd.DataFrame({col: uniques_list[i][keys[i]] for i, col in enumerate(by)})
-    return inverse.astype(np.int64, copy=False), key_frame
+    return inverse.astype(np.int64, copy=False), _key_frame(uniques_list, by, present, shape)
+
+
+def _flat_keys(codes_list: list[np.ndarray], shape: tuple[int, ...], a: int, b: int) -> np.ndarray:
+    """Rows ``a:b``' position in the key space ``shape`` (C order), as ``intp``."""
+    if not codes_list:
+        return np.zeros(b - a, dtype=np.intp)
+    key = codes_list[0][a:b].astype(np.intp)
+    for codes, size in zip(codes_list[1:], shape[1:], strict=True):
+        key *= size
+        key += codes[a:b]
+    return key
+
+
+# Rows per block of the histogram: a block's keys stay in the CPU cache (measured fastest
+# on 10M rows among 16k, 64k and 256k).
+_BLOCK = 1 << 16
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """Answers tallied per (group, answer value): what every metric table is computed from.
+
+    ``keys`` has one row per group (sorted, NaN groups kept); ``group`` gives each cell's
+    row in ``keys``; ``value`` its answer; ``n`` its rows; ``sw``/``sww`` its Σw and Σw²
+    (``None`` without weights). Cells of unanswered rows are left out.
+    """
+
+    keys: pd.DataFrame
+    group: np.ndarray
+    value: np.ndarray
+    n: np.ndarray
+    sw: np.ndarray | None
+    sww: np.ndarray | None
+
+
+def _frame_cells(
+    df: pd.DataFrame,
+    score: str,
+    by: list[str],
+    weight: str | None,
+    lo: float,
+    hi: float,
+    whole: bool,
+    func: str,
+) -> _Cells:
+    """The cells of a DataFrame, checked as the house checks scores and weights.
+
+    Whole-number answers (the usual case) are tallied with one ``np.bincount`` of
+    (group key, answer) per block of rows: O(n), no sort, no float copy of an integer column.
+    Other answers (averaged items...) are tallied by sorting the distinct (group, answer)
+    pairs.
+    """
+    check_columns(df, [score], func, "score column")
+    x = _on_scale(df[score], lo, hi)
+    if x is None:  # off the scale, not numbers...: the house check says what is wrong
+        x = check_score(df, score, func, lo, hi, whole=whole)
+    raw = x if x.dtype.kind in "iu" else None  # integers: no float copy, nothing missing
+    valid = None if raw is not None else ~np.isnan(x)
+    w = None if weight is None else check_weights(df, weight, _all(valid, len(df)), func)
+    base = float(np.floor(lo))
+    bins = int(np.floor(hi) - base) + 2  # answers lo..hi, and a last bin for "no answer"
+    codes_list, uniques_list = _column_codes(df, by)
+    shape = tuple(len(u) for u in uniques_list)
+    keys = None
+    if not _dense(shape, len(df), bins):
+        inverse, keys = _group_codes(df, by)
+        codes_list, shape = [inverse], (len(keys),)
+    tally = _tally(codes_list, shape, x, raw is not None, base, bins, w) if bins <= 1_000 else None
+    if tally is None:
+        if whole:  # an answer that is not a whole number: the house check names it
+            check_score(df, score, func, lo, hi, whole=whole)
+        return _sorted_cells(df, by, x, _all(valid, len(df)), w)
+    counts, sw, sww = tally
+    counts = counts.reshape(-1, bins)
+    if keys is not None:
+        present = np.arange(len(keys))  # every group of _group_codes is present
+    elif by:
+        present = np.flatnonzero(counts.sum(axis=1))
+        keys = _key_frame(uniques_list, by, present, shape)
+    else:
+        present, keys = np.zeros(1, dtype=np.int64), pd.DataFrame(index=[0])
+    answered = counts[present, : bins - 1]
+    group, pos = np.nonzero(answered)
+    flat = present[group] * bins + pos
+    return _Cells(
+        keys,
+        group.astype(np.int64),
+        base + pos.astype(float),
+        answered[group, pos],
+        None if sw is None else sw[flat],
+        None if sww is None else sww[flat],
+    )
+
+
+def _on_scale(s: pd.Series, lo: float, hi: float) -> np.ndarray | None:
+    """The answers of a plain numpy number column when all lie within ``lo``..``hi`` (NaN
+    allowed: not answered), found with one min and one max; ``None`` otherwise."""
+    if not (isinstance(s.dtype, np.dtype) and s.dtype.kind in "iuf" and len(s)):
+        return None
+    x = s.to_numpy()
+    if x.dtype.kind == "f":
+        low, high = np.fmin.reduce(x), np.fmax.reduce(x)  # NaN left aside
+        return x if np.isnan(low) or (lo <= low and high <= hi) else None
+    return x if lo <= x.min() and x.max() <= hi else None
+
+
+def _tally(
+    codes_list: list[np.ndarray],
+    shape: tuple[int, ...],
+    x: np.ndarray,
+    integer: bool,
+    base: float,
+    bins: int,
+    w: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None] | None:
+    """Rows (and Σw, Σw²) of every (group key, answer − base) pair, block by block; the last
+    bin holds the unanswered rows. ``None`` when a float answer is not a whole number."""
+    total = int(np.prod(shape)) * bins
+    counts = np.zeros(total, dtype=np.int64)
+    sw = None if w is None else np.zeros(total)
+    sww = None if w is None else np.zeros(total)
+    step = max(_BLOCK, total)
+    for a in range(0, len(x), step):
+        b = min(len(x), a + step)
+        key = _flat_keys(codes_list, shape, a, b)
+        key *= bins
+        if integer:
+            key += x[a:b]
+        else:
+            xb = np.where(np.isnan(x[a:b]), bins - 1 + base, x[a:b])
+            xi = xb.astype(np.intp)
+            if not np.array_equal(xi, xb):
+                return None
+            key += xi
+        if base:
+            key -= int(base)
+        counts += np.bincount(key, minlength=total)
+        if w is not None:
+            wb = w[a:b]
+            sw += np.bincount(key, weights=wb, minlength=total)  # type: ignore[operator]
+            sww += np.bincount(key, weights=wb * wb, minlength=total)  # type: ignore[operator]
+    return counts, sw, sww
+
+
+def _sorted_cells(
+    df: pd.DataFrame, by: list[str], x: np.ndarray, v: np.ndarray, w: np.ndarray | None
+) -> _Cells:
+    """Cells of the distinct (group, answer) pairs of the answered rows ``v``, by sorting."""
+    codes, keys = _group_codes(df, by)
+    vals, vcodes = np.unique(x[v], return_inverse=True)
+    k = max(len(vals), 1)
+    pairs, inverse = np.unique(codes[v] * k + vcodes, return_inverse=True)
+    sums = None if w is None else [np.bincount(inverse, weights=u) for u in (w[v], w[v] ** 2)]
+    return _Cells(
+        keys,
+        pairs // k,
+        vals[pairs % k].astype(float),
+        np.bincount(inverse, minlength=len(pairs)),
+        None if sums is None else sums[0],
+        None if sums is None else sums[1],
+    )
+
+
+def _all(valid: np.ndarray | None, n: int) -> np.ndarray:
+    """``valid``, or all True when every row is answered."""
+    return np.ones(n, dtype=bool) if valid is None else valid
+
+
+def _source_cells(
+    source: object,
+    score: str,
+    by: list[str],
+    weight: str | None,
+    lo: float,
+    hi: float,
+    whole: bool,
+    func: str,
+) -> _Cells:
+    """The cells of a Parquet file, dataset or DuckDB relation (tallied by DuckDB)."""
+    h = columnar.score_histogram(
+        source, score=score, by=by, weight=weight, scale=(lo, hi), whole=whole, func=func
+    )
+    codes, keys = _group_codes(h.keys, by)
+    if not by and not len(h.n):
+        codes = np.zeros(0, dtype=np.int64)
+    v = np.flatnonzero(~np.isnan(h.value))
+    # Cells in the in-memory route's order (group, then answer): the same sums in the same
+    # order give the same floats.
+    v = v[np.lexsort((h.value[v], codes[v]))]
+    return _Cells(
+        keys,
+        codes[v],
+        h.value[v],
+        h.n[v],
+        None if h.sw is None else h.sw[v],
+        None if h.sww is None else h.sww[v],
+    )
+
+
+def _cells(
+    df: object,
+    score: str,
+    by: list[str],
+    weight: str | None,
+    lo: float,
+    hi: float,
+    whole: bool,
+    func: str,
+) -> _Cells:
+    """Cells of a DataFrame (in memory) or of a file / relation (:mod:`cxm_lab.columnar`)."""
+    if columnar.is_source(df):
+        return _source_cells(df, score, by, weight, lo, hi, whole, func)
+    return _frame_cells(df, score, by, weight, lo, hi, whole, func)  # type: ignore[arg-type]
+
+
+def _sums(cells: _Cells, values: np.ndarray | None = None, *, weighted: bool) -> np.ndarray:
+    """Per group: Σ over its cells of (rows, or Σw when ``weighted``) × ``values``."""
+    base = cells.sw if weighted else cells.n.astype(float)
+    return np.bincount(
+        cells.group, weights=base if values is None else base * values, minlength=len(cells.keys)
+    )
+
+
+def _kish(cells: _Cells) -> np.ndarray:
+    """Kish's effective n per group from the cells' sums of w and w²."""
+    return stats.kish_n_from_sums(
+        _sums(cells, weighted=True),
+        np.bincount(cells.group, weights=cells.sww, minlength=len(cells.keys)),
+    )
 
 
 # --------------------------------------------------------------------------- NPS
@@ -180,7 +442,7 @@ def _group_codes(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFr
 
 @fill
 def nps(
-    df: pd.DataFrame,
+    df: pd.DataFrame | columnar.Source,
     *,
     score: str = "ltr",
     by: str | Sequence[str] | None = None,
@@ -195,7 +457,12 @@ def nps(
 
     Parameters
     ----------
-    {{df}}
+    df : DataFrame, path, list of paths or duckdb.DuckDBPyRelation
+        Tidy table, one row per response. Or, for tables larger than memory, a Parquet file
+        (``str`` or ``Path``), a folder of Parquet files (a dataset, hive ``key=value/``
+        folders included), a glob, a list of those, or a DuckDB relation: DuckDB reads only
+        the named columns and tallies (group, answer) pairs, so the rows never come into
+        pandas (:mod:`cxm_lab.columnar`); the table is the one the DataFrame route gives.
     {{score}}
     {{by}}
     {{weight}}
@@ -249,12 +516,20 @@ def nps(
     >>> row = nps(pd.DataFrame({"ltr": [10] * 5 + [8] * 3 + [2] * 2})).iloc[0]
     >>> float(row["nps"]), round(float(row["se"]), 2)   # 100 √[(0.5 + 0.2 − 0.09) / 10]
     (30.0, 24.7)
+
+    The same from a Parquet file (or a folder of them, or a DuckDB relation):
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "responses.parquet"
+    >>> pd.DataFrame({"ltr": [10] * 5 + [8] * 3 + [2] * 2}).to_parquet(path)
+    >>> float(nps(path)["nps"].iloc[0])
+    30.0
     """
     return _nps_table(df, score, by, weight, ci, method, n_boot, min_n, seed, "nps")
 
 
 def _nps_table(
-    df: pd.DataFrame,
+    df: pd.DataFrame | columnar.Source,
     score: str,
     by: str | Sequence[str] | None,
     weight: str | None,
@@ -266,7 +541,7 @@ def _nps_table(
     func: str,
 ) -> pd.DataFrame:
     """:func:`nps` with every input checked first; ``func`` names the public caller in errors."""
-    by, _, min_n = _check_common(df, func, by, ci, min_n)
+    by, _, min_n = _check_common(df, func, by, ci, min_n, files=True)
     check_choice(method, "method", ("wald", "adjusted_wald"), func)
     n_boot = check_int(
         n_boot,
@@ -275,28 +550,23 @@ def _nps_table(
         0,
         "pass 0 to skip the bootstrap interval, or a number of resamples such as 1000",
     )
-    x = check_score(df, score, func, 0, 10, whole=True)
-    valid = ~np.isnan(x)
-    w = None if weight is None else check_weights(df, weight, valid, func)
-    codes, keys = _group_codes(df, by)
-    g = len(keys)
-    # Category per response: 0 detractor, 1 passive, 2 promoter (stats.nps_codes + 1), 3 no
-    # answer; one integer bincount of (group, category) pairs gives every count.
-    cat = np.where(valid, stats.nps_codes(x) + 1, 3).astype(np.int64)
-    counts = np.bincount(codes * 4 + cat, minlength=4 * g).reshape(g, 4)
-    n_d, n_p = counts[:, 0], counts[:, 2]
-    n = counts[:, :3].sum(axis=1)
+    cells = _cells(df, score, by, weight, 0, 10, True, func)
+    # The NPS rule (stats.nps_codes) applied to the cells' answers: -1, 0, +1 per cell.
+    code = stats.nps_codes(cells.value)
+    counts = [_sums(cells, code == c, weighted=False) for c in (1, -1)]
+    n_p, n_d = (c.astype(np.int64) for c in counts)
+    n = _sums(cells, weighted=False).astype(np.int64)
     if weight is None:
         n_eff = n.astype(float)
         r = stats.net_score(n_p, n_d, n_eff, ci=ci, method=method)
     else:
-        sw = np.bincount(codes, weights=w, minlength=g)
-        n_eff = stats.group_kish_n(w, codes, g)
-        wp = np.bincount(codes, weights=w * (cat == 2), minlength=g)
-        wd = np.bincount(codes, weights=w * (cat == 0), minlength=g)
+        sw = _sums(cells, weighted=True)
+        n_eff = _kish(cells)
+        wp, wd = (_sums(cells, code == c, weighted=True) for c in (1, -1))
         r = stats.net_score(wp, wd, sw, n_eff=n_eff, ci=ci, method=method)
     with np.errstate(invalid="ignore", divide="ignore"):
         p_p, p_d = (n_p / n, n_d / n) if weight is None else (wp / sw, wd / sw)
+    keys = cells.keys
     out = keys.copy()
     out["n"] = n
     out["promoters"] = n_p
@@ -320,7 +590,7 @@ def _nps_table(
 
 @fill
 def enps(
-    df: pd.DataFrame,
+    df: pd.DataFrame | columnar.Source,
     *,
     score: str = "enps",
     by: str | Sequence[str] | None = None,
@@ -339,7 +609,12 @@ def enps(
 
     Parameters
     ----------
-    {{df}}
+    df : DataFrame, path, list of paths or duckdb.DuckDBPyRelation
+        Tidy table, one row per response. Or, for tables larger than memory, a Parquet file
+        (``str`` or ``Path``), a folder of Parquet files (a dataset, hive ``key=value/``
+        folders included), a glob, a list of those, or a DuckDB relation: DuckDB reads only
+        the named columns and tallies (group, answer) pairs, so the rows never come into
+        pandas (:mod:`cxm_lab.columnar`); the table is the one the DataFrame route gives.
     {{score}}
     {{by}}
     {{weight}}
@@ -400,7 +675,7 @@ def _check_scale(scale: tuple[int, int], top_box: float, func: str) -> tuple[flo
 
 
 def _share_and_mean(
-    df: pd.DataFrame,
+    df: pd.DataFrame | columnar.Source,
     score: str,
     scale: tuple[int, int],
     threshold: float,
@@ -412,22 +687,18 @@ def _share_and_mean(
     mean_name: str,
     func: str,
 ) -> pd.DataFrame:
-    by, _, min_n = _check_common(df, func, by, ci, min_n)
+    by, _, min_n = _check_common(df, func, by, ci, min_n, files=True)
     lo, hi = _check_scale(scale, threshold, func)
-    x = check_score(df, score, func, lo, hi)
-    valid = ~np.isnan(x)
-    xv = np.where(valid, x, 0.0)
-    w = check_weights(df, weight, valid, func)
-    codes, keys = _group_codes(df, by)
-    g = len(keys)
-    n = np.bincount(codes, weights=valid, minlength=g).astype(np.int64)
-    top = valid & (x >= threshold)
-    sw = np.bincount(codes, weights=w, minlength=g)
-    n_eff = n.astype(float) if weight is None else stats.group_kish_n(w, codes, g)
+    cells = _cells(df, score, by, weight, lo, hi, False, func)
+    keys = cells.keys
+    weighted = weight is not None
+    n = _sums(cells, weighted=False).astype(np.int64)
+    sw = _sums(cells, weighted=weighted)
+    n_eff = _kish(cells) if weighted else n.astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        p = np.bincount(codes, weights=w * top, minlength=g) / sw
-        mean = np.bincount(codes, weights=w * xv, minlength=g) / sw
-        var = np.bincount(codes, weights=w * (xv - mean[codes]) ** 2 * valid, minlength=g) / sw
+        p = _sums(cells, cells.value >= threshold, weighted=weighted) / sw
+        mean = _sums(cells, cells.value, weighted=weighted) / sw
+        var = _sums(cells, (cells.value - mean[cells.group]) ** 2, weighted=weighted) / sw
         var = var * n_eff / (n_eff - 1)  # unbiased
     # Wilson interval of the share and t interval of the mean, with Kish's n when weighted.
     share = stats.share_interval(p * n_eff, n_eff, ci=ci)
@@ -450,7 +721,7 @@ def _share_and_mean(
 
 @fill
 def csat(
-    df: pd.DataFrame,
+    df: pd.DataFrame | columnar.Source,
     *,
     score: str = "csat",
     by: str | Sequence[str] | None = None,
@@ -473,7 +744,12 @@ def csat(
 
     Parameters
     ----------
-    {{df}}
+    df : DataFrame, path, list of paths or duckdb.DuckDBPyRelation
+        Tidy table, one row per response. Or, for tables larger than memory, a Parquet file
+        (``str`` or ``Path``), a folder of Parquet files (a dataset, hive ``key=value/``
+        folders included), a glob, a list of those, or a DuckDB relation: DuckDB reads only
+        the named columns and tallies (group, answer) pairs, so the rows never come into
+        pandas (:mod:`cxm_lab.columnar`); the table is the one the DataFrame route gives.
     {{score}}
     {{by}}
     {{weight}}
@@ -520,7 +796,7 @@ def csat(
 
 @fill
 def ces(
-    df: pd.DataFrame,
+    df: pd.DataFrame | columnar.Source,
     *,
     score: str = "ces",
     by: str | Sequence[str] | None = None,
@@ -540,7 +816,12 @@ def ces(
 
     Parameters
     ----------
-    {{df}}
+    df : DataFrame, path, list of paths or duckdb.DuckDBPyRelation
+        Tidy table, one row per response. Or, for tables larger than memory, a Parquet file
+        (``str`` or ``Path``), a folder of Parquet files (a dataset, hive ``key=value/``
+        folders included), a glob, a list of those, or a DuckDB relation: DuckDB reads only
+        the named columns and tallies (group, answer) pairs, so the rows never come into
+        pandas (:mod:`cxm_lab.columnar`); the table is the one the DataFrame route gives.
     {{score}}
     {{by}}
     {{weight}}

@@ -52,6 +52,7 @@ __all__ = [
     "diff_test",
     "group_kish_n",
     "kish_n",
+    "kish_n_from_sums",
     "net_score",
     "nps_codes",
     "percentile_interval",
@@ -170,8 +171,32 @@ def group_kish_n(w: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
     """
     w = np.asarray(w, dtype=float)
     sw = np.bincount(codes, weights=w, minlength=n_groups)
+    return kish_n_from_sums(sw, np.bincount(codes, weights=w * w, minlength=n_groups))
+
+
+def kish_n_from_sums(sw: np.ndarray, sww: np.ndarray) -> np.ndarray:
+    """Kish's effective sample size (Σw)² / Σw² from the sums of weights and of squared weights.
+
+    For callers that already hold per-group sums (e.g. counted in a database).
+
+    Parameters
+    ----------
+    sw, sww : ndarray
+        Σw and Σw² per group.
+
+    Returns
+    -------
+    ndarray
+        One effective n per group; NaN where Σw² is 0.
+
+    Examples
+    --------
+    >>> kish_n_from_sums(np.array([4.0, 0.0]), np.array([6.0, 0.0]))   # 4² / 6
+    array([2.66666667,        nan])
+    """
+    sw, sww = np.asarray(sw, dtype=float), np.asarray(sww, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return sw**2 / np.bincount(codes, weights=w * w, minlength=n_groups)
+        return sw**2 / sww
 
 
 # --------------------------------------------------------------------------- net scores
