@@ -39,6 +39,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from bench_themes_eval import (
+    DEMO_SEEDS,
+    DEMO_TO_DEFAULT,
+    FOOD_SEEDS,
+    MOVIE_SEEDS,
+    SHARED,
+    SHOPPING_SEEDS,
+    demo_aspects,
+    food_aspects,
+    movie_aspects,
+    shopping_categories,
+)
 
 from cxm_lab.demo import load_demo
 from cxm_lab.demo_text import THEME_SENTENCES
@@ -434,12 +446,7 @@ def report(
     return table
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--per-language", type=int, default=300, help="demo comments per language")
-    ap.add_argument("--skytrax", type=int, default=20, help="Skytrax reviews to print (0: none)")
-    ap.add_argument("--threshold", type=float, default=None, help="default: match_categories'")
-    args = ap.parse_args()
+def matching_section(args) -> None:
     threshold = _threshold() if args.threshold is None else args.threshold
     t0 = time.perf_counter()
     default_encoder()
@@ -498,6 +505,263 @@ def main() -> None:
             strict=True,
         ):
             print(f"- [{kind}] {o} -> {n} ({s:.3f}): {text[:220]}")
+    print(f"\n{time.perf_counter() - t0:.0f} s")
+
+
+# =========================================================================== issue 12, items 2–4
+def _rate(n: int, seconds: float) -> str:
+    return f"{n / seconds:.1f} comments/s" if seconds > 0 else "-"
+
+
+def _aspect_scores(d: pd.DataFrame, mentions: pd.DataFrame, to_gold) -> dict[str, float]:
+    """Micro precision / recall / F1 of the (comment, theme) pairs, sentiment accuracy on the
+    pairs found, and for mixed comments the share with both themes found at opposite tones."""
+    tp = fp = fn = agree = 0
+    mixed_ok = mixed_n = 0
+    by_id = {rid: g for rid, g in mentions.groupby("response_id")}
+    for rid, row in d.iterrows():
+        gold = {}
+        for theme, tone in row["gold"]:
+            gold[theme] = tone
+        got = by_id.get(rid)
+        pred = {}
+        if got is not None:
+            for t, lab in zip(got["theme"], got["label"], strict=True):
+                for g in to_gold(t, gold):
+                    pred.setdefault(g, lab)
+                if not to_gold(t, gold):
+                    fp += 1
+        for g, tone in gold.items():
+            if g in pred:
+                tp += 1
+                agree += (pred[g] == "negative") == (tone == "neg")
+            else:
+                fn += 1
+        if row.get("mixed", False):
+            mixed_n += 1
+            labs = [pred.get(g) for g in gold]
+            mixed_ok += all(lab is not None for lab in labs) and len(set(labs)) == 2
+    prec = tp / max(tp + fp, 1)
+    rec = tp / max(tp + fn, 1)
+    return {
+        "n": len(d),
+        "precision": prec,
+        "recall": rec,
+        "f1": 2 * prec * rec / max(prec + rec, 1e-9),
+        "sentiment_acc": agree / max(tp, 1),
+        "mixed_both": mixed_ok / mixed_n if mixed_n else float("nan"),
+        "mixed_n": mixed_n,
+    }
+
+
+def aspects_section(args) -> None:
+    from cxm_lab.text import aspects
+
+    print("\n== A. Multi-label themes with their own sentiment (aspect-based)")
+    print("precision/recall/F1: (comment, theme) pairs; sentiment_acc: tone right on the pairs")
+    print("found; mixed_both: mixed comments with both themes found at opposite tones")
+    rows = []
+    demo = demo_aspects(args.per_language)
+
+    def demo_default(theme: str, gold: dict) -> list[str]:
+        return [g for g in gold if theme in DEMO_TO_DEFAULT[g]]
+
+    def same(theme: str, gold: dict) -> list[str]:
+        return [theme] if theme in gold else []
+
+    setups = [
+        ("demo", "default list (zero-shot)", demo, None, demo_default),
+        ("demo", "demo codeframe, seeds (zero-shot)", demo, DEMO_SEEDS, same),
+    ]
+    if SHARED.is_dir():
+        food = food_aspects(args.per_source)
+        movie = movie_aspects(args.per_source)
+        food_cf = {name: seeds for name, seeds in FOOD_SEEDS.values()}
+        movie_cf = {name: seeds for name, seeds in MOVIE_SEEDS.values()}
+        setups += [
+            ("fa_parsinlu_digikala_food", "codeframe seeds (zero-shot)", food, food_cf, same),
+            (
+                "fa_parsinlu_digikala_food",
+                f"codeframe + {args.shots} examples/aspect (few-shot)",
+                food,
+                _with_examples(food_cf, food, args.shots),
+                same,
+            ),
+            ("fa_parsinlu_movie", "codeframe seeds (zero-shot)", movie, movie_cf, same),
+        ]
+    for source, setup, d, cats, to_gold in setups:
+        test = d[d["test"]] if "test" in d else d
+        t0 = time.perf_counter()
+        m = aspects.theme_mentions(test["text"], categories=cats)
+        secs = time.perf_counter() - t0
+        for lang, g in (
+            [*test.groupby("language"), ("all", test)] if source == "demo" else [("fa", test)]
+        ):
+            sc = _aspect_scores(g, m[m["response_id"].isin(g.index)], to_gold)
+            rows.append({"source": source, "setup": setup, "language": lang, **sc})
+        rows[-1]["speed"] = _rate(len(test), secs)
+    table = pd.DataFrame(rows)
+    print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+
+
+def _with_examples(seeds: dict, d: pd.DataFrame, shots: int) -> dict:
+    """The codeframe with ``shots`` training reviews per aspect (training split only)."""
+    train = d[~d["test"]].sample(frac=1.0, random_state=1)
+    out = {}
+    for name, phrases in seeds.items():
+        ex = [t for t, gold in zip(train["text"], train["gold"], strict=True)
+              if any(a == name for a, _ in gold)][:shots]  # fmt: skip
+        out[name] = {"seeds": phrases, "examples": ex}
+    return out
+
+
+def codeframe_section(args) -> None:
+    from cxm_lab.text import codeframe
+
+    print("\n== B. The company's own codeframe: zero-shot seeds vs few-shot head (top-1 accuracy)")
+    rows = []
+    # demo: the demo's own 9 themes; examples from theme sentences 0-1, test on sentence 2
+    demo = demo_aspects(args.per_language)
+    single = demo[demo["gold"].map(lambda g: len({t for t, _ in g}) == 1)].copy()
+    single["theme"] = single["gold"].map(lambda g: g[0][0])
+    train, test = single[single["template"] < 2], single[single["template"] == 2]
+    sets = [("demo", test, train, "theme", DEMO_SEEDS)]
+    if SHARED.is_dir():
+        shop = shopping_categories(args.per_category)
+        sets.append(
+            (
+                "zh_online_shopping_10_cats",
+                shop[shop["test"]],
+                shop[~shop["test"]],
+                "category",
+                {name: seeds for name, seeds in SHOPPING_SEEDS.values()},
+            )
+        )
+    for source, test, train, col, seeds in sets:
+        t0 = time.perf_counter()
+        zero = codeframe.assign_themes(test["text"], categories=seeds, threshold=0.0, generic=[])
+        t_zero = time.perf_counter() - t0
+        results = {"zero-shot": (zero["theme"], t_zero)}
+        for shots in args.shot_list:
+            pool = train.sample(frac=1.0, random_state=2)
+            cf = {
+                name: {
+                    "seeds": ph,
+                    "examples": pool.loc[pool[col] == name, "text"].head(shots).tolist(),
+                }
+                for name, ph in seeds.items()
+            }
+            t0 = time.perf_counter()
+            got = codeframe.assign_themes(test["text"], categories=cf, min_probability=0.0)
+            results[f"{shots}-shot"] = (got["theme"], time.perf_counter() - t0)
+        langs = test["language"] if "language" in test else pd.Series("zh", index=test.index)
+        for lang in [*sorted(langs.unique()), "all"]:
+            keep = (langs == lang) if lang != "all" else pd.Series(True, index=test.index)
+            row = {"source": source, "language": lang, "n": int(keep.sum())}
+            for name, (pred, secs) in results.items():
+                row[name] = float((pred[keep].to_numpy() == test.loc[keep, col].to_numpy()).mean())
+                if lang == "all":
+                    row[f"{name} speed"] = _rate(len(test), secs)
+            rows.append(row)
+    print(pd.DataFrame(rows).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+
+
+def _noisy(texts: pd.Series, seed: int) -> pd.Series:
+    """The texts with planted noise: an @-mention of one of five brands, a URL and, for a third,
+    an e-mail signature; brand and signature drawn at random (independent of the theme)."""
+    rng = np.random.default_rng(seed)
+    brands = ["@AcmeAir", "@SkyLine", "@FlyNow", "@JetSet", "@AirOne"]
+    out = []
+    for t in texts:
+        b = brands[int(rng.integers(len(brands)))]
+        sig = "\n\nBest regards,\nJohn Miller\nSent from my iPhone" if rng.random() < 0.33 else ""
+        out.append(f"{b} {t} https://t.co/{rng.integers(1e6):06d}{sig}")
+    return pd.Series(out, index=texts.index)
+
+
+def discovery_section(args) -> None:
+    from sklearn.metrics import adjusted_rand_score
+
+    from cxm_lab.text.clean import stop_words
+
+    print("\n== C. Theme discovery (find_themes): agreement with labels, stability, label words")
+    rows = []
+    demo = demo_aspects(args.per_language)
+    single = demo[demo["gold"].map(lambda g: len({t for t, _ in g}) == 1)].copy()
+    single["theme"] = single["gold"].map(lambda g: g[0][0])
+    sets = [("demo (generator themes)", single["text"], single["theme"], single["language"])]
+    noisy = _noisy(single["text"], 0)
+    sets.append(("demo + planted @brand/URL/signature", noisy, single["theme"], single["language"]))
+    if SHARED.is_dir():
+        shop = shopping_categories(args.per_category)
+        t = shop[shop["test"]]
+        sets.append(
+            ("zh_online_shopping_10_cats (product category)", t["text"], t["category"], None)
+        )
+    for name, texts, truth, lang in sets:
+        for clean in (True, False):
+            t0 = time.perf_counter()
+            a, th = topics.find_themes(texts, k_range=range(5, 13), language=lang, clean=clean)
+            secs = time.perf_counter() - t0
+            a2, _ = topics.find_themes(texts, k=len(th), language=lang, clean=clean, seed=1)
+            present = sorted(set(lang)) if lang is not None else ["zh"]
+            stops = frozenset().union(*(stop_words(x) for x in present))
+            words = [w for lab in th["terms"] for w in lab.split(", ") if w]
+            label_words = [w for lab in th["label"] for w in lab.split() if w]
+            rows.append(
+                {
+                    "set": name,
+                    "clean": clean,
+                    "n": len(texts),
+                    "k": len(th),
+                    "silhouette": float(th["silhouette"].iloc[0]),
+                    "stability": float(th["stability"].iloc[0]),
+                    "ARI_labels": adjusted_rand_score(truth, a["theme"].astype(int)),
+                    "ARI_seed0_seed1": adjusted_rand_score(
+                        a["theme"].astype(int), a2["theme"].astype(int)
+                    ),
+                    "stop_terms": np.mean([w in stops for w in words]) if words else 0.0,
+                    "stop_label_edges": np.mean(
+                        [w in stops for w in (label_words[:1] + label_words[-1:])]
+                    )
+                    if label_words
+                    else 0.0,
+                    "speed": _rate(len(texts), secs),
+                }
+            )
+            if clean:
+                cols = ["size", "label", "terms", "example"] + (
+                    ["labels"] if lang is not None else []
+                )
+                print(f"\n{name}: discovered themes")
+                print(th[cols].to_string(index=False, max_colwidth=70))
+    print()
+    print(pd.DataFrame(rows).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--per-language", type=int, default=300, help="demo comments per language")
+    ap.add_argument("--per-source", type=int, default=400, help="held-out aspect reviews")
+    ap.add_argument("--per-category", type=int, default=50, help="held-out reviews per category")
+    ap.add_argument("--shots", type=int, default=20, help="examples per aspect (section A)")
+    ap.add_argument("--shot-list", type=int, nargs="+", default=[5, 20])
+    ap.add_argument("--sections", default="aspects,codeframe,discovery",
+                    help="comma list of aspects, codeframe, discovery, matching")  # fmt: skip
+    ap.add_argument("--skytrax", type=int, default=20, help="Skytrax reviews to print (0: none)")
+    ap.add_argument("--threshold", type=float, default=None, help="default: match_categories'")
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    default_encoder()
+    sections = args.sections.split(",")
+    if "aspects" in sections:
+        aspects_section(args)
+    if "codeframe" in sections:
+        codeframe_section(args)
+    if "discovery" in sections:
+        discovery_section(args)
+    if "matching" in sections:
+        matching_section(args)
     print(f"\n{time.perf_counter() - t0:.0f} s")
 
 

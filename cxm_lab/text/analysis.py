@@ -15,7 +15,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -48,12 +48,17 @@ class CommentAnalysis:
         and there is nothing for the detector to agree with).
     model, model_version : str
         Name and version of the sentiment model ("" when there were no comments).
+    mentions : DataFrame
+        Every theme each comment mentions with the sentiment toward it, one row per (comment,
+        theme) (:func:`cxm_lab.text.aspects.theme_mentions`; ``response_id`` is the comment's
+        ``response_id`` value, or its index label when there is no such column).
     """
 
     comments: pd.DataFrame
     language_recorded: bool
     model: str
     model_version: str
+    mentions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def has_text(s: pd.Series) -> pd.Series:
@@ -96,8 +101,10 @@ def analyse_comments(
     text : str
         The comment column.
     categories : mapping, optional
-        Theme → seed phrases (:func:`cxm_lab.text.topics.load_categories`); default: the neutral
-        default list :data:`cxm_lab.text.topics.DEFAULT_CATEGORIES`.
+        Theme → seed phrases, optionally with example comments
+        (:func:`cxm_lab.text.topics.load_categories`; with examples a trained head assigns the
+        themes, :func:`cxm_lab.text.codeframe.assign_themes`); default: the neutral default
+        list :data:`cxm_lab.text.topics.DEFAULT_CATEGORIES`.
     encoder : Encoder, optional
         Similarity encoder for the themes (default: the built multilingual encoder).
 
@@ -105,8 +112,10 @@ def analyse_comments(
     -------
     CommentAnalysis
         ``comments`` (the rows of ``responses`` with visible text, with their language,
-        sentiment and theme columns), whether the survey recorded the language, and the
-        sentiment model's name and version.
+        sentiment and theme columns; ``category`` is the comment's best theme as a whole),
+        whether the survey recorded the language, the sentiment model's name and version, and
+        ``mentions``: every theme of each comment with its own sentiment (clause by clause,
+        :func:`cxm_lab.text.aspects.theme_mentions`).
 
     Raises
     ------
@@ -122,14 +131,31 @@ def analyse_comments(
     >>> len(result.comments), result.language_recorded  # doctest: +SKIP
     (1, False)
     """
-    from cxm_lab.text import language, sentiment, topics
+    from cxm_lab.text import aspects, codeframe, language, sentiment, topics
 
     check_frame(responses, "analyse_comments", name="responses")
     check_columns(responses, [text], "analyse_comments", "text")
     comments = responses[has_text(responses[text])].copy()
     detected = language.detect_language(comments[text])
     scored = sentiment.score_sentiment(comments[text])
-    cats = topics.match_categories(comments[text], categories=categories, encoder=encoder)
+    if codeframe.has_examples(categories):
+        got = codeframe.assign_themes(comments[text], categories=categories, encoder=encoder)
+        cats = pd.DataFrame(
+            {
+                "category": got["theme"],
+                "similarity": [v[0] if v else float("nan") for v in got["scores"]],
+                "runner_up": pd.array(
+                    [v[1] if len(v) > 1 else pd.NA for v in got["themes"]], dtype="string"
+                ),
+            },
+            index=comments.index,
+        )
+    else:
+        cats = topics.match_categories(comments[text], categories=categories, encoder=encoder)
+    ids = comments["response_id"] if "response_id" in comments else None
+    mentions = aspects.theme_mentions(
+        comments[text], ids=ids, categories=categories, encoder=encoder
+    )
     comments = (
         comments.join(detected.add_prefix("detected_"))
         .join(scored[["label", "score", "p_negative", "p_positive"]])
@@ -145,6 +171,7 @@ def analyse_comments(
         language_recorded=recorded,
         model=str(scored["model"].iloc[0]) if len(scored) else "",
         model_version=str(scored["model_version"].iloc[0]) if len(scored) else "",
+        mentions=mentions,
     )
 
 

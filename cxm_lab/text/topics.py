@@ -44,7 +44,9 @@ __all__ = [
     "find_themes",
     "load_categories",
     "match_categories",
+    "seed_lists",
     "theme_impact",
+    "theme_tone_impact",
     "theme_summary",
 ]
 
@@ -727,24 +729,29 @@ def load_categories(spec: Mapping | str | Path) -> dict[str, list[str]]:
     ----------
     spec : mapping, or path to a YAML file
         Category name -> list of seed phrases, or category name -> ``{"label": str, "seeds":
-        [...]}`` (the label, when given, is the name the results use). A YAML file holds the
-        same shape, e.g.::
+        [...], "examples": [...]}`` (the label, when given, is the name the results use;
+        ``examples`` are real comments of the category, in any language: with them
+        :func:`cxm_lab.text.codeframe.assign_themes` trains a small head instead of matching
+        seeds). A YAML file holds the same shape, e.g.::
 
             delays:
               label: Waiting and delays
               seeds: [the flight was delayed for hours, 航班延误了]
+              examples: [Two hours on the tarmac and no word from the crew]
             price: [too expensive, خیلی گران است]
 
     Returns
     -------
     dict
-        Name (the label when given) -> seed phrases, stripped, duplicates removed, in order.
+        Name (the label when given) -> seed phrases, stripped, duplicates removed, in order; a
+        category with examples maps to ``{"seeds": [...], "examples": [...]}`` instead (which
+        this function reads back unchanged).
 
     Raises
     ------
     ParameterError
         Not a mapping, no category, an empty or non-string name or label, an empty seed
-        list, a seed that is not a non-empty string, an unknown key in the ``{"label",
+        list, a seed or example that is not a non-empty string, an unknown key in the ``{"label",
         "seeds"}`` form, or two categories with the same name. The message names the category
         (and for a file, the file and line).
 
@@ -777,16 +784,17 @@ def load_categories(spec: Mapping | str | Path) -> dict[str, list[str]]:
             raise ParameterError(
                 f"{where}: category name {name!r}{at(name)} must be a non-empty string"
             )
-        label, seeds = name, value
+        label, seeds, examples = name, value, None
         if isinstance(value, Mapping):
-            unknown = sorted(set(map(str, value)) - {"label", "seeds"})
+            unknown = sorted(set(map(str, value)) - {"label", "seeds", "examples"})
             if unknown:
                 raise ParameterError(
                     f"{where}: category {name!r}{at(name)} has unknown key(s) {unknown}; "
-                    "use 'label' and 'seeds'"
+                    "use 'label', 'seeds' and 'examples'"
                 )
             label = value.get("label", name)
             seeds = value.get("seeds")
+            examples = value.get("examples")
             if not isinstance(label, str) or not label.strip():
                 raise ParameterError(
                     f"{where}: category {name!r}{at(name, 'label')} label must be a non-empty string"
@@ -808,7 +816,46 @@ def load_categories(spec: Mapping | str | Path) -> dict[str, list[str]]:
         if label in out:
             raise ParameterError(f"{where}: two categories are named {label!r}{at(name)}")
         out[label] = list(dict.fromkeys(clean))
+        if examples is not None:
+            if isinstance(examples, str) or not isinstance(examples, Sequence):
+                raise ParameterError(
+                    f"{where}: category {name!r}{at(name, 'examples')} examples must be a list "
+                    f"of comments, got {examples!r}"
+                )
+            shown = []
+            for i, ex in enumerate(examples):
+                if not isinstance(ex, str) or not ex.strip():
+                    raise ParameterError(
+                        f"{where}: category {name!r}, example {i + 1}{at(name, 'examples')} "
+                        f"must be a non-empty string, got {ex!r}"
+                    )
+                shown.append(ex.strip())
+            if shown:
+                out[label] = {"seeds": out[label], "examples": list(dict.fromkeys(shown))}
     return out
+
+
+def seed_lists(categories: Mapping) -> dict[str, list[str]]:
+    """Category -> seed phrases of a :func:`load_categories` result (examples left out).
+
+    Parameters
+    ----------
+    categories : mapping
+        :func:`load_categories`' result.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> seed_lists({"price": ["expensive"], "staff": {"seeds": ["rude"], "examples": ["meh"]}})
+    {'price': ['expensive'], 'staff': ['rude']}
+    """
+    return {
+        name: list(v["seeds"]) if isinstance(v, Mapping) else list(v)
+        for name, v in categories.items()
+    }
 
 
 def _encoder(encoder=None):
@@ -915,7 +962,7 @@ def match_categories(
     ...                  generic=None)["category"].tolist()
     ['delivery', <NA>]
     """
-    cats = DEFAULT_CATEGORIES if categories is None else load_categories(categories)
+    cats = DEFAULT_CATEGORIES if categories is None else seed_lists(load_categories(categories))
     enc = _encoder(encoder)
     s, usable = _texts(texts)
     cat_names = np.array(list(cats), dtype=object)
@@ -962,16 +1009,41 @@ def find_themes(
     language: Sequence | pd.Series | None = None,
     min_language_docs: int = 10,
     mask_pii: bool = True,
+    clean: bool = True,
+    n_runs: int = 4,
+    min_stability: float = 0.9,
+    boilerplate_share: float = 0.01,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Discover themes by clustering comment embeddings (k-means, k by silhouette).
+    """Discover themes by clustering comment embeddings (k-means; k by silhouette and stability).
 
-    Multilingual embeddings place comments of one language near each other whatever they say,
-    so clusters of raw embeddings split by language. Given ``language`` (one code per text, e.g.
-    the survey's language column), each language's mean embedding is subtracted before
-    clustering (languages with fewer than ``min_language_docs`` comments use the overall mean),
-    so a theme gathers the comments about one thing in every language. On the demo's 2026Q3
-    comments this took the clusters' agreement with the language (adjusted Rand index) from 0.32
-    to 0.00 and their agreement with the known categories from 0.10 to 0.16.
+    Steps:
+
+    1. **Clean** (``clean``): :func:`cxm_lab.text.clean.clean_text` removes @-mentions, URLs,
+       e-mail addresses, signatures and sentences repeated across many comments (templated
+       boilerplate), so themes group what comments say, not whom they tag or how they are
+       signed; near-duplicates (:func:`cxm_lab.text.clean.dedupe_key`) are clustered once,
+       weighted by their count.
+    2. **Centre per language** (``language`` given): multilingual embeddings place comments of
+       one language near each other whatever they say, so each language's mean embedding is
+       subtracted (languages with fewer than ``min_language_docs`` comments use the overall
+       mean). On the demo's 2026Q3 comments this took the clusters' agreement with the language
+       (adjusted Rand index) from 0.32 to 0.00.
+    3. **Cluster without a random start**: k-means started from the centroids of Ward's
+       agglomerative clustering, so the same comments give the same themes whatever the seed.
+       **Choose k honestly** (``k`` not given): for each k of ``k_range``, *silhouette*
+       (cosine; on all distinct comments up to 3,000, else a sample) and *stability* = mean
+       adjusted Rand index between the clustering of all comments and that of ``n_runs − 1``
+       random 80 % subsamples (on the comments they share). The chosen k has the best
+       silhouette among the k whose stability is at least ``min_stability``; when none is that
+       stable, the best silhouette of all (so the choice does not hang on the random
+       subsamples), and the ``stability`` column says how stable it is.
+    4. **Label** in readable words: ``label`` is the theme's key phrase (the one- to
+       three-word phrase, or two- to four-character phrase in Chinese/Japanese, with the
+       highest class-based TF-IDF that neither starts nor ends with a stop word of any language
+       present, from :func:`cxm_lab.text.clean.stop_words`), ``terms`` its top words without
+       stop words, ``example`` the most central short comment and, with ``language``,
+       ``labels`` the most central short comment in each language that holds at least 10 % of
+       the theme.
 
     With ``mask_pii`` (default) the texts go through :func:`cxm_lab.privacy.mask_pii` (e-mail
     addresses, phone, card, IBAN and identity numbers become ``[email]``, ``[phone]``, ...)
@@ -983,23 +1055,34 @@ def find_themes(
     texts : sequence of str or Series
         Comments in any language.
     k : int, optional
-        Number of themes; default: the k of ``k_range`` with the best silhouette.
+        Number of themes; default: chosen from ``k_range`` (step 3).
     k_range : sequence of int
         Numbers of themes tried when ``k`` is not given.
     n_terms : int
-        Terms in each theme's label.
+        Words in each theme's ``terms``.
     n_examples : int
         Most central comments kept per theme.
     {{seed}}
-        Here: of k-means and of the silhouette sample.
+        Here: of the subsamples and the silhouette sample (the clustering itself has no
+        random start).
     encoder : Encoder, optional
         Default :func:`cxm_lab.text.sentiment.default_encoder`.
     language : sequence or Series, optional
-        One language code per text (centres each language's embeddings).
+        One language code per text (centres each language's embeddings; labels per language).
     min_language_docs : int
         Languages with fewer comments are centred on the overall mean.
     mask_pii : bool
         Mask e-mail addresses, phone numbers... before anything is computed.
+    clean : bool
+        Clean the texts and cluster near-duplicates once (step 1).
+    n_runs : int
+        One plus the number of subsamples per k for the stability (1: no stability check).
+    min_stability : float
+        Lowest stability (mean adjusted Rand index) for a k to be chosen on silhouette.
+    boilerplate_share : float
+        With ``clean``: a sentence found verbatim in at least this fraction (0–1) of the
+        comments (and in 5 or more) is removed from the comments that say something else
+        (greetings, sign-offs, a survey tool's footer).
 
     Returns
     -------
@@ -1007,9 +1090,10 @@ def find_themes(
         Aligned with the input: ``theme`` (int, NA for empty texts) and ``distance`` to the
         theme centroid.
     themes : DataFrame
-        One row per theme: ``theme``, ``size``, ``label`` (top c-TF-IDF terms), ``examples``
-        (the most central comments), ``silhouette`` of the chosen k, and with ``language``
-        given, ``languages`` (the theme's three largest languages and their shares).
+        One row per theme, largest first: ``theme``, ``size``, ``label`` (key phrase),
+        ``terms``, ``example``, ``examples`` (the most central comments), ``silhouette`` and
+        ``stability`` of the chosen k, and with ``language`` given, ``languages`` (the theme's
+        three largest languages and their shares) and ``labels``.
 
     Raises
     ------
@@ -1027,18 +1111,21 @@ def find_themes(
     ...         return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1)
     >>> texts = ["late parcel", "parcel late", "late", "rude staff", "staff rude", "rude"] * 2
     >>> assign, themes = find_themes(texts, k=2, encoder=Words())
-    >>> sorted(themes["size"].tolist())
-    [6, 6]
+    >>> sorted(themes["size"].tolist()), sorted(themes["label"])
+    ([6, 6], ['late', 'rude'])
     """
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
+    from sklearn.metrics import adjusted_rand_score, silhouette_score
+
+    from cxm_lab.text.clean import clean_text, dedupe_key, stop_words
 
     enc = _encoder(encoder)
     s, usable = _texts(texts)
     docs = [str(v) for v in s[usable]]
     if mask_pii:
         docs = [_mask_pii(d) for d in docs]
-    emb = enc.encode(docs)
+    if clean:
+        cleaned = clean_text(docs, min_share=boilerplate_share).tolist()
+        docs = [c if c else d for c, d in zip(cleaned, docs, strict=True)]
     langs = None
     if language is not None:
         lang_all = np.asarray(pd.Series(list(language), dtype=object).fillna("?"), dtype=object)
@@ -1048,8 +1135,22 @@ def find_themes(
                 "pass one language code per text"
             )
         langs = lang_all[usable]
-        emb = _centre_by_language(emb, langs, min_language_docs)
-    rng_idx = np.random.default_rng(seed).choice(len(docs), min(len(docs), 3000), replace=False)
+    # near-duplicates (same key, same language) are clustered once, weighted by their count
+    keys = dedupe_key(docs) if clean else docs
+    group_keys = (
+        [f"{lg}\x00{kk}" for lg, kk in zip(langs, keys, strict=True)] if langs is not None else keys
+    )
+    uniq, first, inverse, counts = np.unique(
+        np.array(group_keys, dtype=object),
+        return_index=True,
+        return_inverse=True,
+        return_counts=True,
+    )
+    emb_all = np.asarray(enc.encode(docs), dtype=float)
+    if langs is not None:
+        emb_all = _centre_by_language(emb_all, langs, min_language_docs)
+    emb = emb_all[first]
+    weight = counts.astype(float)
     n_distinct = len(np.unique(np.round(emb, 5), axis=0))
     ks = [k] if k else [x for x in k_range if 2 <= x < n_distinct]
     if not ks or n_distinct < 3:
@@ -1057,40 +1158,90 @@ def find_themes(
             f"find_themes: {n_distinct} different comments are too few to cluster into "
             f"{k or min(k_range)} themes; pass a smaller k_range or more comments."
         )
-    best = None
+    rng = np.random.default_rng(seed)
+    rng_idx = (
+        np.arange(len(emb))
+        if len(emb) <= 3000
+        else np.sort(rng.choice(len(emb), 3000, replace=False))
+    )
+    tried = []
     for kk in ks:
-        km = KMeans(n_clusters=kk, n_init=4, random_state=seed).fit(emb)
-        score = silhouette_score(emb[rng_idx], km.labels_[rng_idx], metric="cosine")
-        if best is None or score > best[0]:
-            best = (score, km)
-    score, km = best
-    labels = km.labels_
-    dist = np.linalg.norm(emb - km.cluster_centers_[labels], axis=1)
+        km = _cluster(emb, weight, kk)
+        lab = km.labels_
+        sil = (
+            float(silhouette_score(emb[rng_idx], lab[rng_idx], metric="cosine"))
+            if len(np.unique(lab[rng_idx])) > 1
+            else float("nan")
+        )
+        aris = []
+        for _ in range(max(0, n_runs - 1) if not k else 0):
+            sub = np.sort(rng.choice(len(emb), max(kk + 1, int(0.8 * len(emb))), replace=False))
+            aris.append(adjusted_rand_score(lab[sub], _cluster(emb[sub], weight[sub], kk).labels_))
+        tried.append((kk, sil, float(np.mean(aris)) if aris else float("nan"), km))
+    pool = [t for t in tried if not (t[2] < min_stability)] or tried
+    _, score, stability, km = max(pool, key=lambda t: (np.nan_to_num(t[1], nan=-1.0), -t[0]))
+    labels = km.labels_[inverse]
+    dist = np.linalg.norm(emb_all - km.cluster_centers_[labels], axis=1)
     assign = pd.DataFrame(
         {"theme": pd.array([pd.NA] * len(s), dtype="Int64"), "distance": np.nan}, index=s.index
     )
     assign.loc[usable, "theme"] = labels
     assign.loc[usable, "distance"] = dist
-    terms = _ctfidf_terms(docs, labels, n_terms)
+    present = sorted(set(langs)) if langs is not None else [None]
+    stops = frozenset(STOP_WORDS).union(*(stop_words(lg) for lg in present))
+    terms = _ctfidf_terms(docs, labels, n_terms, stops=stops)
+    phrases = _ctfidf_terms(docs, labels, 1, stops=stops, ngrams=True)
     rows = []
     for t in range(km.n_clusters):
         idx = np.flatnonzero(labels == t)
-        central = idx[np.argsort(dist[idx])[:n_examples]]
-        rows.append(
-            {
-                "theme": t,
-                "size": len(idx),
-                "label": ", ".join(terms.get(t, [])),
-                "examples": [docs[i] for i in central],
-                "silhouette": score,
-            }
-        )
+        if not len(idx):
+            continue  # k-means can leave a cluster empty on repeated texts
+        by_dist = idx[np.argsort(dist[idx], kind="stable")]
+        central = list(dict.fromkeys(docs[i] for i in by_dist))[:n_examples]
+        row = {
+            "theme": t,
+            "size": len(idx),
+            "label": (phrases.get(t) or terms.get(t) or [""])[0],
+            "terms": ", ".join(terms.get(t, [])),
+            "example": _short_central(docs, by_dist),
+            "examples": central,
+            "silhouette": score,
+            "stability": stability,
+        }
         if langs is not None:
-            mix = pd.Series(langs[idx]).value_counts(normalize=True).head(3)
-            rows[-1]["languages"] = ", ".join(f"{k} {v:.0%}" for k, v in mix.items())
+            mix = pd.Series(langs[idx]).value_counts(normalize=True)
+            row["languages"] = ", ".join(f"{a} {v:.0%}" for a, v in mix.head(3).items())
+            row["labels"] = "; ".join(
+                f"{a}: {_short_central(docs, by_dist[langs[by_dist] == a])}"
+                for a, v in mix.items()
+                if v >= 0.10
+            )
+        rows.append(row)
     themes = pd.DataFrame(rows)
-    themes = themes[themes["size"] > 0]  # k-means can leave a cluster empty on repeated texts
-    return assign, themes.sort_values("size", ascending=False).reset_index(drop=True)
+    return assign, themes.sort_values("size", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _cluster(emb: np.ndarray, weight: np.ndarray, k: int):
+    """k-means started from the centroids of Ward's agglomerative clustering: deterministic
+    (no random start), so the themes do not change with the seed. Ward runs on at most 2,000
+    evenly spaced points."""
+    from sklearn.cluster import AgglomerativeClustering, KMeans
+
+    step = max(1, int(np.ceil(len(emb) / 2000)))
+    sample = emb[::step]
+    ward = AgglomerativeClustering(n_clusters=k, linkage="ward").fit(sample).labels_
+    centres = np.stack([sample[ward == j].mean(axis=0) for j in range(k)])
+    return KMeans(n_clusters=k, init=centres, n_init=1).fit(emb, sample_weight=weight)
+
+
+def _short_central(docs: list[str], by_dist: np.ndarray, max_chars: int = 120) -> str:
+    """The most central comment of at most ``max_chars`` characters among the 20 most central
+    (the most central one, shortened, when all are long)."""
+    for i in by_dist[:20]:
+        if len(docs[i]) <= max_chars:
+            return docs[i]
+    text = docs[by_dist[0]] if len(by_dist) else ""
+    return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
 
 
 def _centre_by_language(emb: np.ndarray, langs: np.ndarray, min_docs: int) -> np.ndarray:
@@ -1127,24 +1278,69 @@ STOP_WORDS = frozenset(
 _PLACEHOLDER = re.compile(r"\[(?:email|phone|iban|card|id|number)\]")
 
 
-def _terms(doc: str) -> list[str]:
+#: Chinese/Japanese function characters: a character n-gram that starts or ends with one is cut
+#: across words ("们的", "经理很") and is not a label term.
+_CJK_EDGE = frozenset("的了很也们是在和就都而及与着或吗呢吧啊把被让给这那个之其为有")
+
+
+def _cjk_ok(gram: str, stops: frozenset[str]) -> bool:
+    return (
+        gram[0] not in _CJK_EDGE
+        and gram[-1] not in _CJK_EDGE
+        and gram not in stops
+        and gram[:2] not in stops
+        and gram[-2:] not in stops
+    )
+
+
+def _terms(doc: str, stops: frozenset[str] = STOP_WORDS, ngrams: bool = False) -> list[str]:
     """Words for space-separated scripts; character bigrams for Chinese/Japanese/Korean runs
-    (the ``[email]``, ``[phone]``, ... placeholders of masked text are left out)."""
+    (the ``[email]``, ``[phone]``, ... placeholders of masked text are left out). With
+    ``ngrams``: phrases of one to three words (two to four characters in CJK runs) that neither
+    start nor end with a stop word, each counted once per text."""
     doc = _PLACEHOLDER.sub(" ", doc).lower()
-    out = [w for w in _WORD.findall(_CJK.sub(" ", doc)) if w not in STOP_WORDS]
+    if not ngrams:
+        out = [w for w in _WORD.findall(_CJK.sub(" ", doc)) if w not in stops]
+        for run in _CJK.findall(doc):
+            out.extend(
+                b
+                for b in (run[i : i + 2] for i in range(max(len(run) - 1, 1)))
+                if _cjk_ok(b, stops)
+            )
+        return out
+    found: set[str] = set()
+    for chunk in re.split(r"[^\w\s'\u200c-]+", _CJK.sub(" | ", doc)):
+        words = _WORD.findall(chunk)
+        for n in (1, 2, 3):
+            for i in range(len(words) - n + 1):
+                gram = words[i : i + n]
+                if gram[0] not in stops and gram[-1] not in stops:
+                    found.add(" ".join(gram))
     for run in _CJK.findall(doc):
-        out.extend(run[i : i + 2] for i in range(max(len(run) - 1, 1)))
-    return out
+        for n in (2, 3, 4):
+            for i in range(len(run) - n + 1):
+                g = run[i : i + n]
+                if _cjk_ok(g, stops):
+                    found.add(g)
+    return sorted(found)
 
 
-def _ctfidf_terms(docs: list[str], labels: np.ndarray, n_terms: int) -> dict[int, list[str]]:
+def _ctfidf_terms(
+    docs: list[str],
+    labels: np.ndarray,
+    n_terms: int,
+    *,
+    stops: frozenset[str] = STOP_WORDS,
+    ngrams: bool = False,
+) -> dict[int, list[str]]:
     """Class-based TF-IDF (Grootendorst 2022): tf of a term in a theme × log(1 + average
-    terms per theme / frequency of the term over all themes)."""
+    terms per theme / frequency of the term over all themes). With ``ngrams`` a phrase scores
+    by the texts it occurs in, and longer phrases gain (× n words, or n/2 CJK characters)."""
     from collections import Counter
 
     per: dict[int, Counter] = {}
     for d, lab in zip(docs, labels, strict=True):
-        per.setdefault(int(lab), Counter()).update(_terms(d))
+        per.setdefault(int(lab), Counter()).update(_terms(d, stops, ngrams))
     total = Counter()
     for c in per.values():
         total.update(c)
@@ -1152,8 +1348,16 @@ def _ctfidf_terms(docs: list[str], labels: np.ndarray, n_terms: int) -> dict[int
     out = {}
     for lab, c in per.items():
         n = sum(c.values()) or 1
-        scores = {t: (v / n) * np.log(1 + avg / total[t]) for t, v in c.items() if v >= 2}
-        out[lab] = [t for t, _ in sorted(scores.items(), key=lambda kv: -kv[1])[:n_terms]]
+        scores = {}
+        for t, v in c.items():
+            if v < 2:
+                continue
+            base = (v / n) * np.log(1 + avg / total[t])
+            if ngrams:
+                size = t.count(" ") + 1 if not _CJK.fullmatch(t) else len(t) / 2
+                base *= 1 + 0.5 * (size - 1)
+            scores[t] = base
+        out[lab] = [t for t, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:n_terms]]
     return out
 
 
@@ -1271,6 +1475,32 @@ def theme_impact(
     check_columns(df, [score], func, "score column")
     check_columns(df, [theme_col], func, "theme_col column")
     check_level(ci, func)
+    y_all = _nps_codes(df, score, func)
+    scored = ~np.isnan(y_all)
+    theme_values = df[theme_col]
+    themes = [t for t in theme_values.dropna().unique() if t not in set(exclude)]
+    boot = _Boot(y_all[scored], n_boot, seed)
+    rows = []
+    for t in themes:
+        has_all = (theme_values == t).fillna(False).to_numpy(bool)
+        with_t, impact, lo, hi = boot.impact(has_all[scored], ci)
+        rows.append(
+            {
+                "theme": t,
+                "mentions": int(has_all.sum()),
+                "nps_with": with_t,
+                "impact": impact,
+                "ci_low": lo,
+                "ci_high": hi,
+            }
+        )
+    columns = ["theme", "mentions", "nps_with", "impact", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=columns).sort_values("impact").reset_index(drop=True)
+
+
+def _nps_codes(df: pd.DataFrame, score: str, func: str) -> np.ndarray:
+    """NPS codes (+1 / 0 / −1, NaN for no score) of ``df[score]``; a value that is not a score
+    from 0 to 10 fails with its row."""
     raw = df[score]
     x = pd.to_numeric(raw, errors="coerce").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     bad = (np.isnan(x) & raw.notna().to_numpy()) | (x < 0) | (x > 10)
@@ -1283,38 +1513,139 @@ def theme_impact(
             f"label {row_label(df.index[i])} (value {raw.iloc[i]!r})",
             "fix or drop them (cxm_lab.io.read_table rejects such rows with their reason)",
         )
-    y_all = stats.nps_codes(x)
-    scored = ~np.isnan(y_all)
-    y = y_all[scored]
-    theme_values = df[theme_col]
-    themes = [t for t in theme_values.dropna().unique() if t not in set(exclude)]
-    rng = np.random.default_rng(seed)
-    n = len(y)
-    boot_idx = stats.bootstrap_indices(n, n_boot, rng=rng)
-    yb = y[boot_idx]
-    boot_all = yb.mean(axis=1) if n else np.full(n_boot, np.nan)
-    rows = []
-    for t in themes:
-        has_all = (theme_values == t).fillna(False).to_numpy(bool)
-        has = has_all[scored]
+    return stats.nps_codes(x)
+
+
+class _Boot:
+    """Bootstrap of NPS(all) − NPS(without a group of responses), shared by the themes."""
+
+    def __init__(self, y: np.ndarray, n_boot: int, seed: int):
+        self.y = y
+        self.n = len(y)
+        self.idx = stats.bootstrap_indices(self.n, n_boot, rng=np.random.default_rng(seed))
+        self.yb = y[self.idx]
+        self.all = self.yb.mean(axis=1) if self.n else np.full(n_boot, np.nan)
+
+    def impact(self, has: np.ndarray, ci: float) -> tuple[float, float, float, float]:
+        """(NPS of the group, impact, ci_low, ci_high) in NPS points."""
+        y = self.y
         with np.errstate(invalid="ignore", divide="ignore"):
             with_t = y[has].mean() if has.any() else np.nan
             without_t = y[~has].mean() if (~has).any() else np.nan
-            impact = 100 * (y.mean() - without_t) if n else np.nan
-            hb = has[boot_idx]
+            impact = 100 * (y.mean() - without_t) if self.n else np.nan
+            hb = has[self.idx]
             kept = (~hb).sum(axis=1)
-            without = np.where(~hb, yb, 0).sum(axis=1) / np.where(kept > 0, kept, np.nan)
-            boots = 100 * (boot_all - without)
+            without = np.where(~hb, self.yb, 0).sum(axis=1) / np.where(kept > 0, kept, np.nan)
+            boots = 100 * (self.all - without)
         lo, hi = stats.percentile_interval(boots, ci=ci)
+        return 100 * with_t, impact, float(lo), float(hi)
+
+
+@fill
+def theme_tone_impact(
+    responses: pd.DataFrame,
+    mentions: pd.DataFrame,
+    *,
+    score: str = "ltr",
+    id_col: str = "response_id",
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
+    exclude: Sequence[str] = ("other",),
+) -> pd.DataFrame:
+    """NPS impact of each theme, praise and complaint apart.
+
+    The same theme can be praised by promoters and complained about by detractors (support,
+    say): one impact figure for "mentions support" mixes the two and can look positive while
+    support is the detractors' first complaint. Here, per theme, the responses that *complain*
+    about it (sentiment toward the theme negative, :func:`cxm_lab.text.aspects.theme_mentions`)
+    and those that *praise* it (positive) are two groups, each with its NPS and its impact =
+    NPS(all) − NPS(all responses outside the group), the same definition as
+    :func:`theme_impact`, with a percentile bootstrap interval over the scored responses
+    (:func:`cxm_lab.stats.bootstrap_indices`, :func:`cxm_lab.stats.percentile_interval`). A
+    complaint impact is normally negative (the complainers pull NPS down), a praise impact
+    positive. Responses without a score are left out of every NPS.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        All responses of the period (with or without a comment).
+    mentions : DataFrame
+        :func:`cxm_lab.text.aspects.theme_mentions`' table (``response_id``, ``theme``,
+        ``label``); ids that are not in ``responses`` are ignored.
+    {{score}}
+    id_col : str
+        The id column of ``responses`` that ``mentions["response_id"]`` refers to (the index
+        labels when it is not a column).
+    {{n_boot}}
+    {{ci}}
+    {{seed}}
+    exclude : sequence of str
+        Themes not reported (default: "other").
+
+    Returns
+    -------
+    DataFrame
+        One row per theme, most harmful complaint first: ``theme``, ``mentions`` (responses
+        mentioning it), ``n_praise``, ``n_complaint``, ``nps_praise``, ``nps_complaint`` (NPS of
+        the scored responses praising / complaining), ``impact_complaint`` with
+        ``complaint_ci_low`` / ``complaint_ci_high``, ``impact_praise`` with ``praise_ci_low`` /
+        ``praise_ci_high`` (NPS points).
+
+    Raises
+    ------
+    ParameterError
+        ``score`` is not a column or holds a value that is not a score from 0 to 10, a column
+        of ``mentions`` is missing, or ``ci`` is outside (0, 1).
+
+    Examples
+    --------
+    Four scored responses (NPS = (2 − 1)/4 = 25); response 1 praises support, 3 complains:
+
+    >>> r = pd.DataFrame({"response_id": [1, 2, 3, 4], "ltr": [10, 9, 2, 7]})
+    >>> m = pd.DataFrame({"response_id": [1, 3], "theme": ["support", "support"],
+    ...                   "label": ["positive", "negative"]})
+    >>> t = theme_tone_impact(r, m, n_boot=50).iloc[0]
+    >>> round(float(t["impact_complaint"]), 2), round(float(t["impact_praise"]), 2)   # 25 − 2/3·100, 25 − 0
+    (-41.67, 25.0)
+    """
+    func = "theme_tone_impact"
+    check_columns(responses, [score], func, "score column")
+    check_columns(mentions, ["response_id", "theme", "label"], func, "mentions")
+    check_level(ci, func)
+    y_all = _nps_codes(responses, score, func)
+    ids = responses[id_col] if id_col in responses else pd.Series(responses.index)
+    ids = ids.to_numpy()
+    scored = ~np.isnan(y_all)
+    boot = _Boot(y_all[scored], n_boot, seed)
+    m = mentions[~mentions["theme"].isin(list(exclude))]
+    rows = []
+    for t, g in m.groupby("theme", sort=False):
+        any_t = np.isin(ids, g["response_id"].to_numpy())
+        neg = np.isin(ids, g.loc[g["label"] == "negative", "response_id"].to_numpy())
+        pos = np.isin(ids, g.loc[g["label"] == "positive", "response_id"].to_numpy())
+        nps_c, imp_c, lo_c, hi_c = boot.impact(neg[scored], ci)
+        nps_p, imp_p, lo_p, hi_p = boot.impact(pos[scored], ci)
         rows.append(
             {
                 "theme": t,
-                "mentions": int(has_all.sum()),
-                "nps_with": 100 * with_t,
-                "impact": impact,
-                "ci_low": float(lo),
-                "ci_high": float(hi),
+                "mentions": int(any_t.sum()),
+                "n_praise": int(pos.sum()),
+                "n_complaint": int(neg.sum()),
+                "nps_praise": nps_p,
+                "nps_complaint": nps_c,
+                "impact_complaint": imp_c if neg[scored].any() else 0.0,
+                "complaint_ci_low": lo_c if neg[scored].any() else 0.0,
+                "complaint_ci_high": hi_c if neg[scored].any() else 0.0,
+                "impact_praise": imp_p if pos[scored].any() else 0.0,
+                "praise_ci_low": lo_p if pos[scored].any() else 0.0,
+                "praise_ci_high": hi_p if pos[scored].any() else 0.0,
             }
         )
-    columns = ["theme", "mentions", "nps_with", "impact", "ci_low", "ci_high"]
-    return pd.DataFrame(rows, columns=columns).sort_values("impact").reset_index(drop=True)
+    columns = [
+        "theme", "mentions", "n_praise", "n_complaint", "nps_praise", "nps_complaint",
+        "impact_complaint", "complaint_ci_low", "complaint_ci_high",
+        "impact_praise", "praise_ci_low", "praise_ci_high",
+    ]  # fmt: skip
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values(["impact_complaint", "theme"], kind="stable").reset_index(drop=True)
