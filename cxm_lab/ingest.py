@@ -304,6 +304,7 @@ def _finish(ds: Dataset, params: Any, base: Path, layout: bool) -> Dataset:
     config["currency"] = params.currency
     config["journey"] = _journey(params.journey, r)
     config["pool_survey_types"] = bool(params.pool_survey_types)
+    config["owners"] = {str(k): str(v) for k, v in params.owners.items()}
     quarters = sorted(r["quarter"].dropna().astype(str).unique()) if "quarter" in r else []
     if params.report_quarter is not None:
         if params.report_quarter not in quarters:

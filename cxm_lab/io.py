@@ -235,7 +235,8 @@ class Dataset:
         ``dimensions`` (columns to break results down by), ``themes`` (category → seed phrases,
         or None for the default list), ``currency``, ``report_quarter`` (None without dates),
         ``journey`` (the declared stages, ``[{"stage": ..., "touchpoints": [...]}]``, or None
-        for the default journey), ``pool_survey_types`` (bool), ``source`` and ``notes`` (what
+        for the default journey), ``pool_survey_types`` (bool), ``owners`` (driver, theme or
+        group name → the person or team who owns it, for the brief's priorities), ``source`` and ``notes`` (what
         was detected per file).
     """
 
@@ -402,7 +403,7 @@ def default_config(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
     dict
         ``drivers`` (column → label, from :data:`DEFAULT_DRIVERS`), ``dimensions`` (from
         :data:`DEFAULT_DIMENSIONS`), ``themes``, ``currency``, ``journey`` (None),
-        ``pool_survey_types`` (False), ``report_quarter``, ``quarters`` (all, sorted),
+        ``pool_survey_types`` (False), ``owners`` ({}), ``report_quarter``, ``quarters`` (all, sorted),
         ``source`` and ``notes`` (see :class:`Dataset`).
 
     Examples
@@ -421,6 +422,7 @@ def default_config(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
         "currency": None,
         "journey": None,
         "pool_survey_types": False,
+        "owners": {},
         "report_quarter": str(quarters[-1]) if quarters else None,
         "quarters": [str(q) for q in quarters],
         "source": "cxm-lab tables",

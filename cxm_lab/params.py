@@ -16,6 +16,7 @@ that ``cxm-lab init EXPORT`` writes is enough to run a report from a survey-tool
       - {stage: Use, touchpoints: [product, support]}
       - {stage: Pay, touchpoints: [billing]}
     pool_survey_types: false             # true: one NPS over relationship and transactional
+    owners: {Price: Head of Pricing, SMB: SMB sales lead}   # who owns a driver, theme or group
 
 The embedded demo company is ``data_dir: null``. Unknown keys are errors (a typo must not
 silently fall back to a default); the message names the file, the key and the closest valid key.
@@ -98,6 +99,7 @@ class RunParams(BaseModel):
     currency: str | None = None
     journey: list[JourneyStage] | None = None
     pool_survey_types: bool = False
+    owners: dict[str, str] = Field(default_factory=dict)
     # --- the report -----------------------------------------------------------------------
     report_quarter: str | None = None
     notebooks: list[NotebookSpec] | None = None

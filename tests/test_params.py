@@ -134,3 +134,15 @@ def test_journey_errors(tmp_path):
     )
     with pytest.raises(ParameterError, match=r"\['invoice'\] not in the data.*'billing'"):
         prepare_dataset(p)
+
+
+def test_owners_load_and_reach_the_config(tmp_path):
+    from cxm_lab.ingest import prepare_dataset
+
+    p = load_params(write(tmp_path, "name: x\nowners: {Price: Head of Pricing, SMB: Jo}\n"))
+    assert p.owners == {"Price": "Head of Pricing", "SMB": "Jo"}
+    ds = prepare_dataset(p)
+    assert ds.config["owners"] == {"Price": "Head of Pricing", "SMB": "Jo"}
+    assert prepare_dataset(load_params(write(tmp_path, "name: x\n"))).config["owners"] == {}
+    with pytest.raises(ParameterError, match="owners"):
+        load_params(write(tmp_path, "name: x\nowners: [Price]\n"))

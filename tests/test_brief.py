@@ -1,0 +1,532 @@
+"""The executive brief: tiles equal the metric tables, the ranking checked by hand, every
+sentence follows its table (change the table and the sentence changes), hostile names escaped."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxm_lab import brief, report, summary
+from cxm_lab.demo import load_demo
+
+QUARTER = "2026Q3"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return load_demo()
+
+
+@pytest.fixture(scope="module")
+def demo_brief(demo):
+    return brief.build_brief(
+        demo.responses,
+        quarter=QUARTER,
+        targets=demo.targets,
+        employees=demo.employees,
+        accounts=demo.accounts,
+        revenue=demo.revenue,
+        owners=demo.touchpoint_owners,
+        closures=demo.case_closures,
+        drivers={c: c.capitalize() for c in ("ease", "speed", "support", "price", "product")},
+        dims=["segment", "region"],
+        currency="USD",
+        n_boot=100,
+    )
+
+
+def _tiles(**over) -> pd.DataFrame:
+    row = {
+        "metric": "NPS",
+        "survey_type": "relationship",
+        "value": 34.2,
+        "ci_low": 25.8,
+        "ci_high": 42.6,
+        "n": 357,
+        "previous": 39.2,
+        "change": -5.0,
+        "p_value": 0.39,
+        "significant": False,
+        "target": 40.0,
+    }
+    row.update(over)
+    return brief.kpi_tiles(pd.DataFrame([row]))
+
+
+# --------------------------------------------------------------------------- tiles
+
+
+def test_tiles_equal_the_headline_table_and_a_hand_count(demo):
+    head = summary.headline(
+        demo.responses, quarter=QUARTER, targets=demo.targets, employees=demo.employees
+    )
+    tiles = brief.kpi_tiles(head)
+    first = head[~head["metric"].duplicated()].reset_index(drop=True)
+    assert tiles["metric"].tolist() == first["metric"].tolist()
+    for col in ("value", "ci_low", "ci_high", "n", "change", "p_value", "target"):
+        np.testing.assert_allclose(tiles[col].astype(float), first[col].astype(float))
+    # the NPS tile by hand: relationship responses of the quarter, % 9–10 minus % 0–6
+    r = demo.responses
+    ltr = r.loc[(r["quarter"] == QUARTER) & (r["survey_type"] == "relationship"), "ltr"].dropna()
+    by_hand = 100 * ((ltr >= 9).mean() - (ltr <= 6).mean())
+    nps = tiles.iloc[0]
+    assert nps["survey_type"] == "relationship"
+    assert nps["value"] == pytest.approx(by_hand)
+    target = demo.targets.query("metric == 'nps' and quarter == @QUARTER")["target"].iloc[0]
+    assert nps["gap"] == pytest.approx(by_hand - target)
+    word = "below" if by_hand < target else "above"
+    assert nps["status_text"] == f"{word} target {target:g} by {abs(by_hand - target):.1f} points"
+    assert nps["tone"] == ("bad" if by_hand < target else "good")
+
+
+def test_tile_status_by_word_and_tone_follow_value_and_target():
+    below, above = _tiles(value=34.2, target=40.0), _tiles(value=41.0, target=40.0)
+    assert below.loc[0, "status_text"] == "below target 40 by 5.8 points"
+    assert (below.loc[0, "status"], below.loc[0, "tone"]) == ("below", "bad")
+    assert above.loc[0, "status_text"] == "above target 40 by 1.0 points"
+    assert (above.loc[0, "status"], above.loc[0, "tone"]) == ("met", "good")
+    none = _tiles(target=np.nan)
+    assert (none.loc[0, "status"], none.loc[0, "tone"]) == ("no target", "neutral")
+    assert _tiles(change=2.0).loc[0, "direction"] == "up"
+    assert _tiles(change=0.04).loc[0, "direction"] == "no change"
+    assert _tiles(change=np.nan).loc[0, "direction"] == ""
+    csat = _tiles(metric="CSAT (top-2 %)", value=81.9, target=80.0)
+    assert csat.loc[0, "status_text"] == "above target 80 by 1.9 points"
+
+
+def test_tile_cards_carry_status_words_and_tone():
+    card = brief.tile_cards(_tiles(), previous="2026Q2")[0]
+    assert card["label"] == "Relationship NPS" and card["value"] == "34.2"
+    assert card["detail"].startswith("Below target 40 by 5.8 points")
+    assert "↓ 5.0 vs 2026Q2 (not significant)" in card["detail"]
+    assert card["detail"].endswith("95% CI 25.8–42.6")
+    assert card["tone"] == "bad"
+    up = brief.tile_cards(_tiles(change=3.0, significant=True), previous="2026Q2")[0]
+    assert "↑ 3.0 vs 2026Q2 (significant)" in up["detail"]
+
+
+def test_status_sentence_changes_with_its_table():
+    base = brief.status_sentence(_tiles(), quarter=QUARTER, previous="2026Q2")
+    assert "Relationship NPS is 34.2 in 2026Q3" in base
+    assert "down 5.0 points on 2026Q2" in base and "below target 40 by 5.8 points" in base
+    for over, expected in (
+        ({"value": 44.0}, "above target 40 by 4.0 points"),
+        ({"change": 5.0}, "up 5.0 points"),
+        ({"target": 30.0}, "above target 30 by 4.2 points"),
+        ({"significant": True}, "a statistically significant change"),
+    ):
+        text = brief.status_sentence(_tiles(**over), quarter=QUARTER, previous="2026Q2")
+        assert text != base and expected in text, (over, text)
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+def test_rank_priorities_by_hand():
+    """Each kind scaled to its largest; score = (driver + points) × (1 + revenue):
+    driver price:   (10/20 + 0)   × (1 + 300/300) = 1.0
+    driver support: (20/20 + 0)   × (1 + 0)       = 1.0   (tie with price: less money)
+    theme billing:  (0 + 3/3)     × (1 + 150/300) = 1.5
+    segment SMB:    (0 + 1.5/3)   × (1 + 0)       = 0.5
+    theme staff:    no evidence of a problem (revenue 0 alone would not count): dropped."""
+    c = pd.DataFrame(
+        {
+            "kind": ["driver", "driver", "theme", "segment", "theme"],
+            "key": ["price", "support", "billing", "SMB", "staff"],
+            "name": ["Price", "Support", "billing", "segment SMB", "staff"],
+            "importance": [10.0, 40.0, np.nan, np.nan, np.nan],
+            "performance": [6.0, 6.5, np.nan, np.nan, np.nan],
+            "average": [7.0, 7.0, np.nan, 30.0, np.nan],
+            "driver_evidence": [10.0, 20.0, np.nan, np.nan, np.nan],
+            "nps_with": [np.nan, np.nan, -10.0, 12.0, 50.0],
+            "nps_points": [np.nan, np.nan, 3.0, 1.5, -1.0],
+            "revenue_at_stake": [300.0, np.nan, 150.0, np.nan, 0.0],
+        }
+    )
+    r = brief.rank_priorities(c, max_rows=None)
+    assert r["key"].tolist() == ["billing", "price", "support", "SMB"]
+    np.testing.assert_allclose(r["score"], [1.5, 1.0, 1.0, 0.5])
+    assert r["rank"].tolist() == [1, 2, 3, 4]
+    assert r["fix"].tolist() == [
+        "Theme: billing",
+        "Driver: Price",
+        "Driver: Support",
+        "Segment: SMB",
+    ]
+    assert brief.rank_priorities(c, max_rows=2)["key"].tolist() == ["billing", "price"]
+    # revenue at stake on SMB (600, the new largest): SMB (0.5)(1 + 1) = 1.0 ties support (1.0)
+    # and wins on money; billing (1)(1 + 0.25) = 1.25; price (0.5)(1 + 0.5) = 0.75
+    c2 = c.assign(revenue_at_stake=[300.0, np.nan, 150.0, 600.0, 0.0])
+    r2 = brief.rank_priorities(c2, max_rows=None)
+    assert r2["key"].tolist() == ["billing", "SMB", "support", "price"]
+    np.testing.assert_allclose(r2["score"], [1.25, 1.0, 1.0, 0.75])
+    # revenue alone is no evidence of a problem: a candidate with only money is not listed
+    only_money = pd.DataFrame(
+        {"kind": ["segment"], "key": ["X"], "name": ["segment X"], "revenue_at_stake": [1e9]}
+    )
+    both = brief.rank_priorities(pd.concat([c, only_money]), max_rows=None)
+    assert "X" not in both["key"].tolist() and len(both) == 4
+
+
+def test_evidence_and_uncertainty_texts_follow_the_row():
+    c = pd.DataFrame(
+        {
+            "kind": ["theme"],
+            "key": ["price"],
+            "name": ["price"],
+            "nps_points": [3.0],
+            "points_low": [1.0],
+            "points_high": [5.0],
+            "revenue_at_stake": [1.5e6],
+        }
+    )
+    r = brief.rank_priorities(c, currency="EUR").iloc[0]
+    assert r["evidence"] == "costs 3.0 NPS points; EUR 1.5M at stake"
+    assert r["uncertainty"] == "95% CI 1.0 to 5.0 points"
+    r2 = brief.rank_priorities(c.assign(nps_points=4.5, points_low=-0.5)).iloc[0]
+    assert r2["evidence"].startswith("costs 4.5 NPS points")
+    assert r2["uncertainty"] == "95% CI \u22120.5 to 5.0 points (may be noise)"
+
+
+def test_driver_candidates_and_sentence_follow_the_gap():
+    ip = pd.DataFrame(
+        {
+            "driver": ["support", "price", "ease"],
+            "weight": [50.0, 30.0, 20.0],
+            "ci_low": [40.0, 20.0, 10.0],
+            "ci_high": [60.0, 40.0, 30.0],
+            "performance": [8.0, 6.0, 7.0],
+            "quadrant": ["maintain strength", "monitor", "lower priority"],
+        }
+    )
+    c = brief.driver_candidates(ip)
+    # average 7.0: only price is below it, gap 1.0, evidence 30 × 1.0
+    assert c[["key", "gap", "driver_evidence"]].values.tolist() == [["price", 1.0, 30.0]]
+    text = brief.driver_sentence(ip)
+    assert "most important is support (50%" in text and "price (6.00) is rated below" in text
+    # flip the gap: support now rated lowest and above-average important -> fix first
+    flipped = ip.assign(
+        performance=[5.5, 7.5, 7.0], quadrant=["fix first", "lower priority", "lower priority"]
+    )
+    c2 = brief.driver_candidates(flipped)
+    assert c2["key"].tolist() == ["support"]
+    assert c2["driver_evidence"].iloc[0] == pytest.approx(50.0 * (20.0 / 3 - 5.5))
+    text2 = brief.driver_sentence(flipped)
+    assert text2 != text and text2.startswith("Fix first (above-average importance")
+    assert "support (50% of explained variance, rated 5.50 vs 6.67 average)" in text2
+
+
+def test_theme_sentence_changes_with_shares_and_impact():
+    themes = pd.DataFrame(
+        {
+            "nps_category": ["detractor"] * 3,
+            "theme": ["reliability", "price", "staff"],
+            "comments": [30, 20, 10],
+            "share": [50.0, 33.3, 16.7],
+            "pct_negative": [97.0, 90.0, 80.0],
+        }
+    )
+    impact = pd.DataFrame(
+        {
+            "theme": ["price", "reliability"],
+            "mentions": [40, 50],
+            "nps_with": [-20.0, 0.0],
+            "impact": [-3.1, -1.0],
+            "ci_low": [-5.0, -2.5],
+            "ci_high": [-1.2, 0.4],
+        }
+    )
+    base = brief.theme_sentence(themes, impact)
+    assert base.startswith("Detractors talk most about reliability (50% of their comments")
+    assert "costs the most NPS is price: \u22123.1 points" in base
+    swapped = brief.theme_sentence(themes.assign(share=[20.0, 60.0, 20.0]), impact)
+    assert swapped.startswith("Detractors talk most about price (60% of their comments")
+    worse = brief.theme_sentence(themes, impact.assign(impact=[-3.1, -4.2]))
+    assert "costs the most NPS is reliability: \u22124.2 points" in worse
+    assert "within noise" in worse  # its interval (−2.5 to 0.4) includes zero
+    # candidates: only the drag beyond noise (price), points = −impact
+    cand = brief.theme_candidates(impact, themes=themes)
+    assert cand[["key", "nps_points", "points_low", "points_high"]].values.tolist() == [
+        ["price", 3.1, 1.2, 5.0]
+    ]
+    assert cand["note"].iloc[0] == "33% of detractor comments, 90% negative"
+
+
+def test_point_value_recommendation_and_worth_sentence_follow_the_tables():
+    values = pd.DataFrame(
+        {
+            "method": ["category", "logit", "OLS of revenue_change on account_nps"],
+            "value_per_point": [390_000.0, 41_000.0, 121_000.0],
+            "ci_low": [146_000.0, 13_000.0, 67_000.0],
+            "ci_high": [612_000.0, 70_000.0, 175_000.0],
+        }
+    )
+    rec = brief.recommend_point_value(values)
+    # relative widths by hand: 466/390 = 1.19, 57/41 = 1.39, 108/121 = 0.89
+    np.testing.assert_allclose(
+        rec.set_index("method")["relative_width"].loc[["category", "logit"]],
+        [466 / 390, 57 / 41],
+    )
+    assert rec.loc[rec["recommended"], "method"].tolist() == [
+        "OLS of revenue_change on account_nps"
+    ]
+    risk = pd.DataFrame(
+        {
+            "group_type": ["NPS category", "NPS category"],
+            "group": ["detractor", "promoter"],
+            "accounts": [80, 160],
+            "revenue": [7.29e6, 2.0e7],
+            "churn_rate": [17.5, 5.6],
+            "expected_loss": [1.276e6, 1.1e6],
+            "loss_low": [7.8e5, 6e5],
+            "loss_high": [1.99e6, 2e6],
+        }
+    )
+    base = brief.worth_sentence(risk, rec, currency="USD")
+    assert "The 80 detractor accounts hold USD 7.29 million" in base
+    assert "USD 1.28 million of it is at risk" in base
+    assert "about USD 121,000 a year (OLS of revenue change on account NPS" in base
+    more = brief.worth_sentence(risk.assign(expected_loss=[2.5e6, 1.1e6]), rec, currency="USD")
+    assert more != base and "USD 2.5 million of it is at risk" in more
+    # a tighter category interval makes it the recommended one, and the sentence follows
+    tight = brief.recommend_point_value(values.assign(ci_low=[380_000.0, 13e3, 67e3]))
+    tight = brief.recommend_point_value(tight.assign(ci_high=[400_000.0, 70e3, 175e3]))
+    assert tight.loc[tight["recommended"], "method"].tolist() == ["category"]
+    assert "about USD 390,000 a year (category" in brief.worth_sentence(risk, tight, currency="USD")
+
+
+def test_no_point_value_recommended_when_none_is_positive():
+    values = pd.DataFrame(
+        {"method": ["a"], "value_per_point": [-5.0], "ci_low": [-9.0], "ci_high": [-1.0]}
+    )
+    rec = brief.recommend_point_value(values)
+    assert not rec["recommended"].any()
+    assert "No estimate" in brief.worth_sentence(None, rec)
+
+
+# --------------------------------------------------------------------------- the whole brief
+
+
+def test_demo_brief_tiles_findings_and_priorities(demo, demo_brief):
+    b = demo_brief
+    head = summary.headline(
+        demo.responses, quarter=QUARTER, targets=demo.targets, employees=demo.employees
+    )
+    pd.testing.assert_frame_equal(b.tiles, brief.kpi_tiles(head))
+    topics = [f.topic for f in b.findings]
+    assert 3 <= len(topics) <= 5
+    assert topics[0] == "How we are doing" and "What it is worth" in topics
+    assert b.findings[0].text == brief.status_sentence(b.tiles, quarter=QUARTER, previous="2026Q2")
+    table = brief.findings_table(b.findings)
+    assert table["topic"].tolist() == topics and table["text"].tolist()[0] == b.findings[0].text
+    p = b.priorities
+    assert list(p.columns[: len(brief.PRIORITY_COLUMNS)]) == brief.PRIORITY_COLUMNS
+    assert 1 <= len(p) <= 5 and p["score"].is_monotonic_decreasing
+    assert p["owner"].str.len().gt(0).all() and p["loop_status"].str.len().gt(0).all()
+    assert b.point_values["recommended"].sum() == 1 and len(b.point_values) == 3
+
+
+def test_demo_revenue_at_stake_by_hand(demo, demo_brief):
+    """Price: ARR of the accounts with a detractor relationship response in the quarter that
+    rated price below the drivers' average, × the detractor churn rate of revenue_at_risk."""
+    c = demo_brief.candidates
+    row = c[(c["kind"] == "driver") & (c["key"] == "price") & c["group"].isna()].iloc[0]
+    r = demo.responses
+    cur = r[(r["quarter"] == QUARTER) & (r["survey_type"] == "relationship")]
+    names = ["ease", "speed", "support", "price", "product"]
+    average = cur[names].mean().mean()
+    hit = cur[(cur["ltr"] <= 6) & (cur["price"] < average)]
+    arr = demo.accounts.set_index("account_id").loc[hit["account_id"].unique(), "arr"].sum()
+    ratio = row["revenue_at_stake"] / arr
+    assert 0 < ratio < 1  # a churn rate
+    assert row["average"] == pytest.approx(average)
+    # the same rate for every candidate: money / ARR is one number
+    assert row["money_low"] <= row["revenue_at_stake"] <= row["money_high"]
+
+
+def test_small_brief_owners_and_loop_status_by_hand():
+    """Owners from the explicit map, then the touchpoint table by name or word, then the team
+    holding the cases; loop status counted by hand."""
+    rng = np.random.default_rng(1)
+    n = 240
+    seg = np.where(np.arange(n) % 2 == 0, "Alpha", "Beta")
+    ltr = np.where(seg == "Alpha", rng.integers(0, 7, n), rng.integers(7, 11, n))
+    responses = pd.DataFrame(
+        {
+            "response_id": [f"R{i}" for i in range(n)],
+            "quarter": QUARTER,
+            "response_date": pd.Timestamp("2026-07-01"),
+            "touchpoint": "support",
+            "segment": seg,
+            "ltr": ltr,
+            "support": np.clip(ltr + rng.normal(0, 1, n), 0, 10),
+            "price": np.clip(ltr + rng.normal(0, 2, n), 0, 10) - 1,
+        }
+    )
+    owners = pd.DataFrame({"touchpoint": ["support"], "owner_team": ["Support desk"]})
+    closures = pd.DataFrame({"response_id": ["R0", "R2"], "closed_date": ["2026-07-05"] * 2})
+    b = brief.build_brief(
+        responses,
+        quarter=QUARTER,
+        owners=owners,
+        closures=closures,
+        drivers={"support": "Support", "price": "Price"},
+        dims=["segment"],
+        owner_map={"Alpha": "Alpha lead"},
+        n_boot=50,
+    )
+    p = b.priorities.set_index("fix")
+    assert p.loc["Segment: Alpha", "owner"] == "Alpha lead"
+    detractors = int((ltr[seg == "Alpha"] <= 6).sum())
+    assert p.loc["Segment: Alpha", "loop_status"] == (
+        f"{detractors} cases (with Support desk): {detractors - 2} open, "
+        f"{detractors - 2} overdue, {100 * 2 / detractors:.0f}% on time"
+    )
+    drivers = [f for f in p.index if f.startswith("Driver: ")]
+    for f in drivers:
+        expected = "Support desk" if f == "Driver: Support" else "Support desk (case owner)"
+        assert p.loc[f, "owner"] == expected
+    assert "money: no accounts and revenue tables, or no dated quarter" in b.notes
+    # without owners table nothing is routed: owners say "unassigned" plainly
+    b2 = brief.build_brief(responses, quarter=QUARTER, dims=["segment"], n_boot=50)
+    assert set(b2.priorities["owner"]) == {"unassigned"}
+    assert set(b2.priorities["loop_status"]) == {"–"}
+
+
+# --------------------------------------------------------------------------- hostile strings
+
+
+HOSTILE = ["<script>alert(1)</script>", "*bold*", "$x$", "#set"]
+
+
+def test_hostile_names_come_out_escaped():
+    themes = pd.DataFrame(
+        {"theme": HOSTILE, "comments": [4, 3, 2, 1], "share": [40.0, 30.0, 20.0, 10.0]}
+    )
+    impact = pd.DataFrame(
+        {
+            "theme": HOSTILE,
+            "mentions": [4, 3, 2, 1],
+            "nps_with": [-50.0, -40.0, -30.0, -20.0],
+            "impact": [-4.0, -3.0, -2.0, -1.0],
+            "ci_low": [-6.0, -5.0, -4.0, -3.0],
+            "ci_high": [-1.0, -0.5, -0.2, -0.1],
+        }
+    )
+    sentence = brief.theme_sentence(themes, impact)
+    assert "<script>alert(1)</script>" in sentence  # plain text: the display escapes it
+    shown = report.callout("**{topic}.** {text}", topic="Why", text=sentence)
+    html, markdown = shown._repr_html_(), shown._repr_markdown_()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "\\<script\\>" in markdown and "\\*bold\\*" in markdown
+    ranked = brief.rank_priorities(brief.theme_candidates(impact, themes=themes), max_rows=None)
+    table = report.show_table(ranked, columns={"fix": "Fix", "evidence": "Evidence"})
+    md_table = table._repr_markdown_()
+    assert "<script>" not in table._repr_html_()
+    for raw, escaped in (("*bold*", "\\*bold\\*"), ("$x$", "\\$x\\$"), ("#set", "\\#set")):
+        assert escaped in md_table, raw
+    cards = brief.tile_cards(_tiles(survey_type="<script>alert(1)</script>"))
+    assert "<script>" not in report.kpi_cards(cards)._repr_html_()
+
+
+def test_hostile_segment_and_driver_label_in_a_built_brief():
+    n = 200
+    rng = np.random.default_rng(3)
+    seg = np.where(np.arange(n) % 2 == 0, "<script>alert(1)</script>", "*bold*")
+    ltr = np.where(np.arange(n) % 2 == 0, rng.integers(0, 7, n), rng.integers(8, 11, n))
+    responses = pd.DataFrame(
+        {
+            "quarter": QUARTER,
+            "segment": seg,
+            "ltr": ltr,
+            "a": np.clip(ltr + rng.normal(0, 1, n), 0, 10),
+            "b": np.clip(ltr + rng.normal(0, 3, n), 0, 10) - 2,
+        }
+    )
+    b = brief.build_brief(
+        responses, quarter=QUARTER, drivers={"a": "$x$", "b": "#set"}, dims=["segment"], n_boot=50
+    )
+    fixes = b.priorities["fix"].tolist()
+    assert "Segment: <script>alert(1)</script>" in fixes
+    md_table = report.show_table(b.priorities, columns={"fix": "Fix"})._repr_markdown_()
+    assert "Segment\\: \\<script\\>alert\\(1\\)\\<\\/script\\>" in md_table
+    for f in b.findings:
+        html = report.callout("{text}", text=f.text)._repr_html_()
+        assert "<script>" not in html
+
+
+def test_themes_praise_and_complaint_apart_follow_their_tables():
+    """With a praise/complaint table (theme_sentiment, theme_tone_impact) the brief quotes the
+    complaint side, so it cannot contradict a theme praised by promoters."""
+    tone = pd.DataFrame(
+        {
+            "nps_category": ["detractor", "detractor"],
+            "theme": ["support", "price"],
+            "comments": [30, 20],
+            "share": [60.0, 40.0],
+            "pct_praise": [10.0, 0.0],
+            "pct_complaint": [85.0, 95.0],
+        }
+    )
+    impact = pd.DataFrame(
+        {
+            "theme": ["support", "price"],
+            "mentions": [90, 40],
+            "nps_complaint": [-60.0, -40.0],
+            "impact_complaint": [-4.0, -2.0],
+            "complaint_ci_low": [-6.0, -3.5],
+            "complaint_ci_high": [-2.0, -0.5],
+            "nps_praise": [80.0, np.nan],
+            "impact_praise": [3.0, np.nan],
+            "praise_ci_low": [1.0, np.nan],
+            "praise_ci_high": [5.0, np.nan],
+        }
+    )
+    base = brief.theme_sentence(tone, impact)
+    assert "support (60% of their comments, 85% complaints)" in base
+    assert "Complaints about support cost the most NPS: \u22124.0 points" in base
+    changed = brief.theme_sentence(tone, impact.assign(impact_complaint=[-1.0, -2.0]))
+    assert "Complaints about price cost the most NPS: \u22122.0 points" in changed
+    cand = brief.theme_candidates(impact, themes=tone)
+    assert cand[["key", "nps_points", "points_low", "points_high"]].values.tolist() == [
+        ["support", 4.0, 2.0, 6.0],
+        ["price", 2.0, 0.5, 3.5],
+    ]
+    assert cand["note"].tolist() == [
+        "60% of detractor comments, 85% complaints",
+        "40% of detractor comments, 95% complaints",
+    ]
+
+
+def test_build_brief_reads_complaints_from_mentions():
+    """Complainers about a theme are its responses: loop status counts their cases by hand."""
+    n = 200
+    ltr = np.where(np.arange(n) < 60, 2, 9)
+    responses = pd.DataFrame(
+        {
+            "response_id": [f"R{i}" for i in range(n)],
+            "quarter": QUARTER,
+            "response_date": pd.Timestamp("2026-07-01"),
+            "touchpoint": "billing",
+            "ltr": ltr,
+        }
+    )
+    # the first 40 detractors complain about billing, 100 promoters praise it
+    mentions = pd.DataFrame(
+        {
+            "response_id": [f"R{i}" for i in range(40)] + [f"R{i}" for i in range(100, 200)],
+            "theme": "billing",
+            "label": ["negative"] * 40 + ["positive"] * 100,
+        }
+    )
+    owners = pd.DataFrame({"touchpoint": ["billing"], "owner_team": ["Finance Ops"]})
+    b = brief.build_brief(responses, quarter=QUARTER, mentions=mentions, owners=owners, n_boot=100)
+    row = b.priorities.set_index("fix").loc["Theme: billing"]
+    assert row["owner"] == "Finance Ops"  # the theme's name is a touchpoint
+    assert row["loop_status"] == "40 cases: 40 open, 40 overdue, 0% on time"
+    # complaint impact by hand: NPS(all) = (140 − 60)/200 = 40; without the 40 complainers
+    # (140 − 20)/160 = 75; points at stake 35
+    assert row["nps_points"] == pytest.approx(35.0)
+    why = next(f.text for f in b.findings if f.topic == "Why (comments)")
+    assert "Complaints about billing cost the most NPS: \u221235.0 points" in why
