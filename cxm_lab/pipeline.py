@@ -822,6 +822,10 @@ def render_report(
 ) -> tuple[RenderResult, dict[str, float]]:
     """Step 3 of a run: combine the executed notebooks into one source and render it.
 
+    The report ends with an appendix generated from the run's records
+    (:func:`cxm_lab.render.appendix_markdown`): data quality, methods and formulas,
+    definitions, and the sections shown or skipped with the reason.
+
     Parameters
     ----------
     inputs : RunInputs
@@ -849,13 +853,20 @@ def render_report(
     >>> sorted(rendered.outputs)                              # doctest: +SKIP
     ['html', 'pdf']
     """
-    from cxm_lab.render import build_source, render
+    from cxm_lab.render import appendix_markdown, build_source, render
 
     params = inputs.params
     t0 = time.perf_counter()
     quarter = inputs.dataset.report_quarter
+    appendix = appendix_markdown(
+        rows=inputs.counts,
+        reject_reasons=inputs.dataset.reject_reasons().to_dict("records"),
+        notebooks=executed.records,
+        sections=executed.sections,
+        source=inputs.data_note,
+    )
     source = build_source(
-        executed.parts,
+        [*executed.parts, appendix],
         inputs.stage,
         title=params.title,
         subtitle=f"Quarter {quarter}" if quarter else "",

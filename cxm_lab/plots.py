@@ -16,7 +16,7 @@ Examples
 >>> d = pd.DataFrame({"ltr": [10, 9, 6, 8] * 10, "quarter": ["2026Q2", "2026Q3"] * 20})
 >>> ax = plot_metric_trend(metrics.nps(d, by="quarter"))
 >>> ax.get_ylabel()
-'NPS'
+'NPS (higher is better)'
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 
 from cxm_lab.errors import DataError, check_columns, fail
+from cxm_lab.report import column_label
 from cxm_lab.safe import clean_text, mathtext_text
 
 __all__ = [
@@ -44,11 +45,40 @@ __all__ = [
     "plot_share_bars",
     "plot_share_trend",
     "plot_theme_shares",
+    "share_axes",
     "use_style",
 ]
 
-#: Colours of the NPS categories, in every chart that shows them.
+#: Colours of the NPS categories, in every chart that shows them (also under their plural and
+#: capitalised names: "Detractors" is drawn in the detractor colour).
 PALETTE = {"detractor": "#d1495b", "passive": "#edae49", "promoter": "#00798c"}
+#: Most tick labels on a time or category axis; more are thinned to every k-th.
+MAX_TICKS = 12
+#: Which way is good, per metric column: stated in the value axis label.
+BETTER = {
+    "nps": "higher",
+    "enps": "higher",
+    "csat": "higher",
+    "ces": "higher",  # 1-7 agreement that the company made it easy (docs/DOMAIN.md)
+    "ces_mean": "higher",
+    "ces_top": "higher",
+    "sla_attainment": "higher",
+    "response_rate": "higher",
+    "churn_rate": "lower",
+    "pct_negative": "lower",
+    "pct_detractors": "lower",
+    "pct_promoters": "higher",
+}
+#: The scale of bounded metrics and the least span their value axis shows (so that a 0.1-point
+#: move of a 1-7 mean does not fill the chart): column -> (lowest, highest, least span).
+SCALES = {
+    "nps": (-100.0, 100.0, 40.0),
+    "enps": (-100.0, 100.0, 40.0),
+    "csat": (0.0, 100.0, 30.0),
+    "ces_top": (0.0, 100.0, 30.0),
+    "ces": (1.0, 7.0, 3.0),
+    "ces_mean": (1.0, 7.0, 3.0),
+}
 #: Colour of single-series bars (churn, SLA attainment).
 BAR_COLOR = "#7a9cc6"
 
@@ -110,12 +140,116 @@ def _ax(ax: Axes | None, size: tuple[float, float] = (8, 4)) -> Axes:
 
 
 def _human(column: str) -> str:
-    """A column name as an axis or legend title: ``nps_category`` → ``NPS category``."""
-    words = column.replace("_", " ").split()
-    words = [w.upper() if w.lower() in _ACRONYMS else w for w in words]
-    if words and not words[0].isupper():
-        words[0] = words[0][:1].upper() + words[0][1:]
-    return " ".join(words)
+    """A column name as an axis or legend title (:func:`cxm_lab.report.column_label`):
+    ``nps_category`` → "NPS group", ``ces_mean`` → "CES mean"."""
+    return column_label(column)
+
+
+def _category_color(value: object) -> str | None:
+    """The :data:`PALETTE` colour of an NPS category name ("detractors", "Promoter"...)."""
+    key = str(value).strip().casefold().removesuffix("s")
+    return PALETTE.get(key)
+
+
+def _better(label: str, column: str, better: str | None) -> str:
+    """``label`` with the good direction: "CES mean (higher is better)".
+
+    ``better`` is "higher", "lower", "none" (say nothing) or None (from :data:`BETTER`).
+    """
+    way = BETTER.get(column.casefold()) if better is None else better
+    if way not in ("higher", "lower") or "better" in label.casefold():
+        return label
+    return f"{label} ({way} is better)"
+
+
+def _meaningful_ylim(ax: Axes, column: str) -> None:
+    """Widen the value axis of a bounded metric to at least its least span (:data:`SCALES`),
+    centred on the data and kept inside the scale."""
+    scale = SCALES.get(column.casefold())
+    if scale is None:
+        return
+    lowest, highest, span = scale
+    lo, hi = ax.get_ylim()
+    if hi - lo >= span:
+        return
+    mid = (lo + hi) / 2
+    lo, hi = mid - span / 2, mid + span / 2
+    if lo < lowest:
+        lo, hi = lowest, lowest + span
+    if hi > highest:
+        lo, hi = highest - span, highest
+    ax.set_ylim(lo, hi)
+
+
+def _thin_ticks(ax: Axes, *, max_ticks: int = MAX_TICKS) -> None:
+    """At most ``max_ticks`` labels on the x axis: every k-th category, or a date locator
+    that picks at most that many dates (the formatter, categorical or date, is kept)."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import MaxNLocator
+
+    formatter = ax.xaxis.get_major_formatter()
+    if isinstance(formatter, mdates.ConciseDateFormatter | mdates.AutoDateFormatter):
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=max_ticks)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        return
+    mapping = getattr(ax.xaxis.get_units(), "_mapping", None)  # a categorical axis
+    if mapping:
+        positions = sorted(mapping.values())
+        step = -(-len(positions) // max_ticks)
+        ax.set_xticks(positions[::step])  # the category formatter names them
+        return
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=max_ticks, min_n_ticks=1))
+
+
+def _legend_outside(ax: Axes, *, title: str | None = None) -> None:
+    """The legend to the right of the data area, so it never covers a line or a bar."""
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return
+    ax.legend(
+        handles,
+        labels,
+        title=_label(title) if title else None,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        borderaxespad=0.0,
+        frameon=False,
+        fontsize="small",
+        title_fontsize="small",
+    )
+
+
+def share_axes(axes: list[Axes], *, x: bool = True, y: bool = False) -> list[Axes]:
+    """One scale for panels that are compared: every panel gets the union of their limits.
+
+    Parameters
+    ----------
+    axes : list of Axes
+        Panels already drawn (e.g. :func:`panels` filled by :func:`plot_metric_by_group`).
+    x, y : bool
+        Share the x axis, the y axis.
+
+    Returns
+    -------
+    list of Axes
+        The same panels.
+
+    Examples
+    --------
+    >>> a, b = panels(2)
+    >>> _ = a.plot([0, 10], [0, 1]); _ = b.plot([-5, 3], [0, 1])
+    >>> [tuple(round(v) for v in ax.get_xlim()) for ax in share_axes([a, b])]
+    [(-5, 10), (-5, 10)]
+    """
+    for flag, get, put in ((x, "get_xlim", "set_xlim"), (y, "get_ylim", "set_ylim")):
+        if not flag or not axes:
+            continue
+        limits = [getattr(ax, get)() for ax in axes]
+        lo, hi = min(v[0] for v in limits), max(v[1] for v in limits)
+        for ax in axes:
+            getattr(ax, put)(lo, hi)
+    return axes
 
 
 def _percent(data: pd.DataFrame, columns: list[str], scale: float, func: str) -> pd.DataFrame:
@@ -203,9 +337,15 @@ def plot_metric_trend(
     title: str | None = None,
     ylabel: str | None = None,
     ci: float = 0.95,
+    better: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """A metric over periods (line + markers) with its confidence band and optional target.
+
+    The value axis says which way is good ("CES mean (higher is better)", from
+    :data:`BETTER`) and spans at least a meaningful part of a bounded scale (:data:`SCALES`:
+    3 points of CES's 1–7, 40 of NPS's −100..100), so a small move is not drawn as a cliff.
+    At most :data:`MAX_TICKS` periods are labelled; the legend sits outside the data area.
 
     Parameters
     ----------
@@ -222,6 +362,8 @@ def plot_metric_trend(
         Defaults name the metric and the CI level.
     ci : float
         Confidence level of ``low``/``high``, used in the default title only.
+    better : str, optional
+        "higher" or "lower" (is better), "none" to say nothing; default from :data:`BETTER`.
     ax : Axes, optional
         Axes to draw on; a new figure when None.
 
@@ -241,11 +383,12 @@ def plot_metric_trend(
     ax = _ax(ax)
     groups = [(None, data)] if hue is None else list(data.groupby(hue, sort=True))
     colors = sns.color_palette("deep", len(groups))
+    name_of_y = ylabel or _human(y)
     for color, (name, part) in zip(colors, groups, strict=True):
         part = part.sort_values(x)
         xs = [_label(v) for v in part[x].astype(str)]
         ax.plot(
-            xs, part[y], marker="o", color=color, label=_legend_label(name if hue else y.upper())
+            xs, part[y], marker="o", color=color, label=_legend_label(name if hue else name_of_y)
         )
         ax.fill_between(xs, part[low], part[high], color=color, alpha=0.2, linewidth=0)
     if target is not None:
@@ -255,16 +398,13 @@ def plot_metric_trend(
             ax.plot(xs, t[target], ls="--", color="grey", label="target")
         else:
             ax.axhline(target, ls="--", color="grey", label="target")
-    n_ticks = data[x].nunique()
-    if n_ticks > 16:  # keep labels readable: every k-th period
-        step = int(np.ceil(n_ticks / 12))
-        ticks = sorted(data[x].astype(str).unique())
-        ax.set_xticks(range(0, n_ticks, step), [_label(t) for t in ticks[::step]])
-    ax.set_title(_label(title or f"{y.upper()} by {x} (shaded: {ci:.0%} CI)"))
-    ax.set_xlabel(_label(x.replace("_", " ").capitalize()))
-    ax.set_ylabel(_label(ylabel or y.upper()))
+    _thin_ticks(ax)
+    ax.set_title(_label(title or f"{_human(y)} by {x} (shaded: {ci:.0%} CI)"))
+    ax.set_xlabel(_label(_human(x)))
+    ax.set_ylabel(_label(_better(name_of_y, y, better)))
+    _meaningful_ylim(ax, y)
     ax.tick_params(axis="x", rotation=45)
-    ax.legend(frameon=False, fontsize="small")
+    _legend_outside(ax, title=_human(hue) if hue else None)
     ax.grid(axis="y", alpha=0.3)
     return ax
 
@@ -282,9 +422,13 @@ def plot_metric_by_group(
     title: str | None = None,
     xlabel: str | None = None,
     ci: float = 0.95,
+    better: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Horizontal points with CI whiskers per group, sorted by value.
+
+    The value axis says which way is good (:data:`BETTER`). Panels compared side by side
+    should share one scale: pass them to :func:`share_axes` once drawn.
 
     Groups where ``flag`` is true (``small_n`` from :func:`metrics.nps`) are drawn grey with a
     hatched band over their interval and labelled "n=12, n<30", so a reader does not take their
@@ -303,6 +447,8 @@ def plot_metric_by_group(
         Defaults name the metric and the CI level.
     ci : float
         Confidence level of ``low``/``high``, used in the default title only.
+    better : str, optional
+        "higher" or "lower" (is better), "none" to say nothing; default from :data:`BETTER`.
     ax : Axes, optional
         Axes to draw on; a new figure when None.
 
@@ -344,8 +490,8 @@ def plot_metric_by_group(
     ax.set_yticks(pos, labels)
     if y in ("nps", "change"):
         ax.axvline(0, color="black", lw=0.6)
-    ax.set_title(_label(title or f"{y.upper()} by {group} with {ci:.0%} CI"))
-    ax.set_xlabel(_label(xlabel or y.upper()))
+    ax.set_title(_label(title or f"{_human(y)} by {group} with {ci:.0%} CI"))
+    ax.set_xlabel(_label(_better(xlabel or _human(y), y, better)))
     ax.grid(axis="x", alpha=0.3)
     return ax
 
@@ -392,14 +538,26 @@ def plot_nps_mix(
         ("passive", "pct_passives"),
         ("promoter", "pct_promoters"),
     ):
-        ax.bar(xs, d[col], bottom=bottom, color=PALETTE[cat], label=cat + "s")
+        ax.bar(xs, d[col], bottom=bottom, color=PALETTE[cat], label=cat.capitalize() + "s")
         bottom += d[col].to_numpy()
     ax.set_ylim(0, 100)
     ax.set_ylabel("Share of respondents (%)")
-    ax.set_xlabel(_label(x.replace("_", " ").capitalize()))
+    ax.set_xlabel(_label(_human(x)))
     ax.set_title(_label(title or f"Promoter / passive / detractor mix by {x}"))
+    _thin_ticks(ax)
     ax.tick_params(axis="x", rotation=45)
-    ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1, 1))
+    handles, labels = ax.get_legend_handles_labels()  # promoters on top, as in the bars
+    ax.legend(
+        handles[::-1],
+        labels[::-1],
+        title=_human("nps_category"),
+        frameon=False,
+        fontsize="small",
+        title_fontsize="small",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        borderaxespad=0.0,
+    )
     return ax
 
 
@@ -413,12 +571,13 @@ def plot_share_bars(
     title: str | None = None,
     xlabel: str | None = None,
     ylabel: str | None = None,
+    better: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Bars of a percentage per ``x``, side by side per ``hue`` (e.g. % negative comments).
 
-    ``hue`` values are in ``palette`` order, then sorted; bars use seaborn's look (colours at
-    75 % saturation).
+    ``hue`` values are in ``palette`` order, then sorted; bars use the palette's colours as
+    they are (no desaturation), so a category has one colour across the report.
 
     One bar per row of ``data`` (no aggregation, so no error bars): pass a table that already
     has one row per ``x`` and ``hue``, such as :func:`cxm_lab.text.analysis.share_by`'s.
@@ -434,10 +593,13 @@ def plot_share_bars(
     hue : str, optional
         Column splitting each group into coloured bars, with a legend.
     palette : dict, optional
-        Colour per ``hue`` value (e.g. :data:`PALETTE` for NPS categories); seaborn's default
-        colours when None.
+        Colour per ``hue`` value; when None, NPS categories get their :data:`PALETTE` colours
+        and other values seaborn's default colours.
     title, xlabel, ylabel : str, optional
         Defaults: none, and the column names in words.
+    better : str, optional
+        "higher" or "lower" (is better), stated in the value axis label; default from
+        :data:`BETTER` by the value column's name, "none" to say nothing.
     ax : Axes, optional
         Axes to draw on; a new figure when None.
 
@@ -457,7 +619,7 @@ def plot_share_bars(
     ...                   "promoter", "detractor"], "pct": [60.0, 10.0, 55.0]})
     >>> ax = plot_share_bars(t, x="language", hue="nps_category", palette=PALETTE)
     >>> len(ax.patches) >= 3, ax.get_legend().get_title().get_text()
-    (True, 'NPS category')
+    (True, 'NPS group')
     """
     check_columns(data, [x, y] + ([hue] if hue else []), "plot_share_bars", "column")
     ax = _ax(ax)
@@ -467,17 +629,29 @@ def plot_share_bars(
         d[hue] = data[hue].map(_legend_label)
         present = set(d[hue].dropna())
         order = sorted(present)
+        if palette is None and present and all(_category_color(v) for v in present):
+            palette = {v: _category_color(v) for v in present}
         if palette is not None:
             colors = {_legend_label(k): v for k, v in palette.items()}
             order = [k for k in colors if k in present] + [k for k in order if k not in colors]
-    sns.barplot(data=d, x=x, y=y, hue=hue, hue_order=order, palette=colors, errorbar=None, ax=ax)
+    sns.barplot(
+        data=d,
+        x=x,
+        y=y,
+        hue=hue,
+        hue_order=order,
+        palette=colors,
+        errorbar=None,
+        saturation=1,  # the palette's own colours, as in every other chart
+        ax=ax,
+    )
     ax.set(
         title=_label(title or ""),
         xlabel=_label(xlabel or _human(x)),
-        ylabel=_label(ylabel or _human(y)),
+        ylabel=_label(_better(ylabel or _human(y), y, better)),
     )
     if hue and ax.get_legend() is not None:
-        ax.get_legend().set_title(_human(hue))
+        _legend_outside(ax, title=_human(hue))
     return ax
 
 
@@ -490,6 +664,7 @@ def plot_share_trend(
     title: str | None = None,
     xlabel: str | None = None,
     ylabel: str | None = None,
+    better: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """A percentage over periods, one line with markers per ``hue`` value.
@@ -507,6 +682,9 @@ def plot_share_trend(
         Column splitting the data into lines, with a legend (sorted).
     title, xlabel, ylabel : str, optional
         Defaults: none, and the column names in words.
+    better : str, optional
+        "higher" or "lower" (is better), stated in the value axis label; default from
+        :data:`BETTER` by the value column's name, "none" to say nothing.
     ax : Axes, optional
         Axes to draw on; a new figure when None.
 
@@ -532,18 +710,23 @@ def plot_share_trend(
     ax = _ax(ax)
     d = data.sort_values(x)
     d = d.assign(**{x: d[x].astype(str).map(_label)})
-    order = None
+    order, colors = None, None
     if hue:
         d[hue] = d[hue].map(_legend_label)
         order = sorted(d[hue].dropna().unique())
-    sns.lineplot(data=d, x=x, y=y, hue=hue, hue_order=order, marker="o", errorbar=None, ax=ax)
+        if order and all(_category_color(v) for v in order):
+            colors = {v: _category_color(v) for v in order}
+    sns.lineplot(
+        data=d, x=x, y=y, hue=hue, hue_order=order, palette=colors, marker="o", errorbar=None, ax=ax
+    )
     ax.set(
         title=_label(title or ""),
         xlabel=_label(xlabel or _human(x)),
-        ylabel=_label(ylabel or _human(y)),
+        ylabel=_label(_better(ylabel or _human(y), y, better)),
     )
     if hue and ax.get_legend() is not None:
-        ax.get_legend().set_title(_human(hue))
+        _legend_outside(ax, title=_human(hue))
+    _thin_ticks(ax)
     ax.tick_params(axis="x", rotation=45)
     return ax
 
@@ -614,7 +797,7 @@ def plot_theme_shares(
             pos + (i - (n_groups - 1) / 2) * height,
             pivot[group],
             height=height,
-            color=PALETTE.get(str(group), color),
+            color=_category_color(group) or color,
             label=_legend_label(group),
         )
     ax.set_yticks(pos, [_label(t) for t in pivot.index])
@@ -623,7 +806,7 @@ def plot_theme_shares(
     )
     ax.set_ylabel(_label(_human(theme)))
     ax.set_title(_label(title or f"Themes by {_human(by)}"))
-    ax.legend(title=_human(by), fontsize="small")
+    _legend_outside(ax, title=_human(by))
     return ax
 
 
@@ -642,6 +825,7 @@ def plot_rate_bars(
     xlabel: str | None = None,
     ylabel: str | None = None,
     color: str = BAR_COLOR,
+    better: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Bars of a rate (%) per group with its confidence interval as whiskers.
@@ -670,7 +854,11 @@ def plot_rate_bars(
     title, xlabel, ylabel : str, optional
         Axis titles; the defaults name the columns in words.
     color : str
-        Bar colour.
+        Bar colour; bars of NPS categories (``x`` values such as "detractor") take their
+        :data:`PALETTE` colour instead.
+    better : str, optional
+        "higher" or "lower" (is better), stated in the value axis label; default from
+        :data:`BETTER` by the value column's name, "none" to say nothing.
     ax : Axes, optional
         Axes to draw on; a new figure when None.
 
@@ -693,7 +881,7 @@ def plot_rate_bars(
     >>> ax = plot_rate_bars(t, x="category", rate="churn_rate", low="churn_ci_low",
     ...                     high="churn_ci_high", scale=100)
     >>> [round(p.get_height()) for p in ax.patches], ax.get_ylabel()
-    ([30, 10], 'Churn rate (%)')
+    ([30, 10], 'Churn rate (%) (lower is better)')
     """
     check_columns(data, [x], "plot_rate_bars", "column")
     d = _percent(data, [rate, low, high], scale, "plot_rate_bars").dropna(subset=[rate])
@@ -702,18 +890,19 @@ def plot_rate_bars(
     ax = _ax(ax, (8, 3.8) if horizontal else (7, 3.8))
     labels = [_label(v) for v in d[x].astype(str)]
     err = [(d[rate] - d[low]).to_numpy(), (d[high] - d[rate]).to_numpy()]
-    value_title = _label(f"{_human(rate)} (%)")
+    value_title = _label(_better(f"{_human(rate)} (%)", rate, better))
+    colors = [_category_color(v) or color for v in d[x].astype(str)]
     if horizontal:
-        ax.barh(labels, d[rate], color=color)
+        ax.barh(labels, d[rate], color=colors)
         ax.errorbar(d[rate], labels, xerr=err, fmt="none", ecolor="black", capsize=4)
         ax.set_xlim(0, 100)
-        ax.set_xlabel(_label(xlabel) if xlabel else value_title)
+        ax.set_xlabel(_label(_better(xlabel, rate, better)) if xlabel else value_title)
         ax.set_ylabel(_label(ylabel or _human(x)))
     else:
-        ax.bar(labels, d[rate], color=color)
+        ax.bar(labels, d[rate], color=colors)
         ax.errorbar(labels, d[rate], yerr=err, fmt="none", ecolor="black", capsize=4)
         ax.set_xlabel(_label(xlabel or _human(x)))
-        ax.set_ylabel(_label(ylabel) if ylabel else value_title)
+        ax.set_ylabel(_label(_better(ylabel, rate, better)) if ylabel else value_title)
     if goal is not None:
         line = ax.axvline if horizontal else ax.axhline
         line(goal, color="#c0392b", ls="--", label=_label(goal_label or f"{goal:g}% goal"))
@@ -738,6 +927,7 @@ def plot_rate_trend(
     xlabel: str | None = None,
     ylabel: str | None = None,
     legend_title: str | None = None,
+    better: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """A rate (%) over time, one line with markers and a shaded interval per group.
@@ -763,6 +953,9 @@ def plot_rate_trend(
         Multiplies ``rate``, ``low`` and ``high``: 100 for fractions 0–1, 1 for percentages.
     title, xlabel, ylabel, legend_title : str, optional
         Defaults name the columns in words.
+    better : str, optional
+        "higher" or "lower" (is better), stated in the value axis label; default from
+        :data:`BETTER` by the value column's name, "none" to say nothing.
     ax : Axes, optional
         Axes to draw on; a new figure when None.
 
@@ -796,18 +989,20 @@ def plot_rate_trend(
     ax = _ax(ax, (10, 4))
     for group, default in zip(groups, fallback, strict=False):
         g = d[d[hue] == group].sort_values(x)
-        color = colors.get(str(group), default)
+        color = colors.get(str(group)) or _category_color(group) or default
         ax.plot(g[x], g[rate], marker="o", color=color, label=_legend_label(group))
         ax.fill_between(g[x], g[low], g[high], color=color, alpha=0.12)
-    ax.legend(title=_label(legend_title or _human(hue)), frameon=False)
+    _legend_outside(ax, title=legend_title or _human(hue))
     if pd.api.types.is_datetime64_any_dtype(d[x]):  # short date labels that do not overlap
         import matplotlib.dates as mdates
 
-        locator = mdates.AutoDateLocator()
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=MAX_TICKS)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    else:
+        _thin_ticks(ax)
     ax.set_xlabel(_label(xlabel or _human(x)))
-    ax.set_ylabel(_label(ylabel or f"{_human(rate)} (%)"))
+    ax.set_ylabel(_label(_better(ylabel or f"{_human(rate)} (%)", rate, better)))
     if title:
         ax.set_title(_label(title))
     return ax

@@ -26,7 +26,7 @@ import base64
 import shutil
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +39,7 @@ from cxm_lab.errors import RenderError
 __all__ = [
     "RENDERERS",
     "RenderResult",
+    "appendix_markdown",
     "build_source",
     "choose_renderer",
     "notebook_markdown",
@@ -155,11 +156,30 @@ def notebook_markdown(nb_path: Path, *, assets: Path, prefix: str) -> str:
             if "image/png" in data:
                 k += 1
                 name = f"{prefix}-fig{k:02d}.png"
-                (assets / name).write_bytes(base64.b64decode(data["image/png"]))
-                parts.append(f"![](assets/{name}){{width=100%}}")
+                png = base64.b64decode(data["image/png"])
+                (assets / name).write_bytes(png)
+                parts.append(f"![](assets/{name}){{width={_image_width(png)}%}}")
             elif "text/markdown" in data:
                 parts.append(data["text/markdown"])
     return "\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"
+
+
+#: Width of the PDF's text block and the tallest a chart may be drawn, in cm: a taller chart is
+#: narrowed so that it never leaves more than half a page blank when it moves to the next one.
+TEXT_WIDTH_CM = 17.4
+MAX_FIGURE_HEIGHT_CM = 12.5
+
+
+def _image_width(png: bytes) -> int:
+    """Width (% of the text block) at which a PNG is no taller than
+    :data:`MAX_FIGURE_HEIGHT_CM` (100 for a wide chart)."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
+        return 100
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    if width <= 0 or height <= 0:
+        return 100
+    full_height = TEXT_WIDTH_CM * height / width
+    return max(40, min(100, int(100 * MAX_FIGURE_HEIGHT_CM / full_height)))
 
 
 def build_source(
@@ -210,13 +230,13 @@ def build_source(
         "subtitle": subtitle or None,
         "date": date or None,
         "lang": "en",
-        "toc": True,
-        "toc-depth": 2,
         "papersize": "a4",
         "filters": ["rtl.lua"],
         "format": {
-            "html": {"embed-resources": True, "css": "report.css", "toc": True},
-            "typst": {"toc": True, "include-in-header": "typst-header.typ", "papersize": "a4"},
+            "html": {"embed-resources": True, "css": "report.css", "toc": True, "toc-depth": 3},
+            # The PDF opens with the executive brief, not a table of contents: the PDF's
+            # bookmarks (from the headings) are its contents.
+            "typst": {"toc": False, "include-in-header": "typst-header.typ", "papersize": "a4"},
         },
     }
     front = {k: v for k, v in front.items() if v is not None}
@@ -235,6 +255,122 @@ def build_source(
         encoding="utf-8",
     )
     return src
+
+
+def appendix_markdown(
+    *,
+    rows: Sequence[Mapping],
+    reject_reasons: Sequence[Mapping] = (),
+    notebooks: Sequence[Mapping] = (),
+    sections: Sequence[Mapping] = (),
+    source: str = "",
+) -> str:
+    """The report's last section: data quality, methods and formulas, definitions, and what
+    the run showed or skipped (the manifest in words).
+
+    Generated from the run's own records (the manifest's ``rows``, ``reject_reasons``,
+    ``notebooks`` and ``sections``) and the static method text ``templates/methods.md``; every
+    value from the data goes through :mod:`cxm_lab.report` / :mod:`cxm_lab.safe`.
+
+    Parameters
+    ----------
+    rows : sequence of mapping
+        Per file: ``file``, ``read``, ``used``, ``rejected``.
+    reject_reasons : sequence of mapping
+        Per reason: ``reason``, ``rows``.
+    notebooks : sequence of mapping
+        Per notebook: ``section`` (its title), ``status`` (shown / skipped), ``reason``.
+    sections : sequence of mapping
+        Per section: ``notebook``, ``section``, ``status``, ``reason``.
+    source : str
+        Where the data came from (the params' ``data_dir`` or the embedded demo).
+
+    Returns
+    -------
+    str
+        Markdown starting with ``## Appendix``.
+
+    Examples
+    --------
+    >>> md = appendix_markdown(rows=[{"file": "r.csv", "read": 10, "used": 9, "rejected": 1}],
+    ...                        reject_reasons=[{"reason": "ltr is not a number", "rows": 1}])
+    >>> md.splitlines()[0], "10 rows read" in md, "NPS = % promoters" in md
+    ('## Appendix', True, True)
+    """
+    import pandas as pd
+
+    from cxm_lab import safe
+    from cxm_lab.report import show_table
+
+    parts = ["## Appendix", "### Data quality"]
+    counts = pd.DataFrame(list(rows), columns=["file", "read", "used", "rejected"])
+    read, used, rejected = (int(counts[c].sum()) for c in ("read", "used", "rejected"))
+    parts.append(
+        safe.md(
+            "{read:,} rows read from {files:,} files: {used:,} used and {rejected:,} rejected "
+            "(read = used + rejected for every file){source}.",
+            read=read,
+            files=len(counts),
+            used=used,
+            rejected=rejected,
+            source=f"; data: {source}" if source else "",
+        )
+    )
+    if len(counts):
+        parts.append(
+            show_table(
+                counts, caption="Rows read, used and rejected per file", flag_col=None
+            )._repr_markdown_()
+        )
+    reasons = pd.DataFrame(list(reject_reasons), columns=["reason", "rows"])
+    if len(reasons):
+        parts.append(
+            show_table(
+                reasons,
+                caption="Rejected rows per reason (a row with two problems counts under both)",
+                flag_col=None,
+            )._repr_markdown_()
+        )
+    parts.append((TEMPLATES / "methods.md").read_text(encoding="utf-8").strip())
+    parts.append("### What this report shows")
+    shown = [n for n in notebooks if n.get("status") == "shown"]
+    skipped = [s for s in sections if s.get("status") != "shown"]
+    parts.append(
+        safe.md(
+            "{shown:,} of {total:,} parts shown; {sections:,} sections shown and {skipped:,} "
+            "skipped because the data cannot support them (the reason is given for each).",
+            shown=len(shown),
+            total=len(notebooks),
+            sections=sum(s.get("status") == "shown" for s in sections),
+            skipped=len(skipped),
+        )
+    )
+    if notebooks:
+        parts.append(
+            show_table(
+                pd.DataFrame(
+                    [
+                        (n.get("section") or n.get("notebook"), n.get("status"), n.get("reason"))
+                        for n in notebooks
+                    ],
+                    columns=["part", "status", "reason"],
+                ),
+                caption="Parts of the report, shown or skipped",
+                flag_col=None,
+            )._repr_markdown_()
+        )
+    if skipped:
+        parts.append(
+            show_table(
+                pd.DataFrame(
+                    [(s.get("notebook"), s.get("section"), s.get("reason")) for s in skipped],
+                    columns=["part", "section", "reason"],
+                ),
+                caption="Sections skipped and why",
+                flag_col=None,
+            )._repr_markdown_()
+        )
+    return "\n\n".join(p.strip("\n") for p in parts) + "\n"
 
 
 def _pandoc(args: list[str], cwd: Path) -> None:
@@ -307,7 +443,8 @@ def render(
                         "--standalone",
                         "--embed-resources",
                         "--toc",
-                        "--toc-depth=2",
+                        "--toc-depth=3",
+                        "--section-divs",
                         "--css",
                         "report.css",
                         "--lua-filter",
@@ -333,7 +470,7 @@ def render(
                         "-t",
                         "typst",
                         "--standalone",
-                        "--toc",
+                        "--metadata=toc:false",
                         "--lua-filter",
                         "rtl.lua",
                         "--include-in-header",

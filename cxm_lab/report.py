@@ -63,6 +63,10 @@ MONEY_FORMATS: dict[str, str] = {
         "referral_revenue",
         "revenue_before",
         "value_per_point",
+        "revenue_at_stake",
+        "revenue_after",
+        "first_year_revenue",
+        "arr",
         "ci_low",
         "ci_high",
     )
@@ -76,54 +80,112 @@ CALLOUT_KINDS = ("note", "warning", "important", "tip")
 escape_markdown = safe.markdown_text
 
 
-#: How the project's own column names read in a report.
+#: How the project's own column names read in a report (exact names; the rest are built from
+#: their words by :func:`column_label`).
 COLUMN_LABELS = {
     "ltr": "Likelihood to recommend",
     "nps": "NPS",
-    "nps_category": "NPS category",
+    "nps_category": "NPS group",
+    "category": "Theme",
     "csat": "CSAT",
     "ces": "CES",
+    "enps": "eNPS",
     "account_name": "Account",
     "account_id": "Account id",
     "response_id": "Response id",
     "language": "Language",
-    "category": "Theme",
+    "n": "n",
+    "n_eff": "Effective n",
+    "n_used": "n used",
+    "se": "SE",
+    "p": "p",
+    "p_value": "p\u2011value",  # a non-breaking hyphen: the header never splits at it
+    "p_adjusted": "Adjusted p",
+    "p_adj": "Adjusted p",
+    "small_n": "Small n",
+    "value_per_point": "Value per NPS point",
 }
 
+#: Words written in capitals (or their own way) when a column name becomes a label.
+_WORDS = {
+    "nps": "NPS",
+    "enps": "eNPS",
+    "csat": "CSAT",
+    "ces": "CES",
+    "sla": "SLA",
+    "arr": "ARR",
+    "nrr": "NRR",
+    "ltr": "LTR",
+    "se": "SE",
+    "kpi": "KPI",
+    "id": "id",
+    "pct": "%",
+    "n": "n",
+    "arpu": "ARPU",
+    "qbr": "QBR",
+}
+#: Interval-bound words: ``ci_low`` → "95% CI low", ``change_low`` → "Change 95% CI low".
+_BOUNDS = {"low": "low", "high": "high", "lo": "low", "hi": "high"}
 
-def column_label(name: str) -> str:
-    """A reader's label for a column: the project's own names in words (``ltr`` →
-    "Likelihood to recommend"), others with underscores as spaces and the first letter in
-    capitals, the rest as written (``used R`` stays "Used R").
+
+def column_label(name: str, *, ci: float = 0.95) -> str:
+    """A reader's label for a column.
+
+    The project's own names read as words (``ltr`` → "Likelihood to recommend",
+    ``p_value`` → "p-value"); other names are built from their words: acronyms in capitals
+    (``ces_mean`` → "CES mean"), ``pct`` as "%", an interval bound with its level
+    (``ci_low`` → "95% CI low", ``change_high`` → "Change 95% CI high"), the first letter in
+    capitals and the rest as written (``used R`` stays "Used R").
 
     Parameters
     ----------
     name : str
         A column name.
+    ci : float
+        Confidence level of the interval-bound columns (``*_low``, ``*_high``).
 
     Returns
     -------
     str
-        The label (:data:`COLUMN_LABELS` for the project's own names).
+        The label.
 
     Examples
     --------
     >>> column_label("nps_category"), column_label("how often do you use R?")
-    ('NPS category', 'How often do you use R?')
+    ('NPS group', 'How often do you use R?')
+    >>> column_label("ces_mean"), column_label("ci_low"), column_label("mean_ci_high", ci=0.9)
+    ('CES mean', '95% CI low', 'Mean 90% CI high')
+    >>> column_label("pct_promoters"), column_label("p_adjusted")
+    ('% promoters', 'Adjusted p')
     """
+    name = str(name)
     if name in COLUMN_LABELS:
         return COLUMN_LABELS[name]
-    text = str(name).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
+    words = name.replace("_", " ").split()
+    if not words:
+        return name.strip()
+    if len(words) > 1 and words[-1].lower() in _BOUNDS and " " not in name.strip():
+        head = [w for w in words[:-1] if w.lower() != "ci"]
+        if head and head[-1].lower() == "boot":
+            head[-1] = "bootstrap"
+        level = f"{ci * 100:.0f}% CI {_BOUNDS[words[-1].lower()]}"
+        text = " ".join([column_label("_".join(head), ci=ci), level] if head else [level])
+        return text[:1].upper() + text[1:]
+    if "_" in name:  # a snake_case name: its words, acronyms in capitals
+        words = [_WORDS.get(w.lower(), w) for w in words]
+    text = " ".join(words)
+    return text if words[0] in ("%", "eNPS", "n", "p") else text[:1].upper() + text[1:]
 
 
-def column_labels(names: Sequence[str]) -> dict[str, str]:
+def column_labels(names: Sequence[str], *, ci: float = 0.95) -> dict[str, str]:
     """:func:`column_label` of each name (for ``quote_comments(columns=...)``).
 
     Parameters
     ----------
     names : sequence of str
         Column names.
+    ci : float
+        Confidence level of interval-bound columns.
 
     Returns
     -------
@@ -135,7 +197,7 @@ def column_labels(names: Sequence[str]) -> dict[str, str]:
     >>> column_labels(["ltr", "segment"])
     {'ltr': 'Likelihood to recommend', 'segment': 'Segment'}
     """
-    return {n: column_label(n) for n in names}
+    return {n: column_label(n, ci=ci) for n in names}
 
 
 def format_p(p: float) -> str:
@@ -166,6 +228,19 @@ def format_p(p: float) -> str:
 
 #: A number format with text around it, such as ``"{:.1f}%"`` or ``"$ {:,.0f}"``.
 _TEMPLATE = re.compile(r"([^{}]*)\{:([^{}]*)\}([^{}]*)")
+#: A format spec split around its grouping option (``"+.1f"`` → ``"+"``, ``""``, ``".1f"``).
+_SPEC = re.compile(r"((?:.?[<>=^])?[+\- ]?z?#?0?\d*)([,_]?)((?:\.\d+)?[dfF%]?)")
+#: Column names that hold p-values, shown as :func:`format_p` does whatever their format.
+_P_COLUMNS = frozenset({"p", "p_value", "pvalue", "p_adjusted", "p_adj", "p_holm", "p_bh"})
+
+
+def _grouped(spec: str) -> str:
+    """``spec`` with thousands separators: ``"+.1f"`` → ``"+,.1f"`` (specs without a fixed-point
+    or integer type, such as ``".4g"``, are kept)."""
+    m = _SPEC.fullmatch(spec)
+    if m is None or m.group(2) or not spec:
+        return spec
+    return m.group(1) + "," + m.group(3)
 
 
 def _is_number(value: object) -> bool:
@@ -186,12 +261,12 @@ def _fmt_cell(value: object, fmt: str | None) -> str:
         template = _TEMPLATE.fullmatch(fmt)
         if template and _is_number(value):  # "{:.1f}%": the number formatted, then the text
             head, spec, tail = template.groups()
-            return head + safe.format_number(value, spec) + tail
+            return head + safe.format_number(value, _grouped(spec)) + tail
         try:
             text = format(value, fmt)
         except (TypeError, ValueError):
             return str(value)
-        return safe.format_number(value, fmt) if _is_number(value) else text
+        return safe.format_number(value, _grouped(fmt)) if _is_number(value) else text
     if isinstance(value, (int, np.integer)):
         return safe.format_number(int(value), ",")
     if isinstance(value, (float, np.floating)):
@@ -224,13 +299,18 @@ def show_table(
     flag_col: str | None = "small_n",
     columns: Mapping[str, str] | Sequence[str] | None = None,
     max_rows: int = 50,
+    ci: float = 0.95,
+    currency: str | None = None,
 ) -> _Display:
     """A formatted, escaped table for a report.
 
     Caption, column labels and cells are data: each is escaped for HTML and Markdown
     (:mod:`cxm_lab.safe`), so a cell like ``-2+3`` or ``*core*`` shows as written. Numeric
-    columns are right-aligned; negative numbers are shown with a real minus sign (U+2212,
-    e.g. "−3.0"), which lines up with "+" and cannot be read as a list marker.
+    columns are right-aligned and carry thousands separators; negative numbers are shown with a
+    real minus sign (U+2212, e.g. "−3.0"), which lines up with "+" and cannot be read as a list
+    marker. P-value columns (``p_value``, ``p_adjusted``...) read as :func:`format_p` writes
+    them (``< 0.001``) whatever their format. The caption is the table's own (a Pandoc table
+    caption): the PDF keeps it on the page of the table's first rows.
 
     Parameters
     ----------
@@ -248,17 +328,22 @@ def show_table(
         Boolean column marking rows to flag (small groups): flagged rows get "⚠ small n" and
         the column itself is not shown.
     columns : mapping or list, optional
-        Columns to show (a mapping also renames them for display). Without a mapping,
-        underscores in column names are shown as spaces (``nps_change`` → "nps change") so
-        that headers can wrap in narrow PDF columns.
+        Columns to show (a mapping also renames them for display). Without a mapping, each
+        column is labelled by :func:`column_label` (``ces_mean`` → "CES mean", ``ci_low`` →
+        "95% CI low").
     max_rows : int
         Show at most this many rows and say how many were left out.
+    ci : float
+        Confidence level named in the labels of interval bounds.
+    currency : str, optional
+        Currency of the money columns (those formatted with :data:`MONEY_FORMATS`), added to
+        their labels: "Revenue (USD)".
 
     Returns
     -------
     object
-        Shows as an HTML table in Jupyter (``_repr_html_``) and as a pipe table in the rendered
-        report (``_repr_markdown_``).
+        Shows as an HTML table in Jupyter (``_repr_html_``) and as a captioned pipe table in
+        the rendered report (``_repr_markdown_``).
 
     Raises
     ------
@@ -270,10 +355,18 @@ def show_table(
     >>> t = show_table(pd.DataFrame({"segment": ["SMB"], "nps": [-3.04], "small_n": [True]}),
     ...                number_formats={"nps": "+.1f"})
     >>> print(t._repr_markdown_())
-    | segment | nps | flag |
-    |:-------|----:|:---------|
+    | Segment | NPS | Flag |
+    |:---------|------:|:-----------|
     | SMB | −3\\.0 | ⚠ small n |
     <BLANKLINE>
+    >>> t = show_table(pd.DataFrame({"revenue": [-12345.0], "p_value": [1e-9]}),
+    ...                number_formats=MONEY_FORMATS, currency="USD", caption="Money")
+    >>> print(t._repr_markdown_().splitlines()[0])
+    Table: Money
+    >>> print(t._repr_markdown_().splitlines()[2])
+    | Revenue \\(USD\\) | p‑value |
+    >>> print(t._repr_markdown_().splitlines()[4])
+    | −12\\,345 | \\< 0\\.001 |
     """
     number_formats = dict(number_formats or {})
     frame = df.reset_index(drop=True)
@@ -283,9 +376,9 @@ def show_table(
         frame = frame.drop(columns=[flag_col])
     if columns is not None:
         names = (
-            dict(columns)
+            {c: str(v) for c, v in columns.items()}
             if isinstance(columns, Mapping)
-            else {c: str(c).replace("_", " ") for c in columns}
+            else {c: column_label(c, ci=ci) for c in columns}
         )
         missing = [c for c in names if c not in frame.columns]
         if missing:
@@ -294,15 +387,25 @@ def show_table(
                 f"{[str(c) for c in frame.columns]}"
             )
         frame = frame[list(names)]
-    else:  # snake_case names are shown with spaces so that narrow columns can wrap
-        names = {c: str(c).replace("_", " ") for c in frame.columns}
+    else:
+        names = {c: column_label(c, ci=ci) for c in frame.columns}
+    for c in frame.columns:
+        if str(c) in _P_COLUMNS:
+            number_formats[c] = "p"
+    if currency:
+        names = {
+            c: f"{label} ({currency})"
+            if c in MONEY_FORMATS and number_formats.get(c) == MONEY_FORMATS[c]
+            else label
+            for c, label in names.items()
+        }
     cells = [
         [_fmt_cell(v, number_formats.get(c)) for c, v in zip(frame.columns, row, strict=True)]
         for row in frame.head(max_rows).itertuples(index=False, name=None)
     ]
     headers = [safe.clean_text(names[c]) for c in frame.columns]
     if flags is not None:
-        headers.append("flag")
+        headers.append("Flag")
         for i, row in enumerate(cells):
             row.append("⚠ small n" if flags[i] else "")
     numeric = [
@@ -319,7 +422,10 @@ def show_table(
         h.append(f"<caption>{safe.html_text(caption)}</caption>")
     h.append(
         "<thead><tr>"
-        + "".join(f"<th>{safe.html_text(x)}</th>" for x in headers)
+        + "".join(
+            f"<th{_RIGHT if numeric[j] else ''}>{safe.html_text(x)}</th>"
+            for j, x in enumerate(headers)
+        )
         + "</tr></thead><tbody>"
     )
     for i, row in enumerate(cells):
@@ -333,13 +439,14 @@ def show_table(
         h.append(f"<p><em>{safe.html_text(note)}</em></p>")
 
     md = []
-    if caption:
-        md.append(f"**{safe.markdown_text(caption)}**\n")
+    if caption:  # a Pandoc table caption: <caption> in HTML, the table's figure in Typst
+        md.append(f"Table: {safe.markdown_text(caption)}\n")
     md.append("| " + " | ".join(safe.markdown_text(x) for x in headers) + " |")
     # Pandoc sizes wrapped columns by the dashes of this line: make them follow the content.
-    # A header wraps between words, so only its longest word sets a minimum.
+    # A header wraps between words, so only its longest word sets a minimum; every column
+    # also pays for its cell padding (2), so that short numbers never run into each other.
     widths = [
-        max([max(map(len, headers[j].split() or [""])), *(len(r[j]) for r in cells)])
+        2 + max([max(map(len, headers[j].split() or [""])), *(len(r[j]) for r in cells)])
         for j in range(len(headers))
     ]
     md.append(
@@ -367,6 +474,48 @@ def _span_lang(tag: str) -> str:
     return tag.split("-", 1)[0]
 
 
+def _shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 1)]
+    space = cut.rfind(" ")
+    if text[len(cut)] != " " and space > limit // 2:  # never end inside a word
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def _normalised(text: str) -> str:
+    """Letters and digits only, case-folded: what two copies of one comment share."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _shingles(text: str, k: int = 3) -> frozenset[str]:
+    return frozenset(text[i : i + k] for i in range(max(len(text) - k + 1, 1)))
+
+
+def _distinct(texts: pd.Series, *, similar: float, limit: int) -> list:
+    """Index labels of the first ``limit`` texts that repeat no earlier kept one (same
+    normalised text, or 3-gram Jaccard similarity ≥ ``similar``)."""
+    kept: list = []
+    seen: list[frozenset[str]] = []
+    exact: set[str] = set()
+    for label, value in texts.items():
+        if len(kept) >= limit:
+            break
+        norm = _normalised(value)
+        if norm in exact:
+            continue
+        grams = _shingles(norm)
+        if any(len(grams & g) / max(len(grams | g), 1) >= similar for g in seen):
+            continue
+        kept.append(label)
+        seen.append(grams)
+        exact.add(norm)
+    return kept
+
+
 def quote_comments(
     df: pd.DataFrame,
     *,
@@ -375,8 +524,15 @@ def quote_comments(
     columns: Mapping[str, str] | Sequence[str] = (),
     max_rows: int = 8,
     mask_pii: bool = True,
+    max_chars: int = 300,
+    similar: float = 0.8,
 ) -> _Display:
     """Customer quotes, each in its own script and direction, escaped and optionally PII-masked.
+
+    Long comments are cut at a word boundary with an ellipsis ("…"); a quote that repeats one
+    already shown (the same text after case, spacing and punctuation are set aside, or
+    character 3-gram Jaccard similarity of at least ``similar``) is left out, so the
+    ``max_rows`` quotes shown are distinct.
 
     The language value goes through :func:`cxm_lab.safe.lang_tag`: a valid tag gives the
     quote its ``lang`` (and ``dir="rtl"`` when :func:`cxm_lab.safe.is_rtl`); an invalid or
@@ -393,13 +549,19 @@ def quote_comments(
         means no language is marked.
     columns : mapping or sequence of str
         Context columns shown after each quote (e.g. ``["ltr", "segment"]``). A mapping gives
-        each a display label (``{"account_name": "Account", "ltr": "Score"}``) so raw column
-        names need not reach the reader; a sequence shows names with underscores as spaces.
+        each a display label (``{"account_name": "Account", "ltr": "Score"}``); a sequence is
+        labelled by :func:`column_label` (``account_name`` → "Account"), so raw column names
+        never reach the reader.
     max_rows : int
         Number of quotes shown.
     mask_pii : bool
         Replace personal data (:func:`cxm_lab.privacy.mask_pii`) in the quote and in the text
         context values before anything is shown.
+    max_chars : int
+        Longest quote shown, in characters; longer ones are cut with "…".
+    similar : float
+        Character 3-gram Jaccard similarity from which a quote counts as a repeat (1 keeps
+        all but exact repeats).
 
     Returns
     -------
@@ -415,13 +577,24 @@ def quote_comments(
     Examples
     --------
     >>> d = pd.DataFrame({"comment": ["خیلی *کند* است"], "language": ["fa-IR"], "ltr": [3]})
-    >>> quote_comments(d, columns={"ltr": "Score"})._repr_markdown_()
-    '> [خیلی \\\\*کند\\\\* است]{lang="fa" dir="rtl"}  \\n> — *Score\\\\: 3*\\n'
+    >>> print(quote_comments(d, columns={"ltr": "Score"})._repr_markdown_())  # doctest: +NORMALIZE_WHITESPACE
+    ::: {lang="fa" dir="rtl"}
+    > [خیلی \\*کند\\* است]{lang="fa" dir="rtl"}
+    >
+    > [— *Score\\: 3*]{dir="ltr"}
+    :::
+    <BLANKLINE>
+    >>> d = pd.DataFrame({"comment": ["Great support!", "great  support", "Slow " * 30]})
+    >>> print(quote_comments(d, language=None, max_chars=20)._repr_markdown_())
+    > Great support\\!
+    <BLANKLINE>
+    > Slow Slow Slow Slow…
+    <BLANKLINE>
     """
     labels = (
         {c: str(v) for c, v in columns.items()}
         if isinstance(columns, Mapping)
-        else {c: str(c).replace("_", " ") for c in columns}
+        else column_labels(list(columns))
     )
     wanted = [text, *labels]
     missing = [c for c in wanted if c not in df.columns]
@@ -430,7 +603,8 @@ def quote_comments(
             f"quote_comments: columns {missing} are not in the table; choose from "
             f"{[str(c) for c in df.columns]}"
         )
-    rows = df[df[text].notna() & (df[text].astype(str).str.strip() != "")].head(max_rows)
+    rows = df[df[text].notna() & (df[text].astype(str).str.strip() != "")]
+    rows = rows.loc[_distinct(rows[text].astype(str), similar=similar, limit=max_rows)]
     if rows.empty:
         return _Display("<p><em>No comments.</em></p>", "*No comments.*\n")
     h, md = ['<div class="cxm-quotes">'], []
@@ -438,6 +612,7 @@ def quote_comments(
         body = str(r[text])
         if mask_pii:
             body = str(_mask_pii(body))
+        body = _shorten(body, max_chars)
         tag = safe.lang_tag(r[language]) if language and language in df.columns else None
         rtl = tag is not None and safe.is_rtl(tag)
         meta = []
@@ -467,7 +642,13 @@ def quote_comments(
         if span_attrs:
             quoted = f"[{quoted}]{{{span_attrs}}}"
         meta_md = " · ".join(f"{safe.markdown_text(k)}\\: {safe.markdown_text(v)}" for k, v in meta)
-        md.append(f"> {quoted}" + (f"  \n> — *{meta_md}*" if meta else "") + "\n")
+        if rtl:  # the whole block right to left (HTML dir on the block, not only the words);
+            # the credit is its own left-to-right paragraph, so its dash stays in front
+            credit = f'>\n> [— *{meta_md}*]{{dir="ltr"}}\n' if meta else ""
+            block = f"::: {{{span_attrs}}}\n> {quoted}\n{credit}:::\n"
+        else:
+            block = f"> {quoted}" + (f"  \n> — *{meta_md}*" if meta else "") + "\n"
+        md.append(block)
     h.append("</div>")
     return _Display("".join(h), "\n".join(md))
 

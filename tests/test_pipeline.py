@@ -212,3 +212,28 @@ def test_demo_report_end_to_end(repo_root, tmp_path):
     assert {"ة", "ى"} & letters(text) or {"ع", "ل", "ا"} <= letters(text)
     rows = {r["table"]: r for r in res.manifest["rows"]}
     assert rows["responses"]["rejected"] == 5
+
+
+def test_report_ends_with_an_appendix_from_the_manifest(fixture_run):
+    """Data quality (rows read/used/rejected from the manifest), methods, definitions and the
+    parts shown or skipped: the last section of the report, in both formats."""
+    m = fixture_run.manifest
+    source = (fixture_run.directory / "report.qmd").read_text(encoding="utf-8")
+    headings = re.findall(r"^(##+) (.+)$", source, flags=re.M)
+    tail = [h for _, h in headings[headings.index(("##", "Appendix")) :]]
+    assert tail[:5] == [
+        "Appendix",
+        "Data quality",
+        "Methods and formulas",
+        "Definitions",
+        "What this report shows",
+    ]
+    read = sum(r["read"] for r in m["rows"])
+    rejected = sum(r["rejected"] for r in m["rows"])
+    html = fixture_run.outputs["html"].read_text(encoding="utf-8")
+    assert f"{read:,} rows read from {len(m['rows'])} files" in html
+    assert f"{rejected:,} rejected" in html
+    text = " ".join(pdf_text(fixture_run.outputs["pdf"]).split())
+    assert "NPS = % promoters − % detractors" in text and "Holm" in text
+    for record in m["notebooks"]:
+        assert record["section"] in text

@@ -10,7 +10,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 
@@ -46,7 +45,7 @@ def test_trend_draws_line_band_and_target(responses):
     assert list(target_line.get_ydata()) == [5.0, 10.0, 15.0]
     assert sum(isinstance(c, PolyCollection) for c in ax.collections) == 1  # the CI band
     assert ax.get_title() == "NPS by quarter (shaded: 95% CI)"
-    assert ax.get_xlabel() == "Quarter" and ax.get_ylabel() == "NPS"
+    assert ax.get_xlabel() == "Quarter" and ax.get_ylabel() == "NPS (higher is better)"
 
 
 def test_trend_with_hue_has_one_line_and_band_per_group(responses):
@@ -85,11 +84,13 @@ def test_nps_mix_bars_stack_to_100(responses):
     assert len(ax.patches) == 3 * len(table)
     heights = np.array([p.get_height() for p in ax.patches]).reshape(3, len(table))
     assert np.allclose(heights.sum(axis=0), 100)
+    # legend in the order of the stack, top first, in the report's category colours
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "detractors",
-        "passives",
-        "promoters",
+        "Promoters",
+        "Passives",
+        "Detractors",
     ]
+    assert ax.get_legend().get_title().get_text() == "NPS group"
     assert ax.get_ylabel() == "Share of respondents (%)" and ax.get_title()
 
 
@@ -209,12 +210,10 @@ def test_share_bars_one_bar_per_row_with_palette():
     assert sorted(p.get_height() for p in bars) == sorted(mix["pct"])
     legend = ax.get_legend()
     assert [t.get_text() for t in legend.get_texts()] == ["detractor", "passive", "promoter"]
-    assert legend.get_title().get_text() == "NPS category"
+    assert legend.get_title().get_text() == "NPS group"
     colors = {matplotlib.colors.to_hex(p.get_facecolor()) for p in bars}
-    # seaborn draws bars at 75 % saturation
-    assert colors == {
-        matplotlib.colors.to_hex(sns.desaturate(c, 0.75)) for c in plots.PALETTE.values()
-    }
+    # the palette's own colours (no seaborn desaturation): one colour per category everywhere
+    assert colors == set(plots.PALETTE.values())
     assert ax.get_xlabel() == "Language" and ax.get_ylabel() == "% negative"
     assert [t.get_text() for t in ax.get_xticklabels()] == ["en", "fa"]
 
@@ -255,7 +254,7 @@ def test_theme_shares_bars_per_category_sorted_by_the_first():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["detractor", "promoter"]
     colors = [matplotlib.colors.to_hex(p.get_facecolor()) for p in ax.patches]
     assert colors[0] == plots.PALETTE["detractor"] and colors[-1] == plots.PALETTE["promoter"]
-    assert ax.get_xlabel() == "% of the category's comments" and ax.get_ylabel() == "Theme"
+    assert ax.get_xlabel() == "% of the group's comments" and ax.get_ylabel() == "Theme"
     with pytest.raises(ValueError, match="more than 100"):
         plots.plot_theme_shares(themes.assign(share=themes["share"] * 100), scale=100)
 
@@ -285,7 +284,8 @@ def test_rate_bars_vertical_with_whiskers():
     assert np.allclose([s[0][1] for s in whiskers.get_segments()], [20, 10, 2])
     assert np.allclose([s[1][1] for s in whiskers.get_segments()], [40, 22, 9])
     assert [t.get_text() for t in ax.get_xticklabels()] == ["detractor", "passive", "promoter"]
-    assert ax.get_ylabel() == "Churned within 12 months (%)" and ax.get_title() == "Churn"
+    assert ax.get_ylabel() == "Churned within 12 months (%) (lower is better)"
+    assert ax.get_title() == "Churn"
     assert ax.get_legend() is None
 
 
@@ -311,7 +311,8 @@ def test_rate_bars_horizontal_sorted_with_goal():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Billing", "Sales", "Support"]
     assert ax.get_xlim() == (0, 100)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["90% goal"]
-    assert ax.get_xlabel() == "SLA attainment (%)" and ax.get_ylabel() == "Owner team"
+    assert ax.get_xlabel() == "SLA attainment (%) (higher is better)"
+    assert ax.get_ylabel() == "Owner team"
     with pytest.raises(ValueError, match="'sla_attainment' reaches 9500"):
         plots.plot_rate_bars(
             status, x="owner_team", rate="sla_attainment", low="sla_ci_low",
@@ -346,7 +347,7 @@ def test_rate_trend_lines_and_bands_per_level():
     legend = ax.get_legend()
     assert [t.get_text() for t in legend.get_texts()] == ["detractor", "promoter"]
     assert legend.get_title().get_text() == "Baseline category"
-    assert ax.get_xlabel() == "Month" and ax.get_ylabel() == "Churn rate (%)"
+    assert ax.get_xlabel() == "Month" and ax.get_ylabel() == "Churn rate (%) (lower is better)"
 
 
 def test_public_names_are_listed():
@@ -455,3 +456,155 @@ def test_plot_journey_without_csat_ces_and_hostile_labels():
     assert not [c for c in ax.collections if c.get_gid() == "key_moment"]
     with pytest.raises(ColumnError):
         plots.plot_journey(t.drop(columns="n"))
+
+
+# --------------------------------------------------------------------------- report layout
+
+
+def _quarters(n: int) -> list[str]:
+    return [f"{2015 + i // 4}Q{i % 4 + 1}" for i in range(n)]
+
+
+def _visible_xticks(ax: Axes) -> list[str]:
+    """Tick labels a reader sees: drawn, inside the axis, not empty."""
+    ax.figure.canvas.draw()
+    lo, hi = sorted(ax.get_xlim())
+    return [
+        t.get_text()
+        for t, pos in zip(ax.get_xticklabels(), ax.get_xticks(), strict=True)
+        if t.get_text() and lo <= pos <= hi
+    ]
+
+
+def _outside(ax: Axes) -> bool:
+    """The legend's box does not overlap the data area."""
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    area = ax.get_window_extent(renderer)
+    return (
+        legend.x0 >= area.x1 or legend.x1 <= area.x0 or legend.y0 >= area.y1 or legend.y1 <= area.y0
+    )
+
+
+def test_time_axes_show_at_most_twelve_labels():
+    qs = _quarters(45)
+    rng = np.random.default_rng(3)
+    trend = pd.DataFrame({"quarter": qs, "nps": rng.normal(20, 5, 45)})
+    trend = trend.assign(ci_low=trend["nps"] - 8, ci_high=trend["nps"] + 8)
+    ax = plots.plot_metric_trend(trend)
+    shown = _visible_xticks(ax)
+    assert 2 <= len(shown) <= plots.MAX_TICKS and set(shown) <= set(qs)
+    assert shown[0] == qs[0]  # thinned from the first period on, in order
+    assert shown == sorted(shown)
+    share = pd.DataFrame(
+        {"quarter": qs * 2, "segment": ["A"] * 45 + ["B"] * 45, "pct": rng.uniform(0, 50, 90)}
+    )
+    assert len(_visible_xticks(plots.plot_share_trend(share, hue="segment"))) <= plots.MAX_TICKS
+    mix = pd.DataFrame(
+        {"quarter": qs, "pct_detractors": 20.0, "pct_passives": 30.0, "pct_promoters": 50.0}
+    )
+    assert len(_visible_xticks(plots.plot_nps_mix(mix))) <= plots.MAX_TICKS
+    months = pd.date_range("2023-01-01", periods=45, freq="MS")
+    rates = pd.DataFrame(
+        {"month": months, "category": "detractor", "churn_rate": 3.0, "ci_low": 2.0, "ci_high": 4.0}
+    )
+    assert len(_visible_xticks(plots.plot_rate_trend(rates))) <= plots.MAX_TICKS
+
+
+def test_legends_sit_outside_the_data_area(responses):
+    by_q = metrics.nps(responses, by=["quarter", "segment"])
+    axes = [
+        plots.plot_metric_trend(by_q, hue="segment", target=10.0),
+        plots.plot_nps_mix(metrics.nps(responses, by="quarter")),
+        plots.plot_share_trend(by_q.rename(columns={"pct_promoters": "pct"}), hue="segment"),
+        plots.plot_share_bars(
+            pd.DataFrame(
+                {"language": ["en", "en", "fa"], "nps_category": ["detractor", "promoter"] * 1 + ["passive"], "pct": [90.0, 95.0, 99.0]}
+            ),
+            x="language",
+            hue="nps_category",
+        ),
+        plots.plot_theme_shares(
+            pd.DataFrame(
+                {"theme": ["a", "b"] * 2, "nps_category": ["detractor"] * 2 + ["promoter"] * 2, "share": [80.0, 90.0, 95.0, 70.0]}
+            )
+        ),
+    ]  # fmt: skip
+    for ax in axes:
+        assert ax.get_legend() is not None and _outside(ax), ax.get_title()
+
+
+def test_compared_panels_share_one_scale(responses):
+    axes = plots.panels(2)
+    for ax, dim in zip(axes, ["segment", "quarter"], strict=True):
+        plots.plot_metric_by_group(metrics.nps(responses, by=dim), group=dim, ax=ax)
+    before = [ax.get_xlim() for ax in axes]
+    assert before[0] != before[1]  # drawn alone, each panel picks its own range
+    plots.share_axes(axes)
+    after = [ax.get_xlim() for ax in axes]
+    assert after[0] == after[1]
+    assert after[0][0] == min(b[0] for b in before) and after[0][1] == max(b[1] for b in before)
+
+
+def test_good_direction_and_a_meaningful_range_on_bounded_scales():
+    ces = pd.DataFrame(
+        {"quarter": ["2026Q1", "2026Q2"], "ces_mean": [5.30, 5.20], "mean_ci_low": [5.25, 5.12],
+         "mean_ci_high": [5.35, 5.28]}
+    )  # fmt: skip
+    ax = plots.plot_metric_trend(ces, y="ces_mean", low="mean_ci_low", high="mean_ci_high")
+    assert ax.get_ylabel() == "CES mean (higher is better)"  # 1-7 "made it easy" (DOMAIN.md)
+    lo, hi = ax.get_ylim()
+    assert hi - lo >= 3.0 and lo >= 1.0 and hi <= 7.0  # 0.1 of a 1-7 scale is not a cliff
+    assert lo <= 5.12 and hi >= 5.35
+    ax = plots.plot_metric_trend(ces, y="ces_mean", low="mean_ci_low", high="mean_ci_high",
+                                 ylabel="CES", better="none")  # fmt: skip
+    assert ax.get_ylabel() == "CES"
+    churn = pd.DataFrame({"g": ["a"], "churn_rate": [5.0], "ci_low": [4.0], "ci_high": [6.0],
+                          "n": [100]})  # fmt: skip
+    ax = plots.plot_metric_by_group(churn, group="g", y="churn_rate")
+    assert ax.get_xlabel() == "Churn rate (lower is better)"
+
+
+def test_enps_legend_says_enps():
+    en = pd.DataFrame({"quarter": ["2026Q1", "2026Q2"], "nps": [10.0, 12.0], "ci_low": [0.0, 2.0],
+                       "ci_high": [20.0, 22.0]})  # fmt: skip
+    ax = plots.plot_metric_trend(en, ylabel="eNPS")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["eNPS"]
+    assert ax.get_ylabel() == "eNPS (higher is better)"
+
+
+def test_nps_categories_have_one_colour_in_every_chart():
+    hexes = {k: matplotlib.colors.to_hex(v) for k, v in plots.PALETTE.items()}
+    cats = ["detractor", "passive", "promoter"]
+    bars = plots.plot_rate_bars(
+        pd.DataFrame({"category": cats, "r": [30.0, 20.0, 10.0], "lo": [25.0, 15.0, 5.0],
+                      "hi": [35.0, 25.0, 15.0]}),
+        x="category", rate="r", low="lo", high="hi",
+    )  # fmt: skip
+    assert [matplotlib.colors.to_hex(p.get_facecolor()) for p in bars.patches] == [
+        hexes[c] for c in cats
+    ]
+    shares = plots.plot_share_bars(
+        pd.DataFrame({"x": ["a"] * 3, "nps_category": cats, "pct": [10.0, 20.0, 30.0]}),
+        x="x", hue="nps_category",
+    )  # fmt: skip
+    legend = {t.get_text(): matplotlib.colors.to_hex(h.get_facecolor())
+              for t, h in zip(shares.get_legend().get_texts(), shares.get_legend().legend_handles, strict=True)}  # fmt: skip
+    assert legend == hexes
+    months = pd.date_range("2026-01-01", periods=2, freq="MS")
+    trend = plots.plot_rate_trend(
+        pd.DataFrame({"month": list(months) * 2, "category": ["Detractors"] * 2 + ["Promoters"] * 2,
+                      "churn_rate": [3.0, 4.0, 1.0, 1.0], "ci_low": 0.5, "ci_high": 5.0})
+    )  # fmt: skip
+    assert [matplotlib.colors.to_hex(line.get_color()) for line in trend.get_lines()] == [
+        hexes["detractor"],
+        hexes["promoter"],
+    ]
+    mix = plots.plot_nps_mix(
+        pd.DataFrame({"quarter": ["q"], "pct_detractors": [20.0], "pct_passives": [30.0],
+                      "pct_promoters": [50.0]})
+    )  # fmt: skip
+    assert [matplotlib.colors.to_hex(p.get_facecolor()) for p in mix.patches] == [
+        hexes[c] for c in cats
+    ]

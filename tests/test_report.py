@@ -114,9 +114,10 @@ def test_callout_and_kpis():
 def test_show_table_headers_wrap_and_size_columns_by_content():
     d = pd.DataFrame({"change_low": [1.5], "label": ["a much longer cell text"]})
     md = show_table(d)._repr_markdown_().splitlines()
-    assert md[0] == "| change low | label |"
-    # dash line: numeric right-aligned, width = longest header word (6) vs cell "1.5" (3)
-    assert md[1] == "|------:|:" + "-" * len("a much longer cell text") + "|"
+    assert md[0] == "| Change 95\\% CI low | Label |"  # human labels (column_label)
+    # dash line: numeric right-aligned, width = 2 (cell padding) + longest header word (6)
+    # vs cell "1.5" (3)
+    assert md[1] == "|--------:|:" + "-" * (2 + len("a much longer cell text")) + "|"
     # an explicit display name is kept as given (markdown-escaped)
     renamed = show_table(d, columns={"change_low": "Low_95"})._repr_markdown_()
     assert renamed.splitlines()[0] == "| Low\\_95 |"
@@ -159,7 +160,7 @@ def test_quote_languages_are_normalised_and_invalid_ones_dropped():
     assert [v for k, v in p.attrs if k == "dir"].count("rtl") == 2  # fa-IR, he
     assert [v for k, v in p.attrs if k == "dir"].count("auto") == 2  # invalid, missing
     # Markdown spans carry the primary subtag only: the form Typst's text(lang:) accepts
-    spans = re.findall(r"\{([^}]*)\}", md)
+    spans = re.findall(r"\]\{([^}]*)\}", md)
     assert spans == [
         'lang="pt"',
         'lang="zh"',
@@ -191,7 +192,7 @@ def test_quote_context_columns_take_display_labels_and_are_masked():
         _visible(md) == "Slow *again* — Account: R&D <EMEA> *core* · Contact: [email] · Score: −1"
     )
     seq = quote_comments(d, columns=["account_name"])._repr_markdown_()
-    assert "account name\\:" in seq
+    assert "Account\\:" in seq and "account" not in seq  # a sequence gets human labels
 
 
 def test_quote_missing_column_is_a_parameter_error():
@@ -273,7 +274,7 @@ def test_show_table_cells_starting_with_minus_are_not_lists():
     assert "ul" not in p.tags and "ol" not in p.tags and "table" in p.tags
     cells = [t for t in (x.strip() for x in p.text) if t]
     assert cells == [
-        "segment", "change", "-2+3", "−3.0", "- item", "+1.0", "1. x", "+0.0", "+ y", "+2.0",
+        "Segment", "Change", "-2+3", "−3.0", "- item", "+1.0", "1. x", "+0.0", "+ y", "+2.0",
     ]  # fmt: skip
     assert re.search(r'<td style="text-align: right;">−3\.0</td>', html)  # still right-aligned
 
@@ -320,7 +321,9 @@ def test_render_payloads_to_html_and_typst_pdf(tmp_path):
         str(src), "html", format="markdown", extra_args=["--lua-filter", lua]
     )
     p = parse_html(html)
-    assert not {"script", "img", "a", "iframe", "object", "style"} & set(p.tags), set(p.tags)
+    assert not {"script", "img", "iframe", "object", "style"} & set(p.tags), set(p.tags)
+    # the only links are the headings' own anchors (rtl.lua), never one from the data
+    assert [v for k, v in p.attrs if k == "href"] == ["#render-check"]
     assert all(not k.startswith("on") for k, _ in p.attrs)
     assert all("javascript:" not in (v or "") for _, v in p.attrs)
     text = "".join(p.text)

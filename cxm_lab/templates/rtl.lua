@@ -5,9 +5,10 @@ function Span(el)
   if not FORMAT:match("typst") then return nil end
   local dir = el.attributes["dir"]
   local lang = el.attributes["lang"]
-  if dir ~= "rtl" and not lang then return nil end
+  if dir ~= "rtl" and dir ~= "ltr" and not lang then return nil end
   local args = {}
-  if dir == "rtl" then table.insert(args, "dir: rtl") end
+  -- dir="ltr" marks a left-to-right run inside right-to-left text (a quote's credit).
+  if dir == "rtl" or dir == "ltr" then table.insert(args, "dir: " .. dir) end
   if lang and lang:match("^[%a-]+$") then table.insert(args, 'lang: "' .. lang .. '"') end
   local out = { pandoc.RawInline("typst", "#text(" .. table.concat(args, ", ") .. ")[") }
   for _, x in ipairs(el.content) do table.insert(out, x) end
@@ -24,4 +25,42 @@ function BlockQuote(el)
   if lead and lead.t == "RawInline" and lead.text:match("^#text%(dir: rtl") then
     return { pandoc.RawBlock("typst", "#align(right)["), el, pandoc.RawBlock("typst", "]") }
   end
+end
+
+-- Callout boxes (::: {.callout-note} ... :::) become the header's tinted band in Typst.
+local CALLOUTS = { ["callout-note"] = "note", ["callout-tip"] = "note",
+                   ["callout-warning"] = "warning", ["callout-important"] = "important" }
+function Div(el)
+  if not FORMAT:match("typst") then return nil end
+  for _, cls in ipairs(el.classes) do
+    local kind = CALLOUTS[cls]
+    if kind then
+      local out = { pandoc.RawBlock("typst", '#cxm-callout("' .. kind .. '")[') }
+      for _, b in ipairs(el.content) do table.insert(out, b) end
+      table.insert(out, pandoc.RawBlock("typst", "]"))
+      return out
+    end
+  end
+end
+
+-- HTML: every section heading gets a link to its own anchor (shown on hover), so a reader can
+-- copy the address of a section. The link points inside the page only.
+function Header(el)
+  if not FORMAT:match("html") or el.identifier == "" or el.level < 2 then return nil end
+  el.content:insert(pandoc.Link({}, "#" .. el.identifier, "",
+    pandoc.Attr("", { "anchor" }, { { "aria-label", "Link to this section" } })))
+  return el
+end
+
+-- Typst: a code-like value in a table cell ("in_the_moment") may wrap after its underscores
+-- (a zero-width space) instead of running into the next column.
+function Table(el)
+  if not FORMAT:match("typst") then return nil end
+  return el:walk({
+    Str = function(s)
+      if s.text:find("_", 1, true) then
+        return pandoc.Str((s.text:gsub("_", "_\u{200B}")))
+      end
+    end,
+  })
 end
