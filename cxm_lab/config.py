@@ -11,6 +11,7 @@ Variable                      Meaning                                     Defaul
 ``CXM_LAB_SENTIMENT_DIR``     the sentiment model built from it           ``cxm-sentiment-e5`` beside the encoder
 ``CXM_LAB_CACHE_DIR``         SQLite caches of sentiment and embeddings   ``.cache/cxm_lab``
 ``CXM_LAB_THREADS``           intra-op threads of the text models         all cores
+``CXM_LAB_DASK_SCHEDULER``    Dask scheduler address for text at scale    none (a local cluster)
 ============================  ==========================================  =======================
 
 Examples
@@ -30,6 +31,7 @@ __all__ = [
     "ROOT",
     "SHARED",
     "cache_dir",
+    "dask_scheduler",
     "model_dir",
     "sentiment_dir",
     "shared_data",
@@ -49,6 +51,7 @@ ENV_VARS: dict[str, str] = {
     "CXM_LAB_SENTIMENT_DIR": "folder of the sentiment model",
     "CXM_LAB_CACHE_DIR": "folder of the SQLite result caches",
     "CXM_LAB_THREADS": "intra-op threads of the text models (0 or unset: all cores)",
+    "CXM_LAB_DASK_SCHEDULER": "Dask scheduler address for scoring comments on a cluster",
 }
 
 SENTIMENT_DIR_NAME = "cxm-sentiment-e5"
@@ -156,3 +159,22 @@ def threads() -> int:
             f"CXM_LAB_THREADS={raw!r} is not a whole number; set it to e.g. 2, or unset it"
         ) from None
     return n if n > 0 else (os.cpu_count() or 1)
+
+
+def dask_scheduler() -> str | None:
+    """The Dask scheduler that scores comments at scale: ``$CXM_LAB_DASK_SCHEDULER`` (e.g.
+    ``tcp://scheduler:8786``), or None when unset (a local cluster is started instead).
+
+    Returns
+    -------
+    str or None
+        The address, stripped.
+
+    Examples
+    --------
+    >>> os.environ["CXM_LAB_DASK_SCHEDULER"] = "tcp://10.0.0.5:8786"; dask_scheduler()
+    'tcp://10.0.0.5:8786'
+    >>> del os.environ["CXM_LAB_DASK_SCHEDULER"]; dask_scheduler() is None
+    True
+    """
+    return os.environ.get("CXM_LAB_DASK_SCHEDULER", "").strip() or None

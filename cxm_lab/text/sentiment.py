@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 import unicodedata
@@ -72,6 +73,10 @@ LABELS = ("negative", "neutral", "positive")
 MAX_TOKENS = 256
 
 T = TypeVar("T")
+
+_LOG = logging.getLogger(__name__)
+#: Texts per forward pass on a GPU (``batch_size=None``); on the CPU the default is 32.
+GPU_BATCH = 1024
 
 
 class CacheWarning(UserWarning):
@@ -275,6 +280,74 @@ class _DiskCache:
             )
 
 
+# --------------------------------------------------------------------------- devices
+
+
+def _cuda_status() -> tuple[bool, bool]:
+    """(torch sees a CUDA GPU, that GPU computes in bf16); (False, False) without torch."""
+    try:
+        import torch
+    except ImportError:
+        return False, False
+    if not torch.cuda.is_available():
+        return False, False
+    return True, bool(torch.cuda.is_bf16_supported())
+
+
+def _pick_device(device: str, backend: str) -> tuple[str, str]:
+    """(device, torch precision) for ``Encoder(device=..., backend=...)``: the CPU unless
+    ``device`` asks for a GPU and torch sees one."""
+    if device not in ("cpu", "auto", "cuda"):
+        raise ModelError(f"Encoder: device={device!r} is not known; use 'cpu', 'auto' or 'cuda'.")
+    if device == "cpu" or (device == "auto" and backend == "onnx"):
+        return "cpu", "fp32"
+    if backend == "onnx":
+        raise ModelError(
+            "Encoder: device='cuda' with backend='onnx' is not a route (the GPU runs the "
+            "transformers model); use backend='auto' or 'torch'."
+        )
+    has_gpu, bf16 = _cuda_status()
+    if not has_gpu:
+        if device == "cuda":
+            raise ModelError(
+                "Encoder: device='cuda' but torch sees no CUDA GPU (torch.cuda.is_available() "
+                "is False); use device='auto' to fall back to the CPU."
+            )
+        return "cpu", "fp32"
+    return "cuda", "bf16" if bf16 else "fp16"
+
+
+def _token_batches(
+    texts: Sequence[str], tokenizer, *, batch_size: int, max_tokens: int, pad_id: int
+):
+    """Padded ``(positions, input_ids, attention_mask)`` batches of ``texts`` for the GPU route.
+
+    Texts are ordered by UTF-8 length, tokenised a few batches at a time by ``tokenizer`` (a
+    ``tokenizers.Tokenizer`` this function may reconfigure: its Rust ``encode_batch`` runs on
+    all cores), re-ordered by token length inside each chunk (UTF-8 length is only a proxy
+    across scripts) and padded to the longest text of each batch, rounded up to a multiple of 8.
+    Every position appears in exactly one batch.
+    """
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_tokens)
+    order = np.argsort([len(t.encode("utf-8")) for t in texts], kind="stable")
+    step = batch_size * 4
+    for start in range(0, len(order), step):
+        part = order[start : start + step]
+        encs = tokenizer.encode_batch([texts[i] for i in part])
+        lengths = np.fromiter((len(e.ids) for e in encs), dtype=np.int64, count=len(encs))
+        sub = np.argsort(lengths, kind="stable")
+        for b in range(0, len(sub), batch_size):
+            sel = sub[b : b + batch_size]
+            width = -(-int(lengths[sel].max()) // 8) * 8
+            ids = np.full((len(sel), width), pad_id, dtype=np.int64)
+            mask = np.zeros((len(sel), width), dtype=np.int64)
+            for r, j in enumerate(sel):
+                ids[r, : lengths[j]] = encs[j].ids
+                mask[r, : lengths[j]] = 1
+            yield part[sel], ids, mask
+
+
 class Encoder:
     """A BERT-style encoder: texts → L2-normalised mean-pooled embeddings, batched and cached.
 
@@ -283,8 +356,9 @@ class Encoder:
     path : path, optional
         A local ``transformers`` model directory (default: the multilingual-e5-small encoder,
         :func:`cxm_lab.config.model_dir`).
-    batch_size : int
-        Texts per forward pass; texts are sorted by length so a batch pads little.
+    batch_size : int, optional
+        Texts per forward pass; texts are sorted by length so a batch pads little. Default 32
+        on the CPU, :data:`GPU_BATCH` (1024) on a GPU.
     max_tokens : int
         Longer texts are truncated to their first ``max_tokens`` tokens.
     disk_cache : bool
@@ -298,17 +372,26 @@ class Encoder:
         Intra-op threads (default :func:`cxm_lab.config.threads`: ``$CXM_LAB_THREADS`` or all
         cores; on the 2-core machines two
         threads measured 1.8x the speed of one).
+    device : {"cpu", "auto", "cuda"}
+        ``"cpu"`` (default) runs as ``backend`` says. ``"auto"`` runs the ``transformers``
+        model on a CUDA GPU when ``torch.cuda.is_available()`` (bf16 where the GPU supports it,
+        else fp16; tokenised in a background thread with the fast tokenizer's batch encoder,
+        batched by token length, so the GPU stays fed), and on the CPU otherwise; an explicit
+        ``backend="onnx"`` stays on the CPU. ``"cuda"`` insists on the GPU. :attr:`route` says
+        which route runs, e.g. ``"cuda bf16 (torch)"`` or ``"cpu int8 (onnx)"``, and is logged
+        (logger ``cxm_lab.text.sentiment``) when the weights load.
     """
 
     def __init__(
         self,
         path: str | Path | None = None,
         *,
-        batch_size: int = 32,
+        batch_size: int | None = None,
         max_tokens: int = MAX_TOKENS,
         disk_cache: bool = True,
         backend: str = "auto",
         threads: int | None = None,
+        device: str = "cpu",
     ):
         self.path = Path(path or model_dir())
         if not (self.path / "config.json").is_file():
@@ -319,22 +402,29 @@ class Encoder:
         if backend not in ("auto", "torch", "onnx"):
             raise ModelError(f"backend={backend!r}: use 'auto', 'torch' or 'onnx'")
         onnx_file = self.path / ONNX_FILE
+        self.device, self.dtype = _pick_device(device, backend)
         if backend == "onnx" and not onnx_file.is_file():
             raise ModelError(
                 f"no {ONNX_FILE} in {self.path}; `make setup` exports it for the sentiment model, "
                 "or use backend='torch'"
             )
         self.backend = (
-            "onnx" if backend == "onnx" or (backend == "auto" and onnx_file.is_file()) else "torch"
+            "onnx"
+            if self.device == "cpu"
+            and (backend == "onnx" or (backend == "auto" and onnx_file.is_file()))
+            else "torch"
         )
+        precision = "int8" if self.backend == "onnx" else self.dtype
+        self.route = f"{self.device} {precision} ({self.backend})"
         self.threads = int(threads or default_threads())
         self._tokenizer = None
+        self._batch_tokenizer = None  # the GPU route's copy of the fast tokenizer
         config = json.loads((self.path / "config.json").read_text())
         # Read from config.json rather than AutoConfig: a fully cached re-run never imports
         # transformers (hidden_size for BERT-like models, dim / d_model for others).
         self.dim = int(config.get("hidden_size") or config.get("dim") or config.get("d_model") or 0)
         self._runner = None  # the ONNX session or torch model, loaded on the first forward pass
-        self.batch_size = batch_size
+        self.batch_size = int(batch_size or (GPU_BATCH if self.device == "cuda" else 32))
         self.max_tokens = max_tokens
         stamp = self.path / "cxm_build.json"
         built = (
@@ -344,6 +434,8 @@ class Encoder:
         )
         recipe = hashlib.sha256(EXPORT_RECIPE.encode()).hexdigest()[:8]
         self.version = built + (f"-onnx-int8-{recipe}" if self.backend == "onnx" else "")
+        if self.device != "cpu":  # GPU results differ in the last digits: never mixed in caches
+            self.version += f"-{self.device}-{self.dtype}"
         self.calls = 0  # forward passes run (tests use it to check the cache)
         self.memo_size = 200_000
         self.disk_cache = (
@@ -432,6 +524,8 @@ class Encoder:
             store.close()
 
     def _encode(self, texts: list[str], progress: bool) -> np.ndarray:
+        if self.device != "cpu":
+            return self._encode_fed(texts, progress)
         order = np.argsort([len(t) for t in texts], kind="stable")
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         batches = range(0, len(texts), self.batch_size)
@@ -480,10 +574,86 @@ class Encoder:
                 from transformers import AutoModel
 
                 torch.set_num_threads(self.threads)
-                self._runner = AutoModel.from_pretrained(
-                    self.path, local_files_only=True, add_pooling_layer=False
-                ).eval()
+                dtype = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+                self._runner = (
+                    AutoModel.from_pretrained(
+                        self.path,
+                        local_files_only=True,
+                        add_pooling_layer=False,
+                        dtype=dtype[self.dtype],
+                    )
+                    .to(self.device)
+                    .eval()
+                )
+            _LOG.info("encoder %s: %s", self.path.name, self.route)
         return self._runner
+
+    def _encode_fed(self, texts: list[str], progress: bool) -> np.ndarray:
+        """The GPU route: a background thread tokenises chunks with the fast tokenizer's batch
+        encoder (Rust, all cores) and cuts them into batches of similar token length while the
+        device runs the previous batch; copies to and from the device are asynchronous
+        (pinned memory) and the host waits once, at the end. Works on any torch device."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        import torch
+
+        model, tok = self.runner, self.tokenizer
+        if self._batch_tokenizer is None:  # a private copy: the route sets its options
+            from tokenizers import Tokenizer
+
+            self._batch_tokenizer = Tokenizer.from_str(tok.backend_tokenizer.to_str())
+        dev = torch.device(self.device)
+        n = len(texts)
+        pinned = dev.type == "cuda"
+        done = torch.empty((n, self.dim), dtype=torch.float32, pin_memory=pinned)
+        where = np.empty(n, dtype=np.int64)  # row of ``done`` -> position in ``texts``
+        batches = _token_batches(
+            texts,
+            self._batch_tokenizer,
+            batch_size=self.batch_size,
+            max_tokens=self.max_tokens,
+            pad_id=int(tok.pad_token_id if tok.pad_token_id is not None else 0),
+        )
+
+        def produce():
+            for idx, ids, mask in batches:
+                a, b = torch.from_numpy(ids), torch.from_numpy(mask)
+                yield idx, (a.pin_memory(), b.pin_memory()) if pinned else (a, b)
+
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=n, desc="embedding", unit="text")
+        row = 0
+        with ThreadPoolExecutor(1) as pool, torch.inference_mode():
+            source = produce()
+            ahead = [pool.submit(next, source, None) for _ in range(3)]
+            while True:
+                item = ahead.pop(0).result()
+                if item is None:
+                    break
+                ahead.append(pool.submit(next, source, None))
+                idx, (ids, mask) = item
+                ids = ids.to(dev, non_blocking=True)
+                mask = mask.to(dev, non_blocking=True)
+                hidden = model(input_ids=ids, attention_mask=mask).last_hidden_state
+                emb = pooled_embedding(hidden.float(), mask)
+                done[row : row + len(idx)].copy_(emb, non_blocking=True)
+                where[row : row + len(idx)] = idx
+                row += len(idx)
+                self.calls += 1
+                if bar is not None:
+                    bar.update(len(idx))
+            for f in ahead:
+                f.result()
+        if pinned:
+            torch.cuda.synchronize(dev)
+        if bar is not None:
+            bar.close()
+        out = np.empty((n, self.dim), dtype=np.float32)
+        out[where] = done.numpy()
+        return out
 
     def _forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         """One padded batch → (batch, dim) L2-normalised mean-pooled embeddings."""
@@ -510,7 +680,11 @@ class SentimentModel:
         Gives L2-normalised embeddings.
     head : path, optional
         ``.npz`` with ``coef`` (3, dim) and ``intercept`` (3,) (default ``head.npz`` in the
-        encoder's directory) and optionally a ``.json`` beside it naming the label order.
+        encoder's directory) and optionally a ``.json`` beside it naming the label order and,
+        under ``calibration``, per-language offsets ``[negative, neutral, positive]`` added to
+        the logits of comments in that language (fitted by
+        :func:`cxm_lab.text.finetune.fit_calibration` on calibration rows; see
+        ``docs/TEXT_MODEL.md``).
     """
 
     def __init__(
@@ -538,10 +712,19 @@ class SentimentModel:
                 else {}
             )
             self.labels = tuple(meta.get("labels", LABELS))
-            head_hash = hashlib.sha256(head.read_bytes()).hexdigest()[:12]
+            order = [self.labels.index(lab) for lab in LABELS]
+            # per-language logit offsets, in this head's label order
+            self.calibration = {
+                str(lang): np.asarray(off, dtype=float)[np.argsort(order)]
+                for lang, off in (meta.get("calibration") or {}).items()
+            }
+            head_hash = hashlib.sha256(
+                head.read_bytes() + json.dumps(meta.get("calibration"), sort_keys=True).encode()
+            ).hexdigest()[:12]
             self.name = name or "multilingual-e5-small LoRA sentiment (cxm)"
             self.version = f"enc-{encoder.version}+head-{head_hash}"
         else:
+            self.calibration = {}
             self.name = name or str(pipeline.model.name_or_path)
             self.version = getattr(pipeline.model.config, "_commit_hash", None) or "hub"
 
@@ -570,8 +753,18 @@ class SentimentModel:
             pipeline=pipeline("text-classification", model=model_id, top_k=None), name=model_id
         )
 
-    def predict_proba(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+    def predict_proba(
+        self,
+        texts: Sequence[str],
+        *,
+        progress: bool = False,
+        languages: Sequence[str | None] | None = None,
+    ) -> np.ndarray:
         """Probabilities (n, 3) in the order negative, neutral, positive.
+
+        When the head carries a per-language calibration, each comment's logits get its
+        language's offsets; ``languages`` (ISO 639-1 per text, None for unknown) skips the
+        detection (:func:`_calibration_languages`).
 
         Raises
         ------
@@ -588,10 +781,62 @@ class SentimentModel:
             return out / out.sum(axis=1, keepdims=True)
         emb = self.encoder.encode(texts, progress=progress)
         logits = emb @ self.coef.T + self.intercept
+        if self.calibration and len(texts):
+            langs = (
+                _calibration_languages(texts, known=tuple(self.calibration))
+                if languages is None
+                else list(languages)
+            )
+            zero = np.zeros(logits.shape[1])
+            logits = logits + np.stack([self.calibration.get(str(g), zero) for g in langs])
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         p /= p.sum(axis=1, keepdims=True)
         return p[:, [self.labels.index(lab) for lab in LABELS]]
+
+
+#: Letters that only Urdu (first) or Persian (second) writes among Arabic-script languages.
+_URDU_LETTERS = "ٹڈڑںےۓھ"
+_PERSIAN_LETTERS = "پچژگکی"
+#: First match wins: (script pattern, language or a rule).
+_SCRIPT_RULES = (
+    ("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]", "arabic-script"),
+    ("[\u3040-\u30ff]", "ja"),
+    ("[\u4e00-\u9fff\u3400-\u4dbf]", "zh"),
+    ("[\u0400-\u04ff]", "ru"),
+    ("[\u0900-\u097f]", "hi"),
+    ("[A-Za-z\u00c0-\u024f]", "latin"),
+)
+
+
+def _calibration_languages(texts: Sequence[str], *, known: Sequence[str]) -> list[str | None]:
+    """The language of each text for the sentiment calibration, from the first script found
+    (Arabic script: Urdu if it has Urdu-only letters, Persian if Persian-only letters, else
+    Arabic; kana: Japanese; Han: Chinese; Cyrillic: Russian; Devanagari: Hindi); Latin script
+    gets ``"en"`` when known (telling Latin-script languages apart needs lingua, which costs
+    more time than the encoder at 150 comments/s; pass ``languages=`` to
+    :meth:`SentimentModel.predict_proba` to use their own offsets). None where no known
+    language fits.
+
+    Examples
+    --------
+    >>> _calibration_languages(["خیلی خوب بود", "ممتاز جدا", "很好", "Очень http://x", "42"],
+    ...                        known=("fa", "ar", "zh", "ru"))
+    ['fa', 'ar', 'zh', 'ru', None]
+    """
+    import re
+
+    rules = [(re.compile(pat), lang) for pat, lang in _SCRIPT_RULES]
+    urdu, persian = re.compile(f"[{_URDU_LETTERS}]"), re.compile(f"[{_PERSIAN_LETTERS}]")
+    out: list[str | None] = []
+    for t in texts:
+        lang = next((lang for pat, lang in rules if pat.search(t)), None)
+        if lang == "arabic-script":
+            lang = "ur" if urdu.search(t) else "fa" if persian.search(t) else "ar"
+        elif lang == "latin":
+            lang = "en"
+        out.append(lang if lang in known else None)
+    return out
 
 
 def _map_label(label: str) -> int:
@@ -695,6 +940,23 @@ def default_encoder() -> Encoder:
     return _DEFAULT_ENCODER
 
 
+_DEVICE_MODELS: dict[tuple[str, str, int | None], SentimentModel] = {}
+
+
+def _device_model(
+    path: str | Path | None, *, device: str, batch_size: int | None
+) -> SentimentModel:
+    """The offline model at ``path`` (default :func:`~cxm_lab.config.sentiment_dir`) on
+    ``device``; the default model is loaded once per device and batch size."""
+    folder = Path(path) if path is not None else sentiment_dir()
+    if path is not None:
+        return SentimentModel(Encoder(folder, batch_size=batch_size, device=device))
+    key = (str(folder), device, batch_size)
+    if key not in _DEVICE_MODELS:
+        _DEVICE_MODELS[key] = SentimentModel(Encoder(folder, batch_size=batch_size, device=device))
+    return _DEVICE_MODELS[key]
+
+
 def _usable_texts(series: pd.Series, func: str) -> list[str]:
     """Each item stripped, or "" when it is missing or shows nothing (:func:`_is_blank`);
     an item that is neither text nor missing raises :class:`ParameterError`."""
@@ -720,9 +982,10 @@ def score_sentiment(
     texts: Sequence[str] | pd.Series,
     *,
     model: SentimentModel | str | Path | None = None,
-    batch_size: int = 32,
+    batch_size: int | None = None,
     cache: bool = True,
     progress: bool | None = None,
+    device: str = "cpu",
 ) -> pd.DataFrame:
     """Sentiment of each text, aligned with the input.
 
@@ -736,12 +999,17 @@ def score_sentiment(
         first 256 tokens.
     model : SentimentModel, local path or Hugging Face id, optional
         Default: the offline multilingual model.
-    batch_size : int
-        Texts per forward pass when ``model`` is a path.
+    batch_size : int, optional
+        Texts per forward pass when ``model`` is a path or None (default 32 on the CPU, 1024
+        on a GPU).
     cache : bool
         Look up and store results in the SQLite cache keyed by (text, model, version).
     progress : bool, optional
         Show a progress bar (default: when more than 500 texts need scoring).
+    device : {"cpu", "auto", "cuda"}
+        Where a model given by path (or the default model) runs; ``"auto"`` takes a CUDA GPU
+        when torch sees one (see :class:`Encoder`). The route that ran is logged, e.g.
+        "sentiment: cuda bf16 (torch)" or "sentiment: cpu int8 (onnx)".
 
     Returns
     -------
@@ -774,10 +1042,10 @@ def score_sentiment(
     values = _usable_texts(series, "score_sentiment")
     if isinstance(model, SentimentModel):
         m = model
-    elif model is None:
+    elif model is None and device == "cpu" and batch_size is None:
         m = default_model()
-    elif Path(str(model)).is_dir():
-        m = SentimentModel.from_path(model, batch_size=batch_size)
+    elif model is None or Path(str(model)).is_dir():
+        m = _device_model(model, device=device, batch_size=batch_size)
     else:
         m = SentimentModel.from_hub(str(model))
     usable = np.array([len(v) > 0 for v in values], dtype=bool)
@@ -793,6 +1061,8 @@ def score_sentiment(
                     probs[i] = hit[k]
             todo = np.array([i for i in todo if np.isnan(probs[i]).any()], dtype=int)
         if len(todo):
+            if m.encoder is not None:
+                _LOG.info("sentiment: %s", m.encoder.route)
             uniq = sorted({values[i] for i in todo})
             show = progress if progress is not None else len(uniq) > 500
             p = m.predict_proba(uniq, progress=show)
@@ -829,13 +1099,17 @@ def score_sentiment_dask(
     model_path: str | Path | None = None,
     batch_size: int = 32,
     threads_per_worker: int | None = None,
+    cache: str | Path | None = None,
 ):
     """Score a Dask Series (or a pandas Series, split into partitions) on a Dask cluster.
 
     Each worker process loads the model once (with ``threads_per_worker`` intra-op threads;
     default all cores, so give it the cluster's ``threads_per_worker`` when several workers share
-    a machine) and scores its partitions with :func:`score_sentiment`, so millions of comments
-    scale with the number of workers::
+    a machine) and scores its partitions through the shared Parquet result cache of
+    :func:`cxm_lab.text.cluster.score_comments` (each partition looks its texts up, scores the
+    misses and writes them as one file), so millions of comments scale with the number of
+    workers and a re-run scores only new texts. For a whole job with a progress bar, one cache
+    lookup and resumption after a lost worker, prefer :func:`cxm_lab.text.cluster.score_comments`::
 
         from dask.distributed import Client
         client = Client("scheduler:8786")          # or LocalCluster()
@@ -854,6 +1128,9 @@ def score_sentiment_dask(
         Texts per forward pass.
     threads_per_worker : int, optional
         Intra-op threads of each worker's model (default :func:`cxm_lab.config.threads`).
+    cache : str or path, optional
+        Folder or fsspec URL of the shared result cache every worker can reach (default
+        ``<cache_dir>/shared``).
 
     Returns
     -------
@@ -898,17 +1175,20 @@ def score_sentiment_dask(
         }
     )
     path = str(model_path or sentiment_dir())
-    return texts.map_partitions(_score_partition, path, batch_size, threads_per_worker, meta=meta)
-
-
-_WORKER_MODELS: dict[str, SentimentModel] = {}
+    store = str(cache or cache_dir() / "shared")
+    return texts.map_partitions(
+        _score_partition,
+        path,
+        batch_size,
+        threads_per_worker,
+        store,
+        meta=meta,
+    )
 
 
 def _score_partition(
-    part: pd.Series, path: str, batch_size: int, threads: int | None
+    part: pd.Series, path: str, batch_size: int, threads: int | None, cache: str
 ) -> pd.DataFrame:
-    if path not in _WORKER_MODELS:
-        _WORKER_MODELS[path] = SentimentModel.from_path(
-            path, batch_size=batch_size, threads=threads
-        )
-    return score_sentiment(part, model=_WORKER_MODELS[path], progress=False)
+    from cxm_lab.text.cluster import _score_series
+
+    return _score_series(part, model_path=path, batch_size=batch_size, threads=threads, cache=cache)

@@ -1,0 +1,342 @@
+"""Text at scale: the Dask route with its shared Parquet cache, recovery from a killed worker,
+and the GPU route's selection and feeding (checked on the CPU).
+
+A tiny stand-in model keeps these fast and independent of ``make setup``: a 2-layer BERT with
+random weights and a word-level tokenizer, saved with ``save_pretrained`` to a temporary
+folder and loaded by the real code path (``AutoModel.from_pretrained(path)``), plus a random
+``head.npz``. The reference for every result is :func:`score_sentiment` in this process.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import logging
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxm_lab.errors import ModelError, ParameterError
+from cxm_lab.text import cluster, sentiment
+
+WORDS = (
+    "support billing invoice late slow fast great awful price product onboarding team helpful "
+    "rude never always again wrong right call email answer issue fixed broken easy hard "
+    "manager renewal contract outage reliable crash report dashboard training"
+).split()
+
+
+def _texts(n: int, seed: int = 0) -> list[str]:
+    """``n`` distinct texts of 3 to 20 words (so batches need padding)."""
+    rng = np.random.default_rng(seed)
+    out: dict[str, None] = {}
+    while len(out) < n:
+        k = int(rng.integers(3, 21))
+        out[" ".join(rng.choice(WORDS, size=k))] = None
+    return list(out)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """A small real ``transformers`` model directory + head, random weights, seeded."""
+    torch = pytest.importorskip("torch")
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
+    path = tmp_path_factory.mktemp("tiny-model")
+    specials = ["<s>", "<pad>", "</s>", "<unk>"]
+    vocab = {w: i for i, w in enumerate([*specials, "query:", *WORDS])}
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
+    tok.normalizer = normalizers.Lowercase()
+    tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    tok.post_processor = processors.TemplateProcessing(
+        single="<s> $A </s>", special_tokens=[("<s>", 0), ("</s>", 2)]
+    )
+    PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        bos_token="<s>",
+        eos_token="</s>",
+        pad_token="<pad>",
+        unk_token="<unk>",
+    ).save_pretrained(path)
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=48,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=96,
+        max_position_embeddings=300,
+        pad_token_id=1,
+    )
+    BertModel(config, add_pooling_layer=False).save_pretrained(path)
+    rng = np.random.default_rng(0)
+    np.savez(path / "head.npz", coef=rng.normal(0, 20, (3, 48)), intercept=rng.normal(0, 1, 3))
+    return path
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    """Caches under tmp_path, one model thread, no scheduler from the environment."""
+    monkeypatch.setenv("CXM_LAB_CACHE_DIR", str(tmp_path / "sqlite"))
+    monkeypatch.setenv("CXM_LAB_THREADS", "1")
+    monkeypatch.delenv("CXM_LAB_DASK_SCHEDULER", raising=False)
+    return tmp_path
+
+
+def _reference(texts, tiny) -> pd.DataFrame:
+    model = sentiment.SentimentModel(sentiment.Encoder(tiny, disk_cache=False, threads=1))
+    return sentiment.score_sentiment(texts, model=model, cache=False, progress=False)
+
+
+def _same_scores(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    assert got.index.equals(expected.index)
+    pd.testing.assert_series_equal(got["label"], expected["label"])
+    pd.testing.assert_series_equal(got["reason"], expected["reason"])
+    for col in ("score", "p_negative", "p_neutral", "p_positive"):
+        np.testing.assert_allclose(got[col], expected[col], rtol=0, atol=1e-6, equal_nan=True)
+
+
+def _cache_keys(root) -> list[str]:
+    files = glob.glob(str(root / "**" / "part-*.parquet"), recursive=True)
+    return [k for f in files for k in pd.read_parquet(f)["key"]]
+
+
+@pytest.fixture(scope="module")
+def threads_cluster():
+    """An in-process cluster (fast to start) for the functional tests."""
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0"
+    ) as c:
+        yield c
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def test_text_key_is_sha1_of_version_and_text():
+    expected = hashlib.sha1(b"m v2\x00Billing wrong").hexdigest()
+    assert cluster.text_key("Billing wrong", version="m v2") == expected
+
+
+def test_parquet_cache_writes_atomically_and_skips_unreadable_files(tmp_path):
+    store = cluster.ParquetCache(tmp_path / "c")
+    assert store.read(["a"]).empty  # no folder yet
+    frame = pd.DataFrame({"key": ["a", "b"], "p_positive": [0.25, 0.5]})
+    name = cluster.ParquetCache.file_name(["a", "b"])
+    store.write(frame, name=name)
+    store.write(frame, name=name)  # a re-run task writes the same file again
+    assert [os.path.basename(f) for f in store.files()] == [name]
+    assert not [f for f in os.listdir(tmp_path / "c") if f.startswith(".tmp")]
+    (tmp_path / "c" / "part-broken.parquet").write_bytes(b"not parquet")
+    with pytest.warns(sentiment.CacheWarning, match="cannot be read"):
+        got = store.read(["b", "x"])
+    assert got.to_dict("records") == [{"key": "b", "p_positive": 0.5}]
+
+
+# --------------------------------------------------------------------------- the Dask route
+
+
+def test_score_comments_equals_one_process_and_scores_only_new_texts(tiny, env, threads_cluster):
+    from dask.distributed import Client
+
+    base = _texts(120, seed=1)
+    texts = pd.Series([*base, base[0], None, "  \u200b ", base[5]], index=range(100, 224))
+    with Client(threads_cluster) as client:
+        first = cluster.score_comments(
+            texts, client=client, cache=env / "cache", model_path=tiny, partition_size=32
+        )
+        assert (first.n_texts, first.n_unique, first.n_scored, first.n_cached) == (124, 120, 120, 0)
+        assert first.n_partitions == 4 and first.route == "cpu fp32 (torch)"
+        _same_scores(first.table, _reference(texts, tiny))
+        assert first.table.loc[[221, 222], "reason"].tolist() == ["empty", "empty"]
+
+        more = pd.Series([*base[:60], *_texts(30, seed=2)])
+        second = cluster.score_comments(
+            more, client=client, cache=env / "cache", model_path=tiny, partition_size=32
+        )
+    assert (second.n_cached, second.n_scored) == (60 + len(set(more[60:]) & set(base)), 30)
+    _same_scores(second.table, _reference(more, tiny))
+    # The results are in this machine's SQLite cache too: score_sentiment runs no model.
+    model = sentiment.SentimentModel(sentiment.Encoder(tiny, disk_cache=False, threads=1))
+    again = sentiment.score_sentiment(more, model=model, progress=False)
+    assert model.encoder.calls == 0
+    _same_scores(again, second.table)
+    keys = _cache_keys(env / "cache")
+    assert len(keys) == len(set(keys)) == len(set(base) | set(more))
+
+
+def test_scheduler_address_from_the_environment(tiny, env, threads_cluster, monkeypatch):
+    monkeypatch.setenv("CXM_LAB_DASK_SCHEDULER", threads_cluster.scheduler_address)
+    texts = _texts(40, seed=3)
+    got = cluster.score_comments(
+        texts, cache=env / "cache", model_path=tiny, partition_size=16, batch_size=8
+    )
+    assert got.n_scored == 40 and got.n_partitions == 3
+    _same_scores(got.table, _reference(texts, tiny))
+
+
+def test_categories_are_matched_on_the_cluster_and_cached(tiny, env, threads_cluster, monkeypatch):
+    from dask.distributed import Client
+
+    from cxm_lab.text.topics import match_categories
+
+    monkeypatch.setenv("CXM_LAB_MODEL_DIR", str(tiny))  # the similarity encoder: the tiny one
+    cats = {"billing": ["invoice wrong", "billing price"], "support": ["support call answer"]}
+    texts = pd.Series([*_texts(50, seed=4), ""])
+    with Client(threads_cluster) as client:
+        got = cluster.score_comments(
+            texts, client=client, cache=env / "cache", model_path=tiny, categories=cats
+        )
+        again = cluster.score_comments(
+            texts, client=client, cache=env / "cache", model_path=tiny, categories=cats
+        )
+    expected = match_categories(
+        texts, categories=cats, encoder=sentiment.Encoder(tiny, disk_cache=False, threads=1)
+    )
+    pd.testing.assert_series_equal(got.table["category"], expected["category"])
+    pd.testing.assert_series_equal(got.table["runner_up"], expected["runner_up"])
+    np.testing.assert_allclose(got.table["similarity"], expected["similarity"], atol=1e-6)
+    assert got.n_partitions == 2 and again.n_partitions == 0  # one task per kind, then cached
+    pd.testing.assert_frame_equal(again.table, got.table)
+
+
+def test_score_sentiment_dask_goes_through_the_shared_cache(tiny, env, threads_cluster):
+    from dask.distributed import Client
+
+    texts = pd.Series(_texts(50, seed=5) * 2)
+    with Client(threads_cluster):
+        got = sentiment.score_sentiment_dask(
+            texts, model_path=tiny, threads_per_worker=1, cache=env / "cache"
+        ).compute()
+    _same_scores(got.sort_index(), _reference(texts, tiny))
+    assert sorted(_cache_keys(env / "cache")) == sorted(
+        set(
+            cluster.text_key(t, version=f"{got['model'][0]}\x00{got['model_version'][0]}")
+            for t in texts
+        )
+    )
+
+
+def test_bad_partition_size_is_a_parameter_error(tiny, env):
+    with pytest.raises(ParameterError, match="score_comments: partition_size"):
+        cluster.score_comments(["a"], model_path=tiny, partition_size=0)
+    with pytest.raises(ParameterError, match="score_comments: texts must be"):
+        cluster.score_comments("one text", model_path=tiny)
+
+
+def test_a_killed_worker_loses_and_duplicates_nothing(tiny, env):
+    """Two worker processes; one is killed (SIGKILL) once the first partitions are written.
+    Dask re-runs its partitions elsewhere (the nanny restarts it); every input row comes back
+    exactly once with the scores of a single-process run, and the cache holds each text once."""
+    from dask.distributed import Client, LocalCluster
+
+    base = _texts(480, seed=6)
+    texts = pd.Series([*base, *base[:40]], index=[f"r{i}" for i in range(520)])
+    n_parts = 480 // 8
+    out: dict[str, object] = {}
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as lc,
+        Client(lc) as client,
+    ):
+        job = threading.Thread(
+            target=lambda: out.update(
+                result=cluster.score_comments(
+                    texts,
+                    client=client,
+                    cache=env / "cache",
+                    model_path=tiny,
+                    partition_size=8,
+                    batch_size=8,
+                    threads=1,
+                    progress=False,
+                )
+            )
+        )
+        job.start()
+        deadline = time.monotonic() + 120
+        while len(_cache_keys(env / "cache")) < 16 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        pids = client.run(os.getpid)
+        victim = sorted(pids.values())[0]
+        done_at_kill = len(glob.glob(str(env / "cache" / "**" / "part-*.parquet"), recursive=True))
+        os.kill(victim, signal.SIGKILL)
+        job.join(timeout=120)
+        assert not job.is_alive(), "the job did not finish after a worker was killed"
+        assert victim not in client.run(os.getpid).values()
+    assert 0 < done_at_kill < n_parts, "the worker was not killed mid-job"
+    result = out["result"]
+    assert result.n_scored == 480 and result.n_partitions == n_parts
+    table = result.table
+    assert list(table.index) == list(texts.index)  # each input row exactly once, in order
+    _same_scores(table, _reference(texts, tiny))
+    keys = _cache_keys(env / "cache")
+    assert len(keys) == len(set(keys)) == 480
+
+
+# --------------------------------------------------------------------------- the GPU route
+
+
+@pytest.mark.parametrize(
+    ("status", "route", "batch"),
+    [
+        ((True, True), "cuda bf16 (torch)", 1024),
+        ((True, False), "cuda fp16 (torch)", 1024),
+        ((False, False), "cpu fp32 (torch)", 32),
+    ],
+)
+def test_device_auto_picks_the_gpu_when_torch_sees_one(tiny, monkeypatch, status, route, batch):
+    monkeypatch.setattr(sentiment, "_cuda_status", lambda: status)
+    enc = sentiment.Encoder(tiny, device="auto", disk_cache=False)
+    assert (enc.route, enc.batch_size) == (route, batch)
+    cpu = sentiment.Encoder(tiny, disk_cache=False)
+    assert cpu.route == "cpu fp32 (torch)"  # the default never looks for a GPU
+    assert (enc.version == cpu.version) == (not status[0])  # GPU results are cached apart
+
+
+def test_device_errors(tiny, monkeypatch):
+    monkeypatch.setattr(sentiment, "_cuda_status", lambda: (False, False))
+    with pytest.raises(ModelError, match="device='cuda' but torch sees no CUDA GPU"):
+        sentiment.Encoder(tiny, device="cuda")
+    with pytest.raises(ModelError, match="device='gpu' is not known"):
+        sentiment.Encoder(tiny, device="gpu")
+    with pytest.raises(ModelError, match="with backend='onnx' is not a route"):
+        sentiment.Encoder(tiny, device="cuda", backend="onnx")
+
+
+def test_score_sentiment_says_which_route_ran(tiny, env, caplog, monkeypatch):
+    monkeypatch.setattr(sentiment, "_cuda_status", lambda: (False, False))
+    with caplog.at_level(logging.INFO, logger="cxm_lab.text.sentiment"):
+        out = sentiment.score_sentiment(["great support"], model=tiny, device="auto")
+    assert "sentiment: cpu fp32 (torch)" in caplog.text
+    assert out["label"].notna().all()
+
+
+def test_the_gpu_feeding_path_gives_the_cpu_route_results(tiny):
+    """The GPU route's background tokenisation and length buckets, run on the CPU."""
+    texts = ["query: " + t for t in _texts(150, seed=7)]
+    enc = sentiment.Encoder(tiny, disk_cache=False, threads=1, batch_size=16)
+    np.testing.assert_allclose(enc._encode_fed(texts, False), enc._encode(texts, False), atol=1e-5)
+
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(tiny / "tokenizer.json"))
+    seen = []
+    for idx, ids, mask in sentiment._token_batches(
+        texts, tok, batch_size=16, max_tokens=12, pad_id=1
+    ):
+        assert ids.shape[1] % 8 == 0 and ids.shape == mask.shape and len(idx) <= 16
+        hf = enc.tokenizer([texts[i] for i in idx], truncation=True, max_length=12)["input_ids"]
+        for row, ref in enumerate(hf):
+            assert ids[row, : len(ref)].tolist() == ref and mask[row].sum() == len(ref)
+        seen.extend(idx)
+    assert sorted(seen) == list(range(len(texts)))  # every text in exactly one batch
