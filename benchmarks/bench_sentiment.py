@@ -1,21 +1,30 @@
-"""Benchmark: sentiment accuracy on held-out real comments, throughput, memory, speed-ups.
+"""Benchmark: sentiment accuracy per language and per source on held-out real comments, speed.
 
-Scores a fixed sample of evaluation rows per language (never used for training; see
-``cxm_lab/text/labelled.py``) through three routes of the same fine-tuned model, each in its own
-process so that its peak memory is its own:
+Scores a fixed sample of evaluation rows per source (never used for training or calibration;
+see ``cxm_lab/text/labelled.py``) through one or more routes of the shipped model, each in its
+own process so that its peak memory is its own:
 
-- ``pipeline``: a plain ``transformers.pipeline("feature-extraction")`` call on the model
-  directory (torch fp32, texts in input order, the pipeline's defaults), then the same pooling
-  and head: the baseline for the speed-up;
+- ``onnx`` (the default): ``Encoder(backend="onnx")``: ONNX Runtime, int8 weights,
+  length-sorted batches of 32, with the shipped per-language calibration;
 - ``torch``: cxm_lab's ``Encoder(backend="torch")``: fp32, length-sorted batches of 32;
-- ``onnx`` (the default): ``Encoder(backend="onnx")``: ONNX Runtime, int8 weights, length-sorted
-  batches of 32.
+- ``pipeline``: a plain ``transformers.pipeline("feature-extraction")`` call on the model
+  directory (torch fp32, texts in input order), then the same pooling and head: the baseline
+  for the speed-up.
 
-It prints accuracy and macro-F1 per language (3-class where the data has a neutral label, and
-binary positive vs negative), comments/s, peak RSS, the speed-up over the plain pipeline and
-the F1 each speed-up costs. Needs ``../shared/data`` and the built model (``make setup``).
+For each route it prints comments/s (the timed call includes the calibration's script-based
+language guess), peak RSS, and per language and per source: binary macro-F1 (rows labelled
+positive or negative; prediction = the larger of p_positive and p_negative) and three-class
+macro-F1 (sources with a neutral label), uncalibrated (``raw``), with the calibration as
+shipped (``cal``: offsets by script; Latin script gets the English ones) and with the true
+language given (``cal_lang``).
 
-Run: ``.venv/bin/python benchmarks/bench_sentiment.py [--per-language 1000] [--threads 2]``.
+``--loso BUNDLE OUTPUTS`` instead prints the leave-one-source-out table from a training run on
+a bundle (``python -m cxm_lab.text.finetune --write-bundle`` / ``--run-bundle``): for each
+``fold*`` variant, the corpora it never saw (their evaluation and calibration rows), with the
+neutral calibration fitted on the calibration rows of the corpora it did see.
+
+Run: ``.venv/bin/python benchmarks/bench_sentiment.py [--per-source 300] [--threads 2]
+[--routes onnx torch pipeline]``. Needs ``../shared/data`` and the built model (``make setup``).
 """
 
 from __future__ import annotations
@@ -27,51 +36,55 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import accuracy_score, f1_score
+from sklearn.metrics import f1_score
 
 from cxm_lab.config import sentiment_dir
-from cxm_lab.text.labelled import LANGUAGES, load_labelled
+from cxm_lab.text.labelled import LANGUAGES, load_labelled, sample
 from cxm_lab.text.sentiment import LABELS, Encoder, SentimentModel
 
-ROUTES = ("pipeline", "torch", "onnx")
+ROUTES = ("onnx", "torch", "pipeline")
 
 
-def eval_sample(per_language: int) -> pd.DataFrame:
-    """A fixed sample of up to ``per_language`` evaluation rows per language."""
-    ev = load_labelled().comments.query("split == 'eval'")
-    parts = [
-        g.sample(min(len(g), per_language), random_state=1)
-        for _, g in ev.groupby("language", sort=True)
-    ]
-    return pd.concat(parts, ignore_index=True)
+def eval_sample(per_source: int) -> pd.DataFrame:
+    """A fixed sample of up to ``per_source`` evaluation rows per source."""
+    return sample(load_labelled().comments, split="eval", per_source=per_source, seed=1)
 
 
-def metrics_table(df: pd.DataFrame, probs: np.ndarray) -> pd.DataFrame:
-    """Accuracy and macro-F1 per language, 3-class and binary (rows labelled pos/neg only)."""
-    rows = []
-    pred3 = np.array(LABELS)[probs.argmax(axis=1)]
+def _scores(y: np.ndarray, probs: np.ndarray) -> dict:
+    b = y != "neutral"
     pred2 = np.where(probs[:, 2] >= probs[:, 0], "positive", "negative")
-    for lang in LANGUAGES:
-        m = (df["language"] == lang).to_numpy()
-        y = df["label"].to_numpy()[m]
-        b = m & df["label"].isin(["negative", "positive"]).to_numpy()
-        row = {"language": lang, "n": int(m.sum()), "n_binary": int(b.sum())}
-        has_neutral = (y == "neutral").any()
-        row["acc_3class"] = accuracy_score(y, pred3[m]) if has_neutral else np.nan
-        row["macroF1_3class"] = f1_score(y, pred3[m], average="macro") if has_neutral else np.nan
-        yb = df["label"].to_numpy()[b]
-        row["acc_binary"] = accuracy_score(yb, pred2[b])
-        row["macroF1_binary"] = f1_score(yb, pred2[b], average="macro")
+    pred3 = np.array(LABELS)[probs.argmax(axis=1)]
+    return {
+        "F1_bin": f1_score(y[b], pred2[b], average="macro") if b.any() else np.nan,
+        "F1_3": f1_score(y, pred3, average="macro") if (y == "neutral").any() else np.nan,
+    }
+
+
+def metrics_table(df: pd.DataFrame, probs: dict[str, np.ndarray], by: list[str]) -> pd.DataFrame:
+    """Binary and three-class macro-F1 per group, for each set of probabilities."""
+    rows = []
+    for key, g in df.groupby(by, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        row = dict(zip(by, key, strict=True))
+        y = g["label"].to_numpy()
+        row |= {"n": len(g), "n_bin": int((y != "neutral").sum())}
+        for name, p in probs.items():
+            s = _scores(y, p[g.index.to_numpy()])
+            row |= {f"{k}_{name}": v for k, v in s.items()}
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    order = {lang: i for i, lang in enumerate(LANGUAGES)}
+    return out.sort_values(by, key=lambda s: s.map(order) if s.name == "language" else s)
 
 
-def run_route(route: str, per_language: int, threads: int) -> dict:
+def run_route(route: str, per_source: int, threads: int) -> dict:
     """Score the sample through one route in this process; probabilities and timings."""
-    texts = eval_sample(per_language)["text"].tolist()
+    ev = eval_sample(per_source)
+    texts = ev["text"].tolist()
     t_load = time.perf_counter()
     if route == "pipeline":
         import torch
@@ -80,7 +93,6 @@ def run_route(route: str, per_language: int, threads: int) -> dict:
         torch.set_num_threads(threads)
         head = np.load(sentiment_dir() / "head.npz")
         pipe = pipeline("feature-extraction", model=str(sentiment_dir()), framework="pt", device=-1)
-        tokenizer = pipe.tokenizer
         load = time.perf_counter() - t_load
         pipe(["query: warm-up"])
         t0 = time.perf_counter()
@@ -90,7 +102,7 @@ def run_route(route: str, per_language: int, threads: int) -> dict:
         emb /= np.linalg.norm(emb, axis=1, keepdims=True)
         logits = emb @ head["coef"].T + head["intercept"]
         p = np.exp(logits - logits.max(axis=1, keepdims=True))
-        probs = p / p.sum(axis=1, keepdims=True)
+        probs = {"raw": p / p.sum(axis=1, keepdims=True)}
     else:
         enc = Encoder(sentiment_dir(), backend=route, disk_cache=False, threads=threads)
         model = SentimentModel(enc)
@@ -98,68 +110,107 @@ def run_route(route: str, per_language: int, threads: int) -> dict:
         model.predict_proba(texts[:8])  # warm-up
         enc._memo.clear()
         t0 = time.perf_counter()
-        probs = model.predict_proba(texts)
+        cal = model.predict_proba(texts)
         secs = time.perf_counter() - t0
-        tokenizer = enc.tokenizer
-    tokens = tokenizer(["query: " + t for t in texts], truncation=True, max_length=256)
+        # the same embeddings (memoised), other offsets
+        probs = {
+            "raw": model.predict_proba(texts, languages=[None] * len(texts)),
+            "cal": cal,
+            "cal_lang": model.predict_proba(texts, languages=ev["language"].tolist()),
+        }
     return {
         "route": route,
-        "probs": np.asarray(probs).tolist(),
+        "probs": {k: np.asarray(v).tolist() for k, v in probs.items()},
         "seconds": secs,
         "load_seconds": load,
         "per_second": len(texts) / secs,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "mean_tokens": float(np.mean([len(t) for t in tokens["input_ids"]])),
     }
+
+
+def loso(bundle: Path, outputs: Path) -> None:
+    """Print the leave-one-source-out table of a bundle training run."""
+    from cxm_lab.text.finetune import fit_calibration
+
+    plan = json.loads((bundle / "plan.json").read_text())
+    cat = plan["categories"]
+    z = dict(np.load(bundle / "data.npz"))
+    df = pd.DataFrame({c: np.array(cat[c])[z[c]] for c in cat})
+    df["label"] = np.array(LABELS)[z["label"]]
+    y = z["label"].astype(int)
+    tables = []
+    for v in plan["variants"]:
+        f = outputs / f"{v['name']}.npz"
+        if not v.get("exclude") or not f.is_file():
+            continue
+        lg = np.load(f)["logits"]
+        held = df["corpus"].isin(v["exclude"]).to_numpy()
+        cm = (df["split"] == "calib").to_numpy() & ~held
+        cal = fit_calibration(lg[cm], y[cm], df["language"].to_numpy()[cm], polar=False)
+        off = np.array([cal.get(g, [0.0, 0.0, 0.0]) for g in df["language"]])
+
+        def probs(x):
+            p = np.exp(x - x.max(axis=1, keepdims=True))
+            return p / p.sum(axis=1, keepdims=True)
+
+        rows = held & df["split"].isin(["eval", "calib"]).to_numpy()
+        sub = df[rows].reset_index(drop=True)
+        t = metrics_table(
+            sub,
+            {"raw": probs(lg[rows]), "cal": probs(lg[rows] + off[rows])},
+            ["language", "corpus"],
+        )
+        t.insert(0, "fold", v["name"])
+        tables.append(t)
+    pd.set_option("display.width", 200)
+    print("Leave-one-source-out: corpora the fold's model never saw (fp32 logits of the run)")
+    print(pd.concat(tables).round(3).to_string(index=False))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--per-language", type=int, default=1000)
+    parser.add_argument("--per-source", type=int, default=300)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--routes", nargs="+", default=list(ROUTES), choices=ROUTES)
+    parser.add_argument("--routes", nargs="+", default=["onnx"], choices=ROUTES)
     parser.add_argument("--one-route", choices=ROUTES, help=argparse.SUPPRESS)
+    parser.add_argument("--loso", nargs=2, type=Path, metavar=("BUNDLE", "OUTPUTS"))
     args = parser.parse_args()
-    if args.one_route:
-        print(json.dumps(run_route(args.one_route, args.per_language, args.threads)))
+    if args.loso:
+        loso(*args.loso)
         return
-    ev = eval_sample(args.per_language)
+    if args.one_route:
+        print(json.dumps(run_route(args.one_route, args.per_source, args.threads)))
+        return
+    ev = eval_sample(args.per_source)
     results = {}
     for route in args.routes:
         cmd = [sys.executable, __file__, "--one-route", route]
-        cmd += ["--per-language", str(args.per_language), "--threads", str(args.threads)]
+        cmd += ["--per-source", str(args.per_source), "--threads", str(args.threads)]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
         results[route] = json.loads(out.strip().splitlines()[-1])
-    pd.set_option("display.width", 160)
+    pd.set_option("display.width", 220)
+    pd.set_option("display.max_rows", 200)
     print(
-        f"Held-out real comments: {len(ev):,} texts ({args.per_language} per language at most), "
-        f"{args.threads} threads, mean {results[args.routes[0]]['mean_tokens']:.1f} tokens"
+        f"Held-out real comments: {len(ev):,} texts ({args.per_source} per source at most, "
+        f"{ev['source'].nunique()} sources, {ev['language'].nunique()} languages), "
+        f"{args.threads} threads"
     )
-    tables = {}
     for route, r in results.items():
-        tables[route] = metrics_table(ev, np.asarray(r["probs"]))
+        probs = {k: np.asarray(v) for k, v in r["probs"].items()}
         print(
             f"\n[{route}] {r['per_second']:,.1f} comments/s; peak RSS {r['peak_rss_mib']:,.0f} MiB"
         )
-        print(tables[route].round(3).to_string(index=False))
-    print("\nroute      comments/s  speed-up vs pipeline  binary macro-F1 change vs torch fp32")
-    base = results.get("pipeline")
-    for route, r in results.items():
-        speed = f"{r['per_second'] / base['per_second']:.1f}x" if base else "-"
-        delta = (
-            ", ".join(
-                f"{lang}: {a - b:+.3f}"
-                for lang, a, b in zip(
-                    LANGUAGES,
-                    tables[route]["macroF1_binary"],
-                    tables["torch"]["macroF1_binary"],
-                    strict=True,
-                )
+        print("\nper language")
+        print(metrics_table(ev, probs, ["language"]).round(3).to_string(index=False))
+        print("\nper source")
+        print(metrics_table(ev, probs, ["language", "source"]).round(3).to_string(index=False))
+    if len(results) > 1:
+        base = results.get("pipeline") or next(iter(results.values()))
+        print("\nroute      comments/s  speed-up")
+        for route, r in results.items():
+            print(
+                f"{route:10s} {r['per_second']:10.1f}  {r['per_second'] / base['per_second']:.1f}x"
             )
-            if "torch" in tables
-            else "-"
-        )
-        print(f"{route:10s} {r['per_second']:10.1f}  {speed:>20s}  {delta}")
 
 
 if __name__ == "__main__":

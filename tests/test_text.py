@@ -173,7 +173,12 @@ def test_accuracy_on_held_out_real_comments(model, shared_data, tmp_path, monkey
 
     monkeypatch.setenv("CXM_LAB_CACHE_DIR", str(tmp_path))
     ev = load_labelled(root=shared_data).comments.query("split == 'eval' and label != 'neutral'")
-    ev = ev.groupby("language").sample(60, random_state=7)
+    # Floors for every other language live in tests/test_sentiment_quality.py.
+    ev = (
+        ev[ev["language"].isin(["en", "fa", "ar", "ru", "zh"])]
+        .groupby("language")
+        .sample(60, random_state=7)
+    )
     out = sentiment.score_sentiment(ev["text"], model=model)
     pred = np.where(out["p_positive"] >= out["p_negative"], "positive", "negative")
     for lang, idx in ev.groupby("language").groups.items():
