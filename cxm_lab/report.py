@@ -46,6 +46,7 @@ __all__ = [
     "kpi_cards",
     "quote_comments",
     "show_table",
+    "TONES",
 ]
 
 #: ``show_table`` number formats of the money columns of the revenue tables (whole currency
@@ -706,40 +707,76 @@ def callout(template: str, /, *, kind: str = "note", **values: object) -> _Displ
     )
 
 
+#: Card tones: the colour a headline figure's status is shown in (also said in words).
+TONES = {"good": "#1b7f5b", "bad": "#b42318", "neutral": None}
+
+
 def kpi_cards(items: Sequence[Mapping[str, str]]) -> _Display:
-    """Headline figures in a row of cards.
+    """Headline figures in a row of cards, each value coloured by its status.
 
     Parameters
     ----------
     items : sequence of mapping
-        One card each: ``label``, ``value`` and optional ``detail`` (all text, escaped).
+        One card each: ``label``, ``value``, optional ``detail`` (all text, escaped) and
+        optional ``tone``: ``"good"`` (green), ``"bad"`` (red) or ``"neutral"`` (default) —
+        the colour of the value, e.g. on target or not. Colour is never the only signal: say
+        the status in ``detail`` too.
 
     Returns
     -------
     object
-        Shows as cards in Jupyter (``_repr_html_``) and as a centred table in the rendered
-        report (``_repr_markdown_``).
+        Shows as cards in Jupyter (``_repr_html_``) and as a centred table inside a
+        ``cxm-kpis`` block in the rendered report (``_repr_markdown_``); a coloured value is a
+        span of class ``cxm-tone-good`` / ``cxm-tone-bad`` (CSS in HTML, a Typst fill in PDF).
+
+    Raises
+    ------
+    ParameterError
+        An unknown ``tone``.
 
     Examples
     --------
     >>> print(kpi_cards([{"label": "NPS", "value": "+12.0", "detail": "n=1,204"}])._repr_markdown_())
+    ::: {.cxm-kpis}
     | NPS |
     |:-:|
     | **\\+12\\.0** |
     | n\\=1\\,204 |
+    :::
     <BLANKLINE>
+    >>> kpi_cards([{"label": "NPS", "value": "34", "tone": "bad"}])._repr_markdown_().splitlines()[3]
+    '| [**34**]{.cxm-tone-bad} |'
     """
+    for i in items:
+        tone = i.get("tone") or "neutral"
+        if tone not in TONES:
+            raise ParameterError(
+                f"kpi_cards: tone {tone!r} of card {i.get('label')!r} is not one of "
+                f"{sorted(TONES)}; pass good, bad or neutral."
+            )
+
+    def value_md(i: Mapping[str, str]) -> str:
+        text = f"**{safe.markdown_text(i['value'])}**"
+        tone = i.get("tone") or "neutral"
+        return text if TONES[tone] is None else f"[{text}]{{.cxm-tone-{tone}}}"
+
     h = ['<div class="cxm-kpis">']
     md = [
+        "::: {.cxm-kpis}",
         "| " + " | ".join(safe.markdown_text(i["label"]) for i in items) + " |",
         "|" + "|".join(":-:" for _ in items) + "|",
     ]
-    md.append("| " + " | ".join(f"**{safe.markdown_text(i['value'])}**" for i in items) + " |")
+    md.append("| " + " | ".join(value_md(i) for i in items) + " |")
     md.append("| " + " | ".join(safe.markdown_text(i.get("detail", "")) for i in items) + " |")
+    md.append(":::")
     for i in items:
+        tone = i.get("tone") or "neutral"
+        colour = TONES[tone]
+        style = f' style="color:{colour}"' if colour else ""
         h.append(
-            f'<div class="cxm-kpi"><div class="cxm-kpi-label">{safe.html_text(i["label"])}</div>'
-            f'<div class="cxm-kpi-value">{safe.html_text(i["value"])}</div>'
+            f'<div class="cxm-kpi cxm-tone-{tone}"><div class="cxm-kpi-label">'
+            f"{safe.html_text(i['label'])}</div>"
+            f'<div class="cxm-kpi-value"{style}>{safe.html_text(i["value"])}</div>'
             f'<div class="cxm-kpi-detail">{safe.html_text(i.get("detail", ""))}</div></div>'
         )
     h.append("</div>")

@@ -16,7 +16,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from pypdf import PdfReader
 
-from cxm_lab.errors import RenderError
+from cxm_lab.errors import ParameterError, RenderError
 from cxm_lab.render import _compile_typst, _pandoc, build_source, choose_renderer, render
 from cxm_lab.report import quote_comments, show_table
 
@@ -183,3 +183,28 @@ def test_route_selection_and_bad_arguments(rendered):
     assert choose_renderer("auto") == expected
     with pytest.raises(RenderError, match="unknown format 'docx'"):
         render(rendered[0], formats=["docx"], renderer="pandoc-typst")
+
+
+def test_kpi_card_tone_colours_the_value_in_typst_and_html(tmp_path):
+    import pypandoc
+
+    from cxm_lab.render import TEMPLATES
+    from cxm_lab.report import kpi_cards
+
+    md = kpi_cards(
+        [
+            {"label": "NPS", "value": "34.2", "detail": "Below target 40", "tone": "bad"},
+            {"label": "CSAT", "value": "81%", "detail": "On target", "tone": "good"},
+            {"label": "CES", "value": "5.3", "detail": "No target"},
+        ]
+    )._repr_markdown_()
+    lua = str(TEMPLATES / "rtl.lua")
+    typ = pypandoc.convert_text(md, "typst", format="markdown", extra_args=["--lua-filter", lua])
+    assert '#text(fill: rgb("#b42318"))[#strong[34.2]]' in typ
+    assert '#text(fill: rgb("#1b7f5b"))[#strong[81%]]' in typ
+    assert "#text(fill" not in typ.split("5.3")[0].split("81%]]")[-1]  # neutral: no colour
+    html = pypandoc.convert_text(md, "html", format="markdown", extra_args=["--lua-filter", lua])
+    assert '<span class="cxm-tone-bad"><strong>34.2</strong></span>' in " ".join(html.split())
+    assert '<div class="cxm-kpis">' in html
+    with pytest.raises(ParameterError, match="tone 'red'"):
+        kpi_cards([{"label": "NPS", "value": "1", "tone": "red"}])

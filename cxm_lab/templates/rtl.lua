@@ -1,8 +1,21 @@
 -- Carry text direction to Typst: a span marked dir="rtl" (Persian, Arabic, ...) becomes
 -- #text(dir: rtl, lang: "..")[...], so the PDF shapes and orders it right-to-left.
 -- HTML needs nothing: Pandoc writes the dir and lang attributes itself.
+-- A headline value coloured by its status (report.kpi_cards: .cxm-tone-good / .cxm-tone-bad)
+-- becomes #text(fill: ...)[...] in Typst; HTML colours it with report.css.
+local TONES = { ["cxm-tone-good"] = "#1b7f5b", ["cxm-tone-bad"] = "#b42318" }
+
 function Span(el)
   if not FORMAT:match("typst") then return nil end
+  for _, cls in ipairs(el.classes) do
+    local fill = TONES[cls]
+    if fill then
+      local out = { pandoc.RawInline("typst", '#text(fill: rgb("' .. fill .. '"))[') }
+      for _, x in ipairs(el.content) do table.insert(out, x) end
+      table.insert(out, pandoc.RawInline("typst", "]"))
+      return out
+    end
+  end
   local dir = el.attributes["dir"]
   local lang = el.attributes["lang"]
   if dir ~= "rtl" and dir ~= "ltr" and not lang then return nil end
