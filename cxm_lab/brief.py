@@ -1151,10 +1151,14 @@ def _below(values: pd.Series, line: float) -> np.ndarray:
 
 
 def _quarter_end(quarter: str | None) -> pd.Timestamp | None:
+    """The last day of a quarter; None without one (data without dates) or for a bad value."""
+    if quarter is None or (not isinstance(quarter, str) and pd.isna(quarter)):
+        return None
     try:
-        return pd.Period(quarter, freq="Q").end_time.normalize()
+        period = pd.Period(quarter, freq="Q")
     except (ValueError, TypeError):
         return None
+    return None if pd.isna(period) else period.end_time.normalize()
 
 
 @fill

@@ -530,3 +530,12 @@ def test_build_brief_reads_complaints_from_mentions():
     assert row["nps_points"] == pytest.approx(35.0)
     why = next(f.text for f in b.findings if f.topic == "Why (comments)")
     assert "Complaints about billing cost the most NPS: \u221235.0 points" in why
+
+
+def test_brief_without_dates_has_no_quarter_and_no_change():
+    d = pd.DataFrame({"ltr": [10, 9, 9, 3, 7, 8, 0, 10] * 5})
+    b = brief.build_brief(d, quarter=None, n_boot=0, min_n=1)
+    tile = b.tiles.iloc[0]
+    x = d["ltr"].to_numpy()
+    assert tile["value"] == pytest.approx(100 * ((x >= 9).mean() - (x <= 6).mean()))
+    assert pd.isna(tile["change"])
