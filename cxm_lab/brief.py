@@ -1208,8 +1208,9 @@ def build_brief(
     quarter (``n_boot // 2`` resamples), and by the first dimension (``n_boot // 5``), as the
     drivers section does; themes :func:`cxm_lab.text.topics.theme_summary` and
     :func:`~cxm_lab.text.topics.theme_impact`; group impacts ``theme_impact`` with each
-    dimension as the theme; the account panel (:func:`cxm_lab.accounts.account_panel`,
-    baseline year ending twelve months before the quarter's end, as the revenue section does),
+    dimension as the theme; the account panel (:func:`cxm_lab.accounts.account_panel` on the
+    headline survey's responses, baseline year ending twelve months before the quarter's end,
+    as the revenue section does),
     :func:`cxm_lab.revenue.revenue_at_risk` and :func:`~cxm_lab.revenue.nps_point_value`
     (:func:`recommend_point_value` picks one); cases :func:`cxm_lab.loop.make_cases` and
     :func:`~cxm_lab.loop.case_status` on the quarter's responses. A candidate's revenue at
@@ -1484,7 +1485,12 @@ def build_brief(
             weight = None
         try:
             panel = account_panel(
-                responses, accounts, revenue, as_of=as_of, score=score, weight=weight
+                summary.type_rows(responses, types),  # the headline survey, as 04 does
+                accounts,
+                revenue,
+                as_of=as_of,
+                score=score,
+                weight=weight,
             ).table
             risk_t = rv.revenue_at_risk(growth.growth_segments(panel), ci=ci).table
             point_values = recommend_point_value(

@@ -539,3 +539,20 @@ def test_brief_without_dates_has_no_quarter_and_no_change():
     x = d["ltr"].to_numpy()
     assert tile["value"] == pytest.approx(100 * ((x >= 9).mean() - (x <= 6).mean()))
     assert pd.isna(tile["change"])
+
+
+def test_worth_uses_the_headline_survey_as_the_revenue_section_does(demo, demo_brief):
+    from cxm_lab import revenue as rv
+    from cxm_lab.accounts import account_panel
+
+    rel = demo.responses[demo.responses["survey_type"] == "relationship"]
+    as_of = pd.Timestamp("2026-10-01") - pd.DateOffset(months=12)
+    panel = account_panel(rel, demo.accounts, demo.revenue, as_of=as_of, weight=None).table
+    values = rv.nps_point_value(panel, n_boot=100, seed=0)
+    got = demo_brief.point_values.set_index("method")["value_per_point"]
+    assert got.to_numpy() == pytest.approx(
+        values.set_index("method").loc[got.index, "value_per_point"].to_numpy()
+    )
+    det = panel[panel["category"] == "detractor"]
+    worth = next(f.text for f in demo_brief.findings if f.topic == "What it is worth")
+    assert f"The {len(det)} detractor accounts" in worth
