@@ -118,7 +118,7 @@ def load_ibm_telco(directory: str | Path) -> pd.DataFrame:
         path = directory / f"Telco_customer_churn_{name}.xlsx"
         if not path.is_file():
             raise SchemaError(f"{path}: file missing from the IBM telco folder")
-        t = pd.read_excel(path)
+        t = pd.read_excel(path, engine="openpyxl")  # today's default, named: pandas 4 changes it
         if t["Customer ID"].duplicated().any():
             raise SchemaError(f"{path.name}: column 'Customer ID' has duplicate customers")
         tables[name] = t.set_index("Customer ID")
