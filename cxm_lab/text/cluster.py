@@ -50,11 +50,11 @@ from cxm_lab.config import cache_dir, dask_scheduler, model_dir, sentiment_dir
 from cxm_lab.config import threads as default_threads
 from cxm_lab.errors import ModelError, ParameterError
 from cxm_lab.text.sentiment import (
-    LABELS,
     CacheWarning,
     Encoder,
     SentimentModel,
     _check_texts,
+    _result_frame,
     _usable_texts,
 )
 
@@ -596,20 +596,7 @@ def _table(
     if usable.any():
         rows = by_key.reindex([keys[v] for v in values if v])
         probs[usable] = rows[list(PROB_COLUMNS)].to_numpy(dtype=float)
-    best = np.where(usable, np.nanargmax(np.where(np.isnan(probs), -1, probs), axis=1), -1)
-    out = pd.DataFrame(
-        {
-            "label": pd.array([LABELS[b] if b >= 0 else pd.NA for b in best], dtype="string"),
-            "score": np.where(
-                usable, probs.max(axis=1, initial=-1, where=~np.isnan(probs)), np.nan
-            ),
-            "p_negative": probs[:, 0],
-            "p_neutral": probs[:, 1],
-            "p_positive": probs[:, 2],
-            "reason": pd.array([pd.NA if u else "empty" for u in usable], dtype="string"),
-        },
-        index=index,
-    )
+    out = _result_frame(probs, usable, index)
     out["model"] = model.name
     out["model_version"] = model.version
     return out

@@ -978,6 +978,25 @@ def _usable_texts(series: pd.Series, func: str) -> list[str]:
     return values
 
 
+def _result_frame(probs: np.ndarray, usable: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    """The columns of :func:`score_sentiment` from class probabilities (n, 3; NaN rows where a
+    text is empty): ``label``, ``score``, ``p_*`` and ``reason``."""
+    best = np.where(usable, np.nanargmax(np.where(np.isnan(probs), -1, probs), axis=1), -1)
+    return pd.DataFrame(
+        {
+            "label": pd.array([LABELS[b] if b >= 0 else pd.NA for b in best], dtype="string"),
+            "score": np.where(
+                usable, probs.max(axis=1, initial=-1, where=~np.isnan(probs)), np.nan
+            ),
+            "p_negative": probs[:, 0],
+            "p_neutral": probs[:, 1],
+            "p_positive": probs[:, 2],
+            "reason": pd.array([pd.NA if u else "empty" for u in usable], dtype="string"),
+        },
+        index=index,
+    )
+
+
 def score_sentiment(
     texts: Sequence[str] | pd.Series,
     *,
@@ -1074,20 +1093,7 @@ def score_sentiment(
     finally:
         if store is not None:
             store.close()
-    best = np.where(usable, np.nanargmax(np.where(np.isnan(probs), -1, probs), axis=1), -1)
-    out = pd.DataFrame(
-        {
-            "label": pd.array([LABELS[b] if b >= 0 else pd.NA for b in best], dtype="string"),
-            "score": np.where(
-                usable, probs.max(axis=1, initial=-1, where=~np.isnan(probs)), np.nan
-            ),
-            "p_negative": probs[:, 0],
-            "p_neutral": probs[:, 1],
-            "p_positive": probs[:, 2],
-            "reason": pd.array([pd.NA if u else "empty" for u in usable], dtype="string"),
-        },
-        index=series.index,
-    )
+    out = _result_frame(probs, usable, series.index)
     out["model"] = m.name
     out["model_version"] = m.version
     return out
