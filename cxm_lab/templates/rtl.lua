@@ -5,16 +5,19 @@
 -- becomes #text(fill: ...)[...] in Typst; HTML colours it with report.css.
 local TONES = { ["cxm-tone-good"] = "#1b7f5b", ["cxm-tone-bad"] = "#b42318" }
 
+-- #text(<args>)[<inlines>]: the inlines wrapped in a Typst text call.
+local function typst_text(args, inlines)
+  local out = { pandoc.RawInline("typst", "#text(" .. args .. ")[") }
+  for _, x in ipairs(inlines) do table.insert(out, x) end
+  table.insert(out, pandoc.RawInline("typst", "]"))
+  return out
+end
+
 function Span(el)
   if not FORMAT:match("typst") then return nil end
   for _, cls in ipairs(el.classes) do
     local fill = TONES[cls]
-    if fill then
-      local out = { pandoc.RawInline("typst", '#text(fill: rgb("' .. fill .. '"))[') }
-      for _, x in ipairs(el.content) do table.insert(out, x) end
-      table.insert(out, pandoc.RawInline("typst", "]"))
-      return out
-    end
+    if fill then return typst_text('fill: rgb("' .. fill .. '")', el.content) end
   end
   local dir = el.attributes["dir"]
   local lang = el.attributes["lang"]
@@ -23,10 +26,7 @@ function Span(el)
   -- dir="ltr" marks a left-to-right run inside right-to-left text (a quote's credit).
   if dir == "rtl" or dir == "ltr" then table.insert(args, "dir: " .. dir) end
   if lang and lang:match("^[%a-]+$") then table.insert(args, 'lang: "' .. lang .. '"') end
-  local out = { pandoc.RawInline("typst", "#text(" .. table.concat(args, ", ") .. ")[") }
-  for _, x in ipairs(el.content) do table.insert(out, x) end
-  table.insert(out, pandoc.RawInline("typst", "]"))
-  return out
+  return typst_text(table.concat(args, ", "), el.content)
 end
 
 function BlockQuote(el)
