@@ -58,7 +58,14 @@ from cxm_lab.text.sentiment import (
     _usable_texts,
 )
 
-__all__ = ["ClusterScores", "ParquetCache", "score_comments", "text_key"]
+__all__ = [
+    "ClusterScores",
+    "ParquetCache",
+    "WarmedCaches",
+    "score_comments",
+    "text_key",
+    "warm_caches",
+]
 
 PROB_COLUMNS = ("p_negative", "p_neutral", "p_positive")
 
@@ -134,12 +141,12 @@ class ParquetCache:
         except FileNotFoundError:
             return []
 
-    def _read(self, path: str) -> pd.DataFrame | None:
+    def _read(self, path: str):  # noqa: ANN202 - a pyarrow.Table or None
         import pyarrow.parquet as pq
 
         try:
             with self.fs.open(path, "rb") as fh:
-                return pq.read_table(fh).to_pandas()
+                return pq.read_table(fh)
         except FileNotFoundError:
             return None
         except Exception as err:  # noqa: BLE001 - any unreadable file: score its texts again
@@ -153,19 +160,29 @@ class ParquetCache:
 
     def read_file(self, name: str) -> pd.DataFrame | None:
         """The rows of one file, or None when it is not there (or unreadable)."""
-        return self._read(self._path(name))
+        table = self._read(self._path(name))
+        return None if table is None else table.to_pandas()
 
     def read(self, keys: Iterable[str] | None = None) -> pd.DataFrame:
-        """Cached rows whose key is in ``keys`` (every row when None), one row per key."""
-        want = None if keys is None else pd.Index(list(keys))
+        """Cached rows whose key is in ``keys`` (every row when None), one row per key.
+
+        The keys are matched in Arrow (one hash set for all files), so a lookup costs about
+        the same per file whatever the number of keys."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        want = None if keys is None else pa.array(list(keys), type=pa.string())
         parts = []
         for path in self.files():
-            frame = self._read(path)
-            if frame is not None:
-                parts.append(frame if want is None else frame[frame["key"].isin(want)])
+            table = self._read(path)
+            if table is not None:
+                if want is not None:
+                    table = table.filter(pc.is_in(table["key"], value_set=want))
+                parts.append(table)
         if not parts:
             return pd.DataFrame({"key": pd.Series(dtype=object)})
-        return pd.concat(parts, ignore_index=True).drop_duplicates("key", ignore_index=True)
+        frame = pa.concat_tables(parts, promote_options="default").to_pandas()
+        return frame.drop_duplicates("key", ignore_index=True)
 
     def write(self, frame: pd.DataFrame, *, name: str) -> str:
         """Write ``frame`` (with a ``key`` column) as file ``name``, atomically; returns its path."""
@@ -218,7 +235,7 @@ class ClusterScores:
 class _Job:
     """What every task needs, small enough to send with each partition."""
 
-    kind: str  # "sentiment" or "categories"
+    kind: str  # "sentiment", "categories" or "embeddings"
     store: str  # the ParquetCache URL of this kind and version
     version: str
     model_path: str
@@ -273,15 +290,19 @@ def _run_part(texts: list[str], keys: list[str], job: _Job) -> pd.DataFrame:
     if done is not None and len(done) == len(keys):
         return done
     model = _worker_model(job)
+    expected = job.version.split("\x00")[-1]  # the model version the client resolved
+    if job.kind in ("sentiment", "embeddings") and model.version != expected:
+        raise ModelError(
+            f"score_comments: a worker runs model version {model.version}, the client "
+            f"expected {expected}; give every machine the same model and pass device='cpu' "
+            "or device='cuda' rather than 'auto' on mixed clusters."
+        )
     if job.kind == "sentiment":
-        if model.version != job.version.split("\x00", 1)[1]:
-            raise ModelError(
-                f"score_comments: a worker runs model version {model.version}, the client "
-                f"expected {job.version}; give every machine the same model and pass "
-                "device='cpu' or device='cuda' rather than 'auto' on mixed clusters."
-            )
         p = model.predict_proba(texts)
         frame = pd.DataFrame({"key": keys, **{c: p[:, i] for i, c in enumerate(PROB_COLUMNS)}})
+    elif job.kind == "embeddings":
+        emb = np.asarray(model.encode(texts), dtype=np.float32)
+        frame = pd.DataFrame({"key": keys, "embedding": [row.tobytes() for row in emb]})
     else:
         from cxm_lab.text.topics import match_categories
 
@@ -579,6 +600,186 @@ def score_comments(
         n_partitions=n_parts,
         route=enc.route,
     )
+
+
+@dataclass(frozen=True)
+class WarmedCaches:
+    """What :func:`warm_caches` did.
+
+    Attributes
+    ----------
+    n_comments : int
+        Comments with visible text.
+    n_clauses : int
+        Their clauses (:func:`cxm_lab.text.aspects.split_clauses`), repeats included.
+    n_texts : int
+        Distinct texts (comments and clauses together).
+    n_scored : int
+        Distinct texts sent to the sentiment model (the rest were in the shared cache).
+    n_embedded : int
+        Distinct texts sent to the similarity encoder (the rest were in this machine's or the
+        shared cache).
+    n_partitions : int
+        Tasks sent to the cluster.
+    route : str
+        The sentiment model's route, e.g. ``"cpu int8 (onnx)"``.
+    """
+
+    n_comments: int
+    n_clauses: int
+    n_texts: int
+    n_scored: int
+    n_embedded: int
+    n_partitions: int
+    route: str
+
+
+def warm_caches(
+    texts: Sequence[str] | pd.Series,
+    *,
+    client=None,  # noqa: ANN001 - a dask.distributed.Client
+    scheduler: str | None = None,
+    cache: str | Path | None = None,
+    model_path: str | Path | None = None,
+    encoder_path: str | Path | None = None,
+    partition_size: int = 2048,
+    n_workers: int | None = None,
+    progress: bool | None = None,
+    retries: int = 2,
+) -> WarmedCaches:
+    """Do the model work of :func:`cxm_lab.text.analysis.analyse_comments` on a Dask cluster,
+    so that a report run on this machine afterwards finds every comment already scored.
+
+    The comments and each of their clauses (what ``theme_mentions`` scores) get their
+    sentiment (:func:`score_comments`, copied into this machine's SQLite sentiment cache) and
+    their embedding from the similarity encoder (copied into this machine's embedding cache,
+    which ``match_categories``, ``assign_themes`` and ``theme_mentions`` read). Both go
+    through the shared Parquet cache, so a re-run sends only new texts to the cluster. The
+    notebooks then run the same code as without a cluster; only the model calls are gone.
+
+    Parameters
+    ----------
+    texts : list or Series of str
+        The comments (missing and blank ones are skipped).
+    client, scheduler, cache, partition_size, n_workers, progress, retries
+        As in :func:`score_comments` (one cluster is used for both passes).
+    model_path : path, optional
+        The sentiment model as the workers see it (default
+        :func:`cxm_lab.config.sentiment_dir`).
+    encoder_path : path, optional
+        The similarity encoder as the workers see it (default
+        :func:`cxm_lab.config.model_dir`).
+
+    Returns
+    -------
+    WarmedCaches
+        The counts of texts, of those scored and embedded, and of tasks.
+
+    Raises
+    ------
+    ParameterError
+        ``texts`` is one str, a DataFrame or not iterable, or holds an item that is neither
+        text nor missing.
+    ModelError
+        A model is not built, or a worker resolves another model version than the client.
+
+    Examples
+    --------
+    >>> done = warm_caches(["Support was great, but the price went up."])  # doctest: +SKIP
+    >>> done.n_comments, done.n_clauses, done.n_texts  # doctest: +SKIP
+    (1, 2, 3)
+    """
+    from cxm_lab.text.aspects import split_clauses
+
+    func = "warm_caches"
+    _check_texts(texts, func, "warm_caches([text])")
+    series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+    _usable_texts(series, func)  # the same check as score_sentiment: an item must be text
+    comments = [v for v in series if isinstance(v, str) and v.strip()]
+    clauses = [c for t in comments for c in split_clauses(t)]
+    distinct = list(dict.fromkeys([*comments, *clauses]))
+    with _connect(client, scheduler, n_workers) as c:
+        scores = score_comments(
+            pd.Series(distinct, dtype=object),
+            client=c,
+            cache=cache,
+            model_path=model_path,
+            partition_size=partition_size,
+            progress=progress,
+            retries=retries,
+            local_cache=True,
+        )
+        n_embedded, n_parts = _embed(
+            distinct,
+            client=c,
+            cache=cache,
+            encoder_path=encoder_path,
+            partition_size=partition_size,
+            progress=progress,
+            retries=retries,
+        )
+    return WarmedCaches(
+        n_comments=len(comments),
+        n_clauses=len(clauses),
+        n_texts=len(distinct),
+        n_scored=scores.n_scored,
+        n_embedded=n_embedded,
+        n_partitions=scores.n_partitions + n_parts,
+        route=scores.route,
+    )
+
+
+def _embed(
+    texts: list[str],
+    *,
+    client,  # noqa: ANN001
+    cache: str | Path | None,
+    encoder_path: str | Path | None,
+    partition_size: int,
+    progress: bool | None,
+    retries: int,
+) -> tuple[int, int]:
+    """Embeddings of ``texts`` (as ``Encoder.encode`` keys them: "query: " + text) into this
+    machine's embedding cache: looked up there, then in the shared cache, the rest computed
+    on the cluster. Returns (texts computed, tasks)."""
+    from tqdm import tqdm
+
+    path = str(encoder_path or model_dir())
+    enc = Encoder(path, disk_cache=True)
+    prefix = "query: "
+    local = enc._disk_get([prefix + t for t in texts])
+    want = [t for t in texts if prefix + t not in local]
+    if not want:
+        return 0, 0
+    want.sort(key=lambda t: (len(t), t))
+    version = f"embeddings\x00{enc.version}"
+    tag = hashlib.sha1(version.encode()).hexdigest()[:12]
+    root = str(cache or cache_dir() / "shared").rstrip("/")
+    job = _Job("embeddings", f"{root}/embeddings-{tag}", version, path, None, None, "cpu", (), None)
+    keys = {t: text_key(t, version=version) for t in want}
+    text_of = {k: t for t, k in keys.items()}
+
+    def keep(frame: pd.DataFrame) -> None:
+        """Copy finished rows into this machine's embedding cache."""
+        if len(frame):
+            vectors = np.stack([np.frombuffer(v, dtype=np.float32) for v in frame["embedding"]])
+            enc._disk_put([prefix + text_of[k] for k in frame["key"]], vectors)
+
+    shared = ParquetCache(job.store).read(keys.values())
+    keep(shared)
+    have = set(shared["key"])
+    todo = [t for t in want if keys[t] not in have]
+    if not todo:
+        return 0, 0
+    size = -(-partition_size // enc.batch_size) * enc.batch_size
+    job = replace(job, hosts=_hosts(client))
+    parts = [("embeddings", ch, [keys[t] for t in ch], job) for ch in _chunks(todo, size)]
+    show = progress if progress is not None else len(todo) > 500
+    with tqdm(total=len(todo), desc="embeddings", unit="text", disable=not show) as bar:
+        for _, frame in _gather(client, parts, retries):
+            keep(frame)
+            bar.update(len(frame))
+    return len(todo), len(parts)
 
 
 def _table(
