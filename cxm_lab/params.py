@@ -17,6 +17,9 @@ that ``cxm-lab init EXPORT`` writes is enough to run a report from a survey-tool
       - {stage: Pay, touchpoints: [billing]}
     pool_survey_types: false             # true: one NPS over relationship and transactional
     owners: {Price: Head of Pricing, SMB: SMB sales lead}   # who owns a driver, theme or group
+    cluster:                             # score the comments on a Dask cluster first
+      scheduler: tcp://10.0.0.5:8786     # default $CXM_LAB_DASK_SCHEDULER, else a local cluster
+      cache: /mnt/shared/cxm-cache       # storage every worker reaches
 
 The embedded demo company is ``data_dir: null``. Unknown keys are errors (a typo must not
 silently fall back to a default); the message names the file, the key and the closest valid key.
@@ -34,7 +37,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from cxm_lab.errors import ParameterError
 
-__all__ = ["PROJECT_COLUMNS", "QUARTER", "JourneyStage", "NotebookSpec", "RunParams", "load_params"]
+__all__ = [
+    "PROJECT_COLUMNS",
+    "QUARTER",
+    "ClusterSpec",
+    "JourneyStage",
+    "NotebookSpec",
+    "RunParams",
+    "load_params",
+]
 
 #: What a ``report_quarter`` looks like.
 QUARTER = re.compile(r"^\d{4}Q[1-4]$")
@@ -76,6 +87,36 @@ class JourneyStage(BaseModel):
     touchpoints: list[str] = Field(min_length=1)
 
 
+class ClusterSpec(BaseModel):
+    """Where the comments' model work runs before the notebooks
+    (:func:`cxm_lab.text.cluster.warm_caches`).
+
+    ``scheduler`` is a Dask scheduler address (default ``$CXM_LAB_DASK_SCHEDULER``; neither:
+    a local cluster of one worker process per core, or ``workers``). ``cache`` is the shared
+    result cache every worker reaches (default ``<cache_dir>/shared``); ``model_path`` and
+    ``encoder_path`` are the sentiment model and similarity encoder as the workers see them
+    (default: this machine's paths).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    scheduler: str | None = None
+    cache: str | None = None
+    model_path: str | None = None
+    encoder_path: str | None = None
+    workers: int | None = Field(default=None, ge=1)
+    partition_size: int = Field(default=2048, ge=1)
+
+    @field_validator("scheduler")
+    @classmethod
+    def _address(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"[a-z][a-z0-9+.-]*://\S+", v):
+            raise ValueError(
+                f"a Dask scheduler address looks like tcp://10.0.0.5:8786; got {v!r} (leave "
+                "the key out for $CXM_LAB_DASK_SCHEDULER or a local cluster)"
+            )
+        return v
+
+
 class RunParams(BaseModel):
     """Parameters of one report run (see the module docstring and README)."""
 
@@ -100,6 +141,7 @@ class RunParams(BaseModel):
     journey: list[JourneyStage] | None = None
     pool_survey_types: bool = False
     owners: dict[str, str] = Field(default_factory=dict)
+    cluster: ClusterSpec | None = None
     # --- the report -----------------------------------------------------------------------
     report_quarter: str | None = None
     notebooks: list[NotebookSpec] | None = None
@@ -197,6 +239,14 @@ class RunParams(BaseModel):
         return {d: d for d in self.drivers}
 
 
+#: The model of each nested key, for the "did you mean" of an unknown key inside it.
+_NESTED: dict[str, type[BaseModel]] = {
+    "notebooks": NotebookSpec,
+    "journey": JourneyStage,
+    "cluster": ClusterSpec,
+}
+
+
 def _closest(key: str, model: type[BaseModel]) -> str:
     match = difflib.get_close_matches(key, list(model.model_fields), n=1)
     return (
@@ -256,7 +306,9 @@ def load_params(path: str | Path, **overrides: Any) -> RunParams:
         for err in exc.errors():
             loc = ".".join(str(x) for x in err["loc"])
             if err["type"] == "extra_forbidden":
-                model = NotebookSpec if err["loc"][0] == "notebooks" else RunParams
+                model = (
+                    _NESTED.get(str(err["loc"][0]), RunParams) if len(err["loc"]) > 1 else RunParams
+                )
                 problems.append(f"unknown key '{loc}'.{_closest(str(err['loc'][-1]), model)}")
             elif err["type"] == "missing":
                 problems.append(f"missing required key '{loc}'")

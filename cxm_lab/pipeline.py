@@ -37,6 +37,7 @@ import os
 import platform
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -73,6 +74,7 @@ __all__ = [
     "run_report",
     "section_records",
     "sha256",
+    "warm_text_caches",
 ]
 
 #: Packages whose versions the manifest records.
@@ -258,15 +260,18 @@ def _check_parameters(specs: list[tuple[Path, dict]], global_params: dict) -> No
             )
 
 
-def _kernel_manager_class() -> type:
+def _kernel_manager_class(socket_dir: Path) -> type:
     """A kernel manager on local IPC sockets instead of TCP: nothing listens on the network,
     and the kernel does not log its "running over TCP without encryption" warning into every
-    scheduled run's log."""
+    scheduled run's log. The socket files go to ``socket_dir`` (a short temporary folder: a
+    socket path may not exceed 107 bytes), never into the notebooks' folder, where a kernel
+    that was killed would leave them."""
     from jupyter_client.manager import AsyncKernelManager
 
     class IPCKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs):
             kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(socket_dir / "kernel"))
             super().__init__(**kwargs)
 
     return IPCKernelManager
@@ -311,6 +316,7 @@ def execute_notebook(
     """
     import papermill as pm
 
+    sockets = Path(tempfile.mkdtemp(prefix="cxm-kernel-"))
     try:
         pm.execute_notebook(
             str(src),
@@ -321,7 +327,7 @@ def execute_notebook(
             progress_bar=False,
             execution_timeout=timeout,
             log_output=False,
-            kernel_manager_class=_kernel_manager_class(),
+            kernel_manager_class=_kernel_manager_class(sockets),
         )
     except pm.PapermillExecutionError as exc:
         error = f"{exc.ename}: {exc.evalue}"
@@ -336,6 +342,8 @@ def execute_notebook(
             traceback=exc.traceback,
             staging_path=str(dst),
         ) from exc
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def section_records(nb_path: Path) -> list[dict]:
@@ -563,11 +571,13 @@ def run_report(
     ):
         t_start = time.perf_counter()
         inputs = prepare_inputs(params, params_path, stage, log=log)
+        warm_s = warm_text_caches(inputs, log=log)
         executed = execute_notebooks(inputs, failed_root=out_root, log=log)
         rendered, render_s = render_report(inputs, executed, log=log)
         final = out_root / params.name
         timings = {
             "inputs": inputs.seconds,
+            **({"text_cluster": warm_s} if warm_s is not None else {}),
             **executed.seconds,
             **render_s,
             "total": round(time.perf_counter() - t_start, 3),
@@ -701,6 +711,97 @@ def prepare_inputs(
         notebooks=tuple(plan),
         seconds=seconds,
     )
+
+
+def warm_text_caches(inputs: RunInputs, *, log: Callable[[str], None] = print) -> float | None:
+    """Step 1b of a run: the comments' model work on a Dask cluster, when one is asked for.
+
+    Runs when the params have a ``cluster:`` key or ``$CXM_LAB_DASK_SCHEDULER`` is set, and
+    the responses have comments. The comments are read as the notebooks read them (from the
+    prepared data, masked when ``mask_pii`` is on), and
+    :func:`cxm_lab.text.cluster.warm_caches` scores them and their clauses and embeds them on
+    the cluster into this machine's caches; the notebooks then find every comment done.
+
+    Parameters
+    ----------
+    inputs : RunInputs
+        From :func:`prepare_inputs`.
+    log : callable
+        Receives one progress line.
+
+    Returns
+    -------
+    float or None
+        Seconds spent, or None when no cluster was asked for (or there are no comments).
+
+    Raises
+    ------
+    RunError
+        The scheduler cannot be reached.
+
+    Examples
+    --------
+    >>> warm_text_caches(inputs)  # doctest: +SKIP
+    [cxm-lab] comments on the Dask cluster at tcp://10.0.0.5:8786: 5,280 comments, ...
+    41.2
+    """
+    from cxm_lab.config import dask_scheduler
+
+    spec = inputs.params.cluster
+    env_address = dask_scheduler()
+    if spec is None and not env_address:
+        return None
+    from cxm_lab.io import load_dataset
+
+    t0 = time.perf_counter()
+    ds = load_dataset(inputs.prepared, mask_pii=inputs.params.mask_pii)
+    comments = ds.tables.get("responses", None)
+    if comments is None or "comment" not in comments.columns:
+        log("[cxm-lab] cluster: the responses have no comment column; nothing to score")
+        return None
+    from cxm_lab.params import ClusterSpec
+    from cxm_lab.text.cluster import warm_caches
+
+    spec = spec or ClusterSpec()
+    base = inputs.params_path.parent
+
+    def local(path: str | None) -> str | None:
+        """A relative folder is read from the params file's folder, as ``data_dir`` is."""
+        if path is None or "://" in path or Path(path).is_absolute():
+            return path
+        return str((base / path).resolve())
+
+    address = spec.scheduler or env_address
+    if address:
+        where = f"the Dask cluster at {address}"
+        source = "params cluster.scheduler" if spec.scheduler else "$CXM_LAB_DASK_SCHEDULER"
+    else:
+        where, source = "a local Dask cluster", ""
+    try:
+        done = warm_caches(
+            comments["comment"],
+            scheduler=address,
+            cache=local(spec.cache),
+            model_path=local(spec.model_path),
+            encoder_path=local(spec.encoder_path),
+            partition_size=spec.partition_size,
+            n_workers=spec.workers,
+            progress=None if sys.stderr.isatty() else False,  # no bars in a cron log
+        )
+    except (OSError, TimeoutError) as exc:
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        raise RunError(
+            f"cannot score the comments on {where} (from {source or 'params cluster'}): "
+            f"{detail}. Start the scheduler and workers, correct the address, or remove the "
+            "cluster setting to score on this machine."
+        ) from None
+    seconds = round(time.perf_counter() - t0, 3)
+    log(
+        f"[cxm-lab] comments on {where}: {done.n_comments:,} comments, {done.n_texts:,} "
+        f"distinct texts with their clauses; {done.n_scored:,} scored and {done.n_embedded:,} "
+        f"embedded there ({done.route}), the rest cached; {seconds:.1f} s"
+    )
+    return seconds
 
 
 def run_parameters(inputs: RunInputs, notebook: PlannedNotebook) -> dict:

@@ -146,3 +146,27 @@ def test_owners_load_and_reach_the_config(tmp_path):
     assert prepare_dataset(load_params(write(tmp_path, "name: x\n"))).config["owners"] == {}
     with pytest.raises(ParameterError, match="owners"):
         load_params(write(tmp_path, "name: x\nowners: [Price]\n"))
+
+
+def test_cluster_key_is_checked_and_suggests_its_own_keys(tmp_path):
+    p = load_params(
+        write(tmp_path, "name: x\ncluster: {scheduler: 'tcp://10.0.0.5:8786', workers: 4}\n")
+    )
+    assert (p.cluster.scheduler, p.cluster.workers, p.cluster.cache) == (
+        "tcp://10.0.0.5:8786",
+        4,
+        None,
+    )
+    assert load_params(write(tmp_path, "name: x\ncluster: {}\n")).cluster.scheduler is None
+    with pytest.raises(
+        ParameterError, match=r"unknown key 'cluster.schedular'. Did you mean 'scheduler'"
+    ):
+        load_params(write(tmp_path, "name: x\ncluster: {schedular: 'tcp://h:1'}\n"))
+    with pytest.raises(
+        ParameterError, match=r"'cluster.scheduler': a Dask scheduler address looks like"
+    ):
+        load_params(write(tmp_path, "name: x\ncluster: {scheduler: '10.0.0.5:8786'}\n"))
+    with pytest.raises(
+        ParameterError, match=r"unknown key 'journey.0.stages'. Did you mean 'stage'"
+    ):
+        load_params(write(tmp_path, "name: x\njourney:\n  - {stages: A, touchpoints: [x]}\n"))

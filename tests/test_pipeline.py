@@ -237,3 +237,38 @@ def test_report_ends_with_an_appendix_from_the_manifest(fixture_run):
     assert "NPS = % promoters − % detractors" in text and "Holm" in text
     for record in m["notebooks"]:
         assert record["section"] in text
+
+
+def test_kernel_sockets_live_in_a_temporary_folder_never_beside_the_notebook(tmp_path):
+    """The kernel's IPC socket files are made in a short temporary folder that is removed
+    after the notebook, whatever the kernel's working directory (a killed kernel used to
+    leave ``kernel-ipc-*`` files in the notebooks' folder)."""
+    import nbformat
+
+    from cxm_lab.pipeline import execute_notebook
+
+    nb = nbformat.v4.new_notebook(
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        }
+    )
+    nb.cells = [
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            "from ipykernel.connect import get_connection_info\n"
+            "info = get_connection_info(unpack=True)\n"
+            "print(info['transport'], info['ip'])"
+        ),
+    ]
+    src, dst = tmp_path / "probe.ipynb", tmp_path / "out" / "probe.ipynb"
+    dst.parent.mkdir()
+    nbformat.write(nb, src)
+    execute_notebook(src, dst, parameters={"x": 2}, cwd=tmp_path, timeout=60)
+    printed = nbformat.read(dst, as_version=4).cells[-1].outputs[0]["text"].split()
+    transport, ip = printed[0], Path(printed[1])
+    assert transport == "ipc"
+    assert ip.is_absolute() and ip.parent.name.startswith("cxm-kernel-")
+    assert len(str(ip)) + 8 < 107  # room for "-<port>" within a socket path's limit
+    assert not ip.parent.exists()  # removed after the notebook
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "probe.ipynb"]

@@ -225,6 +225,137 @@ def test_score_sentiment_dask_goes_through_the_shared_cache(tiny, env, threads_c
     )
 
 
+def _clausy(n: int, seed: int) -> list[str]:
+    """Comments of two or three clauses ("support great, billing wrong. invoice late")."""
+    parts = _texts(3 * n, seed=seed)
+    return [
+        f"{parts[3 * i]}, {parts[3 * i + 1]}" + (f". {parts[3 * i + 2]}" * (i % 2))
+        for i in range(n)
+    ]
+
+
+def _locally_embedded(enc: sentiment.Encoder, monkeypatch) -> list[str]:
+    """The texts ``enc`` runs its model on from now on (its forward passes' inputs)."""
+    seen: list[str] = []
+    real = enc._encode
+
+    def spy(texts, progress):  # noqa: ANN001, ANN202
+        seen.extend(texts)
+        return real(texts, progress)
+
+    monkeypatch.setattr(enc, "_encode", spy)
+    return seen
+
+
+def test_warm_caches_leaves_no_model_work_for_the_report(tiny, env, threads_cluster, monkeypatch):
+    """After warm_caches on the cluster, this machine scores and embeds the comments and
+    their clauses from its caches: theme_mentions and score_sentiment run no model on them,
+    and the cached embeddings equal a local encoder's."""
+    from dask.distributed import Client
+
+    from cxm_lab.text.aspects import split_clauses, theme_mentions
+
+    monkeypatch.setenv("CXM_LAB_MODEL_DIR", str(tiny))
+    comments = _clausy(40, seed=8)
+    texts = pd.Series([*comments, comments[0], None, "   "])
+    clauses = [c for t in comments for c in split_clauses(t)]
+    assert len(clauses) > len(comments)  # the texts do have several clauses
+    with Client(threads_cluster) as client:
+        first = cluster.warm_caches(
+            texts, client=client, cache=env / "cache", model_path=tiny, encoder_path=tiny,
+            partition_size=32,
+        )  # fmt: skip
+        again = cluster.warm_caches(
+            texts, client=client, cache=env / "cache", model_path=tiny, encoder_path=tiny
+        )
+    distinct = set(comments) | set(clauses)
+    assert (first.n_comments, first.n_clauses) == (
+        41,
+        len(clauses) + len(split_clauses(comments[0])),
+    )
+    assert first.n_texts == first.n_scored == first.n_embedded == len(distinct)
+    assert first.n_partitions == 2 * -(-len(distinct) // 32)  # sentiment, embeddings
+    assert (again.n_scored, again.n_embedded, again.n_partitions) == (0, 0, 0)
+
+    model = sentiment.SentimentModel(sentiment.Encoder(tiny, disk_cache=False, threads=1))
+    enc = sentiment.Encoder(tiny, threads=1)  # reads this machine's embedding cache
+    embedded = _locally_embedded(enc, monkeypatch)
+    cats = {"billing": ["invoice wrong", "billing price"], "support": ["support call answer"]}
+    mentions = theme_mentions(texts, categories=cats, encoder=enc, model=model)
+    assert model.encoder.calls == 0  # every clause's sentiment came from the cache
+    assert not set(embedded) & {"query: " + t for t in distinct}  # only seed phrases embedded
+    assert len(mentions) > 0
+    _same_scores(
+        sentiment.score_sentiment(texts, model=model, progress=False), _reference(texts, tiny)
+    )
+    assert model.encoder.calls == 0
+    fresh = sentiment.Encoder(tiny, disk_cache=False, threads=1)
+    some = sorted(distinct)[:30]
+    np.testing.assert_allclose(enc.encode(some), fresh.encode(some), atol=1e-5)
+
+
+def test_a_run_with_a_cluster_key_scores_the_comments_there_first(
+    tiny, env, threads_cluster, monkeypatch
+):
+    """params ``cluster:`` → the run's step 1b scores the comments as the notebooks will read
+    them (PII masked) on the cluster; an unreachable scheduler is one clear RunError."""
+    from dataclasses import replace
+
+    import dask
+
+    from cxm_lab.errors import RunError
+    from cxm_lab.params import load_params
+    from cxm_lab.pipeline import prepare_inputs, warm_text_caches
+
+    monkeypatch.setenv("CXM_LAB_MODEL_DIR", str(tiny))
+    monkeypatch.setenv("CXM_LAB_SENTIMENT_DIR", str(tiny))
+    comments = _clausy(30, seed=9)
+    comments[3] += ", mail me at jo.smith@example.com"
+    rows = pd.DataFrame(
+        {
+            "response_id": [f"r{i}" for i in range(30)],
+            "response_date": pd.date_range("2026-07-01", periods=30, freq="D").strftime("%Y-%m-%d"),
+            "ltr": np.arange(30) % 11,
+            "comment": comments,
+        }
+    )
+    rows.to_csv(env / "responses.csv", index=False)
+    address = threads_cluster.scheduler_address
+    params_file = env / "run.yaml"
+    params_file.write_text(
+        f"name: x\ndata_dir: responses.csv\ncluster: {{scheduler: '{address}', cache: cache}}\n"
+    )
+    params = load_params(params_file)
+    stage = env / "stage"
+    stage.mkdir()
+    inputs = prepare_inputs(params, params_file, stage, log=lambda _: None)
+    lines: list[str] = []
+    seconds = warm_text_caches(inputs, log=lines.append)
+    assert seconds is not None and len(lines) == 1
+    assert f"on the Dask cluster at {address}: 30 comments" in lines[0]
+    assert _cache_keys(env / "cache")  # "cache: cache" is read from the params file's folder
+
+    from cxm_lab.io import load_dataset
+
+    read = load_dataset(inputs.prepared, mask_pii=True).responses["comment"]
+    assert "jo.smith@example.com" not in " ".join(read)  # the notebooks' view is masked
+    model = sentiment.SentimentModel(sentiment.Encoder(tiny, disk_cache=False, threads=1))
+    sentiment.score_sentiment(read, model=model, progress=False)
+    assert model.encoder.calls == 0
+
+    no_cluster = params.model_copy(update={"cluster": None})
+    assert warm_text_caches(replace(inputs, params=no_cluster), log=lines.append) is None
+    dead = params.model_copy(
+        update={"cluster": params.cluster.model_copy(update={"scheduler": "tcp://127.0.0.1:9"})}
+    )
+    with (
+        dask.config.set({"distributed.comm.timeouts.connect": "1s"}),
+        pytest.raises(RunError, match=r"cannot score the comments on the Dask cluster at "
+                                      r"tcp://127\.0\.0\.1:9 \(from params cluster\.scheduler\)"),
+    ):  # fmt: skip
+        warm_text_caches(replace(inputs, params=dead))
+
+
 def test_bad_partition_size_is_a_parameter_error(tiny, env):
     with pytest.raises(ParameterError, match="score_comments: partition_size"):
         cluster.score_comments(["a"], model_path=tiny, partition_size=0)
