@@ -469,5 +469,28 @@ def test_the_gpu_feeding_path_gives_the_cpu_route_results(tiny):
         hf = enc.tokenizer([texts[i] for i in idx], truncation=True, max_length=12)["input_ids"]
         for row, ref in enumerate(hf):
             assert ids[row, : len(ref)].tolist() == ref and mask[row].sum() == len(ref)
+            assert (ids[row, len(ref) :] == 1).all() and mask[row, len(ref) :].sum() == 0
         seen.extend(idx)
     assert sorted(seen) == list(range(len(texts)))  # every text in exactly one batch
+
+
+def test_tokenising_processes_give_the_same_batches_and_results(tiny):
+    """The GPU route fed by single-threaded tokenising worker processes (run on the CPU):
+    the same batches as the tokenizer's own threads, the same embeddings as the CPU route."""
+    from tokenizers import Tokenizer
+
+    texts = ["query: " + t for t in _texts(300, seed=8)]
+    enc = sentiment.Encoder(tiny, disk_cache=False, threads=1, batch_size=16, tokenize_processes=2)
+    assert sentiment.Encoder(tiny, disk_cache=False).tokenize_processes == 0  # CPU route: none
+    np.testing.assert_allclose(enc._encode_fed(texts, False), enc._encode(texts, False), atol=1e-5)
+    pool = enc._tokenize_pool()
+    assert pool is not None and pool is enc._tokenize_pool()  # started once
+    tok = Tokenizer.from_file(str(tiny / "tokenizer.json"))
+    kw = {"batch_size": 16, "max_tokens": enc.max_tokens, "pad_id": 1}  # the pool's truncation
+    threaded = list(sentiment._token_batches(texts, tok, **kw))
+    pooled = list(sentiment._token_batches(texts, enc._batch_tokenizer, **kw, pool=pool))
+    assert len(threaded) == len(pooled)
+    for (i1, ids1, m1), (i2, ids2, m2) in zip(threaded, pooled, strict=True):
+        assert i1.tolist() == i2.tolist()
+        np.testing.assert_array_equal(ids1, ids2)
+        np.testing.assert_array_equal(m1, m2)

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -317,34 +318,72 @@ def _pick_device(device: str, backend: str) -> tuple[str, str]:
     return "cuda", "bf16" if bf16 else "fp16"
 
 
+_POOL_TOKENIZER = None  # in a tokenising worker process: its single-threaded tokenizer
+
+
+def _pool_init(spec: str, max_tokens: int) -> None:
+    """Initialiser of a tokenising worker process: one thread, the Encoder's tokenizer."""
+    global _POOL_TOKENIZER
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"
+    from tokenizers import Tokenizer
+
+    _POOL_TOKENIZER = Tokenizer.from_str(spec)
+    _POOL_TOKENIZER.no_padding()
+    _POOL_TOKENIZER.enable_truncation(max_tokens)
+
+
+def _pool_encode(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """One chunk in a worker process: (token count per text, all ids concatenated), int32."""
+    return _ids_arrays(_POOL_TOKENIZER.encode_batch(texts))
+
+
+def _ids_arrays(encs: list) -> tuple[np.ndarray, np.ndarray]:
+    ids = [e.ids for e in encs]
+    lengths = np.fromiter(map(len, ids), dtype=np.int32, count=len(ids))
+    flat = np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int32, count=int(lengths.sum()))
+    return lengths, flat
+
+
 def _token_batches(
-    texts: Sequence[str], tokenizer, *, batch_size: int, max_tokens: int, pad_id: int
+    texts: Sequence[str],
+    tokenizer,
+    *,
+    batch_size: int,
+    max_tokens: int,
+    pad_id: int,
+    pool=None,  # noqa: ANN001 - a multiprocessing pool set up by _pool_init
 ):
     """Padded ``(positions, input_ids, attention_mask)`` batches of ``texts`` for the GPU route.
 
-    Texts are ordered by UTF-8 length, tokenised a few batches at a time by ``tokenizer`` (a
-    ``tokenizers.Tokenizer`` this function may reconfigure: its Rust ``encode_batch`` runs on
-    all cores), re-ordered by token length inside each chunk (UTF-8 length is only a proxy
-    across scripts) and padded to the longest text of each batch, rounded up to a multiple of 8.
-    Every position appears in exactly one batch.
+    Texts are ordered by UTF-8 length and tokenised a few batches at a time: by ``tokenizer``
+    (a ``tokenizers.Tokenizer`` this function may reconfigure: its Rust ``encode_batch`` runs
+    on its own threads), or, with ``pool``, by single-threaded worker processes, which scale
+    with the cores where the tokenizer's threads do not. Each chunk is re-ordered by token
+    length (UTF-8 length is only a proxy across scripts) and padded to the longest text of
+    each batch, rounded up to a multiple of 8. Every position appears in exactly one batch.
+    A pool truncates at the ``max_tokens`` it was started with (:func:`_pool_init`).
     """
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(max_tokens)
     order = np.argsort([len(t.encode("utf-8")) for t in texts], kind="stable")
     step = batch_size * 4
-    for start in range(0, len(order), step):
-        part = order[start : start + step]
-        encs = tokenizer.encode_batch([texts[i] for i in part])
-        lengths = np.fromiter((len(e.ids) for e in encs), dtype=np.int64, count=len(encs))
+    parts = [order[start : start + step] for start in range(0, len(order), step)]
+    if pool is not None:
+        chunks = pool.imap(_pool_encode, ([texts[i] for i in part] for part in parts))
+    else:
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(max_tokens)
+        chunks = (_ids_arrays(tokenizer.encode_batch([texts[i] for i in part])) for part in parts)
+    for part, (lengths, flat) in zip(parts, chunks, strict=True):
+        offsets = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
         sub = np.argsort(lengths, kind="stable")
         for b in range(0, len(sub), batch_size):
             sel = sub[b : b + batch_size]
-            width = -(-int(lengths[sel].max()) // 8) * 8
+            lens = lengths[sel].astype(np.int64)
+            width = -(-int(lens.max()) // 8) * 8
+            mask = (np.arange(width) < lens[:, None]).astype(np.int64)
             ids = np.full((len(sel), width), pad_id, dtype=np.int64)
-            mask = np.zeros((len(sel), width), dtype=np.int64)
-            for r, j in enumerate(sel):
-                ids[r, : lengths[j]] = encs[j].ids
-                mask[r, : lengths[j]] = 1
+            within = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens)
+            rows = np.repeat(np.arange(len(sel)), lens)
+            ids[rows, within] = flat[np.repeat(offsets[sel], lens) + within]
             yield part[sel], ids, mask
 
 
@@ -380,6 +419,12 @@ class Encoder:
         ``backend="onnx"`` stays on the CPU. ``"cuda"`` insists on the GPU. :attr:`route` says
         which route runs, e.g. ``"cuda bf16 (torch)"`` or ``"cpu int8 (onnx)"``, and is logged
         (logger ``cxm_lab.text.sentiment``) when the weights load.
+    tokenize_processes : int, optional
+        The GPU route's tokenising worker processes (default: all cores but one on a machine
+        with 4 or more cores, else none: the tokenizer's own threads). One single-threaded
+        process per core scales with the cores where the tokenizer's threads do not
+        (``benchmarks/bench_gpu.py`` prints both). They are spawned, so a script that runs
+        the GPU route needs the usual ``if __name__ == "__main__":`` guard.
     """
 
     def __init__(
@@ -392,6 +437,7 @@ class Encoder:
         backend: str = "auto",
         threads: int | None = None,
         device: str = "cpu",
+        tokenize_processes: int | None = None,
     ):
         self.path = Path(path or model_dir())
         if not (self.path / "config.json").is_file():
@@ -419,6 +465,11 @@ class Encoder:
         self.threads = int(threads or default_threads())
         self._tokenizer = None
         self._batch_tokenizer = None  # the GPU route's copy of the fast tokenizer
+        cores = os.cpu_count() or 1
+        if tokenize_processes is None:  # the GPU route: all cores but the one feeding the GPU
+            tokenize_processes = cores - 1 if self.device != "cpu" and cores >= 4 else 0
+        self.tokenize_processes = int(tokenize_processes)
+        self._pool = None  # the GPU route's tokenising processes, started when first needed
         config = json.loads((self.path / "config.json").read_text())
         # Read from config.json rather than AutoConfig: a fully cached re-run never imports
         # transformers (hidden_size for BERT-like models, dim / d_model for others).
@@ -588,11 +639,29 @@ class Encoder:
             _LOG.info("encoder %s: %s", self.path.name, self.route)
         return self._runner
 
+    def _tokenize_pool(self):  # noqa: ANN202 - a multiprocessing pool or None
+        """The GPU route's tokenising worker processes (``tokenize_processes`` > 1), started
+        once per encoder (spawned: safe beside CUDA) and stopped with it."""
+        if self.tokenize_processes < 2:
+            return None
+        if self._pool is None:
+            import multiprocessing as mp
+            import weakref
+
+            spec = self._batch_tokenizer.to_str()
+            pool = mp.get_context("spawn").Pool(
+                self.tokenize_processes, initializer=_pool_init, initargs=(spec, self.max_tokens)
+            )
+            weakref.finalize(self, pool.terminate)
+            self._pool = pool
+        return self._pool
+
     def _encode_fed(self, texts: list[str], progress: bool) -> np.ndarray:
-        """The GPU route: a background thread tokenises chunks with the fast tokenizer's batch
-        encoder (Rust, all cores) and cuts them into batches of similar token length while the
-        device runs the previous batch; copies to and from the device are asynchronous
-        (pinned memory) and the host waits once, at the end. Works on any torch device."""
+        """The GPU route: a background thread has chunks tokenised (by ``tokenize_processes``
+        single-threaded worker processes, or by the fast tokenizer's own threads) and cuts
+        them into batches of similar token length while the device runs the previous batch;
+        copies to and from the device are asynchronous (pinned memory) and the host waits
+        once, at the end. Works on any torch device."""
         from concurrent.futures import ThreadPoolExecutor
 
         import torch
@@ -613,6 +682,7 @@ class Encoder:
             batch_size=self.batch_size,
             max_tokens=self.max_tokens,
             pad_id=int(tok.pad_token_id if tok.pad_token_id is not None else 0),
+            pool=self._tokenize_pool(),
         )
 
         def produce():
