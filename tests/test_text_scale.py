@@ -485,6 +485,11 @@ def test_tokenising_processes_give_the_same_batches_and_results(tiny):
     np.testing.assert_allclose(enc._encode_fed(texts, False), enc._encode(texts, False), atol=1e-5)
     pool = enc._tokenize_pool()
     assert pool is not None and pool is enc._tokenize_pool()  # started once
+    import multiprocessing as mp
+
+    with pytest.MonkeyPatch.context() as mpatch:  # as in a Dask worker under its nanny
+        mpatch.setattr(mp.current_process(), "daemon", True, raising=False)
+        assert sentiment.Encoder(tiny, tokenize_processes=4)._tokenize_pool() is None
     tok = Tokenizer.from_file(str(tiny / "tokenizer.json"))
     kw = {"batch_size": 16, "max_tokens": enc.max_tokens, "pad_id": 1}  # the pool's truncation
     threaded = list(sentiment._token_batches(texts, tok, **kw))

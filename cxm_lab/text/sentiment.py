@@ -642,10 +642,13 @@ class Encoder:
     def _tokenize_pool(self):  # noqa: ANN202 - a multiprocessing pool or None
         """The GPU route's tokenising worker processes (``tokenize_processes`` > 1), started
         once per encoder (spawned: safe beside CUDA) and stopped with it."""
-        if self.tokenize_processes < 2:
+        import multiprocessing as mp
+
+        # A daemonic process (a Dask worker under its nanny) may not start children: there the
+        # tokenizer's own threads do the work.
+        if self.tokenize_processes < 2 or mp.current_process().daemon:
             return None
         if self._pool is None:
-            import multiprocessing as mp
             import weakref
 
             spec = self._batch_tokenizer.to_str()
