@@ -29,7 +29,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 
 from cxm_lab.errors import DataError, check_columns, fail
-from cxm_lab.report import column_label
+from cxm_lab.report import CODE_COLUMNS, code_label, column_label
 from cxm_lab.safe import clean_text, mathtext_text
 
 __all__ = [
@@ -126,9 +126,12 @@ def _label(value: object) -> str:
     return clean_text(value)
 
 
-def _legend_label(value: object) -> str:
+def _legend_label(value: object, column: str | None = None) -> str:
     """:func:`_label` for a legend entry; matplotlib hides entries starting with "_", so such
-    a name gets a leading zero-width space and stays in the legend."""
+    a name gets a leading zero-width space and stays in the legend. A code of a project
+    column (``survey_type``) reads as words, as in the tables (:func:`report.code_label`)."""
+    if column in CODE_COLUMNS and isinstance(value, str):
+        value = code_label(value)
     text = _label(value)
     return "\u200b" + text if text.startswith("_") else text
 
@@ -388,7 +391,11 @@ def plot_metric_trend(
         part = part.sort_values(x)
         xs = [_label(v) for v in part[x].astype(str)]
         ax.plot(
-            xs, part[y], marker="o", color=color, label=_legend_label(name if hue else name_of_y)
+            xs,
+            part[y],
+            marker="o",
+            color=color,
+            label=_legend_label(name, hue) if hue else _legend_label(name_of_y),
         )
         ax.fill_between(xs, part[low], part[high], color=color, alpha=0.2, linewidth=0)
     if target is not None:
@@ -626,13 +633,13 @@ def plot_share_bars(
     d = data.assign(**{x: data[x].map(_label)})
     colors, order = None, None
     if hue:
-        d[hue] = data[hue].map(_legend_label)
+        d[hue] = data[hue].map(lambda v: _legend_label(v, hue))
         present = set(d[hue].dropna())
         order = sorted(present)
         if palette is None and present and all(_category_color(v) for v in present):
             palette = {v: _category_color(v) for v in present}
         if palette is not None:
-            colors = {_legend_label(k): v for k, v in palette.items()}
+            colors = {_legend_label(k, hue): v for k, v in palette.items()}
             order = [k for k in colors if k in present] + [k for k in order if k not in colors]
     sns.barplot(
         data=d,
@@ -712,7 +719,7 @@ def plot_share_trend(
     d = d.assign(**{x: d[x].astype(str).map(_label)})
     order, colors = None, None
     if hue:
-        d[hue] = d[hue].map(_legend_label)
+        d[hue] = d[hue].map(lambda v: _legend_label(v, hue))
         order = sorted(d[hue].dropna().unique())
         if order and all(_category_color(v) for v in order):
             colors = {v: _category_color(v) for v in order}
@@ -990,7 +997,7 @@ def plot_rate_trend(
     for group, default in zip(groups, fallback, strict=False):
         g = d[d[hue] == group].sort_values(x)
         color = colors.get(str(group)) or _category_color(group) or default
-        ax.plot(g[x], g[rate], marker="o", color=color, label=_legend_label(group))
+        ax.plot(g[x], g[rate], marker="o", color=color, label=_legend_label(group, hue))
         ax.fill_between(g[x], g[low], g[high], color=color, alpha=0.12)
     _legend_outside(ax, title=legend_title or _human(hue))
     if pd.api.types.is_datetime64_any_dtype(d[x]):  # short date labels that do not overlap

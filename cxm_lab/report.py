@@ -37,8 +37,10 @@ from cxm_lab.privacy import mask_pii as _mask_pii
 
 __all__ = [
     "CALLOUT_KINDS",
+    "CODE_COLUMNS",
     "COLUMN_LABELS",
     "MONEY_FORMATS",
+    "code_label",
     "callout",
     "column_label",
     "column_labels",
@@ -233,6 +235,29 @@ _TEMPLATE = re.compile(r"([^{}]*)\{:([^{}]*)\}([^{}]*)")
 _SPEC = re.compile(r"((?:.?[<>=^])?[+\- ]?z?#?0?\d*)([,_]?)((?:\.\d+)?[dfF%]?)")
 #: Column names that hold p-values, shown as :func:`format_p` does whatever their format.
 _P_COLUMNS = frozenset({"p", "p_value", "pvalue", "p_adjusted", "p_adj", "p_holm", "p_bh"})
+#: Project columns whose values are codes (``schema`` normalises them), shown as words.
+CODE_COLUMNS = frozenset({"survey_type"})
+
+
+def code_label(code: object) -> str:
+    """A project code as it reads in the report: underscores become hyphens.
+
+    Parameters
+    ----------
+    code : object
+        A code such as a survey type.
+
+    Returns
+    -------
+    str
+        Plain text (escaping is the caller's: every table and sentence escapes its cells).
+
+    Examples
+    --------
+    >>> code_label("in_the_moment")
+    'in-the-moment'
+    """
+    return str(code).replace("_", "-")
 
 
 def _grouped(spec: str) -> str:
@@ -256,6 +281,8 @@ def _fmt_cell(value: object, fmt: str | None) -> str:
         return "–"
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
+    if fmt == "code" and isinstance(value, str):
+        return code_label(value)
     if fmt == "p" and _is_number(value):
         return format_p(float(value))  # type: ignore[arg-type]
     if fmt is not None:
@@ -393,6 +420,8 @@ def show_table(
     for c in frame.columns:
         if str(c) in _P_COLUMNS:
             number_formats[c] = "p"
+        elif str(c) in CODE_COLUMNS:
+            number_formats.setdefault(c, "code")
     if currency:
         names = {
             c: f"{label} ({currency})"

@@ -30,6 +30,7 @@ import pandas as pd
 from cxm_lab import metrics, stats
 from cxm_lab.docstrings import fill
 from cxm_lab.errors import ParameterError, as_list, check_level
+from cxm_lab.report import code_label
 
 __all__ = [
     "ADJUST_METHODS",
@@ -255,7 +256,7 @@ def type_label(survey_type: object) -> str:
     """
     if survey_type is None or (not isinstance(survey_type, str) and pd.isna(survey_type)):
         return "all responses"
-    return str(survey_type).replace("_", "-")
+    return code_label(survey_type)
 
 
 def _and(words: Sequence[str]) -> str:

@@ -608,3 +608,25 @@ def test_nps_categories_have_one_colour_in_every_chart():
     assert [matplotlib.colors.to_hex(p.get_facecolor()) for p in mix.patches] == [
         hexes[c] for c in cats
     ]
+
+
+def test_survey_type_codes_read_as_words_in_legends():
+    """The legend of a chart split by survey type shows "in-the-moment", as the tables do;
+    a hue column that is not a code column keeps its values."""
+    t = pd.DataFrame(
+        {
+            "quarter": ["2026Q1", "2026Q2"] * 2,
+            "survey_type": ["in_the_moment"] * 2 + ["relationship"] * 2,
+            "nps": [10.0, 12.0, 30.0, 32.0],
+            "ci_low": [5.0, 7.0, 25.0, 27.0],
+            "ci_high": [15.0, 17.0, 35.0, 37.0],
+        }
+    )
+    ax = plots.plot_metric_trend(t, hue="survey_type")
+    assert [x.get_text() for x in ax.get_legend().get_texts()][:2] == [
+        "in-the-moment",
+        "relationship",
+    ]
+    other = plots.plot_metric_trend(t.rename(columns={"survey_type": "plan"}), hue="plan")
+    assert "in_the_moment" in [x.get_text() for x in other.get_legend().get_texts()]
+    plt.close("all")

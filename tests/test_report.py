@@ -375,3 +375,17 @@ def test_p_values_read_as_less_than_one_in_a_thousand():
 def test_money_formats_cover_the_revenue_columns():
     assert MONEY_FORMATS["revenue"] == ",.0f" and MONEY_FORMATS["expected_loss"] == ",.0f"
     assert set(MONEY_FORMATS.values()) == {",.0f"}
+
+
+def test_show_table_shows_survey_type_codes_as_words_and_still_escapes_them():
+    frame = pd.DataFrame(
+        {"survey_type": ["in_the_moment", "relationship", "<b>x_y</b>"], "nps": [1.0, 2.0, 3.0]}
+    )
+    table = show_table(frame)
+    md, html = table._repr_markdown_(), table._repr_html_()
+    assert "in\\-the\\-moment" in md and "in\\_the\\_moment" not in md  # Markdown-escaped
+    assert "in-the-moment" in html and "in_the_moment" not in html
+    assert "<b>" not in html and "&lt;b&gt;x-y&lt;/b&gt;" in html
+    # a format the caller gives wins; other columns keep their underscores
+    kept = show_table(frame.assign(note="a_b"), number_formats={"survey_type": "s"})
+    assert "in\\_the\\_moment" in kept._repr_markdown_() and "a\\_b" in kept._repr_markdown_()
