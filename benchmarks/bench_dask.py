@@ -94,15 +94,13 @@ def cache_only(texts: pd.Series, tmp: str, partition: int) -> None:
     """Time a call whose every text is already in the shared cache (no model, no cluster
     started): the cache is filled with made-up probabilities under the model's version,
     in partitions as the workers write them."""
-    import hashlib
-
-    from cxm_lab.text.cluster import ParquetCache, score_comments, text_key
+    from cxm_lab.text.cluster import ParquetCache, score_comments, store_url, text_key
     from cxm_lab.text.sentiment import SentimentModel
 
     model = SentimentModel.from_path()
     version = f"{model.name}\x00{model.version}"
     root = os.path.join(tmp, "parquet-cache-only")
-    store = ParquetCache(f"{root}/sentiment-{hashlib.sha1(version.encode()).hexdigest()[:12]}")
+    store = ParquetCache(store_url(root, "sentiment", version))
     uniq = sorted({t.strip() for t in texts}, key=lambda t: (len(t), t))
     rng = np.random.default_rng(0)
     for i in range(0, len(uniq), partition):

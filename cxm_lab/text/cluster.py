@@ -63,6 +63,7 @@ __all__ = [
     "ParquetCache",
     "WarmedCaches",
     "score_comments",
+    "store_url",
     "text_key",
     "warm_caches",
 ]
@@ -416,6 +417,39 @@ def _chunks(texts: list[str], size: int) -> list[list[str]]:
     return [texts[i : i + size] for i in range(0, len(texts), size)]
 
 
+def _whole_batches(partition_size: int, batch_size: int) -> int:
+    """Texts per task: ``partition_size`` rounded up to a whole number of batches."""
+    return -(-partition_size // batch_size) * batch_size
+
+
+def store_url(cache: str | Path | None, kind: str, version: str) -> str:
+    """The shared cache folder of one kind of result under one model version:
+    ``<cache>/<kind>-<first 12 hex digits of SHA-1(version)>`` (``cache`` default
+    ``<cache_dir>/shared``).
+
+    Parameters
+    ----------
+    cache : str or path, optional
+        The shared cache's folder or fsspec URL.
+    kind : str
+        ``"sentiment"``, ``"categories"`` or ``"embeddings"``.
+    version : str
+        The model name and version the results belong to.
+
+    Returns
+    -------
+    str
+        The folder or URL of that kind's Parquet files.
+
+    Examples
+    --------
+    >>> store_url("/mnt/c/", "sentiment", "model v1").startswith("/mnt/c/sentiment-")
+    True
+    """
+    root = str(cache or cache_dir() / "shared").rstrip("/")
+    return f"{root}/{kind}-{hashlib.sha1(version.encode()).hexdigest()[:12]}"
+
+
 def score_comments(
     texts: Sequence[str] | pd.Series,
     *,
@@ -517,10 +551,9 @@ def score_comments(
     path = str(model_path or sentiment_dir())
     model = SentimentModel(Encoder(path, batch_size=batch_size, disk_cache=False, device=device))
     enc = model.encoder
-    size = -(-partition_size // enc.batch_size) * enc.batch_size
+    size = _whole_batches(partition_size, enc.batch_size)
     # The order score_sentiment's encoder uses (length, then text): the same batches.
     uniq = sorted({v for v in values if v}, key=lambda t: (len(t), t))
-    root = str(cache or cache_dir() / "shared").rstrip("/")
 
     kinds = ["sentiment"] + (["categories"] if categories is not False else [])
     jobs: dict[str, _Job] = {}
@@ -537,11 +570,9 @@ def score_comments(
             kpath = str(model_dir())
             sim = Encoder(kpath, disk_cache=False, device=device)
             version = f"match_categories {digest}\x00{sim.version}"
-        tag = hashlib.sha1(version.encode()).hexdigest()[:12]
         keys_of[kind] = {t: text_key(t, version=version) for t in uniq}
-        jobs[kind] = _Job(
-            kind, f"{root}/{kind}-{tag}", version, kpath, batch_size, threads, device, (), spec
-        )
+        url = store_url(cache, kind, version)
+        jobs[kind] = _Job(kind, url, version, kpath, batch_size, threads, device, (), spec)
         found[kind] = ParquetCache(jobs[kind].store).read(keys_of[kind].values())
         have = set(found[kind]["key"])
         todo[kind] = [t for t in uniq if keys_of[kind][t] not in have]
@@ -753,9 +784,8 @@ def _embed(
         return 0, 0
     want.sort(key=lambda t: (len(t), t))
     version = f"embeddings\x00{enc.version}"
-    tag = hashlib.sha1(version.encode()).hexdigest()[:12]
-    root = str(cache or cache_dir() / "shared").rstrip("/")
-    job = _Job("embeddings", f"{root}/embeddings-{tag}", version, path, None, None, "cpu", (), None)
+    url = store_url(cache, "embeddings", version)
+    job = _Job("embeddings", url, version, path, None, None, "cpu", (), None)
     keys = {t: text_key(t, version=version) for t in want}
     text_of = {k: t for t, k in keys.items()}
 
@@ -771,7 +801,7 @@ def _embed(
     todo = [t for t in want if keys[t] not in have]
     if not todo:
         return 0, 0
-    size = -(-partition_size // enc.batch_size) * enc.batch_size
+    size = _whole_batches(partition_size, enc.batch_size)
     job = replace(job, hosts=_hosts(client))
     parts = [("embeddings", ch, [keys[t] for t in ch], job) for ch in _chunks(todo, size)]
     show = progress if progress is not None else len(todo) > 500
@@ -817,9 +847,7 @@ def _score_series(
     job = _Job("sentiment", "", "", model_path, batch_size, threads, "cpu", (), None)
     model = _worker_model(job)
     version = f"{model.name}\x00{model.version}"
-    store = ParquetCache(
-        f"{cache.rstrip('/')}/sentiment-{hashlib.sha1(version.encode()).hexdigest()[:12]}"
-    )
+    store = ParquetCache(store_url(cache, "sentiment", version))
     uniq = sorted({v for v in values if v}, key=lambda t: (len(t), t))
     keys = {t: text_key(t, version=version) for t in uniq}
     found = store.read(keys.values()) if uniq else pd.DataFrame({"key": []})
