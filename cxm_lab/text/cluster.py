@@ -50,6 +50,7 @@ from cxm_lab.config import cache_dir, dask_scheduler, model_dir, sentiment_dir
 from cxm_lab.config import threads as default_threads
 from cxm_lab.errors import ModelError, ParameterError
 from cxm_lab.text.sentiment import (
+    QUERY_PREFIX,
     CacheWarning,
     Encoder,
     SentimentModel,
@@ -770,14 +771,14 @@ def _embed(
     progress: bool | None,
     retries: int,
 ) -> tuple[int, int]:
-    """Embeddings of ``texts`` (as ``Encoder.encode`` keys them: "query: " + text) into this
+    """Embeddings of ``texts`` (as ``Encoder.encode`` keys them: the query prefix + text) into this
     machine's embedding cache: looked up there, then in the shared cache, the rest computed
     on the cluster. Returns (texts computed, tasks)."""
     from tqdm import tqdm
 
     path = str(encoder_path or model_dir())
     enc = Encoder(path, disk_cache=True)
-    prefix = "query: "
+    prefix = QUERY_PREFIX
     local = enc._disk_get([prefix + t for t in texts])
     want = [t for t in texts if prefix + t not in local]
     if not want:

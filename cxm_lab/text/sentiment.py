@@ -59,6 +59,7 @@ from cxm_lab.text.build_model import EXPORT_RECIPE, ONNX_FILE, pooled_embedding
 __all__ = [
     "LABELS",
     "MAX_TOKENS",
+    "QUERY_PREFIX",
     "CacheWarning",
     "Encoder",
     "SentimentModel",
@@ -318,6 +319,9 @@ def _pick_device(device: str, backend: str) -> tuple[str, str]:
     return "cuda", "bf16" if bf16 else "fp16"
 
 
+#: What the e5 encoders expect before a text; :meth:`Encoder.encode` keys its caches with it.
+QUERY_PREFIX = "query: "
+
 _POOL_TOKENIZER = None  # in a tokenising worker process: its single-threaded tokenizer
 
 
@@ -495,7 +499,7 @@ class Encoder:
         self._memo: dict[str, np.ndarray] = {}
 
     def encode(
-        self, texts: Sequence[str], *, prefix: str = "query: ", progress: bool = False
+        self, texts: Sequence[str], *, prefix: str = QUERY_PREFIX, progress: bool = False
     ) -> np.ndarray:
         """Embed texts; returns (n, 384) float32, rows in input order.
 
