@@ -494,8 +494,15 @@ def test_tokenising_processes_give_the_same_batches_and_results(tiny):
     kw = {"batch_size": 16, "max_tokens": enc.max_tokens, "pad_id": 1}  # the pool's truncation
     threaded = list(sentiment._token_batches(texts, tok, **kw))
     pooled = list(sentiment._token_batches(texts, enc._batch_tokenizer, **kw, pool=pool))
-    assert len(threaded) == len(pooled)
-    for (i1, ids1, m1), (i2, ids2, m2) in zip(threaded, pooled, strict=True):
-        assert i1.tolist() == i2.tolist()
+    with pytest.MonkeyPatch.context() as mpatch:  # parts of 64 texts sent in pieces of 5
+        mpatch.setattr(sentiment, "TOKENIZE_PIECE", 5)
+        pieces = list(sentiment._token_batches(texts, enc._batch_tokenizer, **kw, pool=pool))
+    assert len(threaded) == len(pooled) == len(pieces)
+    for (i1, ids1, m1), (i2, ids2, m2), (i3, ids3, m3) in zip(
+        threaded, pooled, pieces, strict=True
+    ):
+        assert i1.tolist() == i2.tolist() == i3.tolist()
         np.testing.assert_array_equal(ids1, ids2)
         np.testing.assert_array_equal(m1, m2)
+        np.testing.assert_array_equal(ids1, ids3)
+        np.testing.assert_array_equal(m1, m3)
