@@ -206,6 +206,9 @@ def run(
         f"{meta['tokenizer_texts_per_s_one_thread']['pruned']:,.0f} texts/s (bundle machine)"
     )
     series = pd.Series(texts)
+    head = path / "head.json"
+    cal = (json.loads(head.read_text()) if head.is_file() else {}).get("calibration") or {}
+    print(f"head: calibrated per language: {len(cal)} languages (script detection per text)")
 
     def model(batch: int) -> SentimentModel:
         if device == "cuda":
@@ -261,6 +264,25 @@ def run(
             f"end to end score_sentiment, route {m.encoder.route}, batch {batch}: "
             f"{rate:,.0f} comments/s"
         )
+
+    # Where the host's time goes: one more pass under cProfile (the main thread; the device,
+    # the feeding thread and the tokenising processes work meanwhile). Not a speed figure.
+    import cProfile
+    import io
+    import pstats
+
+    m.encoder._memo.clear()
+    prof = cProfile.Profile()
+    prof.enable()
+    score_sentiment(series, model=m, cache=False, progress=False)
+    _sync(device)
+    prof.disable()
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(12)
+    print(f"host profile of one more pass, batch {batches[-1]} (main thread, own seconds):")
+    for line in buf.getvalue().splitlines():
+        if line.strip() and line.lstrip()[:1].isdigit():
+            print("   ", " ".join(line.split()))
 
     # The encoder alone on pre-tokenised batches already on the device.
     enc = model(batches[-1]).encoder

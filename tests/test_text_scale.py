@@ -420,8 +420,8 @@ def test_a_killed_worker_loses_and_duplicates_nothing(tiny, env):
 @pytest.mark.parametrize(
     ("status", "route", "batch"),
     [
-        ((True, True), "cuda bf16 (torch)", 1024),
-        ((True, False), "cuda fp16 (torch)", 1024),
+        ((True, True), "cuda bf16 (torch)", 4096),
+        ((True, False), "cuda fp16 (torch)", 4096),
         ((False, False), "cpu fp32 (torch)", 32),
     ],
 )
@@ -506,3 +506,39 @@ def test_tokenising_processes_give_the_same_batches_and_results(tiny):
         np.testing.assert_array_equal(m1, m2)
         np.testing.assert_array_equal(ids1, ids3)
         np.testing.assert_array_equal(m1, m3)
+
+
+def test_calibration_languages_found_by_the_tokenising_processes(tiny, monkeypatch):
+    """With tokenising processes, the calibration's script detection runs there (in pieces,
+    while the encoder works) and gives what the one-process detection gives, in order; the
+    calibrated probabilities are the same."""
+    texts = [
+        f"{w} {i}"
+        for i in range(700)
+        for w in ("خیلی خوب بود", "ممتاز جدا", "很好", "Очень плохо", "great", "42", "ٹھیک ہے")
+    ]
+    known = ("ar", "fa", "ur", "zh", "ru", "en")
+    enc = sentiment.Encoder(tiny, disk_cache=False, threads=1, tokenize_processes=2)
+    monkeypatch.setattr(sentiment, "POOL_MIN_TEXTS", 100)
+    got = enc.map_async(sentiment._pool_languages, texts, known)
+    assert got is not None
+    want = sentiment._calibration_languages(texts, known=known)
+    assert got() == want
+    assert {"ar", "fa", "ur", "zh", "ru", "en", None} == set(want)
+    assert enc.map_async(sentiment._pool_languages, texts[:99], known) is None  # too few
+    plain = sentiment.Encoder(tiny, disk_cache=False, threads=1)  # CPU route: no processes
+    assert plain.map_async(sentiment._pool_languages, texts, known) is None
+
+    offsets = {lang: [0.0, 1.5 - k, 0.0] for k, lang in enumerate(known)}
+    pooled, serial = sentiment.SentimentModel(enc), sentiment.SentimentModel(plain)
+    for m in (pooled, serial):
+        m.calibration = {lang: np.asarray(o) for lang, o in offsets.items()}
+    calls = []
+    real = sentiment._calibration_languages
+    monkeypatch.setattr(
+        sentiment,
+        "_calibration_languages",
+        lambda t, known: calls.append(len(t)) or real(t, known=known),
+    )
+    np.testing.assert_allclose(pooled.predict_proba(texts), serial.predict_proba(texts), atol=1e-6)
+    assert calls == [len(texts)]  # only the serial model detected in this process
