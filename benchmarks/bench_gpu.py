@@ -243,7 +243,12 @@ def run(
     print(f"tokenisation, the batches fed by {procs} tokenising processes: {rate:,.0f} texts/s")
     pool.terminate()
 
-    for procs, rate in tokenizer_scaling(path / "tokenizer.json", prefixed[:scaling_texts]):
+    scaling = (
+        tokenizer_scaling(path / "tokenizer.json", prefixed[:scaling_texts])
+        if scaling_texts
+        else []
+    )
+    for procs, rate in scaling:
         print(
             f"tokenisation, {procs} process(es) x 1 thread (ids back as int32 arrays): "
             f"{rate:,.0f} texts/s ({rate / procs:,.0f} per process)"
@@ -296,11 +301,14 @@ def run(
         ]
         with torch.inference_mode():
             for ids, mask in ready[:2]:
-                enc.runner(input_ids=ids, attention_mask=mask)
+                enc.runner(
+                    input_ids=ids, attention_mask=sentiment._attention_mask_4d(enc.runner, mask)
+                )
             _sync(device)
             t0 = time.perf_counter()
             for ids, mask in ready:
-                hidden = enc.runner(input_ids=ids, attention_mask=mask).last_hidden_state
+                attn = sentiment._attention_mask_4d(enc.runner, mask)  # as the route passes it
+                hidden = enc.runner(input_ids=ids, attention_mask=attn).last_hidden_state
                 sentiment.pooled_embedding(hidden.float(), mask)
             _sync(device)
         print(
@@ -352,7 +360,7 @@ def main() -> None:
         "--scaling-texts",
         type=int,
         default=50_000,
-        help="texts per process count in the tokeniser-scaling lines (one process runs "
+        help="texts per process count in the tokeniser-scaling lines, 0 for none (one process runs "
         "at 5,000-9,000 texts/s there, so all 100k would cost 20 s of device time more)",
     )
     args = parser.parse_args()

@@ -542,3 +542,29 @@ def test_calibration_languages_found_by_the_tokenising_processes(tiny, monkeypat
     )
     np.testing.assert_allclose(pooled.predict_proba(texts), serial.predict_proba(texts), atol=1e-6)
     assert calls == [len(texts)]  # only the serial model detected in this process
+
+
+def test_the_gpu_route_passes_a_4d_mask_and_never_asks_whether_there_is_padding(tiny, monkeypatch):
+    """transformers 5 asks ``mask.all()`` of a 2D mask (a device sync per batch on a GPU);
+    the route passes the 4D boolean mask transformers would build, with the same result."""
+    torch = pytest.importorskip("torch")
+    masking = pytest.importorskip("transformers.masking_utils")
+    enc = sentiment.Encoder(tiny, disk_cache=False, threads=1, batch_size=16)
+    texts = ["query: " + t for t in _texts(60, seed=11)]
+    ref = enc._encode(texts, False)
+
+    def no_sync(*args, **kwargs):
+        raise AssertionError("the padding check ran")
+
+    monkeypatch.setattr(masking, "_ignore_bidirectional_mask_sdpa", no_sync)
+    if sentiment._TRANSFORMERS_5 and enc.runner.config._attn_implementation == "sdpa":
+        np.testing.assert_allclose(enc._encode_fed(texts, False), ref, atol=1e-5)
+        mask = torch.tensor([[1, 1, 1, 0], [1, 1, 1, 1]])
+        four = sentiment._attention_mask_4d(enc.runner, mask)
+        assert four.shape == (2, 1, 4, 4) and four.dtype == torch.bool
+        assert four[0, 0, :, 3].sum() == 0 and bool(four[1].all())
+        with torch.inference_mode(), pytest.raises(AssertionError, match="padding check"):
+            enc.runner(input_ids=torch.ones(2, 4, dtype=torch.long), attention_mask=mask)
+    else:  # transformers 4, or eager attention: the 2D mask goes through unchanged
+        mask = torch.ones(2, 4, dtype=torch.long)
+        assert sentiment._attention_mask_4d(enc.runner, mask) is mask
