@@ -951,9 +951,10 @@ class SentimentModel:
                     out[i, _map_label(s["label"])] += s["score"]
             return out / out.sum(axis=1, keepdims=True)
         known = tuple(self.calibration)
+        spread = getattr(self.encoder, "map_async", None)  # any object with encode() will do
         pending = (
-            self.encoder.map_async(_pool_languages, texts, known)
-            if self.calibration and languages is None
+            spread(_pool_languages, texts, known)
+            if spread is not None and self.calibration and languages is None
             else None
         )
         emb = self.encoder.encode(texts, progress=progress)
