@@ -260,6 +260,27 @@ def code_label(code: object) -> str:
     return str(code).replace("_", "-")
 
 
+def _long_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """A long table (a ``dimension`` column naming the column that each row's ``group`` or
+    ``value`` comes from) with the rows of a code column (:data:`CODE_COLUMNS`) in words: the
+    dimension "survey type", the value "in-the-moment"."""
+    if "dimension" not in frame.columns:
+        return frame
+    coded = frame["dimension"].astype(str).isin(CODE_COLUMNS).to_numpy()
+    if not coded.any():
+        return frame
+    frame = frame.copy()
+    for c in ("group", "value"):
+        if c in frame.columns:
+            words = [code_label(v) if isinstance(v, str) else v for v in frame[c]]
+            frame[c] = np.where(coded, np.array(words, dtype=object), frame[c].to_numpy(object))
+    names = [str(d).replace("_", " ") for d in frame["dimension"]]
+    frame["dimension"] = np.where(
+        coded, np.array(names, dtype=object), frame["dimension"].to_numpy(object)
+    )
+    return frame
+
+
 def _grouped(spec: str) -> str:
     """``spec`` with thousands separators: ``"+.1f"`` → ``"+,.1f"`` (specs without a fixed-point
     or integer type, such as ``".4g"``, are kept)."""
@@ -417,6 +438,7 @@ def show_table(
         frame = frame[list(names)]
     else:
         names = {c: column_label(c, ci=ci) for c in frame.columns}
+    frame = _long_codes(frame)
     for c in frame.columns:
         if str(c) in _P_COLUMNS:
             number_formats[c] = "p"

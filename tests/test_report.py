@@ -389,3 +389,28 @@ def test_show_table_shows_survey_type_codes_as_words_and_still_escapes_them():
     # a format the caller gives wins; other columns keep their underscores
     kept = show_table(frame.assign(note="a_b"), number_formats={"survey_type": "s"})
     assert "in\\_the\\_moment" in kept._repr_markdown_() and "a\\_b" in kept._repr_markdown_()
+
+
+def test_long_tables_show_the_rows_of_a_code_column_in_words():
+    """A respondent profile lists survey_type among its dimensions: those rows read
+    "survey type" / "in-the-moment"; other dimensions and their values stay as they are, and
+    every cell is still escaped."""
+    from cxm_lab import summary
+
+    df = pd.DataFrame(
+        {
+            "survey_type": ["in_the_moment", "relationship", "in_the_moment", "<i>a_b</i>"],
+            "segment": ["Mid_Market", "SMB", "SMB", "SMB"],
+        }
+    )
+    prof = summary.respondent_profile(df, dims=["survey_type", "segment"])
+    table = show_table(prof, flag_col=None)
+    md, html = table._repr_markdown_(), table._repr_html_()
+    assert "in-the-moment" in html and "in_the_moment" not in html
+    assert "survey type" in html and "survey_type" not in html
+    assert "Mid_Market" in html and "segment" in html  # not a code column: unchanged
+    assert "<i>" not in html and "&lt;i&gt;a-b&lt;/i&gt;" in html
+    assert "in\\-the\\-moment" in md and "Mid\\_Market" in md
+    # the same frame without a code dimension comes back unchanged
+    plain = prof[prof["dimension"] == "segment"]
+    assert "Mid\\_Market" in show_table(plain, flag_col=None)._repr_markdown_()
