@@ -39,7 +39,9 @@ The first factor is the evidence that something is wrong (a below-average rating
 or a measured drag on NPS); the second scales it by the money it touches, up to double. Revenue
 alone never puts a candidate on the list: a large segment holds much revenue whether or not it
 has a problem. Candidates with score 0 (nothing below par) are not listed, nor themes and
-groups whose drag is within sampling noise (their interval includes zero). Ties: more revenue
+groups whose drag is within sampling noise (their interval includes zero), nor drivers whose
+importance interval reaches down to none (below :data:`MIN_IMPORTANCE`, 0.5 % of explained
+variance: it reads "0%"). Ties: more revenue
 at stake, then more NPS points, then the name.
 """
 
@@ -60,6 +62,7 @@ from cxm_lab.report import format_p
 __all__ = [
     "CANDIDATE_COLUMNS",
     "EVIDENCE",
+    "MIN_IMPORTANCE",
     "PRIORITY_COLUMNS",
     "TILE_COLUMNS",
     "Brief",
@@ -98,6 +101,10 @@ TILE_COLUMNS: list[str] = [
     "status_text",
     "tone",
 ]
+
+#: Least importance (% of explained variance) of a driver candidate, at the low end of its
+#: interval where it has one: below it (it reads "0%") the driver cannot be told from none.
+MIN_IMPORTANCE = 0.5
 
 #: Columns of a candidate table (:func:`driver_candidates`, :func:`theme_candidates`,
 #: :func:`group_candidates`), the input of :func:`rank_priorities`.
@@ -412,8 +419,9 @@ def driver_candidates(
         :data:`CANDIDATE_COLUMNS` with ``kind`` "driver", ``key`` the driver column, ``group``
         (``"<by> <value>"`` or None), ``importance`` (%) and its interval, ``performance``,
         ``average`` (mean rating of the drivers in the same analysis), ``gap`` = average −
-        performance and ``driver_evidence`` = importance × gap; only drivers with gap > 0 (and
-        an importance).
+        performance and ``driver_evidence`` = importance × gap; only drivers with gap > 0 and
+        an importance whose interval stays above :data:`MIN_IMPORTANCE` (its value, without an
+        interval).
 
     Examples
     --------
@@ -437,6 +445,9 @@ def driver_candidates(
             gap = avg - float(r["performance"])
             if gap <= 0 or (fix_first_only and r.get("quadrant") != "fix first"):
                 continue
+            low = pd.to_numeric(r.get("ci_low", np.nan), errors="coerce")
+            if (low if pd.notna(low) else float(r["weight"])) < MIN_IMPORTANCE:
+                continue  # cannot be told from no importance at all
             rows.append(
                 {
                     "kind": "driver",

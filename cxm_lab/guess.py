@@ -89,9 +89,24 @@ LEAD_INS = re.compile(
 )
 
 
+#: The scale described after a rating question ("... on a scale of 1 to 5, where 1 is ...").
+SCALE_TAIL = re.compile(
+    r"\s*(,\s*)?(\bon a (\d+[- ]point )?scale\b|\bon a \d+[-–]\d+\b|\bfrom \d+ (to|-) \d+\b|"
+    r"\(\d+\s*[-–=]|\bwhere \d+ (is|=|means)\b).*$",
+    re.IGNORECASE,
+)
+#: Words a cut label must not end with ("How much you enjoy using Python on a").
+_DANGLING = frozenset(
+    "a an the on of to in at for with and or by from as is are be your you that which "
+    "how what who when where than".split()
+)
+
+
 def short_label(question: str, *, max_chars: int = 32) -> str:
     """A short label for a long question: its first sentence without the usual lead-in
-    ("How would you rate your ..."), cut at a word boundary.
+    ("How would you rate your ...") and without the scale it describes ("on a scale of 1 to
+    5, where ..."), cut at a word boundary and never ending on a word such as "a", "of" or
+    "the".
 
     Parameters
     ----------
@@ -111,6 +126,9 @@ def short_label(question: str, *, max_chars: int = 32) -> str:
     'Level of experience using R'
     >>> short_label("Do you currently use R Markdown? Choose the statement that matches.")
     'R Markdown'
+    >>> short_label("Please rate how much you enjoy using Python on a scale of 1 to 5, where 1 "
+    ...             "is you don't enjoy it at all", max_chars=40)
+    'How much you enjoy using Python'
     """
     text = " ".join(str(question).split())
     if " | " in text:  # "question | option" (SurveyMonkey): keep the option, it is the point
@@ -118,10 +136,14 @@ def short_label(question: str, *, max_chars: int = 32) -> str:
         return f"{short_label(q, max_chars=max(12, max_chars - len(option) - 3))} | {option}"
     first = re.split(r"(?<=[?.!:])\s", text, maxsplit=1)[0].rstrip("?.!: ")
     core = LEAD_INS.sub("", first).strip() or first
+    core = SCALE_TAIL.sub("", core).strip() or core
     core = core[:1].upper() + core[1:]
     if len(core) <= max_chars:
         return core
-    cut = core[:max_chars].rsplit(" ", 1)[0].rstrip(",;:-(")
+    words = core[: max_chars + 1].split(" ")[:-1]  # whole words within max_chars
+    while len(words) > 1 and words[-1].lower().strip(",;:-(") in _DANGLING:
+        words.pop()
+    cut = " ".join(words).rstrip(",;:-(")
     return cut or core[:max_chars]
 
 

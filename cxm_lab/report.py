@@ -501,11 +501,17 @@ def show_table(
         2 + max([max(map(len, headers[j].split() or [""])), *(len(r[j]) for r in cells)])
         for j in range(len(headers))
     ]
+    # A word never breaks (no hyphenation in tables): a column is at least its longest word.
+    longest = [
+        2
+        + max(len(w) for text in [headers[j], *(r[j] for r in cells)] for w in [*text.split(), ""])
+        for j in range(len(headers))
+    ]
+    dashes = _dash_widths([max(3, min(w, 40)) for w in widths], longest)
     md.append(
         "|"
         + "|".join(
-            ("-" * max(3, min(w, 40))) + ":" if n else ":" + "-" * max(3, min(w, 40))
-            for n, w in zip(numeric, widths, strict=True)
+            ("-" * d) + ":" if n else ":" + "-" * d for n, d in zip(numeric, dashes, strict=True)
         )
         + "|"
     )
@@ -514,6 +520,33 @@ def show_table(
     if note:
         md.append(f"\n*{safe.markdown_text(note)}*")
     return _Display("\n".join(h), "\n".join(md) + "\n")
+
+
+#: Characters of a table line in the PDF (A4, 1.8 cm margins, 7.5 pt type, cell insets), a
+#: little under the measured ~120 so that a column sized for a word holds it.
+TABLE_LINE_CHARS = 110
+
+
+def _dash_widths(widths: list[int], needs: list[int], line: int = TABLE_LINE_CHARS) -> list[int]:
+    """Dash counts for a pipe table's separator line: Pandoc gives a table wider than a line
+    the full text width, each column the share of its dashes. Shares follow ``widths`` (the
+    content), except that no column gets less than ``needs`` (its longest word, in
+    characters of a ``line``-character line); narrower tables keep ``widths``."""
+    if sum(widths) + len(widths) <= 72:  # Pandoc's --columns: the table keeps natural widths
+        return widths
+    fixed: dict[int, int] = {}
+    while True:
+        free = [j for j in range(len(widths)) if j not in fixed]
+        room = line - sum(fixed.values())
+        total = sum(widths[j] for j in free)
+        if not free or room <= 0 or total <= 0:
+            return [fixed.get(j, 3) for j in range(len(widths))]
+        share = {j: widths[j] * room / total for j in free}
+        short = [j for j in free if share[j] < needs[j]]
+        if not short:
+            return [fixed[j] if j in fixed else max(3, round(share[j])) for j in range(len(widths))]
+        for j in short:
+            fixed[j] = max(3, needs[j])
 
 
 def _span_lang(tag: str) -> str:

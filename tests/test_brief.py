@@ -217,6 +217,25 @@ def test_driver_candidates_and_sentence_follow_the_gap():
     assert "support (50% of explained variance, rated 5.50 vs 6.67 average)" in text2
 
 
+def test_a_driver_that_cannot_be_told_from_no_importance_is_not_a_candidate():
+    """Relative weights are never negative, so "within noise" is an interval that reaches
+    down to 0%: such a driver (the R community survey's "0% of explained variance; rated 3.37
+    vs 4.57") is no priority however low it is rated; without an interval its value decides."""
+    ip = pd.DataFrame(
+        {
+            "driver": ["python", "topics", "docs", "r"],
+            "weight": [0.3, 4.0, 6.0, 89.7],
+            "ci_low": [0.0, 0.2, 1.5, 80.0],
+            "ci_high": [20.0, 23.0, 12.0, 95.0],
+            "performance": [3.37, 2.92, 3.0, 4.65],
+        }
+    )
+    assert brief.driver_candidates(ip)["key"].tolist() == ["docs"]
+    no_ci = ip.drop(columns=["ci_low", "ci_high"])
+    assert brief.driver_candidates(no_ci)["key"].tolist() == ["topics", "docs"]
+    assert brief.MIN_IMPORTANCE == 0.5
+
+
 def test_theme_sentence_changes_with_shares_and_impact():
     themes = pd.DataFrame(
         {

@@ -261,6 +261,17 @@ def test_short_labels():
         "Please state whether you view the following characters favorably. | Yoda"
     ).endswith("| Yoda")
     assert short_label("Region") == "Region"
+    # the Google Forms R survey: the scale is not part of the name, and no cut ends on "on a"
+    enjoy = (
+        "Please rate how much you enjoy using Python on a scale of 1 to 5, where 1 is you "
+        "don't enjoy it at all, and 5 is that you enjoy it a great deal."
+    )
+    assert short_label(enjoy, max_chars=40) == "How much you enjoy using Python"
+    assert short_label("Rate the support team (1 = poor, 5 = great)") == "The support team"
+    long = "Overall satisfaction with the speed of the delivery of the parcel to your home"
+    for n in range(12, 60):
+        cut = short_label(long, max_chars=n)
+        assert len(cut) <= n and cut.split()[-1].lower() not in {"of", "the", "to", "with"}
 
 
 @pytest.mark.slow
