@@ -844,7 +844,7 @@ def driver_sentence(
     ...                   "weight": [70.0, 30.0], "performance": [6.5, 7.0],
     ...                   "quadrant": ["fix first", "lower priority"]})
     >>> driver_sentence(ip, by_group=g, by="segment")
-    'No driver is fix first overall; the most important is support (60% of the explained variance, rated 8.00), and price (6.00) is rated below the 7.00 average. Fix first within segment: support in SMB (70%, rated 6.50 vs 6.75).'
+    'No driver is fix first overall; the most important is support (60% of the explained variance, rated 8.00); price (6.00) is rated below the 7.00 average. Fix first within segment: support in SMB (70%, rated 6.50 vs 6.75).'
     """
     if ip is None or not len(ip):
         return ""
@@ -872,12 +872,14 @@ def driver_sentence(
             f"the explained variance, rated {_num(top['performance'], '.2f')})"
         )
         if len(below):
-            listed = ", ".join(
-                f"{name(r['driver'])} ({_num(r['performance'], '.2f')})"
-                for r in below.head(2).to_dict("records")
+            listed = summary._and(
+                [
+                    f"{name(r['driver'])} ({_num(r['performance'], '.2f')})"
+                    for r in below.head(2).to_dict("records")
+                ]
             )
             verb = "is" if len(below.head(2)) == 1 else "are"
-            text += f", and {listed} {verb} rated below the {_num(avg, '.2f')} average"
+            text += f"; {listed} {verb} rated below the {_num(avg, '.2f')} average"
         text += "."
     if by_group is not None and by is not None and len(by_group):
         cells = []

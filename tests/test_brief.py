@@ -205,6 +205,8 @@ def test_driver_candidates_and_sentence_follow_the_gap():
     assert c[["key", "gap", "driver_evidence"]].values.tolist() == [["price", 1.0, 30.0]]
     text = brief.driver_sentence(ip)
     assert "most important is support (50%" in text and "price (6.00) is rated below" in text
+    two = brief.driver_sentence(ip.assign(performance=[8.0, 6.0, 6.5]))  # two below 6.83
+    assert "; price (6.00) and ease (6.50) are rated below the 6.83 average." in two
     # flip the gap: support now rated lowest and above-average important -> fix first
     flipped = ip.assign(
         performance=[5.5, 7.5, 7.0], quadrant=["fix first", "lower priority", "lower priority"]
