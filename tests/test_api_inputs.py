@@ -309,6 +309,9 @@ def test_blank_detection():
         "\ufeff\u2060\u200c\u200d",
         "\x00\x07\n",
         "\u200e\u3164",
+        "\u3164",  # Hangul fillers are letters (isalnum) that show nothing
+        "\u3164 \u115f\u1160\uffa0",
+        "\uffa0\u200b",
     ]:
         assert sentiment._is_blank(blank), repr(blank)
     for text in ["ok", "\u200bok", "👍", "太慢", "خوب"]:

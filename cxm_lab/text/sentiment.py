@@ -103,8 +103,9 @@ def _is_blank(text: str) -> bool:
     characters (Cf: zero-width space and joiners U+200B–U+200D, word joiner U+2060, BOM
     U+FEFF, direction marks, soft hyphen) and blank fillers. Stops at the first visible
     character, so ordinary texts cost one look."""
-    if text[:1].isalnum():  # the usual comment: a letter or digit first, visible
-        return False
+    first = text[:1]
+    if first.isalnum() and first not in _BLANK_EXTRA:  # the usual comment: visible at once
+        return False  # (Hangul fillers are letters that show nothing: they go the long way)
     return all(
         c.isspace() or c in _BLANK_EXTRA or unicodedata.category(c) in ("Cc", "Cf") for c in text
     )
@@ -740,8 +741,9 @@ class Encoder:
         """Start ``func(piece, *args)`` on the GPU route's tokenising processes for pieces of
         ``texts`` (:data:`TOKENIZE_PIECE` each); returns a callable that waits and gives the
         pieces' lists joined in order, or None where this encoder has no such processes
-        (``tokenize_processes`` below 2, as on the CPU route by default; a daemonic process) or the texts are too few to be worth the trip (fewer
-        than :data:`POOL_MIN_TEXTS`). ``func`` must be a module-level function.
+        (``tokenize_processes`` below 2, as on the CPU route by default; a daemonic process)
+        or the texts are too few to be worth the trip (fewer than :data:`POOL_MIN_TEXTS`).
+        ``func`` must be a module-level function.
 
         Per-text Python work beside the embeddings (the sentiment calibration's script
         detection) then runs on all cores while the device works, instead of after it on one.
