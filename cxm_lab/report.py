@@ -501,10 +501,16 @@ def show_table(
         2 + max([max(map(len, headers[j].split() or [""])), *(len(r[j]) for r in cells)])
         for j in range(len(headers))
     ]
-    # A word never breaks (no hyphenation in tables): a column is at least its longest word.
+    # A word never breaks (no hyphenation in tables): a column is at least its longest word,
+    # up to the 40 characters any column may ask for (a URL in a comment cannot fit anyway).
     longest = [
         2
-        + max(len(w) for text in [headers[j], *(r[j] for r in cells)] for w in [*text.split(), ""])
+        + min(
+            38,
+            max(
+                len(w) for text in [headers[j], *(r[j] for r in cells)] for w in [*text.split(), ""]
+            ),
+        )
         for j in range(len(headers))
     ]
     dashes = _dash_widths([max(3, min(w, 40)) for w in widths], longest)

@@ -10,7 +10,7 @@ import pypandoc
 import pytest
 from html_fragments import parse_html
 
-from cxm_lab import safe
+from cxm_lab import report, safe
 from cxm_lab.errors import ParameterError
 from cxm_lab.report import (
     MONEY_FORMATS,
@@ -414,3 +414,28 @@ def test_long_tables_show_the_rows_of_a_code_column_in_words():
     # the same frame without a code dimension comes back unchanged
     plain = prof[prof["dimension"] == "segment"]
     assert "Mid\\_Market" in show_table(plain, flag_col=None)._repr_markdown_()
+
+
+def test_a_wide_table_gives_each_column_at_least_its_longest_word():
+    """Pandoc shares a wide table's width by the dashes of its separator line: the short
+    one-word column of a priorities table ("unassigned") keeps room for that word (PDF tables
+    never hyphenate); a very long word cannot take the table."""
+    frame = pd.DataFrame(
+        {
+            "fix": ["Driver: compared with other technical topics and tools"] * 2,
+            "owner": ["unassigned", "unassigned"],
+            "evidence": ["4% of explained variance; rated 2.92 vs 4.57 average, costs 3.7"] * 2,
+            "uncertainty": ["importance 95% CI 0.1 to 23% of the explained variance"] * 2,
+            "link": ["https://example.com/" + "x" * 120, "y"],
+        }
+    )
+    md = show_table(frame, flag_col=None)._repr_markdown_()
+    sep = next(line for line in md.splitlines() if line.startswith("|:"))
+    dashes = [cell.count("-") for cell in sep.strip("|").split("|")]
+    share = [d / sum(dashes) for d in dashes]
+    assert share[1] >= (len("unassigned") + 2) / report.TABLE_LINE_CHARS  # owner
+    assert share[4] <= 40 / report.TABLE_LINE_CHARS + 0.01  # the URL column is capped
+    assert 100 <= sum(dashes) <= 130
+    # a narrow table keeps its natural widths (Pandoc sizes it itself)
+    small = show_table(pd.DataFrame({"a": ["x"], "b": ["y"]}), flag_col=None)._repr_markdown_()
+    assert "|:---|:---|" in small.replace(" ", "")
