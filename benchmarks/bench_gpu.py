@@ -142,26 +142,6 @@ def _sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
-_TOK = None  # per tokenising process: its own single-threaded tokenizer
-
-
-def _tok_init(path: str) -> None:
-    global _TOK
-    os.environ["TOKENIZERS_PARALLELISM"] = "false"  # one thread per process
-    from tokenizers import Tokenizer
-
-    _TOK = Tokenizer.from_file(path)
-    _TOK.no_padding()
-    _TOK.enable_truncation(256)
-
-
-def _tok_chunk(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    encs = _TOK.encode_batch(texts)
-    lengths = np.fromiter((len(e.ids) for e in encs), dtype=np.int32, count=len(encs))
-    flat = np.fromiter((i for e in encs for i in e.ids), dtype=np.int32, count=int(lengths.sum()))
-    return lengths, flat
-
-
 def tokenizer_scaling(path: Path, texts: list[str]) -> list[tuple[int, float]]:
     """Texts/s of the tokenizer in 1, 2, 4, ... worker processes of one thread each (the
     ids come back to this process as int32 arrays): how tokenisation would scale if the GPU
@@ -174,13 +154,19 @@ def tokenizer_scaling(path: Path, texts: list[str]) -> list[tuple[int, float]]:
     # has work: 2,048-text chunks left 16 processes with 10 chunks of 20,000 texts
     piece = sentiment.TOKENIZE_PIECE
     chunks = [texts[i : i + piece] for i in range(0, len(texts), piece)]
+    from tokenizers import Tokenizer
+
+    spec = Tokenizer.from_file(str(path)).to_str()
     out = []
     ctx = mp.get_context("spawn")
     for procs in counts:
-        with ctx.Pool(procs, initializer=_tok_init, initargs=(str(path),)) as pool:
-            pool.map(_tok_chunk, chunks[:procs])  # warm-up: every process loaded
+        # the GPU route's own worker set-up and task (one single-threaded tokenizer each)
+        with ctx.Pool(
+            procs, initializer=sentiment._pool_init, initargs=(spec, sentiment.MAX_TOKENS)
+        ) as pool:
+            pool.map(sentiment._pool_encode, chunks[:procs])  # warm-up: every process loaded
             t0 = time.perf_counter()
-            n = sum(len(lengths) for lengths, _ in pool.imap(_tok_chunk, chunks))
+            n = sum(len(lengths) for lengths, _ in pool.imap(sentiment._pool_encode, chunks))
             out.append((procs, n / (time.perf_counter() - t0)))
     return out
 

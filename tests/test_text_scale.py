@@ -557,7 +557,7 @@ def test_the_gpu_route_passes_a_4d_mask_and_never_asks_whether_there_is_padding(
         raise AssertionError("the padding check ran")
 
     monkeypatch.setattr(masking, "_ignore_bidirectional_mask_sdpa", no_sync)
-    if sentiment._TRANSFORMERS_5 and enc.runner.config._attn_implementation == "sdpa":
+    if sentiment._transformers_5() and enc.runner.config._attn_implementation == "sdpa":
         np.testing.assert_allclose(enc._encode_fed(texts, False), ref, atol=1e-5)
         mask = torch.tensor([[1, 1, 1, 0], [1, 1, 1, 1]])
         four = sentiment._attention_mask_4d(enc.runner, mask)

@@ -35,6 +35,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import json
@@ -367,23 +368,24 @@ def _attention_mask_4d(model, mask):  # noqa: ANN001, ANN201 - torch module and 
     if (
         mask.ndim != 2
         or getattr(config, "_attn_implementation", None) != "sdpa"
-        or not _TRANSFORMERS_5
+        or not _transformers_5()
     ):
         return mask
     n, width = mask.shape
     return mask.bool()[:, None, None, :].expand(n, 1, width, width)
 
 
-def _transformers_major() -> int:
+@functools.cache
+def _transformers_5() -> bool:
+    """Whether the ``transformers`` that runs the model is version 5 or later (asked only when
+    a torch model runs, which has imported it; not at import, where the lookup cost 50 ms)."""
+    import transformers
+
     try:
-        from importlib.metadata import version
+        return int(str(transformers.__version__).split(".")[0]) >= 5
+    except ValueError:  # an odd version string: the 2D mask, as transformers 4 takes
+        return False
 
-        return int(version("transformers").split(".")[0])
-    except Exception:  # noqa: BLE001 - not installed or an odd version string: the 2D mask
-        return 0
-
-
-_TRANSFORMERS_5 = _transformers_major() >= 5
 
 #: Texts per task of the GPU route's tokenising processes (see :func:`_token_batches`).
 TOKENIZE_PIECE = 256
