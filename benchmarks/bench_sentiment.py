@@ -21,7 +21,9 @@ language given (``cal_lang``).
 ``--loso BUNDLE OUTPUTS`` instead prints the leave-one-source-out table from a training run on
 a bundle (``python -m cxm_lab.text.finetune --write-bundle`` / ``--run-bundle``): for each
 ``fold*`` variant, the corpora it never saw (their evaluation and calibration rows), with the
-neutral calibration fitted on the calibration rows of the corpora it did see.
+neutral calibration fitted on the calibration rows of the corpora it did see. A second table
+tries unsupervised prior adaptation on each unseen corpus (:func:`prior_em`, Saerens et al.
+2002: the corpus's class shares re-estimated by EM from its own unlabelled predictions).
 
 Run: ``.venv/bin/python benchmarks/bench_sentiment.py [--per-source 300] [--threads 2]
 [--routes onnx torch pipeline]``. Needs ``../shared/data`` and the built model (``make setup``).
@@ -79,6 +81,23 @@ def metrics_table(df: pd.DataFrame, probs: dict[str, np.ndarray], by: list[str])
     out = pd.DataFrame(rows)
     order = {lang: i for i, lang in enumerate(LANGUAGES)}
     return out.sort_values(by, key=lambda s: s.map(order) if s.name == "language" else s)
+
+
+def prior_em(p: np.ndarray, prior: np.ndarray, iters: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    """Adjust class probabilities ``p`` (rows sum to 1) to the class shares of the rows
+    themselves, estimated by EM without labels (Saerens, Latinne & Decaestecker 2002,
+    *Neural Computation* 14(1)): ``prior`` is the class distribution the model was fitted
+    under. Returns the adjusted probabilities and the estimated shares."""
+    shares = prior.copy()
+    q = p
+    for _ in range(iters):
+        q = p * (shares / prior)
+        q /= q.sum(axis=1, keepdims=True)
+        new = q.mean(axis=0)
+        if np.abs(new - shares).max() < 1e-6:
+            break
+        shares = new
+    return q, shares
 
 
 def run_route(route: str, per_source: int, threads: int) -> dict:
@@ -173,6 +192,32 @@ def loso(bundle: Path, outputs: Path) -> None:
     print("binary F1 does not depend on the neutral calibration; F1_bin_final: the model that")
     print("trained on every corpus, on the same rows)")
     print(pd.concat(tables).round(3).to_string(index=False))
+
+    # Unsupervised prior adaptation on each unseen corpus: the model's mean prediction on the
+    # seen corpora's calibration rows is the prior it was fitted under.
+    adapt = []
+    for v in plan["variants"]:
+        f = outputs / f"{v['name']}.npz"
+        if "fold" not in v["name"] or not v.get("exclude") or not f.is_file():
+            continue
+        p_all = probs(np.load(f)["logits"])
+        held = df["corpus"].isin(v["exclude"]).to_numpy()
+        prior = p_all[~held & (df["split"] == "calib").to_numpy()].mean(axis=0)
+        for corpus in v["exclude"]:
+            rows = (df["corpus"] == corpus).to_numpy() & df["split"].isin(["eval", "calib"]).to_numpy()
+            sub = df[rows].reset_index(drop=True)
+            q, shares = prior_em(p_all[rows], prior)
+            t = metrics_table(sub, {"raw": p_all[rows], "em": q}, ["corpus"])
+            t.insert(0, "fold", v["name"])
+            true = sub["label"].value_counts(normalize=True)
+            t["shares_true"] = "/".join(f"{true.get(c, 0.0):.2f}" for c in LABELS)
+            t["shares_em"] = "/".join(f"{x:.2f}" for x in shares)
+            adapt.append(t)
+    if adapt:
+        print()
+        print("Unsupervised prior adaptation (EM) on each unseen corpus, against the raw model")
+        print(f"(class shares in the order {'/'.join(LABELS)}):")
+        print(pd.concat(adapt).round(3).to_string(index=False))
 
     # Variants that leave corpora out for their licence (no "fold" in the name): what they lose
     # on the evaluation rows of the corpora they did train on, against the full model.
