@@ -204,7 +204,8 @@ def loso(bundle: Path, outputs: Path) -> None:
         held = df["corpus"].isin(v["exclude"]).to_numpy()
         prior = p_all[~held & (df["split"] == "calib").to_numpy()].mean(axis=0)
         for corpus in v["exclude"]:
-            rows = (df["corpus"] == corpus).to_numpy() & df["split"].isin(["eval", "calib"]).to_numpy()
+            scored = df["split"].isin(["eval", "calib"]).to_numpy()
+            rows = (df["corpus"] == corpus).to_numpy() & scored
             sub = df[rows].reset_index(drop=True)
             q, shares = prior_em(p_all[rows], prior)
             t = metrics_table(sub, {"raw": p_all[rows], "em": q}, ["corpus"])
