@@ -282,6 +282,73 @@ def test_language_and_script_detection():
     assert language.script_of("CRM خوب است ولی the API is slow") == "Mixed"
 
 
+ENGLISH_ANSWERS = [
+    f"The {w} part of the product works well for our team most days"
+    for w in (
+        "reporting",
+        "billing",
+        "login",
+        "search",
+        "export",
+        "import",
+        "mobile",
+        "email",
+        "calendar",
+        "chat",
+        "upload",
+        "sharing",
+        "printing",
+        "backup",
+        "admin",
+        "audit",
+        "alerts",
+        "dashboard",
+        "settings",
+        "support",
+        "onboarding",
+        "pricing",
+    )
+]
+
+
+def test_short_answers_take_the_survey_language():
+    # lingua alone reads "Error messages" as French (0.43 against 0.35 for English) and "none"
+    # as Italian; among 22 English sentences they are English. A long French comment stays
+    # French: the detector's near-certainty outweighs the survey prior.
+    french = "Le service client ne répond jamais et la facture était fausse deux fois"
+    texts = [*ENGLISH_ANSWERS, "Error messages", "none", french]
+    alone = language.detect_language(texts, survey_prior=False)["language"].tolist()
+    assert alone[-3:] == ["fr", "it", "fr"]
+    got = language.detect_language(texts)
+    assert got["language"].tolist()[-3:] == ["en", "en", "fr"]
+    assert got["language"].iloc[:-3].eq("en").all()
+    assert got["confidence"].between(0, 1).all()
+    # fewer sure comments than PRIOR_MIN_TEXTS: each comment on its own
+    few = language.detect_language([*ENGLISH_ANSWERS[:5], "Error messages"])
+    assert few["language"].iloc[-1] == "fr"
+
+
+def test_survey_prior_on_real_english_and_spanish_exports(shared_data):
+    forms = shared_data / "exports" / "google_forms"
+    en = pd.read_csv(forms / "2019 English R Community Survey Responses.csv")
+    en = en["What do you like least about using R?"].dropna()
+    es = pd.read_csv(
+        forms / "Learning R Internet Survey (Spanish Version) - Form Responses 1.tsv", sep="\t"
+    )
+    es = es["¿Qué es lo que menos te gusta de usar R?"].dropna()
+    for texts, lang, before in ((en, "en", 0.96), (es, "es", 0.90)):
+        alone = language.detect_language(texts, survey_prior=False)["language"]
+        got = language.detect_language(texts)["language"]
+        # on their own, 5-12 % of the answers (short ones: "Documentation", "Nada") are
+        # detected as another language; with the survey prior at most one in a hundred is
+        assert alone.eq(lang).mean() < before
+        assert got.eq(lang).mean() > 0.99
+    # the one Spanish answer of the English survey keeps its language
+    got = language.detect_language(en)
+    spanish = en[en.str.startswith("Un poco que solo hay en idioma")]
+    assert got.loc[spanish.index, "language"].tolist() == ["es"]
+
+
 @needs_model
 def test_known_categories_match_across_languages(similarity):
     texts = [
