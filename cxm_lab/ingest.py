@@ -158,6 +158,24 @@ def _add_table(ds: Dataset, name: str, path: Path, params: Any) -> None:
     ds.tables[name] = res.data
 
 
+def _check_dates_mapped(path: Path, exp: Any, rename: dict[str, str]) -> None:
+    """Stop with one line when ``rename`` maps a column that holds no value in any row to
+    ``response_date`` (e.g. LimeSurvey's ``submitdate`` of an anonymised survey, whose
+    1980-01-01 placeholder the importer reads as no date): otherwise every row would be
+    rejected as "response_date is required but empty"."""
+    for old, new in rename.items():
+        if new != "response_date" or not len(exp.data) or exp.data[old].notna().any():
+            continue
+        why = [n for n in exp.notes if n.startswith(f"{old}:") or n.startswith(f"{old} ")]
+        raise ParameterError(
+            f"{path}: rename maps '{old}' to 'response_date', but '{old}' holds no date in any "
+            f"of the {len(exp.data):,} rows"
+            + (f" ({'; '.join(why)})" if why else "")
+            + f"; remove '{old}' from rename (the report then runs without quarters) or map "
+            "another date column."
+        )
+
+
 def _read_exports(spec: str, params: Any, base: Path) -> Dataset:
     from cxm_lab.importers import expand_paths, read_export
 
@@ -181,6 +199,7 @@ def _read_exports(spec: str, params: Any, base: Path) -> Dataset:
             encoding=params.encoding,
             na_values=params.na_values,
             sheet=params.sheet,
+            keep_incomplete=params.keep_incomplete,
         )
         frame = exp.data.copy()
         seen_columns.update(map(str, frame.columns))
@@ -200,6 +219,7 @@ def _read_exports(spec: str, params: Any, base: Path) -> Dataset:
                     f"{path}: rename maps '{old}' to '{new}', but the export already has a "
                     f"column '{new}'; rename that one too (e.g. rename: {{{new}: {new}_export}})."
                 )
+        _check_dates_mapped(path, exp, rename)
         frame = frame.rename(columns=rename)
         for col in DERIVED:
             if col in frame.columns:

@@ -137,6 +137,7 @@ class RunParams(BaseModel):
     date_format: str | None = None
     timezone: str | None = None
     sheet: str | int | None = None
+    keep_incomplete: bool = False
     currency: str | None = None
     journey: list[JourneyStage] | None = None
     pool_survey_types: bool = False

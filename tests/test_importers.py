@@ -103,7 +103,7 @@ def exports(shared_data: Path) -> Path:
 def test_real_export_shape(exports: Path, name: str) -> None:
     source, n_rows, n_cols, encoding, delimiter, header_rows = REAL[name]
     path = exports / name
-    ex = read_export(path)
+    ex = read_export(path, keep_incomplete=True)  # LimeSurvey: default rejects incomplete rows
     check_frame(ex)
     assert (ex.source, ex.encoding, ex.delimiter, ex.header_rows) == (
         source,
@@ -287,8 +287,13 @@ def test_typeform_french(exports: Path) -> None:
 
 @pytest.mark.shared_data
 def test_limesurvey_both_headings(exports: Path) -> None:
-    full = read_export(exports / "limesurvey/results-survey945827-202004302207.csv")
-    codes = read_export(exports / "limesurvey/results-survey945827-202004302207-codes.csv")
+    # keep_incomplete: row 5 (id 11) below is an incomplete response, rejected by default.
+    full = read_export(
+        exports / "limesurvey/results-survey945827-202004302207.csv", keep_incomplete=True
+    )
+    codes = read_export(
+        exports / "limesurvey/results-survey945827-202004302207-codes.csv", keep_incomplete=True
+    )
     assert list(full.data.columns) == list(codes.data.columns)
     assert full.questions["submitdate"] == "Date submitted"
     assert full.questions["Page2Grid1[Y1_X1]"] == (
@@ -297,7 +302,8 @@ def test_limesurvey_both_headings(exports: Path) -> None:
     assert codes.questions["submitdate"] == "submitdate"
     for ex in (full, codes):
         assert ex.roles["response_id"] == "id" and ex.roles["language"] == "startlanguage"
-        assert ex.roles["response_date"] == "submitdate"
+        # submitdate holds only the anonymised placeholder 1980-01-01: no response_date role.
+        assert "response_date" not in ex.roles and ex.data["submitdate"].isna().all()
     # The 5th response (id 11): answer texts in one file, codes in the other.
     assert full.data.loc[4, "id"] == codes.data.loc[4, "id"] == "11"
     assert full.data.loc[4, "ConsentParticipate"] == "Yes: I agree to participate"
@@ -309,6 +315,158 @@ def test_limesurvey_both_headings(exports: Path) -> None:
     values, bad = parse_numbers(labels)
     assert not bad.any()
     assert values[labels == "9. Completely agree"].eq(9).all()
+
+
+QUALTRICS_CHKKK = (
+    "qualtrics/CHKKK Housing developments W1 (Prolific - June 2021)_June 15, 2023_11.20.csv"
+)
+
+
+def _quarter_counts(dates: pd.Series) -> dict[str, int]:
+    return {str(q): int(n) for q, n in dates.dt.to_period("Q").value_counts().sort_index().items()}
+
+
+@pytest.mark.shared_data
+def test_qualtrics_chkkk_quarters_in_the_declared_zone(exports: Path) -> None:
+    """The run reports RecordedDate in the zone the export declares (America/New_York), not UTC.
+
+    Independent check: pandas reads the CSV (header rows 2 and 3 skipped) and takes the
+    RecordedDate text as New York wall time; UTC is that time localised and converted.
+    """
+    from cxm_lab.ingest import prepare_dataset
+    from cxm_lab.params import RunParams
+
+    path = exports / QUALTRICS_CHKKK
+    raw = pd.read_csv(path, dtype=str, skiprows=[1, 2])
+    new_york = pd.to_datetime(raw["RecordedDate"], format="%Y-%m-%d %H:%M:%S")
+    utc = new_york.dt.tz_localize("America/New_York").dt.tz_convert("UTC").dt.tz_localize(None)
+    assert _quarter_counts(new_york) == {"2021Q2": 116, "2021Q3": 922}  # as pandas counts them
+
+    ds = prepare_dataset(RunParams(name="chkkk", data_dir=str(path), dimensions=[]))
+    r = ds.tables["responses"]
+    assert r["response_date"].iloc[0] == pd.Timestamp("2021-06-30 14:00:28")  # as written
+    assert r["quarter"].value_counts().sort_index().to_dict() == _quarter_counts(new_york)
+    assert ds.report_quarter == "2021Q3"
+    # `timezone: UTC` in the params converts them: 14:00:28 EDT = 18:00:28 UTC.
+    ds = prepare_dataset(RunParams(name="chkkk", data_dir=str(path), dimensions=[], timezone="UTC"))
+    r = ds.tables["responses"]
+    assert r["response_date"].iloc[0] == pd.Timestamp("2021-06-30 18:00:28")
+    assert r["quarter"].value_counts().sort_index().to_dict() == _quarter_counts(utc)
+
+
+def _limesurvey_rows(path: Path) -> tuple[list[int], list[int]]:
+    """Independent: data rows (1-based, blank rows counted) with an empty submitdate and with
+    the 1980-01-01 placeholder, read with the csv module."""
+    text = path.read_bytes().decode("utf-8-sig")
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    col = [c.split(".")[0] for c in records[0]].index("submitdate")
+    empty, placeholder = [], []
+    for k, rec in enumerate(records[1:], start=1):
+        if not any(c.strip() for c in rec):
+            continue
+        if not rec[col].strip():
+            empty.append(k)
+        elif rec[col] == "1980-01-01 00:00:00":
+            placeholder.append(k)
+    return empty, placeholder
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("name", ["results-survey945827-202004302207.csv",
+                                  "results-survey945827-202004302207-codes.csv"])  # fmt: skip
+def test_limesurvey_incomplete_rejected_and_anonymised_date_is_no_date(
+    exports: Path, name: str
+) -> None:
+    path = exports / "limesurvey" / name
+    incomplete, anonymised = _limesurvey_rows(path)
+    assert (len(incomplete), len(anonymised)) == (40, 25)  # every submitted row is 1980-01-01
+    ex = read_export(path)
+    check_frame(ex)
+    assert (ex.n_read, len(ex.data), ex.rejects["row"].nunique()) == (65, 25, 40)
+    assert sorted(ex.rejects["row"]) == incomplete and list(ex.rows) == anonymised
+    assert (
+        ex.rejects["reason"]
+        .str.startswith("incomplete response (LimeSurvey submitdate empty")
+        .all()
+    )
+    # Row 3 (id 9) reached page 3 before leaving.
+    assert ex.rejects.set_index("row").loc[3, "reason"] == (
+        "incomplete response (LimeSurvey submitdate empty; lastpage 3)"
+    )
+    assert ex.data["submitdate"].isna().all() and "response_date" not in ex.roles
+    assert any("1980-01-01 00:00:00" in n and "anonymised" in n for n in ex.notes)
+    kept = read_export(path, keep_incomplete=True)
+    assert (len(kept.data), len(kept.rejects)) == (65, 0)
+    assert kept.data["submitdate"].isna().all()
+
+
+@pytest.mark.shared_data
+def test_limesurvey_run_has_no_quarter_and_reconciles(exports: Path) -> None:
+    from cxm_lab.ingest import prepare_dataset
+    from cxm_lab.params import RunParams
+
+    path = exports / "limesurvey/results-survey945827-202004302207.csv"
+    ds = prepare_dataset(RunParams(name="lime", data_dir=str(path), dimensions=[]))
+    (read,) = ds.reads
+    assert (read.n_read, len(read.data), read.rejects["row"].nunique()) == (65, 25, 40)
+    assert ds.report_quarter is None and ds.config["quarters"] == []
+    assert read.rejects["reason"].str.startswith("incomplete response").all()
+
+
+@pytest.mark.shared_data
+def test_limesurvey_keep_incomplete_and_an_empty_date_mapping(exports: Path) -> None:
+    from cxm_lab.errors import ParameterError
+    from cxm_lab.ingest import prepare_dataset
+    from cxm_lab.params import RunParams
+
+    path = exports / "limesurvey/results-survey945827-202004302207.csv"
+    # keep_incomplete: the 40 rows with an empty submitdate are used, none rejected
+    ds = prepare_dataset(
+        RunParams(name="lime", data_dir=str(path), dimensions=[], keep_incomplete=True)
+    )
+    (read,) = ds.reads
+    assert (read.n_read, len(read.data), len(read.rejects)) == (65, 65, 0)
+    # a params file (written before the placeholder was known) that maps submitdate to
+    # response_date: one line naming the file, the column and why, not 25 empty-date rejects
+    with pytest.raises(ParameterError) as err:
+        prepare_dataset(
+            RunParams(
+                name="lime",
+                data_dir=str(path),
+                dimensions=[],
+                rename={"submitdate": "response_date"},
+            )
+        )
+    msg = str(err.value)
+    assert "\n" not in msg and str(path) in msg
+    assert "'submitdate' holds no date in any of the 25 rows" in msg
+    assert "1980-01-01" in msg and "remove 'submitdate' from rename" in msg
+
+
+@pytest.mark.shared_data
+def test_typeform_yes_no_answers_read_as_yes_no(exports: Path) -> None:
+    path = exports / "typeform/res_YvBfAdHB.csv"
+    ex = read_export(path)
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)  # pandas: independent of us
+    raw = raw.apply(lambda c: c.str.strip())
+    raw.columns = ex.data.columns  # pandas names repeats "Other.1", we "Other (2)"
+    assert ex.data["Vivez-vous en France ?"].value_counts().to_dict() == {"Yes": 42, "No": 2}
+    public = "Travaillez-vous dans le secteur public ?"
+    assert (ex.data[public] == "Yes").sum() == (raw[public] == "1").sum() == 12
+    assert (ex.data[public] == "No").sum() == (raw[public] == "0").sum() == 32
+    culture = "Travaillez-vous dans le secteur culturel ?"
+    assert ex.data[culture].isna().sum() == (raw[culture] == "").sum() == 32
+    # Numbers stay numbers: the quiz answer (5, 10) and the 0-10 scales that include 0 and 1.
+    quiz = "Et bien prouvez le ! Que vaut 0101 ?"
+    assert ex.data[quiz].dropna().tolist() == [v for v in raw[quiz] if v]
+    scale = next(c for c in raw.columns if c.startswith("Les sujets de transformation"))
+    assert {"0", "10"} <= set(ex.data[scale].dropna())
+    converted = [c for c in raw.columns if set(raw[c]) - {""} == {"0", "1"}]
+    assert len(converted) == 10
+    for col in raw.columns:
+        expected = raw[col].replace({"1": "Yes", "0": "No"}) if col in converted else raw[col]
+        assert ex.data[col].fillna("").tolist() == expected.tolist(), col
+    assert any("10 yes/no questions answered 1/0 read as Yes/No" in n for n in ex.notes)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1116,6 +1274,135 @@ def test_parse_options_for_schema() -> None:
     ex = read_export(FIXTURES / "porsline/porsline_responses.csv")
     options = ex.parse_options(timezone="Asia/Tehran")
     assert (options.calendar, options.timezone, options.decimal) == ("jalali", "Asia/Tehran", ".")
+
+
+def _qualtrics_export(path: Path, zone: str, recorded: list[str]) -> Path:
+    rows = [
+        ["StartDate", "RecordedDate", "ResponseId", "Q1"],
+        ["Start Date", "Recorded Date", "Response ID", "How was your stay?"],
+        [f'{{"ImportId":"startDate","timeZone":"{zone}"}}',
+         f'{{"ImportId":"recordedDate","timeZone":"{zone}"}}',
+         '{"ImportId":"_recordId"}', '{"ImportId":"QID1"}'],
+    ] + [[d, d, f"R_{k}", "Fine"] for k, d in enumerate(recorded)]  # fmt: skip
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def test_dates_stay_in_the_declared_zone_unless_the_run_names_one(tmp_path: Path) -> None:
+    from cxm_lab.ingest import prepare_dataset
+    from cxm_lab.params import RunParams
+
+    path = _qualtrics_export(
+        tmp_path / "survey.csv", "America/New_York", ["2021-06-30 22:00:00", "2021-07-01 01:30:00"]
+    )
+    ex = read_export(path)
+    assert ex.timezone == "America/New_York"
+    options = ex.parse_options()
+    assert (options.source_timezone, options.timezone) == ("America/New_York", "America/New_York")
+    # A value with an offset goes to the declared zone: 02:00 UTC = 22:00 EDT (UTC-4) the day before.
+    dates, _ = parse_dates(
+        pd.Series(["2021-07-01T02:00:00Z"]),
+        timezone=options.timezone,
+        source_timezone=options.source_timezone,
+    )
+    assert dates.iloc[0] == pd.Timestamp("2021-06-30 22:00:00")
+
+    def quarters(**kw: str) -> tuple[list[pd.Timestamp], list[str]]:
+        ds = prepare_dataset(RunParams(name="s", data_dir=str(path), dimensions=[], **kw))
+        r = ds.tables["responses"]
+        return r["response_date"].tolist(), r["quarter"].astype(str).tolist()
+
+    # No `timezone:`: New York wall time as written; 22:00 on 30 June is still 2021Q2.
+    assert quarters() == (
+        [pd.Timestamp("2021-06-30 22:00"), pd.Timestamp("2021-07-01 01:30")],
+        ["2021Q2", "2021Q3"],
+    )
+    # `timezone: UTC`: +4 h (EDT), both on 1 July.
+    assert quarters(timezone="UTC") == (
+        [pd.Timestamp("2021-07-01 02:00"), pd.Timestamp("2021-07-01 05:30")],
+        ["2021Q3", "2021Q3"],
+    )
+    # `timezone: Asia/Tehran`: UTC +4:30 (Iran kept summer time until 2022).
+    assert quarters(timezone="Asia/Tehran")[0] == [
+        pd.Timestamp("2021-07-01 06:30"),
+        pd.Timestamp("2021-07-01 10:00"),
+    ]
+
+
+def _limesurvey_export(path: Path, rows: list[str]) -> Path:
+    head = "id,submitdate,lastpage,startlanguage,startdate,datestamp,Q1"
+    path.write_text("\ufeff" + "\n".join([head, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_limesurvey_anonymised_placeholder_and_incomplete_rows(tmp_path: Path) -> None:
+    anon = "1980-01-01 00:00:00"
+    path = _limesurvey_export(
+        tmp_path / "results-survey1.csv",
+        [
+            f"1,{anon},2,en,{anon},{anon},5",
+            f"2,,1,en,{anon},{anon},3",  # left on page 1: not completed
+            f"3,{anon},2,en,{anon},{anon},4",
+            f"4,,,en,{anon},{anon},",  # opened, answered nothing
+        ],
+    )
+    ex = read_export(path)
+    check_frame(ex)
+    assert ex.source == "limesurvey" and ex.n_read == 4
+    assert ex.data["id"].tolist() == ["1", "3"] and list(ex.rows) == [1, 3]
+    assert ex.rejects[["row", "column", "reason"]].values.tolist() == [
+        [2, "submitdate", "incomplete response (LimeSurvey submitdate empty; lastpage 1)"],
+        [4, "submitdate", "incomplete response (LimeSurvey submitdate empty)"],
+    ]
+    for col in ("submitdate", "startdate", "datestamp"):
+        assert ex.data[col].isna().all(), col
+        assert any(n.startswith(f"{col}: 2 cells hold 1980-01-01 00:00:00") for n in ex.notes)
+    assert "response_date" not in ex.roles and ex.roles["start_date"] == "startdate"
+    assert any("the responses have no dates" in n for n in ex.notes)
+
+    kept = read_export(path, keep_incomplete=True)
+    check_frame(kept)
+    assert kept.data["id"].tolist() == ["1", "2", "3", "4"] and kept.rejects.empty
+    assert any("2 incomplete responses kept" in n for n in kept.notes)
+
+
+def test_limesurvey_real_dates_are_kept(tmp_path: Path) -> None:
+    path = _limesurvey_export(
+        tmp_path / "results-survey2.csv",
+        [
+            "1,2020-04-30 22:07:00,2,en,2020-04-30 21:50:00,2020-04-30 22:07:00,5",
+            "2,,1,en,2020-04-29 10:00:00,2020-04-29 10:05:00,3",
+        ],
+    )
+    ex = read_export(path)
+    check_frame(ex)
+    assert ex.roles["response_date"] == "submitdate"
+    assert ex.data.loc[0, "submitdate"] == "2020-04-30 22:07:00"
+    assert ex.rejects["reason"].tolist() == [
+        "incomplete response (LimeSurvey submitdate empty; lastpage 1)"
+    ]
+    assert not any("1980" in n for n in ex.notes)
+
+
+def test_typeform_yes_no_codes_become_labels_numbers_stay(tmp_path: Path) -> None:
+    path = tmp_path / "res_abc.csv"
+    path.write_text(
+        "#,Do you live in France?,Accept terms,How many cars?,Rate us (0-10),Stars,"
+        "Submit Date (UTC),Network ID\n"
+        "a,1,1,1,0,1,2021-04-14 09:40:03,n1\n"
+        "b,0,1,2,1,1,2021-04-14 09:41:03,n2\n"
+        "c,,1,0,10,1,2021-04-14 09:42:03,n3\n",
+        encoding="utf-8",
+    )
+    ex = read_export(path)
+    check_frame(ex)
+    assert ex.data["Do you live in France?"].tolist() == ["Yes", "No", pd.NA]
+    assert ex.data["How many cars?"].tolist() == ["1", "2", "0"]  # a 2: numbers
+    assert ex.data["Rate us (0-10)"].tolist() == ["0", "1", "10"]
+    # Only "1" (a 1-5 rating, or a legal field all accepted): cannot tell, left as written.
+    assert ex.data["Stars"].tolist() == ex.data["Accept terms"].tolist() == ["1", "1", "1"]
+    assert ex.notes[-1] == "1 yes/no question answered 1/0 read as Yes/No: Do you live in France?"
 
 
 # --------------------------------------------------------------------------------------------

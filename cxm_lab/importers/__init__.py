@@ -133,6 +133,7 @@ def read_export(
     delimiter: str | None = None,
     na_values: Iterable[str] | None = None,
     sheet: str | int | None = None,
+    keep_incomplete: bool = False,
 ) -> Export:
     """Read a survey-tool export.
 
@@ -154,11 +155,19 @@ def read_export(
         Empty cells are NA whatever the list.
     sheet : str or int, optional
         Spreadsheet sheet name or 0-based index; default: the first sheet with data.
+    keep_incomplete : bool
+        Keep the responses the tool marks as not completed (LimeSurvey: ``submitdate`` empty).
+        Default: they are rejected with the reason ``"incomplete response (LimeSurvey
+        submitdate empty ...)"``, so a report counts completed responses only and says how many
+        were left out.
 
     Returns
     -------
     Export
-        ``n_read == len(export.data) + export.rejects["row"].nunique()``.
+        ``n_read == len(export.data) + export.rejects["row"].nunique()``. Vendor conventions
+        are applied (:meth:`Importer.finish`): LimeSurvey's anonymised date
+        ``1980-01-01 00:00:00`` is read as no date, Typeform's yes/no answers ``1``/``0`` as
+        ``Yes``/``No``; each one is said in :attr:`Export.notes`.
 
     Raises
     ------
@@ -195,7 +204,9 @@ def read_export(
         note = f"read as {importer.title} export (given)"
     header = importer.header(raw)
     header.notes.insert(0, note)
-    return _build_export(raw, header, importer.name, na)
+    return importer.finish(
+        _build_export(raw, header, importer.name, na), keep_incomplete=keep_incomplete
+    )
 
 
 def detect_source(path: str | Path, *, encoding: str | None = None) -> tuple[str, float]:

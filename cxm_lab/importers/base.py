@@ -26,7 +26,7 @@ import io
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import ClassVar
@@ -147,15 +147,85 @@ class Export:
         Parameters
         ----------
         timezone : str, optional
-            Zone to express dates in; the export's declared zone is used as the source zone.
+            Zone to express dates in (the run's ``timezone:``). Default: the zone the export
+            declares (:attr:`timezone`), so a Qualtrics export declared in America/New_York is
+            reported in New York time; UTC for values with an offset when nothing is declared.
+            The export's declared zone is always the zone of dates written without an offset.
+
+        Returns
+        -------
+        ParseOptions
+            Decimal mark, date format, day-first, calendar and the source and target zones.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> ex = Export(pd.DataFrame(), np.array([], dtype=int), pd.DataFrame(), 0, "x.csv",
+        ...             "qualtrics", {}, {}, "America/New_York", None, None, "gregorian", ".",
+        ...             "utf-8", ",", 3, [])
+        >>> o = ex.parse_options()
+        >>> o.source_timezone, o.timezone
+        ('America/New_York', 'America/New_York')
+        >>> ex.parse_options(timezone="UTC").timezone
+        'UTC'
         """
         return ParseOptions(
             decimal=self.decimal,
             date_format=self.date_format,
             dayfirst=self.dayfirst,
-            timezone=timezone,
+            timezone=timezone if timezone is not None else self.timezone,
             source_timezone=self.timezone,
             calendar=self.calendar,
+        )
+
+    def reject_rows(self, mask: np.ndarray, column: str, reasons: str | np.ndarray) -> Export:
+        """A copy with the rows of ``mask`` moved from :attr:`data` to :attr:`rejects`.
+
+        For what a tool's own columns say about a whole response (LimeSurvey's empty
+        ``submitdate``: the response was not completed). :attr:`n_read` is unchanged, so
+        ``n_read == len(data) + rejects["row"].nunique()`` still holds.
+
+        Parameters
+        ----------
+        mask : ndarray of bool
+            One value per row of :attr:`data`; True rows are rejected.
+        column : str
+            The column the reason is about (shown with its value in the reject table).
+        reasons : str or ndarray of str
+            One reason for all rows, or one per row of :attr:`data`.
+
+        Returns
+        -------
+        Export
+            The same export with fewer data rows and more rejects.
+        """
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return self
+        idx = np.flatnonzero(mask)
+        why = np.asarray(reasons, dtype=object)
+        values = self.data[column].iloc[idx].astype(object)
+        added = pd.DataFrame(
+            {
+                "file": self.file,
+                "row": self.rows[idx],
+                "column": column,
+                "value": [None if v is pd.NA else str(v)[:200] for v in values],
+                "reason": why if why.ndim == 0 else why[idx],
+            },
+            columns=REJECT_COLUMNS,
+        )
+        rejects = (
+            pd.concat([self.rejects, added], ignore_index=True) if len(self.rejects) else added
+        )
+        rejects = rejects.astype(
+            {"file": object, "column": object, "value": object, "reason": object}
+        )
+        return replace(
+            self,
+            data=self.data.loc[~mask].reset_index(drop=True),
+            rows=self.rows[~mask],
+            rejects=rejects.sort_values("row", kind="stable").reset_index(drop=True),
         )
 
 
@@ -257,6 +327,28 @@ class Importer:
     def header(self, raw: RawTable) -> Header:
         """Interpret the header rows; raise :class:`SchemaError` when they are not this tool's."""
         raise NotImplementedError
+
+    def finish(self, export: Export, *, keep_incomplete: bool = False) -> Export:
+        """Apply what the tool's own columns say about the rows (after the header is applied).
+
+        The default changes nothing. Tools override it for conventions of their data:
+        LimeSurvey's anonymised date placeholder and incomplete responses, Typeform's ``1``/``0``
+        yes/no answers.
+
+        Parameters
+        ----------
+        export : Export
+            The rows as :func:`_build_export` read them.
+        keep_incomplete : bool
+            Keep responses the tool marks as not completed (default: reject them, with a reason
+            that says so).
+
+        Returns
+        -------
+        Export
+            The export to use; every row read is still in ``data`` or ``rejects``.
+        """
+        return export
 
     def hinted(self, path: str) -> bool:
         """Whether the file name looks like this tool's exports."""

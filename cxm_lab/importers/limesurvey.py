@@ -10,13 +10,35 @@ text" (``id. Response ID``, ``submitdate. Date submitted``,
 ``interviewtime``.
 
 Column names are the codes; the question texts go to :attr:`Export.questions`.
+
+Two conventions of LimeSurvey's data are applied (:meth:`LimeSurveyImporter.finish`):
+
+- An empty ``submitdate`` means the response was not completed (the respondent left before the
+  last page; ``lastpage`` says how far they got). Such rows are rejected with the reason
+  ``incomplete response (LimeSurvey submitdate empty; lastpage 3)`` unless
+  ``read_export(..., keep_incomplete=True)``.
+- ``1980-01-01 00:00:00`` in the date columns (``submitdate``, ``startdate``, ``datestamp``) is
+  the placeholder LimeSurvey writes when a survey is anonymised with date stamps off: it is read
+  as no date, with a note. When no real date is left in ``submitdate`` the ``response_date``
+  role is dropped, so the report runs without quarters instead of reporting "1980Q1".
 """
 
 from __future__ import annotations
 
 import re
 
-from cxm_lab.importers.base import Header, Importer, RawTable, count_present, find_columns, norm
+import numpy as np
+import pandas as pd
+
+from cxm_lab.importers.base import (
+    Export,
+    Header,
+    Importer,
+    RawTable,
+    count_present,
+    find_columns,
+    norm,
+)
 
 __all__ = ["LimeSurveyImporter"]
 
@@ -34,6 +56,16 @@ _ROLES = {
     "email": ("email", "Email address"),
     "duration": ("interviewtime", "Total time"),
 }
+
+#: The date columns (code and full-text heading) that may hold the anonymised placeholder.
+_DATES = {
+    "submitted": ("submitdate", "Date submitted"),
+    "started": ("startdate", "Date started"),
+    "last action": ("datestamp", "Date last action"),
+}
+_LAST_PAGE = {"last page": ("lastpage", "Last page")}
+#: What LimeSurvey writes in the date columns of a survey anonymised with date stamps off.
+ANONYMISED_DATE = re.compile(r"^1980-01-01(?:[ T]00:00(?::00)?)?$")
 
 
 def _split(cell: str) -> tuple[str, str]:
@@ -80,3 +112,81 @@ class LimeSurveyImporter(Importer):
         header.roles = find_columns(header.names, _ROLES)
         header.date_format = "%Y-%m-%d %H:%M:%S"
         return header
+
+    def finish(self, export: Export, *, keep_incomplete: bool = False) -> Export:
+        """Reject incomplete responses and read the anonymised date 1980-01-01 as no date.
+
+        Parameters
+        ----------
+        export : Export
+            The rows as read.
+        keep_incomplete : bool
+            Keep responses with an empty ``submitdate`` (not completed) instead of rejecting
+            them.
+
+        Returns
+        -------
+        Export
+            Completed responses (all with ``keep_incomplete``), placeholder dates as NA, and a
+            note for each change.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from cxm_lab.importers import read_export
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "results-survey1.csv"
+        >>> _ = p.write_text("id,submitdate,lastpage,startlanguage,Q1\\n"
+        ...                  "1,1980-01-01 00:00:00,2,en,5\\n2,,1,en,3\\n")
+        >>> ex = read_export(p)
+        >>> ex.data["submitdate"].tolist(), ex.rejects["reason"].tolist()
+        ([<NA>], ['incomplete response (LimeSurvey submitdate empty; lastpage 1)'])
+        >>> "response_date" in ex.roles, ex.n_read
+        (False, 2)
+        """
+        columns = [str(c) for c in export.data.columns]
+        found = find_columns(columns, _DATES)
+        submitted = found.get("submitted")
+        if submitted is not None:
+            incomplete = export.data[submitted].isna().to_numpy(dtype=bool)
+            n_incomplete = int(incomplete.sum())
+            if n_incomplete and keep_incomplete:
+                export.notes.append(
+                    f"{n_incomplete} incomplete response{'s' if n_incomplete != 1 else ''} "
+                    f"kept ({submitted} empty: not completed)"
+                )
+            elif n_incomplete:
+                reason = f"incomplete response (LimeSurvey {submitted} empty"
+                last = find_columns(columns, _LAST_PAGE).get("last page")
+                if last is not None:
+                    pages = export.data[last].astype("string")
+                    reasons = (reason + "; " + last + " " + pages + ")").fillna(reason + ")")
+                    why: str | np.ndarray = reasons.to_numpy(dtype=object)
+                else:
+                    why = reason + ")"
+                export = export.reject_rows(incomplete, submitted, why)
+                export.notes.append(
+                    f"{n_incomplete} incomplete response{'s' if n_incomplete != 1 else ''} "
+                    f"rejected ({submitted} empty: not completed)"
+                )
+        data = export.data
+        for col in found.values():
+            text = data[col].astype("string")
+            placeholder = text.str.fullmatch(ANONYMISED_DATE.pattern).to_numpy(
+                dtype=bool, na_value=False
+            )
+            if not placeholder.any():
+                continue
+            data[col] = data[col].where(~placeholder, pd.NA)
+            n = int(placeholder.sum())
+            export.notes.append(
+                f"{col}: {n} {'cells hold' if n != 1 else 'cell holds'} 1980-01-01 00:00:00, the date "
+                "LimeSurvey writes when a survey is anonymised with date stamps off: read as no date"
+            )
+        role_col = export.roles.get("response_date")
+        if role_col in data.columns and len(data) and data[role_col].isna().all():
+            del export.roles["response_date"]
+            export.notes.append(
+                f"{role_col} holds no date: the responses have no dates, so the report has no "
+                "quarters"
+            )
+        return export

@@ -4,15 +4,22 @@ One header row: ``#`` (the response token), the question titles in the form's la
 column per option of multiple-selection questions (headed by the option; the free-text option
 is headed ``Other``, so ``Other`` repeats), then ``Start Date (UTC)``, ``Submit Date (UTC)``,
 ``Network ID`` (and in newer downloads ``Response Type``, ``Stage Date (UTC)``, ``Tags``,
-``Ending``). Dates are UTC as the header says: ``2021-04-14 09:31:14``. Yes/no answers are
-``1``/``0``.
+``Ending``). Dates are UTC as the header says: ``2021-04-14 09:31:14``. Yes/no (and legal)
+answers are ``1``/``0``: :meth:`TypeformImporter.finish` reads a column whose answers are
+exactly ``1`` and ``0`` (both present, nothing else) as ``Yes``/``No``, so a breakdown by it
+reads "Yes"/"No". Numbers stay numbers: an opinion scale, rating or number question has other
+values (a rating starts at 1, so it never has a ``0``). The export does not say the question
+type, so a number question answered only with 0 and 1 would be read as yes/no too (said in the
+notes).
 """
 
 from __future__ import annotations
 
 import re
 
-from cxm_lab.importers.base import Header, Importer, RawTable, count_present, find_columns
+import pandas as pd
+
+from cxm_lab.importers.base import Export, Header, Importer, RawTable, count_present, find_columns
 
 __all__ = ["TypeformImporter"]
 
@@ -25,6 +32,8 @@ _ROLES = {
     "status": ("Response Type",),
 }
 _ZONE = re.compile(r"\((UTC|GMT)\)$")
+#: Typeform's codes for yes/no and legal answers -> the labels a report shows.
+YES_NO = {"1": "Yes", "0": "No"}
 
 
 class TypeformImporter(Importer):
@@ -56,3 +65,51 @@ class TypeformImporter(Importer):
             header.notes.append("dates declared in UTC by the column names")
         header.date_format = "%Y-%m-%d %H:%M:%S"
         return header
+
+    def finish(self, export: Export, *, keep_incomplete: bool = False) -> Export:
+        """Read yes/no answers (``1``/``0``) as ``Yes``/``No``.
+
+        Parameters
+        ----------
+        export : Export
+            The rows as read.
+        keep_incomplete : bool
+            Not used: Typeform's CSV download holds submitted responses only.
+
+        Returns
+        -------
+        Export
+            The same rows; columns whose answers are exactly ``1`` and ``0`` hold ``Yes`` and
+            ``No`` (empty cells stay empty), with a note naming them.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from cxm_lab.importers import read_export
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "res_x.csv"
+        >>> _ = p.write_text("#,Do you live in France?,Score 0-10,Submit Date (UTC)\\n"
+        ...                  "a,1,1,2021-04-14 09:40:03\\nb,0,10,2021-04-14 09:41:03\\n"
+        ...                  "c,,0,2021-04-14 09:42:03\\n")
+        >>> ex = read_export(p)
+        >>> ex.data["Do you live in France?"].tolist(), ex.data["Score 0-10"].tolist()
+        (['Yes', 'No', <NA>], ['1', '10', '0'])
+        """
+        meta = {str(c) for c in export.roles.values()}
+        converted = []
+        for col in export.data.columns:
+            if col in meta or count_present([str(col)], _META):
+                continue
+            values = export.data[col]
+            answered = set(values.dropna().unique())
+            if answered != set(YES_NO):
+                continue
+            export.data[col] = values.map(YES_NO, na_action="ignore").astype(object)
+            export.data.loc[values.isna(), col] = pd.NA
+            converted.append(str(col))
+        if converted:
+            shown = ", ".join(converted[:5]) + (", ..." if len(converted) > 5 else "")
+            plural = "s" if len(converted) != 1 else ""
+            export.notes.append(
+                f"{len(converted)} yes/no question{plural} answered 1/0 read as Yes/No: {shown}"
+            )
+        return export
