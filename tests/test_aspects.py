@@ -158,6 +158,25 @@ def test_theme_sentiment_counts_praise_and_complaint_by_hand():
     assert overall.loc["support", "share"] == pytest.approx(100 * 3 / 4)  # a, b, c of a..d
 
 
+def test_theme_sentiment_takes_a_blank_label_as_none_of_the_three():
+    # a mentions table read back from disk has a nullable string label; one is blank
+    m = pd.DataFrame(
+        {
+            "response_id": ["a", "b", "c"],
+            "theme": ["support"] * 3,
+            "label": pd.array(["positive", pd.NA, "negative"], dtype="string"),
+        }
+    )
+    t = aspects.theme_sentiment(m, None).set_index("theme")
+    # 3 comments mention support: 1 praise, 1 complaint, the blank one neither
+    assert t.loc["support", ["comments", "n_praise", "n_complaint", "n_neutral"]].tolist() == [
+        3,
+        1,
+        1,
+        0,
+    ]
+
+
 def test_theme_tone_impact_splits_praise_from_complaint_by_hand():
     # 8 scored responses + 1 without a score; promoters praise support, detractors complain.
     r = pd.DataFrame(

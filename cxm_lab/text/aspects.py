@@ -310,9 +310,9 @@ def theme_sentiment(
             keys = check_by(mentions, by, func)
             m = mentions[["response_id", "theme", "label", *keys]].dropna(subset=keys)
         base = m.drop_duplicates("response_id")
-    m["_pos"] = (m["label"] == "positive").astype(int)
-    m["_neg"] = (m["label"] == "negative").astype(int)
-    m["_neu"] = (m["label"] == "neutral").astype(int)
+    # a mention without a label (blank in a saved table) counts as none of the three
+    for col, tone in (("_pos", "positive"), ("_neg", "negative"), ("_neu", "neutral")):
+        m[col] = m["label"].eq(tone).fillna(False).to_numpy(dtype=int)
     g = m.groupby([*keys, "theme"], observed=True, sort=False)
     out = pd.DataFrame(
         {
