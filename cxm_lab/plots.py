@@ -21,15 +21,18 @@ Examples
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from cxm_lab.errors import DataError, check_columns, fail
-from cxm_lab.report import CODE_COLUMNS, code_label, column_label
+from cxm_lab.report import CODE_COLUMNS, code_label, column_label, plural
 from cxm_lab.safe import clean_text, mathtext_text
 
 __all__ = [
@@ -81,6 +84,10 @@ SCALES = {
 }
 #: Colour of single-series bars (churn, SLA attainment).
 BAR_COLOR = "#7a9cc6"
+#: Group labels of :func:`plot_metric_by_group`: characters per line and most lines (a longer
+#: name ends in "…"; the full names are in the tables, e.g. the respondent profile).
+LABEL_WIDTH = 30
+LABEL_LINES = 2
 
 #: Words written in capitals when a column name becomes an axis or legend title.
 _ACRONYMS = {"nps", "enps", "csat", "ces", "sla", "arr", "nrr", "ci", "ltr"}
@@ -416,6 +423,29 @@ def plot_metric_trend(
     return ax
 
 
+def _group_label(value: object, suffix: str, *, lines: int = LABEL_LINES) -> str:
+    """A group's tick label: its name wrapped to :data:`LABEL_WIDTH` characters a line, at
+    most ``lines`` lines (then "…"), with ``suffix`` ("(n=12)") after it on the last line."""
+    wrapper = textwrap.TextWrapper(
+        width=LABEL_WIDTH, max_lines=max(1, lines), placeholder=" …", break_on_hyphens=False
+    )
+    wrapped = wrapper.wrap(clean_text(value)) or [""]
+    wrapped[-1] = f"{wrapped[-1]}  {suffix}"
+    return _label("\n".join(wrapped))
+
+
+def _label_lines(ax: Axes, groups: int) -> int:
+    """How many lines a group label may take so that ``groups`` labels fit the height of the
+    panel's grid cell (title and value axis take about 60 points), at most
+    :data:`LABEL_LINES`."""
+    fig_h = ax.figure.get_size_inches()[1] * 72
+    spec = ax.get_subplotspec()
+    rows = spec.get_gridspec().nrows if spec is not None else 1
+    room = fig_h / rows - 60
+    size = matplotlib.font_manager.FontProperties(size="small").get_size_in_points()
+    return int(max(1, min(LABEL_LINES, room / (max(groups, 1) * size * 1.2))))
+
+
 def plot_metric_by_group(
     data: pd.DataFrame,
     *,
@@ -441,6 +471,12 @@ def plot_metric_by_group(
     hatched band over their interval and labelled "n=12, n<30", so a reader does not take their
     estimate at face value.
 
+    Groups with no responses (``n`` is 0) have nothing to draw and are left out; so are the
+    responses without a group (a missing ``group`` value), which the value axis counts ("not
+    drawn: 3 responses without an answer"). Long group names are wrapped
+    (:data:`LABEL_WIDTH` characters a line, at most :data:`LABEL_LINES` lines, then "…"), so
+    that the names never squeeze the data area.
+
     Parameters
     ----------
     data : DataFrame
@@ -464,16 +500,27 @@ def plot_metric_by_group(
     Axes
         The Axes drawn on.
 
+    Raises
+    ------
+    ColumnError
+        A named column (other than ``flag``) is not in ``data``.
+
     Examples
     --------
-    >>> t = pd.DataFrame({"segment": ["SMB", "Enterprise"], "nps": [5.0, 30.0],
-    ...                   "ci_low": [0.0, 10.0], "ci_high": [10.0, 50.0], "n": [400, 12],
-    ...                   "small_n": [False, True]})
+    >>> t = pd.DataFrame({"segment": ["SMB", "Enterprise", None], "nps": [5.0, 30.0, 50.0],
+    ...                   "ci_low": [0.0, 10.0, 0.0], "ci_high": [10.0, 50.0, 90.0],
+    ...                   "n": [400, 12, 2], "small_n": [False, True, True]})
     >>> ax = plot_metric_by_group(t, group="segment")
     >>> [tick.get_text() for tick in ax.get_yticklabels()]
     ['SMB  (n=400)', 'Enterprise  (n=12, n<30)']
+    >>> ax.get_xlabel()
+    'NPS (higher is better)\\nnot drawn: 2 responses without an answer'
     """
-    d = data.sort_values(y).reset_index(drop=True)
+    check_columns(data, [group, y, low, high, n], "plot_metric_by_group", "column")
+    counts = pd.to_numeric(data[n], errors="coerce").fillna(0)
+    unnamed = data[group].isna().to_numpy()
+    without = int(counts[unnamed].sum())
+    d = data[~unnamed & (counts > 0).to_numpy()].sort_values(y).reset_index(drop=True)
     ax = _ax(ax, (8, 0.45 * len(d) + 1.2))
     small = d[flag].to_numpy(dtype=bool) if flag in d else np.zeros(len(d), dtype=bool)
     colors = np.where(small, "#9e9e9e", "#00798c")
@@ -490,15 +537,24 @@ def plot_metric_by_group(
             linewidth=0,
         )
     ax.scatter(d[y], pos, color=colors, zorder=3, s=40)
+    lines = _label_lines(ax, len(d))
     labels = [
-        _label(f"{g}  (n={k:,}{f', n<{min_n}' if s else ''})")
+        _group_label(g, f"(n={int(k):,}{f', n<{min_n}' if s else ''})", lines=lines)
         for g, k, s in zip(d[group], d[n], small, strict=True)
     ]
     ax.set_yticks(pos, labels)
+    if any("\n" in lab or "…" in lab for lab in labels):
+        ax.tick_params(axis="y", labelsize="small")
+    if not len(d):
+        ax.text(0.5, 0.5, "No group has responses", ha="center", transform=ax.transAxes)
     if y in ("nps", "change"):
         ax.axvline(0, color="black", lw=0.6)
-    ax.set_title(_label(title or f"{_human(y)} by {group} with {ci:.0%} CI"))
-    ax.set_xlabel(_label(_better(xlabel or _human(y), y, better)))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))  # few value ticks: they never run together
+    ax.set_title(_label(textwrap.fill(title or f"{_human(y)} by {group} with {ci:.0%} CI", 60)))
+    label = _better(xlabel or _human(y), y, better)
+    if without:
+        label += f"\nnot drawn: {plural(without, 'response')} without an answer"
+    ax.set_xlabel(_label(label))
     ax.grid(axis="x", alpha=0.3)
     return ax
 

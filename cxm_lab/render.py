@@ -300,17 +300,17 @@ def appendix_markdown(
     import pandas as pd
 
     from cxm_lab import safe
-    from cxm_lab.report import show_table
+    from cxm_lab.report import plural, show_table
 
     parts = ["## Appendix", "### Data quality"]
     counts = pd.DataFrame(list(rows), columns=["file", "read", "used", "rejected"])
     read, used, rejected = (int(counts[c].sum()) for c in ("read", "used", "rejected"))
     parts.append(
         safe.md(
-            "{read:,} rows read from {files:,} files: {used:,} used and {rejected:,} rejected "
+            "{read} read from {files}: {used:,} used and {rejected:,} rejected "
             "(read = used + rejected for every file){source}.",
-            read=read,
-            files=len(counts),
+            read=plural(read, "row"),
+            files=plural(len(counts), "file"),
             used=used,
             rejected=rejected,
             source=f"; data: {source}" if source else "",

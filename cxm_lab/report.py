@@ -46,6 +46,7 @@ __all__ = [
     "column_labels",
     "format_p",
     "kpi_cards",
+    "plural",
     "quote_comments",
     "show_table",
     "TONES",
@@ -203,6 +204,37 @@ def column_labels(names: Sequence[str], *, ci: float = 0.95) -> dict[str, str]:
     return {n: column_label(n, ci=ci) for n in names}
 
 
+def plural(n: int, noun: str, *, many: str | None = None) -> str:
+    """A count with its noun in agreement: "1 file", "2 files", "1,038 rows".
+
+    The one place the report's sentences make a noun agree with its count (0 and 2 or more
+    take the plural, 1 the singular); the count has thousands separators.
+
+    Parameters
+    ----------
+    n : int
+        The count.
+    noun : str
+        The singular, e.g. ``"file"`` or ``"driver rating"``.
+    many : str, optional
+        The plural when it is not ``noun`` + "s" (``"people"``, ``"analyses"``).
+
+    Returns
+    -------
+    str
+        ``"{n:,} {noun}"`` with the noun in agreement.
+
+    Examples
+    --------
+    >>> plural(1, "file"), plural(2, "file"), plural(0, "quarter"), plural(1038, "row")
+    ('1 file', '2 files', '0 quarters', '1,038 rows')
+    >>> plural(1, "analysis", many="analyses"), plural(3, "analysis", many="analyses")
+    ('1 analysis', '3 analyses')
+    """
+    word = noun if n == 1 else (many or f"{noun}s")
+    return f"{int(n):,} {word}"
+
+
 def format_p(p: float) -> str:
     """A p-value as a reader reads it: three decimals, and ``< 0.001`` below that.
 
@@ -350,6 +382,7 @@ def show_table(
     max_rows: int = 50,
     ci: float = 0.95,
     currency: str | None = None,
+    empty: str | None = None,
 ) -> _Display:
     """A formatted, escaped table for a report.
 
@@ -387,12 +420,16 @@ def show_table(
     currency : str, optional
         Currency of the money columns (those formatted with :data:`MONEY_FORMATS`), added to
         their labels: "Revenue (USD)".
+    empty : str, optional
+        The sentence shown instead of the table when ``df`` has no rows ("No row was
+        rejected."), escaped as data; None: the table is shown with its header only.
 
     Returns
     -------
     object
         Shows as an HTML table in Jupyter (``_repr_html_``) and as a captioned pipe table in
-        the rendered report (``_repr_markdown_``).
+        the rendered report (``_repr_markdown_``); an empty ``df`` with ``empty`` shows as
+        that sentence.
 
     Raises
     ------
@@ -416,7 +453,12 @@ def show_table(
     | Revenue \\(USD\\) | p‑value |
     >>> print(t._repr_markdown_().splitlines()[4])
     | −12\\,345 | \\< 0\\.001 |
+    >>> print(show_table(pd.DataFrame({"row": []}), empty="No row was rejected.")._repr_markdown_())
+    No row was rejected\\.
+    <BLANKLINE>
     """
+    if empty is not None and len(df) == 0:
+        return _Display(f"<p>{safe.html_text(empty)}</p>", safe.markdown_text(empty) + "\n")
     number_formats = dict(number_formats or {})
     frame = df.reset_index(drop=True)
     flags = None

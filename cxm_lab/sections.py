@@ -29,6 +29,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from cxm_lab.errors import ParameterError
+from cxm_lab.report import plural
 
 __all__ = [
     "COLUMN_HINTS",
@@ -160,6 +161,8 @@ def missing(ds: Any, needs: Needs) -> list[str]:
     ...              config={"quarters": ["2026Q3"]})
     >>> missing(ds, Needs(periods=2))
     ['responses from at least 2 quarters (this data has 1)']
+    >>> missing(ds, Needs(drivers=1))  # one driver: the noun agrees with its count
+    ['at least 1 driver rating (`drivers:` in the params file; this data has 0)']
     """
     r = ds.tables.get("responses")
     out: list[str] = []
@@ -178,12 +181,14 @@ def missing(ds: Any, needs: Needs) -> list[str]:
         n = len(ds.config.get("quarters") or [])
         if n < needs.periods:
             have = "none: no response dates" if n == 0 else str(n)
-            out.append(f"responses from at least {needs.periods} quarters (this data has {have})")
+            out.append(
+                f"responses from at least {plural(needs.periods, 'quarter')} (this data has {have})"
+            )
     if needs.drivers:
         present = [d for d in (ds.config.get("drivers") or {}) if r is not None and _has(r, d)]
         if len(present) < needs.drivers:
             out.append(
-                f"at least {needs.drivers} driver ratings (`drivers:` in the params file; "
+                f"at least {plural(needs.drivers, 'driver rating')} (`drivers:` in the params file; "
                 f"this data has {len(present)})"
             )
     if needs.dimensions:
@@ -198,7 +203,9 @@ def missing(ds: Any, needs: Needs) -> list[str]:
             texts = r.loc[has_text(r["comment"]), "comment"].astype(str).str.strip()
             n = int(texts.nunique())
         if n < needs.min_comments:
-            out.append(f"at least {needs.min_comments} different comments (this data has {n})")
+            out.append(
+                f"at least {plural(needs.min_comments, 'different comment')} (this data has {n})"
+            )
     return out
 
 

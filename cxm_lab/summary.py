@@ -29,8 +29,8 @@ import pandas as pd
 
 from cxm_lab import metrics, stats
 from cxm_lab.docstrings import fill
-from cxm_lab.errors import ParameterError, as_list, check_level
-from cxm_lab.report import code_label
+from cxm_lab.errors import ParameterError, as_list, check_columns, check_level
+from cxm_lab.report import code_label, column_label, plural
 
 __all__ = [
     "ADJUST_METHODS",
@@ -38,6 +38,7 @@ __all__ = [
     "MOVED_COLUMNS",
     "SURVEY_TYPE_ORDER",
     "SurveyTypes",
+    "TrendTable",
     "headline",
     "headline_cards",
     "headline_sentence",
@@ -45,10 +46,12 @@ __all__ = [
     "moved_sentence",
     "period_phrase",
     "previous_quarter",
+    "quotes_lead",
     "rating_means",
     "respondent_profile",
     "select_quotes",
     "survey_types",
+    "trend_table",
     "type_attainment",
     "type_counts",
     "type_by",
@@ -355,7 +358,7 @@ def types_note(types: SurveyTypes) -> str:
     if types.untyped and types.by is not None:
         k = types.untyped
         text += (
-            f" {k:,} response{'s' if k != 1 else ''} without a survey type "
+            f" {plural(k, 'response')} without a survey type "
             f"{'are' if k != 1 else 'is'} left out of the per-type figures."
         )
     return text
@@ -878,9 +881,17 @@ def _count_word(n: int) -> str:
 
 
 @fill
-def what_moved_note(moved: pd.DataFrame, *, ci: float = 0.95, adjust: str = "holm") -> str:
+def what_moved_note(
+    moved: pd.DataFrame,
+    *,
+    ci: float = 0.95,
+    adjust: str = "holm",
+    shown: int | None = None,
+    rest_at: str = "the table under NPS change by group",
+) -> str:
     """The sentence the report prints under the "What moved" table about the correction for
-    multiple comparisons and the small groups.
+    multiple comparisons, the small groups and, when the table shows only its first rows,
+    how many rows are left out and where they are.
 
     Parameters
     ----------
@@ -890,6 +901,11 @@ def what_moved_note(moved: pd.DataFrame, *, ci: float = 0.95, adjust: str = "hol
         The value :func:`what_moved` was called with.
     adjust : {"holm", "fdr_bh", "none"}
         The correction :func:`what_moved` was called with.
+    shown : int, optional
+        How many of the first rows of ``moved`` the table shows (``moved.head(shown)``);
+        None: all of them.
+    rest_at : str
+        Where the report lists every row, quoted when rows are left out.
 
     Returns
     -------
@@ -901,37 +917,60 @@ def what_moved_note(moved: pd.DataFrame, *, ci: float = 0.95, adjust: str = "hol
     Raises
     ------
     ParameterError
-        Unknown ``adjust``.
+        Unknown ``adjust``, or a negative ``shown``.
 
     Examples
     --------
     >>> m = pd.DataFrame({"p_value": [0.01, 0.2, 0.001], "small_n": [False, False, True]})
     >>> what_moved_note(m)
     "p-values adjusted for 2 comparisons with Holm's method; significant means adjusted p < 0.05. 1 group with too few responses in one of the quarters is shown but not tested."
+    >>> what_moved_note(m, shown=1, rest_at="the appendix").split(". ", 2)[2]
+    'The table lists the first 1 of the 3 groups (significant changes first, then the largest tested changes, then the untested groups); the other 2 (1 tested, 1 not tested) are in the appendix.'
     """
     if adjust not in ADJUST_METHODS:
         raise ParameterError(f"adjust must be one of {list(ADJUST_METHODS)}, got {adjust!r}")
+    if shown is not None and shown < 0:
+        raise ParameterError(f"what_moved_note: shown must be 0 or more, got {shown}")
     alpha = f"{1 - ci:.2g}"
     small = moved["small_n"].astype(bool).to_numpy() if len(moved) else np.zeros(0, bool)
-    m = int((~small & moved["p_value"].notna().to_numpy()).sum()) if len(moved) else 0
-    plural = "comparison" if m == 1 else "comparisons"
+    tested = ~small & moved["p_value"].notna().to_numpy() if len(moved) else np.zeros(0, bool)
+    m = int(tested.sum())
+    comparisons = plural(m, "comparison")
     if m == 0:
         text = "No group had enough responses in both quarters to be tested."
     elif adjust == "none":
         text = (
-            f"p-values not adjusted for the {m} {plural}: at p < {alpha} about "
+            f"p-values not adjusted for the {comparisons}: at p < {alpha} about "
             f"{1 - ci:.0%} of unchanged groups show as significant by chance."
         )
     else:
         text = (
-            f"p-values adjusted for {m} {plural} with {ADJUST_METHODS[adjust]}; "
+            f"p-values adjusted for {comparisons} with {ADJUST_METHODS[adjust]}; "
             f"significant means adjusted p < {alpha}."
         )
+    cut = shown is not None and shown < len(moved)
     k = int(small.sum())
     if k:
+        k_shown = k if not cut else int(small[:shown].sum())
+        where = (
+            "shown but not tested"
+            if k_shown == k
+            else "not tested"
+            if k_shown == 0
+            else f"not tested ({k_shown} of them shown)"
+        )
         text += (
-            f" {k} group{'s' if k != 1 else ''} with too few responses in one of the quarters "
-            f"{'are' if k != 1 else 'is'} shown but not tested."
+            f" {plural(k, 'group')} with too few responses in one of the quarters "
+            f"{'is' if k == 1 else 'are'} {where}."
+        )
+    if cut:
+        rest = len(moved) - shown
+        rest_tested = int(tested[shown:].sum())
+        text += (
+            f" The table lists the first {shown:,} of the {plural(len(moved), 'group')} "
+            "(significant changes first, then the largest tested changes, then the untested "
+            f"groups); the other {rest:,} ({rest_tested:,} tested, {rest - rest_tested:,} not "
+            f"tested) are in {rest_at}."
         )
     return text
 
@@ -1027,6 +1066,27 @@ def moved_sentence(
 # --------------------------------------------------------------------------- quotes
 
 
+def _quotable(
+    responses: pd.DataFrame, *, quarter: str | None, text: str, period: str
+) -> pd.DataFrame:
+    """The rows :func:`select_quotes` chooses from: the period's non-empty comments of more
+    than three characters."""
+    sub = responses
+    if quarter is not None and period in sub:
+        sub = sub[sub[period] == quarter]
+    return sub[sub[text].notna() & (sub[text].astype(str).str.strip().str.len() > 3)]
+
+
+def _quote_basis(sub: pd.DataFrame, *, score: str, negative: str | None) -> str:
+    """How quotes are ranked: "score" (some comment has a score), "sentiment" (no score, but
+    the sentiment model's probability of negative), or "sample" (neither: file order)."""
+    if score in sub and sub[score].notna().any():
+        return "score"
+    if negative is not None and negative in sub and sub[negative].notna().any():
+        return "sentiment"
+    return "sample"
+
+
 @fill
 def select_quotes(
     responses: pd.DataFrame,
@@ -1036,6 +1096,7 @@ def select_quotes(
     per_group: int = 2,
     text: str = "comment",
     score: str = "ltr",
+    negative: str | None = "p_negative",
     period: str = "quarter",
     detractors_first: bool = True,
 ) -> pd.DataFrame:
@@ -1043,9 +1104,12 @@ def select_quotes(
     lowest scores first when ``detractors_first``, for quoting in a report.
 
     Without a ``period`` column, or with ``quarter=None``, all responses are used; without the
-    ``by`` column (or ``by=None``) the ``per_group`` comments are picked from all responses;
-    without the ``score`` column they keep their order. Without the ``text`` column the result
-    is empty. Comments of three characters or fewer are not quoted.
+    ``by`` column (or ``by=None``) the ``per_group`` comments are picked from all responses.
+    The ranking: by ``score`` (ties: most negative first, when the ``negative`` column is
+    there); without any score, by the sentiment model's probability of negative (``negative``,
+    most negative first when ``detractors_first``); without either, the comments keep their
+    order (a sample, not a ranking: :func:`quotes_lead` says which). Without the ``text``
+    column the result is empty. Comments of three characters or fewer are not quoted.
 
     Parameters
     ----------
@@ -1061,9 +1125,13 @@ def select_quotes(
         Column of comments.
     {{score}}
         Here: the order of the quotes (lowest first when ``detractors_first``).
+    negative : str or None
+        Column of the probability that a comment is negative (``p_negative`` of
+        :func:`cxm_lab.text.analysis.analyse_comments`): the order without a score, and the
+        tie-break within a score; None or absent: not used.
     {{period}}
     detractors_first : bool
-        Lowest scores first (otherwise highest first).
+        Lowest scores (most negative comments) first; otherwise highest (most positive) first.
 
     Returns
     -------
@@ -1076,21 +1144,198 @@ def select_quotes(
     ...                   "language": ["en", "en", "fr"]})
     >>> select_quotes(d, per_group=1)["comment"].tolist()
     ['too slow', 'ok...']
+
+    Without a score, the most negative comments by the sentiment model come first:
+
+    >>> d = pd.DataFrame({"comment": ["great service", "too slow", "fine I guess"],
+    ...                   "p_negative": [0.02, 0.95, 0.40]})
+    >>> select_quotes(d, by=None, per_group=2)["comment"].tolist()
+    ['too slow', 'fine I guess']
     """
-    sub = responses
-    if text not in sub:
-        return sub.iloc[:0].reset_index(drop=True)
-    if quarter is not None and period in sub:
-        sub = sub[sub[period] == quarter]
-    sub = sub[sub[text].notna() & (sub[text].astype(str).str.strip().str.len() > 3)]
+    if text not in responses:
+        return responses.iloc[:0].reset_index(drop=True)
+    sub = _quotable(responses, quarter=quarter, text=text, period=period)
     group = by is not None and by in sub
-    keys = ([by] if group else []) + ([score] if score in sub else [])
+    basis = _quote_basis(sub, score=score, negative=negative)
+    keys: list[str] = [by] if group else []
+    ascending = [True] * group
+    if basis == "score":
+        keys.append(score)
+        ascending.append(detractors_first)
+    if basis != "sample" and negative is not None and negative in sub:
+        keys.append(negative)
+        ascending.append(not detractors_first)
     if keys:
-        ascending = [True] * group + [detractors_first] * (score in sub)
         sub = sub.sort_values(keys, ascending=ascending, kind="stable")
     if group:
         return sub.groupby(by, sort=True).head(per_group).reset_index(drop=True)
     return sub.head(per_group).reset_index(drop=True)
+
+
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "Likelihood to recommend" → "likelihood to recommend"; an
+    acronym or a name written in capitals ("CSAT", "R Markdown") stays as it is."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def quotes_lead(
+    responses: pd.DataFrame,
+    *,
+    quarter: str | None = None,
+    by: str | None = "language",
+    per_group: int = 2,
+    text: str = "comment",
+    score: str = "ltr",
+    negative: str | None = "p_negative",
+    period: str = "quarter",
+    detractors_first: bool = True,
+) -> str:
+    """What the quotes of :func:`select_quotes` are, called with the same arguments: the
+    lowest-scoring comments, the most negative ones by the sentiment model when the survey has
+    no score, or a sample in file order when there is neither.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        As given to :func:`select_quotes`.
+    quarter, by, per_group, text, score, negative, period, detractors_first
+        As given to :func:`select_quotes`.
+
+    Returns
+    -------
+    str
+        Plain text without a final full stop, e.g. "The lowest-scoring comments of the period
+        (likelihood to recommend, lowest first), up to two per language"; group and column
+        names are inserted as they are, so the caller escapes it (:func:`cxm_lab.report.callout`).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"comment": ["great service", "too slow"], "p_negative": [0.02, 0.95]})
+    >>> quotes_lead(d)
+    'The most negative comments by the sentiment model (the survey has no score to rank them by), up to two in all'
+    >>> quotes_lead(d.drop(columns="p_negative"), per_group=1)
+    'A sample of the comments in the order of the file, not a ranking (the survey has no score and no sentiment was scored), up to one in all'
+    >>> quotes_lead(d.assign(ltr=[9, 2], language="en", quarter="2026Q3"), quarter="2026Q3")
+    'The lowest-scoring comments of the period (likelihood to recommend, lowest first), up to two per language'
+    """
+    period_words = "of the period" if quarter is not None and period in responses else ""
+    sub = (
+        _quotable(responses, quarter=quarter, text=text, period=period)
+        if text in responses
+        else responses.iloc[:0]
+    )
+    basis = _quote_basis(sub, score=score, negative=negative)
+    which = "lowest" if detractors_first else "highest"
+    if basis == "score":
+        lead = (
+            f"The {which}-scoring comments {period_words} "
+            f"({_in_sentence(column_label(score))}, {which} first)"
+        )
+    elif basis == "sentiment":
+        tone = "negative" if detractors_first else "positive"
+        lead = (
+            f"The most {tone} comments {period_words} by the sentiment model "
+            "(the survey has no score to rank them by)"
+        )
+    else:
+        lead = (
+            f"A sample of the comments {period_words} in the order of the file, not a ranking "
+            "(the survey has no score and no sentiment was scored)"
+        )
+    lead = " ".join(lead.split())
+    count = _count_word(per_group)
+    group = by is not None and by in sub
+    return f"{lead}, up to {count} " + (
+        f"per {_in_sentence(column_label(by))}" if group else "in all"
+    )
+
+
+@dataclass(frozen=True)
+class TrendTable:
+    """The rows of a trend chart and, when they cannot make a trend, why not.
+
+    Attributes
+    ----------
+    table : DataFrame
+        The rows with at least ``min_n`` observations (the points the chart may draw).
+    reason : str or None
+        One sentence saying why no chart is drawn (fewer than two periods left, or no group
+        left); None when the chart can be drawn.
+    """
+
+    table: pd.DataFrame
+    reason: str | None
+
+
+@fill
+def trend_table(
+    table: pd.DataFrame,
+    *,
+    period: str = "quarter",
+    n: str = "n",
+    min_n: int = 30,
+    noun: str = "comment",
+    what: str = "The trend chart",
+) -> TrendTable:
+    """Keep the points of a trend chart that rest on ``min_n`` or more observations, and say
+    why no chart is drawn when fewer than two periods are left.
+
+    A "trend" of one period, or of none, is an empty or degenerate chart: the report says why
+    in one sentence instead.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per period (and group), with the number of observations in ``n``, e.g.
+        :func:`cxm_lab.text.analysis.share_by` by quarter and segment.
+    {{period}}
+    n : str
+        Column of the number of observations behind each point.
+    {{min_n}}
+        Here: the fewest observations a point may rest on.
+    noun : str
+        What ``n`` counts, in the singular ("comment", "response").
+    what : str
+        The chart's name, the subject of the reason ("Negative comments by segment over
+        time"); data in it (a column name) is inserted as it is, so the caller escapes the
+        reason (:func:`cxm_lab.report.callout`).
+
+    Returns
+    -------
+    TrendTable
+        ``table`` (the kept rows) and ``reason`` (None when at least two periods are left).
+
+    Raises
+    ------
+    ColumnError
+        ``period`` or ``n`` is not a column of ``table``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"quarter": ["2026Q2", "2026Q3", "2026Q3"], "segment": ["A", "A", "B"],
+    ...                   "n": [12, 40, 35], "pct": [10.0, 20.0, 30.0]})
+    >>> got = trend_table(t, min_n=30)
+    >>> len(got.table), got.reason
+    (2, 'The trend chart is not drawn: only 2026Q3 has a group with 30 or more comments, and a trend needs two periods or more.')
+    >>> trend_table(t, min_n=10).reason is None
+    True
+    >>> trend_table(t, min_n=50, what="Negative comments by segment over time").reason
+    'Negative comments by segment over time is not drawn: no group has 50 or more comments in any period.'
+    """
+    check_columns(table, [period, n], "trend_table", "table")
+    kept = table[pd.to_numeric(table[n], errors="coerce").fillna(0) >= min_n]
+    periods = sorted(kept[period].dropna().astype(str).unique())
+    many = f"{min_n:,} or more {noun}s"
+    if not periods:
+        reason = f"{what} is not drawn: no group has {many} in any period."
+    elif len(periods) == 1:
+        reason = (
+            f"{what} is not drawn: only {periods[0]} has a group with {many}, and a trend "
+            "needs two periods or more."
+        )
+    else:
+        reason = None
+    return TrendTable(kept, reason)
 
 
 @fill

@@ -240,3 +240,89 @@ def test_hand_drawing_rule_catches_each_way_of_drawing():
         "t.plot(x='a')",
     ):
         assert hand_drawing(src), src
+
+
+# --------------------------------------------------------------------------- review findings
+
+
+def _calls(path: Path, name: str) -> list[ast.Call]:
+    """Every call of a function or method called ``name`` in the notebook's code cells."""
+    found = []
+    for src in code_cells(path):
+        for node in ast.walk(ast.parse(src)):
+            if isinstance(node, ast.Call):
+                func = node.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if called == name:
+                    found.append(node)
+    return found
+
+
+def _keywords(call: ast.Call) -> dict[str, str]:
+    return {k.arg: ast.unparse(k.value) for k in call.keywords if k.arg}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_merge_suffixes_reach_a_table(path):
+    """gforms_r2019 Table 17: merge suffixes gave headers "Weight shapley", "Ci low
+    shapley"; name each method's columns (a prefix such as ``shapley_ci_low`` reads "Shapley
+    95% CI low") instead."""
+    for call in _calls(path, "merge") + _calls(path, "join"):
+        assert "suffixes" not in _keywords(call), f"{path.name}: {ast.unparse(call)[:80]}"
+
+
+def test_rejected_rows_table_says_when_there_are_none():
+    """Data quality showed a header-only table when no row was rejected."""
+    calls = [
+        c
+        for c in _calls(NOTEBOOK_DIR / "01_metrics.ipynb", "show_table")
+        if "rejects" in ast.unparse(c.args[0])
+    ]
+    assert len(calls) == 1
+    assert _keywords(calls[0]).get("empty") == "'No row was rejected.'"
+
+
+def test_what_moved_note_knows_how_many_rows_the_summary_shows():
+    """00_summary showed ``moved.head(12)`` under a note about every row of ``moved``."""
+    path = NOTEBOOK_DIR / "00_summary.ipynb"
+    notes = _calls(path, "what_moved_note")
+    assert len(notes) == 1 and "shown" in _keywords(notes[0])
+    tables = [c for c in _calls(path, "show_table") if ast.unparse(c.args[0]) == "shown"]
+    assert len(tables) == 1  # the table shows the rows the note counts
+    # and every row is in the table the note points to
+    assert "### NPS change by group" in "".join(
+        "".join(c["source"]) for c in cells(NOTEBOOK_DIR / "01_metrics.ipynb")
+    )
+
+
+def test_quotes_say_how_they_were_chosen():
+    """00_summary said "Lowest-scoring comments" above quotes of a survey without a score."""
+    path = NOTEBOOK_DIR / "00_summary.ipynb"
+    text = "".join("".join(c["source"]) for c in cells(path) if c["cell_type"] == "markdown")
+    assert "Lowest-scoring" not in text
+    assert len(_calls(path, "quotes_lead")) == 1 and len(_calls(path, "select_quotes")) == 1
+    lead, select = _calls(path, "quotes_lead")[0], _calls(path, "select_quotes")[0]
+    assert ast.unparse(lead.args[0]) == ast.unparse(select.args[0])
+    assert _keywords(lead) == _keywords(select)  # the text describes the same choice
+
+
+def test_language_caption_names_the_agreement_column_only_when_it_is_there():
+    """gforms_r2019 Table 12, typeform Table 5: "detector agreement with the survey language"
+    captioned a table without that column (the export records no language)."""
+    calls = [
+        c
+        for c in _calls(NOTEBOOK_DIR / "02_text.ipynb", "show_table")
+        if "language_table" in ast.unparse(c.args[0])
+    ]
+    assert len(calls) == 1
+    caption = next(k.value for k in calls[0].keywords if k.arg == "caption")
+    assert isinstance(caption, ast.IfExp) and "language_recorded" in ast.unparse(caption.test)
+    assert "detector agreement" in ast.unparse(caption.body)
+    assert "detector agreement" not in ast.unparse(caption.orelse)
+
+
+def test_trend_chart_is_drawn_only_with_two_periods():
+    """02_text drew "Negative comments by … over time" with no point, or one quarter, left."""
+    path = NOTEBOOK_DIR / "02_text.ipynb"
+    src = next(s for s in code_cells(path) if "plot_share_trend" in s)
+    assert "trend_table" in src and "trend.reason" in src

@@ -195,3 +195,33 @@ def test_demo_page_one_holds_the_headline_and_the_priorities(demo_pdf):
     headline = float(metrics.nps(cur)["nps"].iloc[0])
     assert "NPS" in first and f"{abs(headline):.1f}" in first, first[:400]
     assert "Priorities" in first, first[:800]
+
+
+# --------------------------------------------------------------------------- the title block
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Customer experience: results-survey945827-202004302207",  # limesurvey
+        "Customer experience: CHKKK Housing developments W1 (Prolific - June 2021)_June 15, "
+        "2023_11.20",  # qualtrics_chkkk
+    ],
+)
+def test_title_block_is_not_justified(tmp_path, title):
+    """Page 1 of the qualtrics and limesurvey reports spread "Customer        experience:"
+    over a justified line before a long file name: every space of the title is one space."""
+    src = build_source(["## Part\n\nSome text."], tmp_path, title=title, subtitle="Quarter 2021Q3")
+    pdf = render(src, formats=["pdf"], renderer="pandoc-typst").outputs["pdf"]
+    with pdfplumber.open(pdf) as doc:
+        words = doc.pages[0].extract_words(extra_attrs=["size"])
+    size = max(w["size"] for w in words)
+    lines: dict[int, list[dict]] = {}
+    for w in words:
+        if w["size"] == size:  # the title's words
+            lines.setdefault(round(w["top"]), []).append(w)
+    assert len(lines) >= 2  # the title wraps, so a justified line would show
+    gaps = [
+        b["x0"] - a["x1"] for line in lines.values() for a, b in zip(line, line[1:], strict=False)
+    ]
+    assert gaps and max(gaps) < 0.5 * size, gaps

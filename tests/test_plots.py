@@ -630,3 +630,112 @@ def test_survey_type_codes_read_as_words_in_legends():
     other = plots.plot_metric_trend(t.rename(columns={"survey_type": "plan"}), hue="plan")
     assert "in_the_moment" in [x.get_text() for x in other.get_legend().get_texts()]
     plt.close("all")
+
+
+# --------------------------------------------------------------------------- groups by name
+
+#: Answers of the 2019 R survey's Shiny question (gforms_r2019): labels of 30–75 characters.
+LONG_GROUPS = [
+    "Frequently -- I frequently use or build Shiny applications.",
+    "Sometimes -- I use or build Shiny applications occasionally.",
+    "Never -- I don't use Shiny.",
+    "Rarely -- I know how to use Shiny, but it's not part of my regular work.",
+    "I don't know what Shiny is.",
+]
+
+
+def _group_table(names, n) -> pd.DataFrame:
+    k = len(names)
+    return pd.DataFrame(
+        {
+            "g": pd.array(names, dtype="string"),
+            "nps": np.linspace(20.0, 80.0, k),
+            "ci_low": np.linspace(0.0, 60.0, k),
+            "ci_high": np.linspace(40.0, 100.0, k),
+            "n": n,
+            "small_n": [x < 30 for x in n],
+        }
+    )
+
+
+def _data_share(ax: Axes, ncols: int) -> float:
+    """Width of the data area over the width of the panel's grid cell, once laid out."""
+    fig = ax.figure
+    cell = fig.get_size_inches()[0] * fig.dpi / ncols
+    return ax.get_window_extent().width / cell
+
+
+def _overlap(texts) -> bool:
+    boxes = sorted((t.get_window_extent() for t in texts if t.get_text()), key=lambda b: b.x0)
+    return any(a.x1 > b.x0 for a, b in zip(boxes, boxes[1:], strict=False))
+
+
+def test_by_group_leaves_out_empty_and_unnamed_groups():
+    """gforms_r2019 drew "<NA> (n=1)" and "None (n=0)": a group with no response has nothing
+    to draw, and responses without an answer are counted under the value axis."""
+    t = _group_table(["Expert", "None", None, "Beginner"], [53, 0, 3, 23])
+    ax = plots.plot_metric_by_group(t, group="g")
+    labels = [x.get_text() for x in ax.get_yticklabels()]
+    assert labels == ["Expert  (n=53)", "Beginner  (n=23, n<30)"]
+    assert ax.get_xlabel() == "NPS (higher is better)\nnot drawn: 3 responses without an answer"
+    whiskers = next(c for c in ax.collections if isinstance(c, LineCollection))
+    assert len(whiskers.get_segments()) == 2
+    one = plots.plot_metric_by_group(_group_table(["A", None], [40, 1]), group="g")
+    assert one.get_xlabel().endswith("not drawn: 1 response without an answer")
+    with pytest.raises(Exception, match="plot_metric_by_group"):
+        plots.plot_metric_by_group(t.drop(columns="n"), group="g")
+
+
+def test_by_group_long_names_keep_the_panels_readable():
+    """Long answers squeezed each panel of the NPS-by-group chart to a sliver, and the value
+    ticks "0" and "100" ran together as "0100" (gforms_r2019 p.5): names are wrapped and cut,
+    the data area keeps a readable width and no two value ticks overlap."""
+    names = LONG_GROUPS + ["One or more members of the R community encouraged me to learn it"]
+    axes = plots.panels(2, size=(6.5, 3.7))
+    for ax in axes:
+        plots.plot_metric_by_group(_group_table(names, [20, 43, 52, 51, 9, 8]), group="g", ax=ax)
+    plots.share_axes(axes)
+    fig = axes[0].figure
+    fig.canvas.draw()
+    for ax in axes:
+        assert _data_share(ax, 2) > 0.4
+        assert not _overlap(ax.get_xticklabels())
+        labels = [x.get_text() for x in ax.get_yticklabels()]
+        for label in labels:
+            lines = label.split("\n")
+            assert len(lines) <= plots.LABEL_LINES
+            assert all(len(line) <= plots.LABEL_WIDTH + len("  (n=20, n<30)") for line in lines)
+        assert "Never -- I don't use Shiny.  (n=52)" in labels  # a short name stays whole
+        # a name cut to fit ends in "…" and starts as the answer does
+        cut = [lab.replace("\n", " ").split(" …")[0] for lab in labels if "…" in lab]
+        assert cut and all(any(name.startswith(c) for name in names) for c in cut)
+
+
+@pytest.mark.shared_data
+def test_real_export_nps_by_group_chart_is_readable(shared_data, tmp_path):
+    """gforms_r2019, every dimension of its params file, as 01_metrics draws them."""
+    from cxm_lab import summary
+    from cxm_lab.cli import main
+    from cxm_lab.ingest import prepare_dataset
+    from cxm_lab.params import load_params
+
+    out = tmp_path / "p.yaml"
+    export = shared_data / "exports/google_forms/2019 English R Community Survey Responses.csv"
+    assert main(["init", str(export), "-o", str(out), "--name", "x"]) == 0
+    ds = prepare_dataset(load_params(out), base=out.parent)
+    cur = summary.in_period(ds["responses"], quarter=ds.report_quarter)
+    dims = ds.dimensions[:6]
+    assert len(dims) >= 2
+    axes = plots.panels(len(dims), size=(6.5, 3.7))
+    for ax, dim in zip(axes, dims, strict=True):
+        table = metrics.nps(cur, by=dim, min_n=30, method="adjusted_wald")
+        plots.plot_metric_by_group(table, group=dim, ax=ax)
+        labels = [x.get_text() for x in ax.get_yticklabels()]
+        # every group with responses and a name is drawn, and only those
+        assert len(labels) == int((table["n"].gt(0) & table[dim].notna()).sum())
+        assert not any(lab.startswith(("<NA>", "None  (n=0")) for lab in labels)
+    plots.share_axes(axes)
+    axes[0].figure.canvas.draw()
+    for ax in axes:
+        assert _data_share(ax, 2) > 0.35, ax.get_title()
+        assert not _overlap(ax.get_xticklabels()), ax.get_title()

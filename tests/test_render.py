@@ -208,3 +208,20 @@ def test_kpi_card_tone_colours_the_value_in_typst_and_html(tmp_path):
     assert '<div class="cxm-kpis">' in html
     with pytest.raises(ParameterError, match="tone 'red'"):
         kpi_cards([{"label": "NPS", "value": "1", "tone": "red"}])
+
+
+def test_appendix_counts_agree_with_their_nouns():
+    """Every real export's appendix read "1,038 rows read from 1 files"."""
+    from cxm_lab.render import appendix_markdown
+
+    one = appendix_markdown(rows=[{"file": "a.csv", "read": 1038, "used": 1038, "rejected": 0}])
+    assert "1\\,038 rows read from 1 file: 1\\,038 used" in one
+    two = appendix_markdown(
+        rows=[
+            {"file": "a.csv", "read": 1, "used": 1, "rejected": 0},
+            {"file": "b.csv", "read": 1, "used": 0, "rejected": 1},
+        ]
+    )
+    assert "2 rows read from 2 files" in two
+    single = appendix_markdown(rows=[{"file": "a.csv", "read": 1, "used": 1, "rejected": 0}])
+    assert "1 row read from 1 file" in single

@@ -439,3 +439,67 @@ def test_a_wide_table_gives_each_column_at_least_its_longest_word():
     # a narrow table keeps its natural widths (Pandoc sizes it itself)
     small = show_table(pd.DataFrame({"a": ["x"], "b": ["y"]}), flag_col=None)._repr_markdown_()
     assert "|:---|:---|" in small.replace(" ", "")
+
+
+# --------------------------------------------------------------------------- review findings
+
+
+def test_plural_makes_the_noun_agree_with_its_count():
+    """ "1,038 rows read from 1 files", "370 comments in 1 languages": one helper for every
+    count and noun of the report's sentences."""
+    assert report.plural(1, "file") == "1 file"
+    assert report.plural(0, "file") == "0 files"
+    assert report.plural(2, "language") == "2 languages"
+    assert report.plural(1038, "row") == "1,038 rows"
+    assert report.plural(1, "driver rating") == "1 driver rating"
+    assert report.plural(2, "analysis", many="analyses") == "2 analyses"
+
+
+def test_sections_needs_agree_with_their_counts():
+    """starwars: "responses from at least 1 quarters"; qualtrics: "needs at least 1 driver
+    ratings" (cxm_lab.sections.missing, whose phrases use report.plural)."""
+    from cxm_lab.io import Dataset
+    from cxm_lab.sections import Needs, missing
+
+    ds = Dataset(
+        tables={"responses": pd.DataFrame({"ltr": [9]})}, reads=[], data_dir=".", config={}
+    )
+    assert missing(ds, Needs(periods=1)) == [
+        "responses from at least 1 quarter (this data has none: no response dates)"
+    ]
+    assert missing(ds, Needs(drivers=1)) == [
+        "at least 1 driver rating (`drivers:` in the params file; this data has 0)"
+    ]
+    assert missing(ds, Needs(periods=2))[0].startswith("responses from at least 2 quarters")
+
+
+def test_show_table_says_so_instead_of_an_empty_table():
+    """Data quality: 0 rejects gave a header-only table under "here is every rejected row"."""
+    empty = pd.DataFrame({"file": [], "row": [], "reason": []})
+    t = show_table(empty, caption="Rejected rows and why", empty="No row was rejected.")
+    assert t._repr_markdown_() == "No row was rejected\\.\n"
+    assert t._repr_html_() == "<p>No row was rejected.</p>"
+    # the sentence is data, escaped like any cell
+    evil = show_table(empty, empty="<b>none</b> *x*")
+    assert "<b>" not in evil._repr_html_() and "\\*x\\*" in evil._repr_markdown_()
+    # rows, or no sentence given: the table as before
+    assert "| File |" in show_table(empty)._repr_markdown_()
+    one = pd.DataFrame({"file": ["a.csv"], "row": [3], "reason": ["ltr is not a number"]})
+    assert "ltr is not a number" in show_table(one, empty="No row was rejected.")._repr_markdown_()
+
+
+def test_driver_table_columns_read_as_words():
+    """gforms_r2019 Table 17 showed "Weight shapley", "Ci low shapley" (merge suffixes): the
+    drivers notebook names each method's columns with a prefix, which read as words."""
+    labels = report.column_labels(
+        ["shapley_share", "shapley_ci_low", "shapley_ci_high", "relative_weight",
+         "relative_ci_low", "relative_ci_high"]
+    )  # fmt: skip
+    assert list(labels.values()) == [
+        "Shapley share",
+        "Shapley 95% CI low",
+        "Shapley 95% CI high",
+        "Relative weight",
+        "Relative 95% CI low",
+        "Relative 95% CI high",
+    ]

@@ -561,3 +561,185 @@ def test_demo_headline_is_the_relationship_survey():
         "transactional",
         "in_the_moment",
     ]
+
+
+# --------------------------------------------------------------------------- review findings
+
+
+def _moved(n_sig: int, n_tested: int, n_small: int) -> pd.DataFrame:
+    """A what_moved-shaped table in its order: significant, other tested, then small groups."""
+    k = n_sig + n_tested + n_small
+    return pd.DataFrame(
+        {
+            "dimension": ["d"] * k,
+            "group": [f"g{i}" for i in range(k)],
+            "change": np.linspace(20, 1, k),
+            "p_value": [0.001] * n_sig + [0.5] * n_tested + [0.01] * n_small,
+            "significant": [True] * n_sig + [False] * (n_tested + n_small),
+            "small_n": [False] * (n_sig + n_tested) + [True] * n_small,
+        }
+    )
+
+
+def test_what_moved_note_says_how_many_rows_the_table_leaves_out():
+    """gforms_r2019: "adjusted for 15 comparisons … 13 groups … are shown but not tested" over
+    a table of its first 12 rows (12 tested; 3 tested and all 13 small groups missing)."""
+    moved = _moved(0, 15, 13)
+    full = summary.what_moved_note(moved)
+    assert "adjusted for 15 comparisons" in full and "13 groups" in full
+    assert "shown but not tested" in full and "The table lists" not in full
+    note = summary.what_moved_note(moved, shown=12, rest_at="the table under X")
+    # 28 rows; the first 12 are tested ones, the other 16: 15 − 12 = 3 tested, 13 small
+    assert "13 groups with too few responses in one of the quarters are not tested." in note
+    assert "shown but not tested" not in note
+    assert (
+        "The table lists the first 12 of the 28 groups (significant changes first, then the "
+        "largest tested changes, then the untested groups); the other 16 (3 tested, 13 not "
+        "tested) are in the table under X." in note
+    )
+    # some small groups inside the shown rows: 10 tested + 2 of 5 small in the first 12
+    part = summary.what_moved_note(_moved(2, 8, 5), shown=12)
+    assert (
+        "5 groups with too few responses in one of the quarters are not tested (2 of them shown)"
+        in part
+    )
+    assert "the other 3 (0 tested, 3 not tested)" in part
+    # the table shows everything: the note is the one without a cut
+    assert summary.what_moved_note(moved, shown=28) == full
+    with pytest.raises(ParameterError, match="shown"):
+        summary.what_moved_note(moved, shown=-1)
+    one = summary.what_moved_note(_moved(0, 1, 1))
+    assert "adjusted for 1 comparison with" in one and "1 group with" in one and " is shown" in one
+
+
+def test_quotes_without_a_score_are_ranked_by_sentiment_and_say_so():
+    """qualtrics_chkkk and typeform have no score: the quotes kept file order ("None. Thank
+    you.", the praise "Incontournable") under the words "Lowest-scoring comments"."""
+    d = pd.DataFrame(
+        {
+            "quarter": ["2026Q3"] * 4,
+            "comment": [
+                "None. Thank you.",
+                "Incontournable",
+                "Awful support, never again",
+                "meh, slow",
+            ],
+            "p_negative": [0.10, 0.02, 0.97, 0.60],
+        }
+    )
+    got = summary.select_quotes(d, quarter="2026Q3", by=None, per_group=2)
+    assert got["comment"].tolist() == ["Awful support, never again", "meh, slow"]  # by p_negative
+    lead = summary.quotes_lead(d, quarter="2026Q3", by=None, per_group=2)
+    assert lead.startswith("The most negative comments of the period by the sentiment model")
+    assert "lowest-scoring" not in lead.casefold()
+    # neither score nor sentiment: file order, said to be a sample
+    plain = d.drop(columns="p_negative")
+    assert summary.select_quotes(plain, by=None)["comment"].tolist() == d["comment"][:2].tolist()
+    assert summary.quotes_lead(plain, by=None).startswith("A sample of the comments")
+    # a score column without any value counts as no score
+    empty = d.assign(ltr=pd.array([pd.NA] * 4, dtype="Int64"))
+    assert summary.quotes_lead(empty, by=None).startswith("The most negative")
+    # with a score: lowest first, the most negative first among equal scores
+    scored = d.assign(ltr=[5, 2, 5, 5], language="en")
+    assert summary.select_quotes(scored, per_group=2)["comment"].tolist() == [
+        "Incontournable",
+        "Awful support, never again",
+    ]
+    assert summary.quotes_lead(scored, quarter="2026Q3") == (
+        "The lowest-scoring comments of the period (likelihood to recommend, lowest first), "
+        "up to two per language"
+    )
+
+
+def test_trend_table_refuses_fewer_than_two_periods():
+    """typeform: "Negative comments by … over time (groups of 30+)" drawn with no point left;
+    qualtrics_chkkk: the same chart with a single quarter."""
+    t = pd.DataFrame(
+        {
+            "quarter": ["2021Q2", "2021Q2", "2021Q3", "2021Q3"],
+            "segment": ["A", "B", "A", "B"],
+            "n": [120, 45, 12, 3],
+            "pct": [10.0, 20.0, 30.0, 40.0],
+        }
+    )
+    one = summary.trend_table(t, min_n=30, what="Negative comments by segment over time")
+    assert one.table["n"].tolist() == [120, 45]
+    assert one.reason == (
+        "Negative comments by segment over time is not drawn: only 2021Q2 has a group with 30 "
+        "or more comments, and a trend needs two periods or more."
+    )
+    none = summary.trend_table(t, min_n=200)
+    assert none.table.empty and "no group has 200 or more comments in any period" in none.reason
+    both = summary.trend_table(t, min_n=10)
+    assert both.reason is None and len(both.table) == 3
+    with pytest.raises(ParameterError, match="trend_table"):
+        summary.trend_table(t.drop(columns="n"))
+
+
+def _real(shared_data, tmp_path, rel: str):
+    from cxm_lab.cli import main
+    from cxm_lab.ingest import prepare_dataset
+    from cxm_lab.params import load_params
+
+    out = tmp_path / "p.yaml"
+    assert main(["init", str(shared_data / "exports" / rel), "-o", str(out), "--name", "x"]) == 0
+    return prepare_dataset(load_params(out), base=out.parent)
+
+
+QUALTRICS = "qualtrics/CHKKK Housing developments W1 (Prolific - June 2021)_June 15, 2023_11.20.csv"
+TYPEFORM = "typeform/res_YvBfAdHB.csv"
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("rel", [QUALTRICS, TYPEFORM], ids=["qualtrics", "typeform"])
+def test_real_exports_without_score_do_not_claim_lowest_scoring(shared_data, tmp_path, rel):
+    from cxm_lab.text.analysis import has_text
+
+    ds = _real(shared_data, tmp_path, rel)
+    r = ds["responses"]
+    assert "ltr" not in r or r.loc[has_text(r["comment"]), "ltr"].isna().all()
+    lead = summary.quotes_lead(r, quarter=ds.report_quarter)
+    assert lead.startswith("A sample of the comments")  # no sentiment column given
+    scored = r.assign(p_negative=np.linspace(0, 1, len(r)))
+    assert summary.quotes_lead(scored, quarter=ds.report_quarter).startswith(
+        "The most negative comments"
+    )
+    quotes = summary.select_quotes(scored, quarter=ds.report_quarter, by=None, per_group=3)
+    assert quotes["p_negative"].is_monotonic_decreasing and len(quotes) == 3
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("rel", [QUALTRICS, TYPEFORM], ids=["qualtrics", "typeform"])
+def test_real_exports_comment_trend_has_under_two_quarters(shared_data, tmp_path, rel):
+    """02_text's "Sentiment over time" on the first dimension: the counts per quarter and group
+    (what share_by counts), by pandas; at most one quarter has a group of 30+ comments."""
+    from cxm_lab.text.analysis import has_text
+
+    ds = _real(shared_data, tmp_path, rel)
+    r = ds["responses"]
+    assert ds.dimensions and r["quarter"].nunique() >= 2
+    dim = ds.dimensions[0]
+    c = r[has_text(r["comment"])]
+    counts = c.groupby(["quarter", dim], observed=True).size().rename("n").reset_index()
+    kept = counts[counts["n"] >= 30]
+    trend = summary.trend_table(counts, min_n=30)
+    assert len(trend.table) == len(kept) and kept["quarter"].nunique() < 2
+    assert trend.reason is not None and "not drawn" in trend.reason
+
+
+@pytest.mark.shared_data
+def test_real_export_what_moved_note_matches_a_cut_table(shared_data, tmp_path):
+    """gforms_r2019: the summary's table shows 12 rows; the note counts the rest by pandas."""
+    ds = _real(shared_data, tmp_path, "google_forms/2019 English R Community Survey Responses.csv")
+    moved = summary.what_moved(
+        ds["responses"], quarter=ds.report_quarter, dims=ds.dimensions, min_n=30
+    )
+    assert len(moved) > 12
+    rest = moved.iloc[12:]
+    rest_tested = int((~rest["small_n"] & rest["p_value"].notna()).sum())
+    note = summary.what_moved_note(moved, shown=12)
+    assert (
+        f"the other {len(rest)} ({rest_tested} tested, {len(rest) - rest_tested} not tested)"
+        in note
+    )
+    assert f"first 12 of the {len(moved)} groups" in note
