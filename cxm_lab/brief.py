@@ -23,10 +23,14 @@ Each candidate fix (a driver, a driver within a group, a theme, or a group such 
 carries up to three kinds of evidence:
 
 - ``driver_evidence`` = importance (% of explained variance) × performance gap (the drivers'
-  average rating − this driver's rating, when below average), drivers only;
+  average rating − this driver's rating, when below average), drivers only. Ratings are
+  compared within one scale: when the drivers use different scales (a 1–5 and a 0–10
+  question, :func:`rating_scales`), every rating is read as a percentage of its scale's range
+  (:func:`percent_of_scale`) before averaging, and the words say so;
 - ``nps_points`` = NPS points at stake: NPS(all) − NPS(all without the theme or group), sign
   flipped so that a drag is positive (:func:`cxm_lab.text.topics.theme_impact`), themes and
-  groups only;
+  groups only (a group with fewer than ``min_n`` scored responses is not tested, so it is no
+  candidate);
 - ``revenue_at_stake`` = annual revenue (``arr``) of the accounts with a detractor response in
   the candidate × the detractor churn rate (%/100) of :func:`cxm_lab.revenue.revenue_at_risk`.
 
@@ -42,7 +46,12 @@ has a problem. Candidates with score 0 (nothing below par) are not listed, nor t
 groups whose drag is within sampling noise (their interval includes zero), nor drivers whose
 importance interval reaches down to none (below :data:`MIN_IMPORTANCE`, 0.5 % of explained
 variance: it reads "0%"). Ties: more revenue
-at stake, then more NPS points, then the name.
+at stake, then more NPS points, then the name. When nothing is left, a "What to fix first"
+finding says what was looked for and not found.
+
+Periods: the brief compares the report quarter with the one before only when that one has
+responses; otherwise (e.g. all responses in one quarter) it says so and ``Brief.previous`` is
+None, so that no caption claims a comparison.
 """
 
 from __future__ import annotations
@@ -68,12 +77,15 @@ __all__ = [
     "Brief",
     "Finding",
     "build_brief",
+    "comparable_ratings",
     "driver_candidates",
     "driver_sentence",
     "findings_table",
     "group_candidates",
     "kpi_tiles",
+    "percent_of_scale",
     "rank_priorities",
+    "rating_scales",
     "recommend_point_value",
     "status_sentence",
     "theme_candidates",
@@ -117,6 +129,8 @@ CANDIDATE_COLUMNS: list[str] = [
     "importance_low",
     "importance_high",
     "performance",
+    "rating",
+    "scale",
     "average",
     "gap",
     "driver_evidence",
@@ -129,6 +143,9 @@ CANDIDATE_COLUMNS: list[str] = [
     "money_high",
     "note",
 ]
+
+#: The candidate columns that hold text (the others hold numbers).
+_TEXT_COLUMNS = ("kind", "key", "name", "group", "scale", "note")
 
 #: The evidence columns :func:`rank_priorities` combines, in tie-break order after the score.
 EVIDENCE: tuple[str, ...] = ("driver_evidence", "nps_points", "revenue_at_stake")
@@ -231,7 +248,7 @@ def kpi_tiles(head: pd.DataFrame) -> pd.DataFrame:
     first = head[~head["metric"].duplicated()].reset_index(drop=True)
     out = pd.DataFrame({c: first[c] if c in first else np.nan for c in TILE_COLUMNS[:10]})
     out["survey_type"] = out["survey_type"].astype(object)
-    change = pd.to_numeric(out["change"], errors="coerce")
+    change = pd.to_numeric(out["change"], errors="coerce").astype(float)
     out["direction"] = np.where(
         change.isna(),
         "",
@@ -371,12 +388,177 @@ def status_sentence(
     return text + "."
 
 
+# --------------------------------------------------------------------------- rating scales
+
+
+def rating_scales(df: pd.DataFrame, columns: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """The scale each rating column was answered on: its lowest and highest possible answer.
+
+    Neither an export nor the params file states a question's scale, so it is read from the
+    answers the way ``cxm-lab init`` reads it (:attr:`cxm_lab.guess.ColumnProfile.scale`: the
+    first standard scale, 1–5, 1–7, 0–10 ..., that holds every whole-number answer). A column
+    that fits none (decimals, a wider range) gets its observed range, rounded outwards.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per response.
+    columns : sequence of str
+        The rating columns.
+
+    Returns
+    -------
+    dict
+        Column → (lowest, highest); a column without any numeric answer is left out.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"ease": [1, 3, 5, 4], "ltr": [0, 10, 7, 9], "index": [0.4, 2.5, 3.1, 1]})
+    >>> rating_scales(d, ["ease", "ltr", "index"])
+    {'ease': (1.0, 5.0), 'ltr': (0.0, 10.0), 'index': (0.0, 4.0)}
+    """
+    from cxm_lab.guess import ColumnProfile
+
+    out: dict[str, tuple[float, float]] = {}
+    for c in columns:
+        x = pd.to_numeric(df[c], errors="coerce").astype(float)
+        v = x.dropna().to_numpy()
+        if not len(v):
+            continue
+        profile = ColumnProfile(
+            column=c,
+            question=str(c),
+            answered=len(v),
+            numeric_share=len(v) / max(int(df[c].notna().sum()), 1),
+            integer=bool(np.all(np.floor(v) == v)),
+            lo=float(v.min()),
+            hi=float(v.max()),
+            distinct=len(np.unique(v)),
+            mean_length=0.0,
+            date_share=0.0,
+        )
+        lo, hi = profile.scale or (math.floor(v.min()), math.ceil(v.max()))
+        out[c] = (float(lo), float(hi))
+    return out
+
+
+def percent_of_scale(values: pd.Series, scale: tuple[float, float]) -> pd.Series:
+    """Ratings as a percentage of their scale's range: 0 = the lowest answer, 100 = the highest.
+
+    100 × (rating − lowest) / (highest − lowest): the one basis on which ratings given on
+    different scales (a 1–5 and a 0–10 question) can be compared or averaged. It is linear, so
+    a mean of percentages is the percentage of the mean rating, and an importance measured by
+    explained variance does not change.
+
+    Parameters
+    ----------
+    values : Series
+        Ratings (missing stays missing).
+    scale : tuple of float
+        (lowest, highest) possible answer, as :func:`rating_scales` gives it.
+
+    Returns
+    -------
+    Series
+        The percentages (missing where the scale has no range).
+
+    Examples
+    --------
+    >>> percent_of_scale(pd.Series([1, 2.92, 5, None]), (1, 5)).round(1).tolist()
+    [0.0, 48.0, 100.0, nan]
+    """
+    lo, hi = float(scale[0]), float(scale[1])
+    x = pd.to_numeric(values, errors="coerce").astype(float)
+    return 100 * (x - lo) / (hi - lo) if hi > lo else x * np.nan
+
+
+def comparable_ratings(
+    df: pd.DataFrame, columns: Sequence[str]
+) -> tuple[pd.DataFrame, dict[str, tuple[float, float]] | None]:
+    """Rating columns put on one basis, so that their means can be averaged and compared.
+
+    When every column has the same scale (:func:`rating_scales`) the ratings stay as they are;
+    otherwise each is replaced by its :func:`percent_of_scale`. An importance–performance
+    analysis (:func:`cxm_lab.drivers.importance_performance`) of the result splits its
+    quadrants at an average that means something, and its importance is unchanged (a linear
+    change of a rating does not change the variance it explains).
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per response.
+    columns : sequence of str
+        The rating columns.
+
+    Returns
+    -------
+    DataFrame
+        ``df`` itself (one scale), or a copy with the rating columns in percent of their range.
+    dict or None
+        Column → (lowest, highest) answer when the scales differ (the ratings were converted),
+        else None.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"ease": [1, 3, 5], "ltr": [0, 10, 8]})
+    >>> rated, scales = comparable_ratings(d, ["ease", "ltr"])
+    >>> rated["ease"].tolist(), rated["ltr"].tolist(), scales
+    ([0.0, 50.0, 100.0], [0.0, 100.0, 80.0], {'ease': (1.0, 5.0), 'ltr': (0.0, 10.0)})
+    >>> comparable_ratings(d, ["ease"])[1] is None
+    True
+    """
+    scales = rating_scales(df, columns)
+    if len(set(scales.values())) <= 1:
+        return df, None
+    rated = df.copy()
+    for c, s in scales.items():
+        rated[c] = percent_of_scale(df[c], s)
+    return rated, scales
+
+
+def _scale_text(scale: tuple[float, float]) -> str:
+    """(1.0, 5.0) → "1–5"."""
+    return f"{scale[0]:g}–{scale[1]:g}"
+
+
+def _rating_at(percent: float, scale: tuple[float, float]) -> float:
+    """The rating at ``percent`` of its scale's range (the inverse of :func:`percent_of_scale`)."""
+    return scale[0] + float(percent) / 100 * (scale[1] - scale[0])
+
+
+def _rated(performance: float, driver: object, scales: Mapping | None) -> str:
+    """A driver's rating as it reads: "2.92", or on mixed scales (``performance`` in percent of
+    the scale) "2.92 on 1–5, 48% of the range"."""
+    if scales is None or driver not in scales:
+        return _num(performance, ".2f")
+    rating = _rating_at(performance, scales[driver])
+    return (
+        f"{_num(rating, '.2f')} on {_scale_text(scales[driver])}, "
+        f"{_num(performance, '.0f')}% of the range"
+    )
+
+
+def _average_text(average: float, scales: Mapping | None) -> str:
+    """The drivers' average as it reads: "7.00", or on mixed scales "64%"."""
+    return _num(average, ".2f") if scales is None else f"{_num(average, '.0f')}%"
+
+
+def _mixed_note(scales: Mapping) -> str:
+    """The sentence that says how ratings on different scales were compared."""
+    used = sorted(set(scales.values()))
+    return (
+        f"The drivers use different scales ({summary._and([_scale_text(s) for s in used])}), "
+        "so each mean rating is compared as a percentage of its scale's range (0% = the "
+        "lowest possible answer, 100% = the highest)."
+    )
+
+
 # --------------------------------------------------------------------------- candidates
 
 
 def _empty_candidates() -> pd.DataFrame:
     out = pd.DataFrame({c: pd.Series(dtype=float) for c in CANDIDATE_COLUMNS})
-    for c in ("kind", "key", "name", "group", "note"):
+    for c in _TEXT_COLUMNS:
         out[c] = out[c].astype(object)
     return out
 
@@ -387,7 +569,7 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     for c in CANDIDATE_COLUMNS:
         if c not in out:
-            out[c] = np.nan if c not in ("kind", "key", "name", "group", "note") else None
+            out[c] = np.nan if c not in _TEXT_COLUMNS else None
     return out[CANDIDATE_COLUMNS]
 
 
@@ -397,6 +579,7 @@ def driver_candidates(
     labels: Mapping[str, str] | None = None,
     by: str | None = None,
     fix_first_only: bool = False,
+    scales: Mapping[str, tuple[float, float]] | None = None,
 ) -> pd.DataFrame:
     """Candidate fixes from an importance–performance table: drivers rated below average.
 
@@ -412,16 +595,22 @@ def driver_candidates(
     fix_first_only : bool
         Keep only the drivers in the "fix first" quadrant (above-average importance,
         below-average rating).
+    scales : mapping, optional
+        Driver → (lowest, highest) answer of its scale, given when the drivers use different
+        scales and ``ip`` was computed on :func:`percent_of_scale` ratings (its
+        ``performance`` in percent of each scale's range). None: one scale, ``performance``
+        is the mean rating.
 
     Returns
     -------
     DataFrame
         :data:`CANDIDATE_COLUMNS` with ``kind`` "driver", ``key`` the driver column, ``group``
-        (``"<by> <value>"`` or None), ``importance`` (%) and its interval, ``performance``,
-        ``average`` (mean rating of the drivers in the same analysis), ``gap`` = average −
-        performance and ``driver_evidence`` = importance × gap; only drivers with gap > 0 and
-        an importance whose interval stays above :data:`MIN_IMPORTANCE` (its value, without an
-        interval).
+        (``"<by> <value>"`` or None), ``importance`` (%) and its interval, ``performance``
+        (as in ``ip``), ``rating`` (the mean rating on its own scale) and ``scale`` ("1–5",
+        with ``scales`` only), ``average`` (mean ``performance`` of the drivers in the same
+        analysis), ``gap`` = average − performance and ``driver_evidence`` = importance × gap;
+        only drivers with gap > 0 and an importance whose interval stays above
+        :data:`MIN_IMPORTANCE` (its value, without an interval).
 
     Examples
     --------
@@ -440,14 +629,16 @@ def driver_candidates(
         part = part[pd.to_numeric(part["weight"], errors="coerce").notna()]
         if not len(part):
             continue
-        avg = float(part["performance"].mean())
-        for r in part.to_dict("records"):
-            gap = avg - float(r["performance"])
-            if gap <= 0 or (fix_first_only and r.get("quadrant") != "fix first"):
+        perf = pd.to_numeric(part["performance"], errors="coerce").astype(float)
+        avg = float(perf.mean())
+        for r, p in zip(part.to_dict("records"), perf, strict=True):
+            gap = avg - p
+            if not gap > 0 or (fix_first_only and r.get("quadrant") != "fix first"):
                 continue
             low = pd.to_numeric(r.get("ci_low", np.nan), errors="coerce")
             if (low if pd.notna(low) else float(r["weight"])) < MIN_IMPORTANCE:
                 continue  # cannot be told from no importance at all
+            scale = (scales or {}).get(r["driver"])
             rows.append(
                 {
                     "kind": "driver",
@@ -457,7 +648,9 @@ def driver_candidates(
                     "importance": float(r["weight"]),
                     "importance_low": float(r.get("ci_low", np.nan)),
                     "importance_high": float(r.get("ci_high", np.nan)),
-                    "performance": float(r["performance"]),
+                    "performance": p,
+                    "rating": p if scale is None else _rating_at(p, scale),
+                    "scale": None if scale is None else _scale_text(scale),
                     "average": avg,
                     "gap": gap,
                     "driver_evidence": float(r["weight"]) * gap,
@@ -550,7 +743,7 @@ def theme_candidates(impact: pd.DataFrame, *, themes: pd.DataFrame | None = None
 
 def _detractor_rows(themes: pd.DataFrame) -> pd.DataFrame:
     if "nps_category" in themes:
-        return themes[themes["nps_category"].astype(str) == "detractor"]
+        return themes[_matches(themes["nps_category"].astype("string"), "detractor")]
     return themes
 
 
@@ -577,38 +770,51 @@ def _theme_notes(themes: pd.DataFrame) -> dict:
 
 
 def group_candidates(
-    impacts: Mapping[str, pd.DataFrame], *, nps_all: float | None = None
+    impacts: Mapping[str, pd.DataFrame],
+    *,
+    nps_all: float | None = None,
+    min_n: int | None = None,
 ) -> pd.DataFrame:
     """Candidate fixes from group impacts: groups (segments, regions...) that drag NPS down.
 
     A group's impact is computed like a theme's (:func:`cxm_lab.text.topics.theme_impact` with
     the group column as ``theme_col``): NPS(all) − NPS(all without the group), i.e. how much the
-    overall NPS would rise if the group scored like everyone else.
+    overall NPS would rise if the group scored like everyone else. A group with fewer than
+    ``min_n`` responses is not tested (the report's rule for small groups), so it is no
+    candidate.
 
     Parameters
     ----------
     impacts : mapping
-        Dimension → its impact table (``theme`` holds the group).
+        Dimension → its impact table (``theme`` holds the group; its size is ``n`` when the
+        table has that column, e.g. the scored responses, else ``mentions``).
     nps_all : float, optional
         The overall NPS, quoted next to the group's (``average``).
+    min_n : int, optional
+        Fewest responses a group needs to be a candidate (None: no minimum).
 
     Returns
     -------
     DataFrame
         :data:`CANDIDATE_COLUMNS` with ``kind`` the dimension, ``name`` "<dimension> <group>",
         ``nps_with`` (the group's NPS), ``nps_points`` = −impact and its interval; only groups
-        with a negative impact whose interval excludes zero (or that have no interval).
+        of at least ``min_n`` responses with a negative impact whose interval excludes zero
+        (or that have no interval).
 
     Examples
     --------
-    >>> imp = pd.DataFrame({"theme": ["SMB", "Enterprise"], "mentions": [80, 100],
-    ...                     "nps_with": [18.0, 44.0], "impact": [-4.5, 4.0],
-    ...                     "ci_low": [-8.8, -1.8], "ci_high": [-0.2, 9.9]})
-    >>> group_candidates({"segment": imp}, nps_all=34.2)[["name", "nps_points"]].values.tolist()
+    >>> imp = pd.DataFrame({"theme": ["SMB", "Enterprise", "Startup"], "mentions": [80, 100, 12],
+    ...                     "nps_with": [18.0, 44.0, -10.0], "impact": [-4.5, 4.0, -2.6],
+    ...                     "ci_low": [-8.8, -1.8, -5.0], "ci_high": [-0.2, 9.9, -0.3]})
+    >>> g = group_candidates({"segment": imp}, nps_all=34.2, min_n=30)
+    >>> g[["name", "nps_points"]].values.tolist()   # Startup: 12 responses, not tested
     [['segment SMB', 4.5]]
     """
     rows = []
     for dim, impact in impacts.items():
+        if min_n is not None and len(impact):
+            size = impact["n"] if "n" in impact else impact["mentions"]
+            impact = impact[pd.to_numeric(size, errors="coerce").fillna(0).to_numpy() >= min_n]
         rows += _impact_rows(impact, str(dim), f"{dim} ", nps_all)
     return _frame(rows)
 
@@ -619,10 +825,15 @@ def group_candidates(
 def _evidence_text(r: Mapping, currency: str | None) -> str:
     parts = []
     if r["kind"] == "driver":
-        parts.append(
-            f"{_num(r['importance'], '.0f')}% of explained variance; rated "
-            f"{_num(r['performance'], '.2f')} vs {_num(r['average'], '.2f')}"
-        )
+        scale = r.get("scale")
+        if isinstance(scale, str):  # drivers on different scales: percent of each one's range
+            rated = (
+                f"{_num(r['rating'], '.2f')} on {scale} ({_num(r['performance'], '.0f')}% of "
+                f"the range) vs {_num(r['average'], '.0f')}% average"
+            )
+        else:
+            rated = f"{_num(r['performance'], '.2f')} vs {_num(r['average'], '.2f')}"
+        parts.append(f"{_num(r['importance'], '.0f')}% of explained variance; rated {rated}")
     elif np.isfinite(r.get("nps_points", np.nan)):
         if r["kind"] != "theme" and np.isfinite(r.get("average", np.nan)):
             parts.append(f"NPS {_num(r['nps_with'])} vs {_num(r['average'])}")
@@ -711,7 +922,7 @@ def rank_priorities(
     c = candidates.reset_index(drop=True).copy()
     for col in CANDIDATE_COLUMNS:
         if col not in c:
-            c[col] = None if col in ("kind", "key", "name", "group", "note") else np.nan
+            c[col] = None if col in _TEXT_COLUMNS else np.nan
     scaled = {}
     for k in EVIDENCE:
         e = pd.to_numeric(c[k], errors="coerce").to_numpy(float)
@@ -815,6 +1026,7 @@ def driver_sentence(
     labels: Mapping[str, str] | None = None,
     by_group: pd.DataFrame | None = None,
     by: str | None = None,
+    scales: Mapping[str, tuple[float, float]] | None = None,
 ) -> str:
     """Why, in the ratings: the fix-first drivers overall (or the most important driver and the
     drivers rated below average), and the fix-first drivers within groups.
@@ -826,9 +1038,14 @@ def driver_sentence(
     labels : mapping, optional
         Driver column → label.
     by_group : DataFrame, optional
-        The same with ``by`` (one analysis per group).
+        The same with ``by`` (one analysis per group; a group too small to analyse has no
+        ``weight``).
     by : str, optional
         The group column of ``by_group``.
+    scales : mapping, optional
+        As :func:`driver_candidates`: given when the drivers use different scales and the
+        tables' ``performance`` is in percent of each scale's range; the sentence then quotes
+        each rating on its own scale with its percentage, and says how they were compared.
 
     Returns
     -------
@@ -845,6 +1062,13 @@ def driver_sentence(
     ...                   "quadrant": ["fix first", "lower priority"]})
     >>> driver_sentence(ip, by_group=g, by="segment")
     'No driver is fix first overall; the most important is support (60% of the explained variance, rated 8.00); price (6.00) is rated below the 7.00 average. Fix first within segment: support in SMB (70%, rated 6.50 vs 6.75).'
+
+    On a 1–5 and a 0–10 question, ``performance`` in percent of each scale's range (support
+    4.36 on 1–5 is 84%, price 6.00 on 0–10 is 60%, their average 72%):
+
+    >>> mixed = ip.assign(performance=[84.0, 60.0])
+    >>> print(driver_sentence(mixed, scales={"support": (1, 5), "price": (0, 10)}))
+    No driver is fix first overall; the most important is support (60% of the explained variance, rated 4.36 on 1–5, 84% of the range); price (6.00 on 0–10, 60% of the range) is rated below the drivers' average (72% of the range). The drivers use different scales (0–10 and 1–5), so each mean rating is compared as a percentage of its scale's range (0% = the lowest possible answer, 100% = the highest).
     """
     if ip is None or not len(ip):
         return ""
@@ -854,53 +1078,74 @@ def driver_sentence(
         return labels.get(d, str(d))
 
     t = ip[pd.to_numeric(ip["weight"], errors="coerce").notna()]
+    t = t.assign(performance=pd.to_numeric(t["performance"], errors="coerce").astype(float))
+    if not len(t):
+        return ""
     avg = float(t["performance"].mean())
-    fix = t[t["quadrant"] == "fix first"].sort_values("weight", ascending=False)
+    average = _average_text(avg, scales)
+    fix = t[_matches(t["quadrant"], "fix first")].sort_values("weight", ascending=False)
     if len(fix):
         named = [
             f"{name(r['driver'])} ({_num(r['weight'], '.0f')}% of explained variance, rated "
-            f"{_num(r['performance'], '.2f')} vs {_num(avg, '.2f')} average)"
+            f"{_rated(r['performance'], r['driver'], scales)}"
+            f"{',' if scales else ''} vs {average} average)"
             for r in fix.to_dict("records")
         ]
         text = f"Fix first (above-average importance, below-average rating): {'; '.join(named)}."
     else:
         top = t.sort_values("weight", ascending=False).iloc[0]
-        below = t[t["performance"] < avg].sort_values("performance")
+        below = t[_below(t["performance"], avg)].sort_values("performance")
         text = (
             "No driver is fix first overall; "
             f"the most important is {name(top['driver'])} ({_num(top['weight'], '.0f')}% of "
-            f"the explained variance, rated {_num(top['performance'], '.2f')})"
+            f"the explained variance, rated {_rated(top['performance'], top['driver'], scales)})"
         )
         if len(below):
             listed = summary._and(
                 [
-                    f"{name(r['driver'])} ({_num(r['performance'], '.2f')})"
+                    f"{name(r['driver'])} ({_rated(r['performance'], r['driver'], scales)})"
                     for r in below.head(2).to_dict("records")
                 ]
             )
             verb = "is" if len(below.head(2)) == 1 else "are"
-            text += f"; {listed} {verb} rated below the {_num(avg, '.2f')} average"
+            line = (
+                f"the {average} average"
+                if scales is None
+                else f"the drivers' average ({average} of the range)"
+            )
+            text += f"; {listed} {verb} rated below {line}"
         text += "."
     if by_group is not None and by is not None and len(by_group):
-        cells = []
+        cells, analysed = [], 0
         for key, part in by_group.groupby(by, sort=True):
             part = part[pd.to_numeric(part["weight"], errors="coerce").notna()]
             if not len(part):
-                continue
-            g_avg = float(part["performance"].mean())
-            for r in part[part["quadrant"] == "fix first"].to_dict("records"):
+                continue  # too few responses to analyse the group
+            analysed += 1
+            g_avg = _average_text(float(part["performance"].astype(float).mean()), scales)
+            for r in part[_matches(part["quadrant"], "fix first")].to_dict("records"):
                 cells.append(
                     (
                         -float(r["weight"]),
                         f"{name(r['driver'])} in {key} ({_num(r['weight'], '.0f')}%, rated "
-                        f"{_num(r['performance'], '.2f')} vs {_num(g_avg, '.2f')})",
+                        f"{_rated(r['performance'], r['driver'], scales)}"
+                        f"{',' if scales else ''} vs {g_avg})",
                     )
                 )
         if cells:
             cells.sort()
             text += f" Fix first within {by}: {'; '.join(c for _, c in cells[:3])}."
+        elif analysed:
+            groups = "the one group" if analysed == 1 else f"any of the {analysed} groups"
+            either = "" if len(fix) else " either"
+            text += (
+                f" Split by {by}, no driver is fix first in {groups} with enough responses to "
+                f"analyse{either}."
+            )
         else:
-            text += f" No driver is fix first within any {by} either."
+            text += f" No group of {by} has enough complete responses for a driver analysis."
+    if scales:
+        text += " " + _mixed_note(scales)
     return text
 
 
@@ -1003,7 +1248,9 @@ def worth_sentence(
     """
     parts = []
     if risk is not None and len(risk):
-        det = risk[(risk["group_type"] == "NPS category") & (risk["group"] == "detractor")]
+        det = risk[
+            _matches(risk["group_type"], "NPS category") & _matches(risk["group"], "detractor")
+        ]
         if len(det) and det["accounts"].iloc[0] > 0:
             r = det.iloc[0]
             parts.append(
@@ -1013,7 +1260,7 @@ def worth_sentence(
                 f"(95% CI {_money(r['loss_low'])} to {_money(r['loss_high'])})."
             )
     if values is not None and len(values) and "recommended" in values:
-        rec = values[values["recommended"].astype(bool)]
+        rec = values[_matches(values["recommended"], True)]
         if len(rec):
             r = rec.iloc[0]
             k = len(values)
@@ -1043,7 +1290,8 @@ class Finding:
     ----------
     topic : str
         The question it answers ("How we are doing", "What moved", "Why (comments)",
-        "Why (ratings)", "What it is worth").
+        "Why (ratings)", "What it is worth", and "What to fix first" when no priority stands
+        out).
     text : str
         The sentence(s), plain text generated from the tables.
     """
@@ -1086,7 +1334,7 @@ class Brief:
     tiles : DataFrame
         :func:`kpi_tiles` (show with ``kpi_cards(tile_cards(tiles))``).
     findings : tuple of Finding
-        Three to five findings, in reading order.
+        One to six findings, in reading order ("How we are doing" first).
     priorities : DataFrame
         :data:`PRIORITY_COLUMNS` first, then the evidence columns of :func:`rank_priorities`.
     point_values : DataFrame
@@ -1096,6 +1344,10 @@ class Brief:
         Every candidate fix before ranking (:data:`CANDIDATE_COLUMNS`).
     notes : tuple of str
         Parts left out and why (e.g. no revenue table).
+    previous : str or None
+        The period the brief compares with (its changes and what moved); None when there is
+        none: no periods, or no responses in the period before the report's (then a caption
+        must not claim a comparison: ``summary.period_phrase(quarter, previous=previous)``).
     """
 
     tiles: pd.DataFrame
@@ -1104,6 +1356,7 @@ class Brief:
     point_values: pd.DataFrame
     candidates: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: tuple[str, ...] = ()
+    previous: str | None = None
 
 
 def _owner_lookup(owners: pd.DataFrame | None, owner_map: Mapping[str, str] | None, team: str):
@@ -1156,11 +1409,53 @@ def _loop_status(
     return text, (holder if holder != loop.UNROUTED else None)
 
 
+def _matches(values: pd.Series, value: object) -> np.ndarray:
+    """True where ``values`` equals ``value``, as a plain boolean array to select rows with.
+
+    A missing answer never matches (False): nullable columns (pandas ``string``, ``boolean``,
+    ``Int64``...) compare to ``<NA>`` there, which cannot select rows.
+    """
+    return (values == value).fillna(False).to_numpy(dtype=bool)
+
+
 def _below(values: pd.Series, line: float) -> np.ndarray:
     """True where a rating is below ``line`` (missing ratings: False)."""
     x = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
     with np.errstate(invalid="ignore"):
         return np.nan_to_num(x, nan=np.inf) < line
+
+
+def _no_priority_sentence(searched: Sequence[str], min_n: int) -> str:
+    """Why the priorities table is empty, in words: what was looked for and not found."""
+    found = {
+        "themes": "no theme of the comments lowers the NPS beyond sampling noise",
+        "drivers": "no driver rated below average has an importance that can be told from none",
+        "groups": f"no group of {min_n} or more responses lowers the NPS beyond sampling noise",
+    }
+    parts = [found[k] for k in searched if k in found]
+    if not parts:
+        return (
+            "No priority can be ranked: the data has no driver ratings, analysed comments or "
+            "groups to look for a problem in."
+        )
+    return f"No priority stands out: {summary._and(parts)}."
+
+
+def _single_period(
+    responses: pd.DataFrame, quarter: str | None, previous: str | None, period: str = "quarter"
+) -> str:
+    """Why there is no change to report when ``previous`` has no responses, in words; "" when
+    it has some (or there are no periods at all)."""
+    if previous is None or period not in responses:
+        return ""
+    periods = responses[period].dropna().astype(str)
+    if (periods == previous).any():
+        return ""
+    if (periods < str(quarter)).any():
+        return f"The data has no responses in {previous}, the period before, so no change is shown."
+    if (periods == str(quarter)).all():
+        return f"All responses are in {quarter}: there is only one period, so no change is shown."
+    return f"{quarter} is the first period with responses, so no change is shown."
 
 
 def _quarter_end(quarter: str | None) -> pd.Timestamp | None:
@@ -1341,12 +1636,14 @@ def build_brief(
         pool=pool,
     )
     tiles = kpi_tiles(head)
-    findings = [
-        Finding(
-            "How we are doing", status_sentence(tiles, quarter=quarter, previous=previous, ci=ci)
-        )
-    ]
-    if quarter is not None and dims and score in responses:
+    types = summary.survey_types(responses, column=survey_type, pool=pool)
+    alone = _single_period(summary.type_rows(responses, types), quarter, previous)
+    if alone:  # no responses in the previous period: the brief compares with nothing
+        previous = None
+        notes.append(f"change: {alone}")
+    status = status_sentence(tiles, quarter=quarter, previous=previous, ci=ci)
+    findings = [Finding("How we are doing", f"{status} {alone}".strip())]
+    if previous is not None and dims and score in responses:
         moved = summary.what_moved(
             responses, quarter=quarter, dims=dims, score=score, min_n=min_n, ci=ci, pool=pool
         )
@@ -1358,20 +1655,22 @@ def build_brief(
                 )
             )
 
-    types = summary.survey_types(responses, column=survey_type, pool=pool)
     cur = summary.type_rows(summary.in_period(responses, quarter=quarter), types)
     nps_all = (
-        float(tiles.loc[tiles["metric"] == "NPS", "value"].iloc[0])
-        if (tiles["metric"] == "NPS").any()
+        float(tiles.loc[_matches(tiles["metric"], "NPS"), "value"].iloc[0])
+        if _matches(tiles["metric"], "NPS").any()
         else None
     )
     frames = []
+    searched: list[str] = []  # the kinds of candidate looked for, for the words without any
     members: dict[tuple, pd.Index] = {}  # (kind, key, group) -> responses of the candidate
     detractor = pd.Series(False, index=cur.index)
     if score in cur:
         from cxm_lab.metrics import nps_category
 
-        detractor = (nps_category(cur[score]).astype("string") == "detractor").fillna(False)
+        detractor = pd.Series(
+            _matches(nps_category(cur[score]).astype("string"), "detractor"), index=cur.index
+        )
 
     # --- why: themes
     themes_t = impact_t = None
@@ -1394,9 +1693,9 @@ def build_brief(
         themes_t = aspects.theme_sentiment(mine, base, by="nps_category")
         tc = theme_candidates(impact_t, themes=themes_t)
         frames.append(tc)
-        complain = mine[mine["label"] == "negative"]
+        complain = mine[_matches(mine["label"], "negative")]
         for k in tc["key"]:
-            who = set(complain.loc[complain["theme"] == k, "response_id"])
+            who = set(complain.loc[_matches(complain["theme"], k), "response_id"])
             members[("theme", k, None)] = cur.index[ids.isin(who).to_numpy()]
         findings.append(Finding("Why (comments)", theme_sentence(themes_t, impact_t)))
     elif comments is not None and theme_col in comments and score in cur:
@@ -1417,7 +1716,7 @@ def build_brief(
             tc = theme_candidates(impact_t, themes=themes_t)
             frames.append(tc)
             for k in tc["key"]:
-                members[("theme", k, None)] = with_theme.index[with_theme[theme_col] == k]
+                members[("theme", k, None)] = with_theme.index[_matches(with_theme[theme_col], k)]
             findings.append(Finding("Why (comments)", theme_sentence(themes_t, impact_t)))
     else:
         notes.append("themes: no analysed comments")
@@ -1426,9 +1725,11 @@ def build_brief(
     cols = [c for c in (drivers or {}) if c in cur]
     if len(cols) >= 2 and score in cur and len(cur):
         labels = dict(drivers or {})
+        # Ratings on different scales are compared as percent of each scale's range.
+        rated, scales = comparable_ratings(cur, cols)
         try:
             ip = drv.importance_performance(
-                cur, outcome=score, drivers=cols, n_boot=n_boot // 2, seed=seed
+                rated, outcome=score, drivers=cols, n_boot=n_boot // 2, seed=seed
             )
         except (ParameterError, DataError) as exc:
             ip = None
@@ -1437,7 +1738,7 @@ def build_brief(
         ip_by = None
         if ip is not None and by is not None:
             ip_by = drv.importance_performance(
-                cur,
+                rated,
                 outcome=score,
                 drivers=cols,
                 by=by,
@@ -1446,23 +1747,28 @@ def build_brief(
                 min_n=min_n,
             )
         if ip is not None:
-            dc = driver_candidates(ip, labels=labels)
+            searched.append("drivers")
+            dc = driver_candidates(ip, labels=labels, scales=scales)
             frames.append(dc)
             if ip_by is not None:
-                frames.append(driver_candidates(ip_by, labels=labels, by=by, fix_first_only=True))
+                frames.append(
+                    driver_candidates(
+                        ip_by, labels=labels, by=by, fix_first_only=True, scales=scales
+                    )
+                )
             avg = float(ip["performance"].mean())
             for k in cols:
-                members[("driver", k, None)] = cur.index[_below(cur[k], avg)]
+                members[("driver", k, None)] = cur.index[_below(rated[k], avg)]
                 if ip_by is not None:
                     for g, part in ip_by.groupby(by, sort=True):
                         g_avg = float(part["performance"].mean())
-                        inside = (cur[by] == g).to_numpy()
-                        low_g = _below(cur[k], g_avg)
+                        inside = _matches(cur[by], g)
+                        low_g = _below(rated[k], g_avg)
                         members[("driver", k, f"{by} {g}")] = cur.index[inside & low_g]
             findings.append(
                 Finding(
                     "Why (ratings)",
-                    driver_sentence(ip, labels=labels, by_group=ip_by, by=by),
+                    driver_sentence(ip, labels=labels, by_group=ip_by, by=by, scales=scales),
                 )
             )
     else:
@@ -1471,16 +1777,32 @@ def build_brief(
     # --- groups
     if score in cur and dims:
         impacts = {}
+        scored = pd.to_numeric(cur[score], errors="coerce").notna().to_numpy()
+        small = []
         for d in dims:
             if cur[d].nunique(dropna=True) < 2:
                 continue
-            impacts[d] = topics.theme_impact(
+            impact = topics.theme_impact(
                 cur, theme_col=d, score=score, n_boot=n_boot, ci=ci, seed=seed
             )
-        gc = group_candidates(impacts, nps_all=nps_all)
+            counts = cur.loc[scored, d].value_counts()
+            impact["n"] = [int(counts.get(g, 0)) for g in impact["theme"]]
+            small += [
+                f"{d} {g} ({n})"
+                for g, n in zip(impact["theme"], impact["n"], strict=True)
+                if n < min_n
+            ]
+            impacts[d] = impact
+        gc = group_candidates(impacts, nps_all=nps_all, min_n=min_n)
+        if impacts:
+            searched.append("groups")
+        if small:
+            notes.append(
+                f"groups: not tested, fewer than {min_n} scored responses: {', '.join(small)}"
+            )
         frames.append(gc)
         for kind, k in zip(gc["kind"], gc["key"], strict=True):
-            members[(kind, k, None)] = cur.index[(cur[kind] == k).to_numpy()]
+            members[(kind, k, None)] = cur.index[_matches(cur[kind], k)]
 
     # --- what it is worth
     risk_t = None
@@ -1513,7 +1835,8 @@ def build_brief(
             notes.append(f"revenue: {exc}")
         if risk_t is not None:
             det = risk_t[
-                (risk_t["group_type"] == "NPS category") & (risk_t["group"] == "detractor")
+                _matches(risk_t["group_type"], "NPS category")
+                & _matches(risk_t["group"], "detractor")
             ]
             if len(det) and det["revenue"].iloc[0] > 0:
                 r = det.iloc[0]
@@ -1541,14 +1864,19 @@ def build_brief(
         money = []
         for r in candidates.to_dict("records"):
             idx = ids.get((r["kind"], r["key"], r["group"]), pd.Index([]))
-            acc = cur.loc[idx][detractor.loc[idx].to_numpy()]["account_id"].dropna().unique()
+            acc = cur.loc[idx][detractor.loc[idx].to_numpy(dtype=bool)]["account_id"]
+            acc = acc.dropna().unique()
             money.append(float(pd.to_numeric(arr_of.reindex(acc), errors="coerce").sum()))
         money = np.asarray(money)
         candidates["revenue_at_stake"] = money * det_rate[0]
         candidates["money_low"] = money * det_rate[1]
         candidates["money_high"] = money * det_rate[2]
 
+    if impact_t is not None:
+        searched.insert(0, "themes")
     ranked = rank_priorities(candidates, max_rows=max_priorities, currency=currency, ci=ci)
+    if not len(ranked):
+        findings.append(Finding("What to fix first", _no_priority_sentence(searched, min_n)))
     lookup = _owner_lookup(owners, owner_map, team)
     ranked["owner"] = [lookup(r["key"], r["name"]) for r in ranked.to_dict("records")]
     can_loop = (
@@ -1594,4 +1922,5 @@ def build_brief(
         point_values=point_values,
         candidates=candidates,
         notes=tuple(notes),
+        previous=previous,
     )

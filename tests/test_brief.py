@@ -406,7 +406,10 @@ def test_small_brief_owners_and_loop_status_by_hand():
     )
     drivers = [f for f in p.index if f.startswith("Driver: ")]
     for f in drivers:
-        expected = "Support desk" if f == "Driver: Support" else "Support desk (case owner)"
+        # the support driver, overall or within a group, is the support touchpoint's
+        expected = (
+            "Support desk" if f.startswith("Driver: Support") else "Support desk (case owner)"
+        )
         assert p.loc[f, "owner"] == expected
     assert "money: no accounts and revenue tables, or no dated quarter" in b.notes
     # without owners table nothing is routed: owners say "unassigned" plainly
@@ -577,3 +580,274 @@ def test_worth_uses_the_headline_survey_as_the_revenue_section_does(demo, demo_b
     det = panel[panel["category"] == "detractor"]
     worth = next(f.text for f in demo_brief.findings if f.topic == "What it is worth")
     assert f"The {len(det)} detractor accounts" in worth
+
+
+# --------------------------------------------------------------------------- review findings
+
+
+def _segment_data(n: int = 180) -> pd.DataFrame:
+    """Thirds: "Alpha" detractors (LTR 2), "Beta" promoters (10), and blank answers (<NA> in a
+    pandas ``string`` column, as an export's empty cells read) that are detractors too."""
+    i = np.arange(n)
+    seg = pd.Series(np.where(i % 3 == 0, "Alpha", "Beta"), dtype="string")
+    seg[i % 3 == 2] = pd.NA
+    ltr = np.where(i % 3 == 1, 10, 2)
+    rng = np.random.default_rng(5)
+    return pd.DataFrame(
+        {
+            "response_id": [f"R{k}" for k in i],
+            "quarter": QUARTER,
+            "response_date": pd.Timestamp("2026-07-01"),
+            "touchpoint": "support",
+            "segment": seg,
+            "ltr": ltr,
+            "a": np.clip(ltr + rng.integers(-1, 2, n), 0, 10),
+            "b": np.clip(ltr + rng.integers(-3, 4, n), 0, 10),
+        }
+    )
+
+
+def test_blank_answers_in_a_nullable_dimension_are_in_no_group():
+    """The Spanish R survey crashed here: ``cur[dim] == group`` is <NA> on blank answers, which
+    cannot select rows. A blank answer now matches no group: Alpha's cases are its own 60
+    detractors, not the 60 blank-answer detractors besides.
+    NPS by hand: all (60 − 120)/180 = −33.3; without Alpha (60 − 60)/120 = 0; Alpha costs 33.3."""
+    d = _segment_data()
+    assert d["segment"].isna().sum() == 60
+    owners = pd.DataFrame({"touchpoint": ["support"], "owner_team": ["Support desk"]})
+    mentions = pd.DataFrame(
+        {
+            "response_id": ["R0", "R3", "R6", "R2", "R5"],
+            "theme": pd.Series(["billing", "billing", pd.NA, "billing", pd.NA], dtype="string"),
+            "label": pd.Series(["negative"] * 3 + ["positive"] * 2, dtype="string"),
+        }
+    )
+    b = brief.build_brief(
+        d,
+        quarter=QUARTER,
+        owners=owners,
+        mentions=mentions,
+        drivers={"a": "A", "b": "B"},
+        dims=["segment"],
+        n_boot=50,
+    )
+    p = b.priorities.set_index("fix")
+    assert p.loc["Segment: Alpha", "nps_points"] == pytest.approx(100 / 3)
+    assert p.loc["Segment: Alpha", "loop_status"] == "60 cases: 60 open, 60 overdue, 0% on time"
+    assert "Segment: <NA>" not in p.index and "Segment: nan" not in p.index
+
+
+def test_ratings_on_different_scales_are_compared_as_percent_of_their_range():
+    """Two 1–5 questions and a 0–10 one (the R survey's "4.57 average" mixed them).
+    Means by construction: a 4.0 and b 3.0 on 1–5, c 8.0 on 0–10. Raw average (4 + 3 + 8)/3 =
+    5.0 would put a (4.0) below average; on percent of range a = 75, b = 50, c = 80, average
+    205/3 = 68.3: only b is below, gap 68.3 − 50 = 18.3 points of the range."""
+    n = 250
+    i = np.arange(n)
+    a = np.array([1, 4, 5, 5, 5])[i % 5]
+    b = np.array([1, 2, 3, 4, 5])[(i // 5) % 5]
+    c = np.array([0, 10, 10, 10, 10])[(i // 25) % 5]
+    d = pd.DataFrame({"quarter": QUARTER, "a": a, "b": b, "c": c})
+    d["ltr"] = np.clip(a + b + c // 2 - 4 + (i // 125), 0, 10)
+    out = brief.build_brief(
+        d, quarter=QUARTER, drivers={"a": "Ease", "b": "Speed", "c": "Value"}, n_boot=40
+    )
+    why = next(f.text for f in out.findings if f.topic == "Why (ratings)")
+    assert "Speed (3.00 on 1–5, 50% of the range) is rated below the drivers' average (68%" in why
+    assert brief.rating_scales(d, ["a", "b", "c"]) == {
+        "a": (1.0, 5.0),
+        "b": (1.0, 5.0),
+        "c": (0.0, 10.0),
+    }
+    cand = out.candidates[out.candidates["kind"] == "driver"]
+    overall = cand[cand["group"].isna()].set_index("key")
+    assert overall.index.tolist() == ["b"]
+    assert overall.loc["b", "performance"] == pytest.approx(50.0)
+    assert overall.loc["b", "rating"] == pytest.approx(3.0)
+    assert overall.loc["b", "scale"] == "1–5"
+    assert overall.loc["b", "average"] == pytest.approx(205 / 3)
+    assert overall.loc["b", "gap"] == pytest.approx(205 / 3 - 50)
+    assert "Ease (" not in why.split("most important")[-1].split(";")[1]
+    assert "different scales (0–10 and 1–5)" in why
+    ev = out.priorities.set_index("key").loc["b", "evidence"]
+    assert ev.endswith("rated 3.00 on 1–5 (50% of the range) vs 68% average")
+    # one scale: raw means as before (no percentages in the words)
+    same = brief.build_brief(d, quarter=QUARTER, drivers={"a": "Ease", "b": "Speed"}, n_boot=40)
+    why1 = next(f.text for f in same.findings if f.topic == "Why (ratings)")
+    assert "% of the range" not in why1 and "different scales" not in why1
+
+
+def test_a_group_below_min_n_is_not_a_priority():
+    """Methods: a group under min_n is "not tested". Small (20 responses, all detractors) drags
+    NPS (all (80 − 120)/200 = −20, without it (80 − 100)/180 = −11.1) but is no priority; Big
+    (100 detractors) is."""
+    n = 200
+    i = np.arange(n)
+    seg = np.where(i < 100, "Big", np.where(i < 120, "Small", "Rest"))
+    d = pd.DataFrame({"quarter": QUARTER, "segment": seg, "ltr": np.where(i < 120, 3, 10)})
+    b = brief.build_brief(d, quarter=QUARTER, dims=["segment"], n_boot=100, min_n=30)
+    fixes = b.priorities["fix"].tolist()
+    assert "Segment: Big" in fixes and "Segment: Small" not in fixes
+    assert any("segment Small (20)" in note for note in b.notes)
+    # with min_n 20 it is tested, and it is a priority
+    b20 = brief.build_brief(d, quarter=QUARTER, dims=["segment"], n_boot=100, min_n=20)
+    assert "Segment: Small" in b20.priorities["fix"].tolist()
+    imp = pd.DataFrame(
+        {
+            "theme": ["x", "y"],
+            "mentions": [40, 40],
+            "n": [29, 30],
+            "nps_with": [0.0, 0.0],
+            "impact": [-2.0, -2.0],
+            "ci_low": [-3.0, -3.0],
+            "ci_high": [-1.0, -1.0],
+        }
+    )
+    assert brief.group_candidates({"g": imp}, min_n=30)["key"].tolist() == ["y"]
+    assert brief.group_candidates({"g": imp})["key"].tolist() == ["x", "y"]
+
+
+def test_one_period_brief_claims_no_comparison():
+    """All responses in one quarter: no change, no what moved, ``previous`` None (for the
+    caption), and the first finding says there is only one period."""
+    d = _segment_data()
+    b = brief.build_brief(d, quarter=QUARTER, dims=["segment"], n_boot=0)
+    assert b.previous is None
+    assert [f.topic for f in b.findings][:1] == ["How we are doing"]
+    assert "What moved" not in [f.topic for f in b.findings]
+    first = b.findings[0].text
+    assert first.endswith(
+        "All responses are in 2026Q3: there is only one period, so no change is shown."
+    )
+    assert " on 2026Q2" not in first and "vs" not in first
+    assert summary.period_phrase(QUARTER, previous=b.previous) == ", 2026Q3"
+    # a previous quarter with responses: compared as before
+    both = pd.concat([d.assign(quarter="2026Q2"), d])
+    b2 = brief.build_brief(both, quarter=QUARTER, dims=["segment"], n_boot=0)
+    assert b2.previous == "2026Q2" and "no change is shown" not in b2.findings[0].text
+    assert "unchanged on 2026Q2" in b2.findings[0].text  # the same answers both quarters
+    # an earlier quarter but not the one before
+    gap = pd.concat([d.assign(quarter="2026Q1"), d])
+    b3 = brief.build_brief(gap, quarter=QUARTER, dims=["segment"], n_boot=0)
+    assert b3.previous is None
+    assert b3.findings[0].text.endswith(
+        "The data has no responses in 2026Q2, the period before, so no change is shown."
+    )
+
+
+def test_an_empty_priority_list_says_what_was_looked_for():
+    d = pd.DataFrame({"quarter": QUARTER, "segment": ["A", "B"] * 50, "ltr": [9, 9, 3, 3] * 25})
+    b = brief.build_brief(d, quarter=QUARTER, dims=["segment"], n_boot=100)
+    assert not len(b.priorities)
+    last = b.findings[-1]
+    assert last.topic == "What to fix first"
+    assert last.text == (
+        "No priority stands out: no group of 30 or more responses lowers the NPS beyond "
+        "sampling noise."
+    )
+
+
+def test_driver_sentence_within_groups_reads_true():
+    ip = pd.DataFrame(
+        {
+            "driver": ["support", "price"],
+            "weight": [70.0, 30.0],
+            "performance": [6.0, 8.0],
+            "quadrant": ["fix first", "lower priority"],
+        }
+    )
+    none_fix = pd.DataFrame(
+        {
+            "segment": ["A", "A", "B", "B"],
+            "driver": ["support", "price"] * 2,
+            "weight": [70.0, 30.0, np.nan, np.nan],
+            "performance": [8.0, 6.0, 5.0, 5.0],
+            "quadrant": ["maintain strength", "monitor", "n<30: 12 complete responses", "n<30"],
+        }
+    )
+    text = brief.driver_sentence(ip, by_group=none_fix, by="segment")
+    # fix first overall, so no "either"; B (no weights) was too small to analyse
+    assert text.endswith(
+        "Split by segment, no driver is fix first in the one group with enough responses to "
+        "analyse."
+    )
+    small = none_fix.assign(weight=np.nan)
+    assert brief.driver_sentence(ip, by_group=small, by="segment").endswith(
+        "No group of segment has enough complete responses for a driver analysis."
+    )
+    overall_none = ip.assign(quadrant=["maintain strength", "monitor"], performance=[8.0, 6.0])
+    assert brief.driver_sentence(overall_none, by_group=none_fix, by="segment").endswith(
+        "analyse either."
+    )
+
+
+# --------------------------------------------------------------------------- real exports
+
+
+def _real_brief(shared_data, tmp_path, rel: str, **kw) -> tuple[brief.Brief, object]:
+    """The brief of a real export as a run makes it: init's params, the prepared dataset saved
+    and loaded again as the notebooks load it (answers as pandas ``string`` columns)."""
+    from cxm_lab.cli import main
+    from cxm_lab.ingest import prepare_dataset
+    from cxm_lab.io import load_dataset
+    from cxm_lab.params import load_params
+
+    path = shared_data / "exports" / rel
+    out = tmp_path / "p.yaml"
+    assert main(["init", str(path), "-o", str(out), "--name", "x"]) == 0
+    saved = prepare_dataset(load_params(out), base=out.parent).save(tmp_path / "prepared")
+    ds = load_dataset(saved, mask_pii=True)
+    b = brief.build_brief(
+        ds["responses"],
+        quarter=ds.report_quarter,
+        drivers=ds.drivers,
+        dims=ds.dimensions,
+        **kw,
+    )
+    return b, ds
+
+
+@pytest.mark.shared_data
+def test_spanish_r_survey_brief_is_built(shared_data, tmp_path):
+    """Learning R (Spanish) .tsv: blank answers in its dimensions used to crash the brief; all
+    295 responses are in 2018Q4, so there is nothing to compare with."""
+    b, ds = _real_brief(
+        shared_data,
+        tmp_path,
+        "google_forms/Learning R Internet Survey (Spanish Version) - Form Responses 1.tsv",
+        n_boot=100,
+    )
+    r = ds["responses"]
+    assert sum(r[d].isna().sum() for d in ds.dimensions) > 0  # the blank answers are there
+    assert set(r["quarter"]) == {"2018Q4"} and len(r) == 295
+    assert b.previous is None
+    assert "All responses are in 2018Q4: there is only one period" in b.findings[0].text
+    assert "What moved" not in [f.topic for f in b.findings]
+    groups = b.candidates[~b.candidates["kind"].isin(["driver", "theme"])]
+    assert len(groups) and groups["key"].notna().all()
+    # "Ya no uso R" (13 scored responses) drags NPS but is below min_n 30: not a priority
+    assert not any(str(f).endswith(": Ya no uso R") for f in b.priorities["fix"])
+
+
+@pytest.mark.shared_data
+def test_english_r_survey_ratings_and_small_groups(shared_data, tmp_path):
+    """2019 R survey, 2020Q1: three 1–5 questions and "To recommend Python" (0–10) were
+    averaged raw ("below the 4.57 average"); Beginner (23 scored responses, min_n 30) was
+    priority #1. The 1–5 means by hand: 2.92 → (2.92 − 1)/4 = 48%, 4.65 → 91%, 3.37 → 59%;
+    the average adds the recommend question on the scale read from its answers."""
+    b, ds = _real_brief(
+        shared_data,
+        tmp_path,
+        "google_forms/2019 English R Community Survey Responses.csv",
+        n_boot=100,
+    )
+    why = next(f.text for f in b.findings if f.topic == "Why (ratings)")
+    assert "4.57" not in why and "different scales" in why
+    assert "(2.92 on 1–5, 48% of the range)" in why and "(3.37 on 1–5, 59% of the range)" in why
+    cur = ds["responses"].query("quarter == '2020Q1'")
+    scales = brief.rating_scales(cur, list(ds.drivers))
+    assert sorted(set(scales.values()))[0] == (1.0, 5.0) and len(set(scales.values())) == 2
+    pct = [100 * (cur[c].mean() - lo) / (hi - lo) for c, (lo, hi) in scales.items()]
+    assert f"rated below the drivers' average ({np.mean(pct):.0f}% of the range)" in why
+    assert not any("Beginner" in str(f) for f in b.priorities["fix"])
+    assert any("Level of experience using R Beginner (23)" in note for note in b.notes)
