@@ -67,6 +67,7 @@ from cxm_lab import summary
 from cxm_lab.docstrings import fill
 from cxm_lab.errors import DataError, ParameterError, as_list, check_int, check_level, need
 from cxm_lab.report import format_p
+from cxm_lab.scales import fit_scale
 
 __all__ = [
     "CANDIDATE_COLUMNS",
@@ -395,9 +396,10 @@ def rating_scales(df: pd.DataFrame, columns: Sequence[str]) -> dict[str, tuple[f
     """The scale each rating column was answered on: its lowest and highest possible answer.
 
     Neither an export nor the params file states a question's scale, so it is read from the
-    answers the way ``cxm-lab init`` reads it (:attr:`cxm_lab.guess.ColumnProfile.scale`: the
-    first standard scale, 1–5, 1–7, 0–10 ..., that holds every whole-number answer). A column
-    that fits none (decimals, a wider range) gets its observed range, rounded outwards.
+    answers by the rule ``cxm-lab init`` uses (:func:`cxm_lab.scales.fit_scale`: a scale the
+    whole-number answers span end to end, else the narrowest common one, 1–5, 1–7, 0–10, that
+    holds them). A column that fits none (decimals, a wider range) gets its observed range,
+    rounded outwards.
 
     Parameters
     ----------
@@ -417,27 +419,14 @@ def rating_scales(df: pd.DataFrame, columns: Sequence[str]) -> dict[str, tuple[f
     >>> rating_scales(d, ["ease", "ltr", "index"])
     {'ease': (1.0, 5.0), 'ltr': (0.0, 10.0), 'index': (0.0, 4.0)}
     """
-    from cxm_lab.guess import ColumnProfile
-
     out: dict[str, tuple[float, float]] = {}
     for c in columns:
-        x = pd.to_numeric(df[c], errors="coerce").astype(float)
-        v = x.dropna().to_numpy()
+        v = pd.to_numeric(df[c], errors="coerce").astype(float).dropna().to_numpy()
         if not len(v):
             continue
-        profile = ColumnProfile(
-            column=c,
-            question=str(c),
-            answered=len(v),
-            numeric_share=len(v) / max(int(df[c].notna().sum()), 1),
-            integer=bool(np.all(np.floor(v) == v)),
-            lo=float(v.min()),
-            hi=float(v.max()),
-            distinct=len(np.unique(v)),
-            mean_length=0.0,
-            date_share=0.0,
-        )
-        lo, hi = profile.scale or (math.floor(v.min()), math.ceil(v.max()))
+        whole = bool(np.all(np.floor(v) == v))
+        fitted = fit_scale(float(v.min()), float(v.max())) if whole else None
+        lo, hi = fitted or (math.floor(v.min()), math.ceil(v.max()))
         out[c] = (float(lo), float(hi))
     return out
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 from cxm_lab.errors import CxmError, NotebookError, ParameterError
@@ -157,6 +158,10 @@ def _init(args: argparse.Namespace) -> int:
     for miss in guess.missing:
         print(f"  note: {miss}")
     print(f"  drivers: {len(guess.drivers)}, dimensions: {', '.join(guess.dimensions) or 'none'}")
+    if guess.left_out:
+        reasons = Counter(lo.reason.split(":")[0] for lo in guess.left_out)
+        top = "; ".join(f"{n} {why}" for why, n in reasons.most_common(3))
+        print(f"  left out: {len(guess.left_out)} columns ({top}; reasons in the params file)")
     print(f"wrote {out}; check it, then run: cxm-lab run {out}")
     return 0
 

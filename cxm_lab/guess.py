@@ -12,10 +12,18 @@ are) and proposes:
   column of dates / unique ids;
 - ``comment``: the open-text question with the most answers, preferring ones that ask why or
   what to improve; the others are listed in the file;
-- ``drivers``: other rating questions (whole numbers on a short scale);
-- ``dimensions``: columns with 2–12 distinct answers that most respondents gave.
+- ``drivers``: other rating questions (whole numbers on the tightest known scale that holds them
+  and agrees with their choice labels, :attr:`ColumnProfile.scale`), labelled by
+  :func:`short_label` (a grid's item text, "This class is emotionally draining"); rankings
+  ("Please rank ...", or answers that use each number once per respondent) and questions with
+  only two different answers (yes/no, a quiz) are not ratings; with an NPS question at most
+  :data:`MAX_KEY_DRIVERS`;
+- ``dimensions``: columns with 2–12 distinct answers that most respondents gave, to a question
+  (not embedded data or a design field whose only text is its code, such as Qualtrics' K-1-1).
 
-Every choice is written with the reason for it, so the analyst checks the file before running.
+Every choice is written with the reason for it, and every column left out of ``drivers`` or
+``dimensions`` is listed in the file with the reason, so the analyst checks the file before
+running.
 
 Examples
 --------
@@ -30,13 +38,25 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["ColumnProfile", "Guess", "guess_mapping", "params_text", "short_label"]
+from cxm_lab.scales import fit_scale
+
+__all__ = [
+    "MAX_KEY_DRIVERS",
+    "ColumnProfile",
+    "Guess",
+    "LeftOut",
+    "grid_item",
+    "guess_mapping",
+    "params_text",
+    "short_label",
+]
 
 RECOMMEND = re.compile(
     r"recommend|recomend|recomiend|recommand|raccomand|empfehl|weiterempf|aanbevel|polec|"
@@ -84,36 +104,266 @@ LEAD_INS = re.compile(
     r"^(please\s+)?(how\s+(would|do|often|likely|satisfied|much)\s+(you|do you|are you)\s+"
     r"(currently\s+)?(rate\s+(your|the)\s+|use\s+|describe\s+)?|"
     r"do you (currently )?(use |consider yourself to be )?|which statement most closely reflects |"
-    r"what (is|was) your |in which |choose |select |rate )",
+    r"what (is|was) your |in which |choose |select |rate |"
+    # Spanish, French, German: the same lead-ins ("¿Cómo calificarías tu ...", "Si vous deviez
+    # noter votre ...", "Wie bewerten Sie ...")
+    r"(por favor,?\s+)?(califica|calificá|califique|evalúa|evaluá|valora)\s+|"
+    r"qu[eé] opci[oó]n (refleja|describe) mejor\s+|cu[aá]l es (tu|su|el|la)\s+|"
+    r"quel(le)? (est|fut) (votre|vos)\s+|was ist ihre?\s+|"
+    r"c[oó]mo\s+(calificar[ií]as?|evaluar[ií]as?|valorar[ií]as?)\s+((tu|su|el|la|los|las)\s+)?|"
+    r"qu[eé] tan satisfech[oa]s? (est[aá]s|est[aá]) con\s+((el|la|los|las|tu|su)\s+)?|"
+    r"avez-vous l'impression de\s+|pensez-vous qu(e\s+|')|croyez-vous qu(e\s+|')|"
+    r"si vous deviez (noter|évaluer)\s+((votre|vos|la|le|les)\s+)?|"
+    r"comment (évaluez|notez|jugez|qualifiez)-vous\s+((votre|vos|la|le|les)\s+)?|"
+    r"(veuillez|merci de) (noter|évaluer)\s+((votre|vos|la|le|les)\s+)?|"
+    r"wie (zufrieden sind sie mit|bewerten sie|beurteilen sie)\s+"
+    r"((ihre[nmrs]?|die|den|das|der|dem)\s+)?|"
+    r"bitte bewerten sie\s+((ihre[nmrs]?|die|den|das|der|dem)\s+)?)",
     re.IGNORECASE,
 )
-
-
+#: A first clause that only sets the context of the question that follows it ("Compared with
+#: other topics ..., how difficult ...?"): the label comes from the question.
+CONTEXT_CLAUSE = re.compile(
+    r"^(compared (with|to)|in comparison (with|to)|relative to|comparad[oa] con|"
+    r"en comparaci[oó]n con|compar[ée]e? (à|au|aux|avec)|par rapport (à|au|aux)|im vergleich|"
+    r"verglichen mit|based on|thinking (about|of)|considering|piensa en|pensando en|"
+    r"en pensant (à|au|aux)|in general|overall|en general|en g[ée]n[ée]ral|insgesamt)\b",
+    re.IGNORECASE,
+)
+#: A leading condition ("If I had to take another course, I would choose ..."): when a label
+#: must be cut, the statement after it says more than the condition.
+CONDITION = re.compile(
+    r"^(if|when|whenever|si|cuando|quand|lorsque|wenn|falls|se)\b", re.IGNORECASE
+)
+#: The start of a question ("how ...", "¿cuán ...", "combien ...", "wie ...").
+QUESTION_START = re.compile(
+    r"^(¿|how\b|what\b|which\b|who\b|when\b|where\b|why\b|to what extent\b|comment\b|combien\b|"
+    r"quel(le)?s?\b|pourquoi\b|est-ce\b|dans quelle mesure\b|c[oó]mo\b|cu[aá]n|qu[eé]\b|cu[aá]l|"
+    r"d[oó]nde\b|por qu[eé]\b|wie\b|was\b|welche[rsmn]?\b|warum\b|inwiefern\b)",
+    re.IGNORECASE,
+)
+#: Question wording of a ranking ("Please rank ...", "in order of preference", "classez",
+#: "ordena", "Reihenfolge").
+RANKING = re.compile(
+    r"\brank(s|ed|ing)?\b|\border of (preference|importance)\b|\bclass(ez|er)\b|"
+    r"\bpar ordre\b|\bordre de pr[ée]f[ée]rence\b|\bordena\b|\bordene\b|\borden de\b|"
+    r"\breihenfolge\b|\brangfolge\b|\bordina\b|\bclassifica\b|ранжир|排序|排名",
+    re.IGNORECASE,
+)
 #: The scale described after a rating question ("... on a scale of 1 to 5, where 1 is ...").
 SCALE_TAIL = re.compile(
     r"\s*(,\s*)?(\bon a (\d+[- ]point )?scale\b|\bon a \d+[-–]\d+\b|\bfrom \d+ (to|-) \d+\b|"
-    r"\(\d+\s*[-–=]|\bwhere \d+ (is|=|means)\b).*$",
+    r"\(\d+\s*[-–=]|\bwhere \d+ (is|=|means)\b|\ben una escala\b|\bdel \d+ al \d+\b|"
+    r"\bdonde \d+ (es|=|significa)\b|\bsur une [ée]chelle\b|\bde \d+ [àa] \d+\b|"
+    r"\bo[uù] \d+ (est|=|signifie)\b|\bauf einer skala\b|\bvon \d+ bis \d+\b|\bwobei \d+\b).*$",
     re.IGNORECASE,
 )
-#: Words a cut label must not end with ("How much you enjoy using Python on a").
+#: Words a cut label must not end with ("How much you enjoy using Python on a"), on top of the
+#: stop words of the question's language (:func:`cxm_lab.text.clean.stop_words`).
 _DANGLING = frozenset(
     "a an the on of to in at for with and or by from as is are be your you that which "
-    "how what who when where than".split()
+    "how what who when where than do does did have has had been will would can could should "
+    "may might must not no more most very it its i we they my our their this these those "
+    "there if but so then into onto over under about between during without within per via "
+    "up out off also".split()
 )
+#: Languages whose stop words :func:`short_label` tells apart to find a question's language.
+_LABEL_LANGUAGES = ("en", "fr", "es", "de", "it", "pt", "nl")
+#: "question [item]" (LimeSurvey, Google Forms grids), "question [row][column]" (LimeSurvey
+#: dual-scale arrays): the items in the trailing brackets.
+_BRACKET_ITEM = re.compile(r"^(?P<stem>.*?\S)\s*(?P<items>(?:\[[^\[\]]*\S[^\[\]]*\]\s*)+)$", re.S)
+#: "question - item" (Qualtrics matrix rows); an item only when several columns share the stem.
+_DASH_ITEM = re.compile(r"^(?P<stem>.*\S)\s+[-–]\s+(?P<item>\S.*)$", re.S)
+
+
+def _words_language(words: list[str]) -> str:
+    """The language (of :data:`_LABEL_LANGUAGES`) whose stop words cover most of ``words``."""
+    from cxm_lab.text.clean import stop_words
+
+    lower = [_bare(w) for w in words]
+    hits = {lang: sum(w in stop_words(lang) for w in lower) for lang in _LABEL_LANGUAGES}
+    return max(_LABEL_LANGUAGES, key=lambda lang: (hits[lang], lang == "en"))
+
+
+def _bare(word: str) -> str:
+    return word.strip(",;:-–()[]¿?¡!.\"'“”«»").lower()
+
+
+def _cut(core: str, max_chars: int) -> str:
+    """``core`` cut at a word boundary to at most ``max_chars`` characters, ending on a word
+    that carries meaning: not a stop word of the text's language, nor one of
+    :data:`_DANGLING`; a name written with a capital (``R``, ``GPA``) always may end it.
+
+    The longest such cut is taken; one that ends a clause (before a comma) is preferred when
+    it keeps at least 60% of that length. When no cut of at least half of ``max_chars`` ends
+    on such a word (the stop-word lists also hold common verbs and nouns: "long", "take",
+    "interested"), the longest cut that ends on none of :data:`_DANGLING` nor a stop word of
+    three letters or less is taken; failing that, the longest cut at a word boundary.
+    """
+    from cxm_lab.text.clean import stop_words
+
+    words = core.split(" ")
+    stops = stop_words(_words_language(words))
+
+    def is_name(i: int) -> bool:
+        w = words[i].strip(",;:-–()[]¿?¡!.\"'“”«»")
+        return i > 0 and any(c.isupper() for c in w)
+
+    def ends_ok(i: int, *, strict: bool) -> bool:
+        w = _bare(words[i])
+        tail = re.split(r"['’]", w)[-1]
+        w = tail if len(tail) >= 2 else w  # "qu'on" ends on "on", "l'informatique" does not
+        if not w or words[i].endswith(("(", "-", "–")) or words[i].count("(") > words[i].count(")"):
+            return False
+        if w in _DANGLING:
+            return False
+        if is_name(i):
+            return True
+        return w not in stops if strict else not (w in stops and len(w) <= 3)
+
+    def best(strict: bool) -> str | None:
+        fits = [
+            i
+            for i in range(len(words))
+            if len(" ".join(words[: i + 1]).rstrip(",;:-–")) <= max_chars
+            and ends_ok(i, strict=strict)
+            and " ".join(words[: i + 1]).count("(") <= " ".join(words[: i + 1]).count(")")
+        ]
+        if not fits:
+            return None
+        longest = fits[-1]
+        label = " ".join(words[: longest + 1])
+        clauses = [i for i in fits if words[i].endswith((",", ";"))]
+        if clauses and len(" ".join(words[: clauses[-1] + 1])) >= 0.6 * len(label):
+            label = " ".join(words[: clauses[-1] + 1])
+        return label.rstrip(",;:-–")
+
+    strict = best(True)
+    if strict is not None and len(strict) >= 0.5 * max_chars:
+        return strict
+    loose = best(False) or strict
+    if loose:
+        return loose
+    fits = [i for i in range(len(words)) if len(" ".join(words[: i + 1])) <= max_chars]
+    return " ".join(words[: fits[-1] + 1]).rstrip(",;:-–") if fits else core[:max_chars].rstrip()
+
+
+def _capital(text: str) -> str:
+    """``text`` without a leading ``¿``/``¡`` and with a capital first letter."""
+    text = text.lstrip("¿¡ ")
+    return text[:1].upper() + text[1:]
+
+
+def _fit(core: str, max_chars: int) -> str:
+    """``core`` whole when it is at most a quarter longer than ``max_chars`` (a slightly longer
+    label rather than one cut before the word that makes its point), else without its
+    parenthesised asides, else the statement after a leading condition, else cut by
+    :func:`_cut`."""
+    slack = max_chars + max(4, max_chars // 4)
+    if len(core) <= slack:
+        return core
+    plain = " ".join(re.sub(r"\s*\([^()]*\)", "", core).split()).strip(" ,;")
+    if plain and len(plain) <= slack:
+        return plain
+    plain = plain or core
+    head, _, main = plain.partition(", ")
+    if main and CONDITION.match(head) and not QUESTION_START.match(main) and len(main) <= slack:
+        return _capital(main)  # "If I had to take another course, I would choose statistics"
+    return _cut(plain, max_chars)
+
+
+def _question_core(text: str) -> str:
+    """The question of ``text`` (its first sentence, or the first one that asks something when
+    the first does not) without number, heading, context clause, lead-in and scale."""
+    text = re.sub(r"^\d+[.)]\s+", "", text)  # "1. This class is too stressful."
+    sentences = re.split(r"(?<=[?.!])\s", text)
+    # "Think about your last visit. How satisfied were you?": the question, not the preamble
+    asked = [x for x in sentences if x.rstrip().endswith("?")]
+    first = sentences[0] if sentences[0].rstrip().endswith("?") or not asked else asked[0]
+    if ": " in first:  # "Heading: question?" -> the question; "Instructions: Think ..." -> heading
+        head, tail = first.split(": ", 1)
+        first = tail if QUESTION_START.match(tail) else head
+    first = first.rstrip("?.!: ")
+    clauses = re.split(r"(?<=,)\s+", first)
+    if len(clauses) > 1 and CONTEXT_CLAUSE.match(clauses[0].lstrip("¿¡")):
+        for i in range(1, len(clauses)):
+            if QUESTION_START.match(clauses[i]):
+                first = " ".join(clauses[i:])
+                break
+    first = first.lstrip("¿¡ ")
+    core = LEAD_INS.sub("", first).strip() or first
+    core = SCALE_TAIL.sub("", core).strip(" ,") or core
+    return _capital(core)
+
+
+def _item_label(stem: str, item: str, max_chars: int) -> str:
+    """The label of one item of a grid question: the item itself when it is a statement of
+    four words or more ("This class is emotionally draining"), else the question's short
+    label and the item ("Please state | Yoda", "Watch political news on TV | Every day")."""
+    item = " ".join(item.split()).rstrip(" .")
+    if len(item.split()) >= 4 and " | " not in item:
+        return _fit(_capital(item), max_chars)
+    return f"{short_label(stem, max_chars=max(12, max_chars - len(item) - 3))} | {item}"
+
+
+def grid_item(question: str) -> tuple[str, str] | None:
+    """The question and the item of one column of a grid (matrix) question, when its text
+    names the item: ``"question | item"`` (SurveyMonkey) or ``"question [item]"``
+    (LimeSurvey, Google Forms). Qualtrics' ``"question - item"`` is ambiguous on its own;
+    :func:`guess_mapping` reads it as an item only when several columns share the question.
+
+    Parameters
+    ----------
+    question : str
+        The column's question text.
+
+    Returns
+    -------
+    tuple of str or None
+        ``(question, item)``, or None when the text names no item.
+
+    Examples
+    --------
+    >>> grid_item("Instructions: Think about the class. [This class is too much work.]")
+    ('Instructions: Think about the class.', 'This class is too much work.')
+    >>> grid_item("Please state your view | Yoda")
+    ('Please state your view', 'Yoda')
+    >>> grid_item("How likely are you to recommend us?") is None, grid_item("Q1[SQ001]") is None
+    (True, True)
+    """
+    text = " ".join(str(question).split())
+    if " | " in text:
+        stem, item = text.rsplit(" | ", 1)
+        return stem, item
+    m = _BRACKET_ITEM.match(text)
+    if m is None or " " not in m.group("stem"):  # a code such as "Q1[SQ001]" is no question
+        return None
+    parts = [p.strip() for p in re.findall(r"\[([^\[\]]+)\]", m.group("items"))]
+    return m.group("stem"), " | ".join(parts)
 
 
 def short_label(question: str, *, max_chars: int = 32) -> str:
-    """A short label for a long question: its first sentence without the usual lead-in
-    ("How would you rate your ...") and without the scale it describes ("on a scale of 1 to
-    5, where ..."), cut at a word boundary and never ending on a word such as "a", "of" or
-    "the".
+    """A short label for a long question that keeps its meaning.
+
+    - a grid item (``"question | item"``, ``"question [item]"``) is labelled by its item: the
+      item alone when it is a statement ("This class is emotionally draining"), else the
+      question's short label and the item ("Please state | Yoda");
+    - otherwise the first sentence, its question rather than a heading before ":" or a context
+      clause before it ("Compared with other topics ..., how difficult ...?"), without the
+      usual lead-in ("How would you rate your ...", "¿Cómo calificarías tu ...", "Avez-vous
+      l'impression de ...") and the scale it describes ("on a scale of 1 to 5, where ...",
+      "en una escala del 1 al 5");
+    - kept whole when it is at most a quarter longer than ``max_chars``: a slightly longer
+      label rather than one that loses its point;
+    - otherwise cut at a word boundary to ``max_chars``, never ending on a stop word of its
+      language (``cxm_lab.text.clean.stop_words``: "of", "de", "les", "dans" ...).
 
     Parameters
     ----------
     question : str
         The question text.
     max_chars : int
-        Longest label returned.
+        Longest label wanted; a label that is not cut may be up to a quarter longer.
 
     Returns
     -------
@@ -129,27 +379,33 @@ def short_label(question: str, *, max_chars: int = 32) -> str:
     >>> short_label("Please rate how much you enjoy using Python on a scale of 1 to 5, where 1 "
     ...             "is you don't enjoy it at all", max_chars=40)
     'How much you enjoy using Python'
+    >>> short_label("Travaillez-vous dans le secteur public ?")
+    'Travaillez-vous dans le secteur public'
+    >>> short_label("Instructions: Think about MATH 2209. [This class is emotionally draining.]")
+    'This class is emotionally draining'
+    >>> short_label("Compared with other technical topics you've learned in school and on the "
+    ...             "job, on a scale of 1 to 5, how difficult has it been for you to learn R?",
+    ...             max_chars=40)
+    'How difficult has it been for you to learn R'
     """
     text = " ".join(str(question).split())
-    if " | " in text:  # "question | option" (SurveyMonkey): keep the option, it is the point
-        q, option = text.rsplit(" | ", 1)
-        return f"{short_label(q, max_chars=max(12, max_chars - len(option) - 3))} | {option}"
-    first = re.split(r"(?<=[?.!:])\s", text, maxsplit=1)[0].rstrip("?.!: ")
-    core = LEAD_INS.sub("", first).strip() or first
-    core = SCALE_TAIL.sub("", core).strip() or core
-    core = core[:1].upper() + core[1:]
-    if len(core) <= max_chars:
-        return core
-    words = core[: max_chars + 1].split(" ")[:-1]  # whole words within max_chars
-    while len(words) > 1 and words[-1].lower().strip(",;:-(") in _DANGLING:
-        words.pop()
-    cut = " ".join(words).rstrip(",;:-(")
-    return cut or core[:max_chars]
+    grid = grid_item(text)
+    if grid is not None:
+        return _item_label(*grid, max_chars)
+    return _fit(_question_core(text), max_chars)
+
+
+#: A number followed by its choice label ("9. Completely agree", "10 - Extremely likely").
+_VALUE_LABEL = re.compile(r"^\s*(?P<num>[+-]?\d+)\s*(?:[-–—:=.)(]\s*|\s+)(?P<label>[^\W\d_].*)$")
 
 
 @dataclass
 class ColumnProfile:
-    """What one export column looks like."""
+    """What one export column looks like.
+
+    ``labels`` maps a whole number to the choice label written with it in the export
+    (``9: "Completely agree"`` from cells ``"9. Completely agree"``).
+    """
 
     column: str
     question: str
@@ -162,21 +418,37 @@ class ColumnProfile:
     mean_length: float
     date_share: float
     mean_words: float = 0.0
+    labels: dict[int, str] = field(default_factory=dict)
 
     @property
     def scale(self) -> tuple[int, int] | None:
-        """The rating scale the values fit (0–10, 1–10, 1–7, 1–5 ...), or None."""
+        """The rating scale the answers were given on (:func:`cxm_lab.scales.fit_scale`: the
+        choice labels fix an end or the middle; answers 1–9 are a 1–9 scale, not a 0–10 one;
+        answers 1–4 with "3 - Neutral" a 1–5 scale), or None for a column that is not whole
+        numbers or fits no known scale.
+        """
         if self.numeric_share < 0.95 or not self.integer or self.lo is None or self.hi is None:
             return None
-        for lo, hi in ((1, 5), (1, 7), (0, 5), (0, 10), (1, 10), (1, 9), (0, 6), (1, 4)):
-            if lo <= self.lo and self.hi <= hi and self.hi - self.lo >= min(2, hi - lo):
-                return (lo, hi)
-        return None
+        return fit_scale(self.lo, self.hi, labels=self.labels)
+
+
+@dataclass
+class LeftOut:
+    """A column ``cxm-lab init`` could have used for ``role`` but did not, and why."""
+
+    role: str
+    column: str
+    label: str
+    reason: str
 
 
 @dataclass
 class Guess:
-    """A proposed mapping of an export onto a report, with the reason for each choice."""
+    """A proposed mapping of an export onto a report, with the reason for each choice.
+
+    ``scales`` gives the rating scale of each driver; ``left_out`` the columns that looked like
+    drivers or dimensions and were not used, each with its reason (written in the params file).
+    """
 
     rename: dict[str, str] = field(default_factory=dict)
     drivers: dict[str, str] = field(default_factory=dict)
@@ -184,11 +456,23 @@ class Guess:
     other_texts: list[str] = field(default_factory=list)
     reasons: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
+    scales: dict[str, tuple[int, int]] = field(default_factory=dict)
+    left_out: list[LeftOut] = field(default_factory=list)
 
 
 def _recommend_question(text: str) -> bool:
     """True when a question asks how likely the respondent is to recommend."""
     return bool(RECOMMEND.search(str(text)))
+
+
+def _value_labels(cells: pd.Series) -> dict[int, str]:
+    """Whole number -> its choice label, from cells such as ``"9. Completely agree"``."""
+    out: dict[int, str] = {}
+    for text in pd.unique(cells.to_numpy()):
+        m = _VALUE_LABEL.match(str(text))
+        if m:
+            out.setdefault(int(m.group("num")), m.group("label").strip())
+    return out
 
 
 def _profile(
@@ -232,6 +516,7 @@ def _profile(
                 mean_length=float(sample.str.len().mean()),
                 date_share=date_share,
                 mean_words=float(sample.str.split().str.len().mean()),
+                labels=_value_labels(sample) if integer and numeric_share >= 0.95 else {},
             )
         )
     return out
@@ -240,6 +525,100 @@ def _profile(
 def _short(text: str, n: int = 60) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+#: The most drivers the key-driver analysis takes (``drivers.shapley_r2`` is exact over all
+#: 2^p subsets and refuses more than 12).
+MAX_KEY_DRIVERS = 12
+#: A question that describes a rating scale ("on a scale of 1 to 10"): "rank" there means "rate".
+_SCALE_WORDS = re.compile(
+    r"\bscale\b|\bescala\b|\b[ée]chelle\b|\bskala\b|\bfrom \d+ (to|-) \d+\b|\bde \d+ [àa] \d+\b|"
+    r"\bdel \d+ al \d+\b|\bvon \d+ bis \d+\b",
+    re.IGNORECASE,
+)
+
+
+def _norm(text: object) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _grid_items(questions: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Column -> (question, item) for the columns of grid questions: ``"question | item"`` and
+    ``"question [item]"`` always, ``"question - item"`` when two columns or more share the
+    question (a Qualtrics matrix)."""
+    items: dict[str, tuple[str, str]] = {}
+    dashed: dict[str, tuple[str, str]] = {}
+    for col, q in questions.items():
+        found = grid_item(q)
+        if found is not None:
+            items[col] = found
+            continue
+        m = _DASH_ITEM.match(" ".join(str(q).split()))
+        if m:
+            dashed[col] = (m.group("stem"), m.group("item"))
+    shared = Counter(stem for stem, _ in dashed.values())
+    items.update({c: v for c, v in dashed.items() if shared[v[0]] >= 2})
+    return items
+
+
+def _rankings(
+    data: pd.DataFrame,
+    profiles: list[ColumnProfile],
+    items: dict[str, tuple[str, str]],
+    decimal: str,
+) -> dict[str, str]:
+    """Column -> why it is a ranking, not a rating.
+
+    A ranking is a numeric question whose text asks to rank (:data:`RANKING`, unless it
+    describes a rating scale), or a grid whose respondents give each number from 1 to n (the
+    number of items) at most once: 95% of those who answered two items or more, at least 5.
+    """
+    from cxm_lab.importers import parse_numbers
+
+    numeric = {p.column for p in profiles if p.numeric_share >= 0.95 and p.integer}
+    out: dict[str, str] = {}
+    groups: dict[str, list[str]] = {}
+    for col, (stem, _) in items.items():
+        if col in numeric:
+            groups.setdefault(stem, []).append(col)
+    for stem, cols in groups.items():
+        n = len(cols)
+        if n < 2:
+            continue
+        if RANKING.search(stem) and not _SCALE_WORDS.search(stem):
+            out.update(dict.fromkeys(cols, f"a ranking of {n} items (the question asks to rank)"))
+            continue
+        values = np.column_stack(
+            [
+                parse_numbers(data[c].astype("string"), decimal=decimal)[0].to_numpy(
+                    dtype=float, na_value=np.nan
+                )
+                for c in cols
+            ]
+        )
+        answered = (~np.isnan(values)).sum(axis=1)
+        rows = values[answered >= 2]
+        if len(rows) < 5:
+            continue
+        in_range = np.all(np.isnan(rows) | ((rows >= 1) & (rows <= n)), axis=1)
+        once = np.array([len(set(r[~np.isnan(r)])) == np.sum(~np.isnan(r)) for r in rows])
+        if np.mean(in_range & once) >= 0.95:
+            out.update(
+                dict.fromkeys(
+                    cols,
+                    f"a ranking of {n} items (each respondent gave each number from 1 to {n} "
+                    "at most once)",
+                )
+            )
+    for p in profiles:
+        if (
+            p.column in numeric
+            and p.column not in out
+            and RANKING.search(p.question)
+            and not _SCALE_WORDS.search(p.question)
+        ):
+            out[p.column] = "a ranking (the question asks to rank)"
+    return out
 
 
 def guess_mapping(export) -> Guess:  # noqa: ANN001 - an importers.Export
@@ -290,7 +669,7 @@ def guess_mapping(export) -> Guess:  # noqa: ANN001 - an importers.Export
 
     # Scores: by scale and wording, never by position.
     for target, pattern, scales, label in (
-        ("ltr", RECOMMEND, {(0, 10)}, "a 0–10 question that asks about recommending"),
+        ("ltr", RECOMMEND, {(0, 10), (1, 10)}, "a 0–10 question that asks about recommending"),
         ("csat", SATISFACTION, {(1, 5), (0, 5)}, "a 1–5 question about satisfaction"),
         ("ces", EFFORT, {(1, 7)}, "a 1–7 question about ease or effort"),
     ):
@@ -306,16 +685,14 @@ def guess_mapping(export) -> Guess:  # noqa: ANN001 - an importers.Export
             best = max(cands, key=lambda p: p.answered)
             take(best.column, target, f"{label}: “{_short(best.question)}”")
     if "ltr" not in g.rename.values():
-        zero_ten = [
-            p.column for p in profiles if p.column not in taken and p.scale in {(0, 10), (1, 10)}
-        ]
+        zero_ten = [p for p in profiles if p.column not in taken and p.scale in {(0, 10), (1, 10)}]
+        names = ", ".join(str(p.column) for p in zero_ten[:3]) + (
+            f" and {len(zero_ten) - 3} more" if len(zero_ten) > 3 else ""
+        )
+        kinds = " or ".join(sorted({f"{p.scale[0]}–{p.scale[1]}" for p in zero_ten if p.scale}))
         g.missing.append(
             "ltr: no 0–10 question asks about recommending, so there is no NPS"
-            + (
-                f" ({', '.join(zero_ten[:3])} use a 0–10 scale but ask something else)"
-                if zero_ten
-                else ""
-            )
+            + (f" ({names} use a {kinds} scale but ask something else)" if zero_ten else "")
         )
 
     if "response_date" not in g.rename.values():
@@ -369,20 +746,66 @@ def guess_mapping(export) -> Guess:  # noqa: ANN001 - an importers.Export
         g.other_texts = [p.column for p in texts[1:]]
         taken.update(g.other_texts)
 
-    # Other rating questions are drivers.
-    ratings = [
-        p
-        for p in profiles
-        if p.column not in taken
-        and p.scale is not None
-        and p.answered >= 0.3 * n_rows
-        and p.distinct >= 2
-    ]
-    for p in ratings[:15]:
-        g.drivers[p.column] = short_label(p.question, max_chars=40)
-        taken.add(p.column)
+    # Other rating questions are drivers; rankings and two-answer questions are not.
+    items = _grid_items({p.column: p.question for p in profiles})
+    ranked = _rankings(export.data, profiles, items, export.decimal)
 
-    # Dimensions: few distinct answers that most respondents gave.
+    def label_of(p: ColumnProfile, max_chars: int) -> str:
+        if p.column in items:
+            return _item_label(*items[p.column], max_chars)
+        return short_label(p.question, max_chars=max_chars)
+
+    def leave_out(role: str, p: ColumnProfile, label: str, reason: str) -> None:
+        g.left_out.append(LeftOut(role, str(p.column), label, reason))
+
+    ratings = []
+    for p in profiles:
+        if p.column in taken or p.scale is None or p.answered < 0.3 * n_rows or p.distinct < 2:
+            continue
+        if p.column in ranked:
+            leave_out("drivers", p, label_of(p, 40), f"{ranked[p.column]}, not a rating")
+            taken.add(p.column)
+        elif p.distinct == 2:
+            leave_out(
+                "drivers",
+                p,
+                label_of(p, 40),
+                f"only two different answers ({p.lo:g} and {p.hi:g}): a yes/no or quiz "
+                "question, not a rating",
+            )
+        else:
+            ratings.append(p)
+    labels = [label_of(p, 40) for p in ratings]
+    repeated = {lab for lab, k in Counter(labels).items() if k > 1}
+    labels = [
+        f"{lab} ({p.column})" if lab in repeated else lab
+        for lab, p in zip(labels, ratings, strict=True)
+    ]
+    # The key-driver analysis (with an NPS question) takes at most MAX_KEY_DRIVERS drivers;
+    # without one, every rating is shown.
+    limit = MAX_KEY_DRIVERS if "ltr" in g.rename.values() else len(ratings)
+    for i, (p, label) in enumerate(zip(ratings, labels, strict=True)):
+        taken.add(p.column)
+        if i < limit:
+            g.drivers[p.column] = label
+            g.scales[p.column] = p.scale
+        else:
+            leave_out(
+                "drivers",
+                p,
+                label,
+                f"the key-driver analysis takes at most {limit} drivers; swap it for one above "
+                "to use it",
+            )
+
+    # Dimensions: few distinct answers that most respondents gave, to a question the
+    # respondents were asked: where the export has question texts, a column whose text is
+    # empty or only its own code is embedded data or a design field (Qualtrics K-1-1 ...).
+    has_texts = any(
+        _norm(p.question) not in ("", _norm(p.column))
+        for p in profiles
+        if not META_COLUMNS.match(str(p.column).strip())
+    )
     dims = [
         p
         for p in profiles
@@ -392,12 +815,26 @@ def guess_mapping(export) -> Guess:  # noqa: ANN001 - an importers.Export
         and p.mean_length < 60
         and p.date_share < 0.5
     ]
+    for p in dims:
+        if has_texts and _norm(p.question) in ("", _norm(p.column)):
+            leave_out(
+                "dimensions",
+                p,
+                "",
+                "no question text, only the column's code: embedded data or a design field, "
+                "not a question the respondents answered",
+            )
+    dims = [p for p in dims if not (has_texts and _norm(p.question) in ("", _norm(p.column)))]
     dims.sort(key=lambda p: (not DIMENSION_WORDS.search(text_of(p)), -p.answered))
     used_names = set(g.rename.values()) | {str(c) for c in export.data.columns}
+    for p in dims[5:]:
+        leave_out("dimensions", p, "", "a candidate beyond the first five proposed")
     for p in dims[:5]:
         name = str(p.column)
-        if len(name) > 32:  # a whole question as a column name: give it a short one
-            short = short_label(p.question)
+        # A whole question as a column name, or a code ("Q2.2") with a question text: give it a
+        # short name the report can show.
+        if len(name) > 32 or (has_texts and _norm(p.question) != _norm(p.column)):
+            short = label_of(p, 32)
             while short in used_names:
                 short += "'"
             g.rename[p.column] = short
@@ -478,19 +915,44 @@ def params_text(export, guess: Guess, *, name: str, data_dir: str, title: str) -
         for col in guess.other_texts[:10]:
             lines.append(f"  #   {_q(col)}: comment")
     lines.append("")
+    left_drivers = [x for x in guess.left_out if x.role == "drivers"]
     if guess.drivers:
         lines.append("drivers:   # rating questions: column -> label shown in the report")
         for col, label in guess.drivers.items():
-            lines.append(f"  {_q(col)}: {_q(label)}")
+            scale = guess.scales.get(col)
+            tail = f"   # {scale[0]}–{scale[1]} scale" if scale else ""
+            lines.append(f"  {_q(col)}: {_q(label)}{tail}")
     else:
         lines.append("drivers: {}   # no other rating questions found")
+    if left_drivers:
+        lines.append(
+            "  # left out, with the reason (to use one anyway, list it under drivers: as above):"
+        )
+        for x in left_drivers:
+            lines.append(f"  # {_q(x.column)}: {_q(x.label)}   # {_comment(x.reason)}")
     lines.append("")
     if guess.dimensions:
         lines.append("dimensions:   # break results down by these columns")
+        column_of = {target: col for col, target in guess.rename.items()}
         for col in guess.dimensions:
-            lines.append(f"  - {_q(col)}   # {_comment(_short(export.questions.get(col, col)))}")
+            question = export.questions.get(column_of.get(col, col), col)
+            lines.append(f"  - {_q(col)}   # {_comment(_short(question))}")
     else:
         lines.append("dimensions: []   # no column with a few distinct answers found")
+    by_reason: dict[str, list[str]] = {}
+    for x in guess.left_out:
+        if x.role == "dimensions":
+            by_reason.setdefault(x.reason, []).append(x.column)
+    for reason, cols in by_reason.items():
+        lines.append(f"  # left out ({len(cols)}): {_comment(reason)}:")
+        row = "  #  "
+        for col in cols:
+            name = f" {_q(col)},"
+            if len(row) + len(name) > 100 and row.strip() != "#":
+                lines.append(row.rstrip())
+                row = "  #  "
+            row += name
+        lines.append(row.rstrip().rstrip(","))
     lines += [
         "",
         "# themes: themes.yaml   # your own categories with seed phrases (default: common CX themes)",

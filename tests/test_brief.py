@@ -846,7 +846,8 @@ def test_english_r_survey_ratings_and_small_groups(shared_data, tmp_path):
     assert "(2.92 on 1–5, 48% of the range)" in why and "(3.37 on 1–5, 59% of the range)" in why
     cur = ds["responses"].query("quarter == '2020Q1'")
     scales = brief.rating_scales(cur, list(ds.drivers))
-    assert sorted(set(scales.values()))[0] == (1.0, 5.0) and len(set(scales.values())) == 2
+    # the recommend question's answers run 1–10: the usual 0–10 scale on which nobody chose 0
+    assert set(scales.values()) == {(1.0, 5.0), (0.0, 10.0)}
     pct = [100 * (cur[c].mean() - lo) / (hi - lo) for c, (lo, hi) in scales.items()]
     assert f"rated below the drivers' average ({np.mean(pct):.0f}% of the range)" in why
     assert not any("Beginner" in str(f) for f in b.priorities["fix"])

@@ -1,0 +1,367 @@
+"""`cxm-lab init` on grid, ranking, quiz and embedded-data columns: labels that keep their meaning,
+the tightest scale, nothing left out without a reason in the params file (review findings 4, 5,
+7 and 15)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cxm_lab.guess import (
+    MAX_KEY_DRIVERS,
+    ColumnProfile,
+    grid_item,
+    guess_mapping,
+    params_text,
+    short_label,
+)
+from cxm_lab.importers import read_export
+from cxm_lab.params import load_params
+from cxm_lab.text.clean import stop_words
+
+LIME = "limesurvey/results-survey945827-202004302207.csv"
+STARWARS = "surveymonkey/StarWars.csv"
+TYPEFORM = "typeform/res_YvBfAdHB.csv"
+CHKKK = "qualtrics/CHKKK Housing developments W1 (Prolific - June 2021)_June 15, 2023_11.20.csv"
+
+
+def profile(lo: float, hi: float, labels: dict[int, str] | None = None) -> ColumnProfile:
+    return ColumnProfile(
+        "q", "q", 100, 1.0, True, lo, hi, int(hi - lo + 1), 1.0, 0.0, labels=labels or {}
+    )
+
+
+def write_params(tmp_path: Path, export) -> tuple[str, Path]:  # noqa: ANN001
+    text = params_text(
+        export, guess_mapping(export), name="t", data_dir=str(export.file), title="T"
+    )
+    out = tmp_path / "p.yaml"
+    out.write_text(text, encoding="utf-8")
+    return text, out
+
+
+# ------------------------------------------------------------------ scales
+
+
+def test_scale_is_the_tightest_known_one_that_holds_the_answers():
+    # Answers 1..9: 1–9 (width 8) holds them; 0–10 and 1–10 do too but are wider. The old
+    # order tried 0–10 first and called LimeSurvey's 1–9 agreement scale "a 0–10 scale".
+    assert profile(1, 9).scale == (1, 9)
+    assert profile(0, 10).scale == (0, 10)
+    # 1–9 and 1–10 need evidence (a 1–9 span, or a label): answers 2..10 and 1..10 are the
+    # usual 0–10 "how likely" question on which nobody chose 0
+    assert profile(2, 10).scale == (0, 10)
+    assert profile(1, 10).scale == (0, 10)
+    assert profile(2, 5).scale == (1, 5)  # 1–5 (width 4) before 0–5 (width 5)
+    assert profile(0, 4).scale == (0, 5)
+    assert profile(1, 4).scale == (1, 4)
+    assert profile(18, 80).scale is None
+
+
+def test_scale_agrees_with_the_choice_labels():
+    # "9. Completely agree" on the highest answer fixes the top at 9, even when nobody chose 1.
+    assert profile(2, 9, {9: "Completely agree"}).scale == (1, 9)
+    # Answers 1..4 with "3 - Neutral": the middle is 3, so the scale is 1–5 (1+5 = 2·3), not 1–4.
+    assert profile(1, 4, {3: "Neutral"}).scale == (1, 5)
+    # Answers 1..8 with "8 - Extremely likely" on top: 1–8 is no known scale, so the label is
+    # ignored; 1–9 is not spanned, so the scale holding 1..8 is 0–10.
+    assert profile(1, 8, {8: "Extremely likely"}).scale == (0, 10)
+    # Both ends labelled on answers 1..10: a 1–10 scale.
+    assert profile(1, 10, {1: "Not at all likely", 10: "Extremely likely"}).scale == (1, 10)
+
+
+@pytest.mark.shared_data
+def test_limesurvey_profile_reads_the_value_labels_and_the_1_to_9_scale(shared_data):
+    from cxm_lab.guess import _profile
+
+    exp = read_export(shared_data / "exports" / LIME)
+    p = {q.column: q for q in _profile(exp.data, exp.questions, exp.decimal)}["LikertTypePage1[1]"]
+    assert p.labels[9] == "Completely agree" and p.labels[1] == "Completely disagree"
+    assert p.scale == (1, 9)
+
+
+# ------------------------------------------------------------------ labels
+
+
+def test_grid_items_are_labelled_by_their_item():
+    lime = (
+        "Instructions: Think about your experience in MATH 2209. For each of the following "
+        "statements, please select the one response. [This class is emotionally draining.]"
+    )
+    assert short_label(lime, max_chars=40) == "This class is emotionally draining"
+    assert grid_item(lime)[1] == "This class is emotionally draining."
+    # Google Forms grid: "question [row]"
+    assert short_label("How satisfied are you with our service? [Delivery speed and tracking]") == (
+        "Delivery speed and tracking"
+    )
+    # A short item keeps the question's label in front: "Yoda" alone says nothing.
+    assert short_label("Please state whether you view the following characters. | Yoda").endswith(
+        "| Yoda"
+    )
+    # LimeSurvey dual-scale arrays: "[row][column]" are both items, after the question.
+    assert grid_item("1. This class is too stressful. [Slightly disagree][Greatly agree]") == (
+        "1. This class is too stressful.",
+        "Slightly disagree | Greatly agree",
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "max_chars", "expected"),
+    [
+        # Each was cut before the word that carries its meaning (review finding 15).
+        ("Travaillez-vous dans le secteur public ?", 32, "Travaillez-vous dans le secteur public"),
+        (
+            "¿Cómo calificarías tu nivel de experiencia usando R?",
+            32,
+            "Nivel de experiencia usando R",
+        ),
+        (
+            "Compared with other technical topics you've learned in school and on the job, on a "
+            "scale of 1 to 5, how difficult has it been for you to learn R?",
+            40,
+            "How difficult has it been for you to learn R",
+        ),
+        (
+            "Comparado con otros temas técnicos que aprendiste en clase o en el trabajo, en una "
+            "escala del 1 al 5, ¿cuán difícil fue aprender R?",
+            40,
+            "Cuán difícil fue aprender R",
+        ),
+        (
+            "Por favor calificá cuánto disfrutas usando R en una escala del 1 al 5, donde 1 es que "
+            "no lo disfrutas para nada y 5 es que lo disfrutas mucho.",
+            40,
+            "Cuánto disfrutas usando R",
+        ),
+        (
+            "Piensa en el mes pasado: ¿con qué frecuencia usaste R, ya sea para proyectos "
+            "profesionales o personales?",
+            32,
+            "Con qué frecuencia usaste R",
+        ),
+        (
+            "Si vous deviez noter votre aisance personnelle avec l'informatique, combien vous "
+            "donneriez vous ?",
+            40,
+            "Aisance personnelle avec l'informatique",
+        ),
+        (
+            "If I had to take another course, I would choose a statistics course.",
+            40,
+            "I would choose a statistics course",
+        ),
+    ],
+)
+def test_short_labels_keep_the_meaning(question, max_chars, expected):
+    assert short_label(question, max_chars=max_chars) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "must_keep"),
+    [
+        (
+            "Avez-vous l'impression de maîtriser les informations qui vous concernent sur Internet ?",
+            "fr",
+            "informations",
+        ),
+        (
+            "Les sujets de transformation de la société par le numérique vous intéressent-ils ?",
+            "fr",
+            "transformation",
+        ),
+        (
+            "¿Aproximadamente cuánto te tomó conseguir tu nivel de competencia con R?",
+            "es",
+            "cuánto",
+        ),
+        (
+            "Wie zufrieden sind Sie mit der Geschwindigkeit der Lieferung an Ihre Adresse?",
+            "de",
+            "Geschwindigkeit",
+        ),
+    ],
+)
+def test_a_cut_label_never_ends_on_a_stop_word_of_its_language(question, language, must_keep):
+    # The old labels ended on "les", "de", "la": words stopwords-iso lists for the language.
+    for n in range(30, 45):
+        label = short_label(question, max_chars=n)
+        last = re.split(r"['’]", label.split()[-1].lower())[-1]
+        assert len(label) <= n + max(4, n // 4), (n, label)
+        assert last not in stop_words(language), (n, label)
+        assert must_keep.lower() in label.lower(), (n, label)
+
+
+# ------------------------------------------------------------------ rankings, quizzes, limits
+
+
+def test_rankings_and_two_answer_questions_are_not_drivers_and_are_listed(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 60
+    header = [
+        "Id",
+        "Please rank the films | Episode I",
+        "Please rank the films | Episode II",
+        "Please rank the films | Episode III",
+        # the same shape without the word "rank": each respondent uses 1..4 once
+        "Order these | Apples",
+        "Order these | Pears",
+        "Order these | Plums",
+        "Order these | Figs",
+        "Quiz: what is 0101 in decimal?",
+        "Speed of service",
+        "Friendliness of staff",
+    ]
+    rows = []
+    for i in range(n):
+        films = rng.permutation(3) + 1
+        fruit = rng.permutation(4) + 1
+        rows.append(
+            [f"R{i}", *films, *fruit, rng.choice([5, 10]), rng.integers(1, 6), rng.integers(1, 6)]
+        )
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "\n".join(",".join(map(str, r)) for r in [header, *rows]) + "\n", encoding="utf-8"
+    )
+    exp = read_export(path)
+    g = guess_mapping(exp)
+    assert set(g.drivers) == {"Speed of service", "Friendliness of staff"}
+    assert g.scales == {"Speed of service": (1, 5), "Friendliness of staff": (1, 5)}
+    left = {x.column: x.reason for x in g.left_out if x.role == "drivers"}
+    assert left["Please rank the films | Episode I"].startswith("a ranking of 3 items")
+    assert "each number from 1 to 4 at most once" in left["Order these | Figs"]
+    assert left["Quiz: what is 0101 in decimal?"].startswith(
+        "only two different answers (5 and 10)"
+    )
+    text, out = write_params(tmp_path, exp)
+    for col in left:
+        assert f'  # "{col}": ' in text
+    assert load_params(out).driver_labels == g.drivers  # the comments leave the YAML valid
+
+
+def test_with_an_nps_question_the_drivers_beyond_the_key_driver_limit_are_listed(tmp_path):
+    rng = np.random.default_rng(1)
+    k = MAX_KEY_DRIVERS + 2
+    header = ["How likely are you to recommend us?"] + [f"Rating of aspect {j}" for j in range(k)]
+    rows = [[rng.integers(0, 11)] + list(rng.integers(1, 6, size=k)) for _ in range(50)]
+    body = "\n".join(",".join(map(str, r)) for r in [header, *rows]) + "\n"
+    (tmp_path / "nps.csv").write_text(body, encoding="utf-8")
+    (tmp_path / "no_nps.csv").write_text(body.replace("recommend us", "describe us"))
+    g = guess_mapping(read_export(tmp_path / "nps.csv"))
+    assert len(g.drivers) == MAX_KEY_DRIVERS
+    left = [x for x in g.left_out if x.role == "drivers"]
+    assert [x.column for x in left] == [f"Rating of aspect {j}" for j in range(MAX_KEY_DRIVERS, k)]
+    assert all("at most 12 drivers" in x.reason for x in left)
+    # Without an NPS question there is no key-driver analysis: every rating is a driver (the
+    # 0–10 question that does not ask about recommending too).
+    assert len(guess_mapping(read_export(tmp_path / "no_nps.csv")).drivers) == k + 1
+
+
+def test_columns_without_question_text_are_not_dimensions(tmp_path):
+    """A Qualtrics export: K-1-1 is embedded data (its text row holds only its code)."""
+    rng = np.random.default_rng(2)
+    lines = [
+        "ResponseId,Q1,Q2,K-1-1",
+        "Response ID,Which region do you live in?,How satisfied are you overall?,K-1-1",
+        '"{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2""}",'
+        '"{""ImportId"":""K-1-1""}"',
+    ]
+    for i in range(40):
+        lines.append(
+            f"R_{i:04d},{rng.choice(['North', 'South'])},{rng.integers(1, 6)},"
+            f"{rng.choice(['How far is it?', 'How many units?', 'Who owns it?'])}"
+        )
+    path = tmp_path / "qualtrics.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    exp = read_export(path)
+    assert exp.source == "qualtrics"
+    g = guess_mapping(exp)
+    # Q1 is a code with a question text: the report shows a short name for it, not "Q1".
+    assert g.dimensions == ["Which region do you live in"]
+    assert g.rename["Q1"] == "Which region do you live in"
+    assert [(x.role, x.column) for x in g.left_out] == [("dimensions", "K-1-1")]
+    text, _ = write_params(tmp_path, exp)
+    assert "# left out (1): no question text, only the column's code" in text
+    assert '"K-1-1"' in text.split("dimensions:", 1)[1]
+
+
+# ------------------------------------------------------------------ the real exports
+
+
+@pytest.mark.shared_data
+def test_limesurvey_drivers_are_the_19_statements_on_a_1_to_9_scale(shared_data, tmp_path):
+    exp = read_export(shared_data / "exports" / LIME)
+    g = guess_mapping(exp)
+    likert = [c for c in exp.data.columns if re.fullmatch(r"LikertTypePage\d\[\d+\]", c)]
+    assert len(likert) == 19
+    assert list(g.drivers) == likert  # all 19 (the old guess kept 15 and dropped 4 silently)
+    for col, label in g.drivers.items():
+        item = grid_item(exp.questions[col])[1].rstrip(" .")
+        assert label != "Instructions" and label.split()[0] in item
+        assert g.scales[col] == (1, 9)
+    assert g.drivers["LikertTypePage1[1]"] == "This class is emotionally draining"
+    assert len(set(g.drivers.values())) == 19
+    text, _ = write_params(tmp_path, exp)
+    assert "use a 0–10 scale" not in text  # the old note called the 1–9 items "a 0–10 scale"
+    assert '"LikertTypePage3[10]": "This class makes me feel too anxious"   # 1–9 scale' in text
+
+
+@pytest.mark.shared_data
+def test_starwars_rankings_are_not_ratings(shared_data, tmp_path):
+    exp = read_export(shared_data / "exports" / STARWARS)
+    g = guess_mapping(exp)
+    ranks = [c for c in exp.data.columns if c.startswith("Please rank")]
+    assert len(ranks) == 6 and not set(ranks) & set(g.drivers)
+    left = {x.column: x.reason for x in g.left_out if x.role == "drivers"}
+    assert all(left[c].startswith("a ranking of 6 items") for c in ranks)
+    # each respondent's answers are a permutation of 1..6 too (the data agrees with the wording)
+    vals = exp.data[ranks].dropna().astype(int)
+    assert (np.sort(vals.to_numpy(), axis=1) == np.arange(1, 7)).all(axis=1).mean() > 0.95
+    text, _ = write_params(tmp_path, exp)
+    assert text.count("a ranking of 6 items") == 6
+
+
+@pytest.mark.shared_data
+def test_typeform_quiz_with_two_answers_is_not_a_rating(shared_data):
+    g = guess_mapping(read_export(shared_data / "exports" / TYPEFORM))
+    quiz = "Et bien prouvez le ! Que vaut 0101 ?"
+    assert quiz not in g.drivers
+    assert any(x.column == quiz and "only two different answers" in x.reason for x in g.left_out)
+    assert g.rename["Travaillez-vous dans le secteur public ?"].endswith("public")
+
+
+@pytest.mark.shared_data
+def test_qualtrics_design_fields_are_not_dimensions(shared_data, tmp_path):
+    exp = read_export(shared_data / "exports" / CHKKK)
+    g = guess_mapping(exp)
+    assert not [d for d in g.dimensions if d.startswith("K-")]
+    assert g.rename["Q2.2"] == "Gender identity" and "Gender identity" in g.dimensions
+    # "We sometimes find people don't ... How often do you provide humorous or insincere
+    # responses to survey questions?": the label comes from the sentence that asks.
+    assert g.rename["Q36.2"] == "Provide humorous or insincere"
+    left = [
+        x.column for x in g.left_out if x.role == "dimensions" and "no question text" in x.reason
+    ]
+    assert {"K-1-1", "K-1-1-1", "K-1-2"} <= set(left)
+    text, _ = write_params(tmp_path, exp)
+    assert f"# left out ({len(left)}): no question text" in text
+    assert '  - "Gender identity"   # What is your gender identity?' in text
+
+
+@pytest.mark.shared_data
+def test_init_says_how_many_columns_were_left_out(shared_data, tmp_path, capsys):
+    from cxm_lab.cli import main
+
+    path = shared_data / "exports" / "surveymonkey" / "StarWars.csv"
+    out = tmp_path / "p.yaml"
+    assert main(["init", str(path), "-o", str(out), "--name", "x"]) == 0
+    said = capsys.readouterr().out
+    left = guess_mapping(read_export(path)).left_out
+    rankings = sum("ranking" in lo.reason for lo in left)
+    # the six "rank the films" questions among them, said on the terminal, not only in the file
+    assert rankings == 6
+    line = next(s for s in said.splitlines() if s.strip().startswith("left out:"))
+    assert f"left out: {len(left)} columns" in line and "6 a ranking of 6 items" in line
+    assert "reasons in the params file" in line
