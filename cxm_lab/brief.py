@@ -67,7 +67,7 @@ from cxm_lab import summary
 from cxm_lab.docstrings import fill
 from cxm_lab.errors import DataError, ParameterError, as_list, check_int, check_level, need
 from cxm_lab.report import format_p
-from cxm_lab.scales import fit_scale
+from cxm_lab.scales import fit_scale, scale_text
 
 __all__ = [
     "CANDIDATE_COLUMNS",
@@ -505,11 +505,6 @@ def comparable_ratings(
     return rated, scales
 
 
-def _scale_text(scale: tuple[float, float]) -> str:
-    """(1.0, 5.0) → "1–5"."""
-    return f"{scale[0]:g}–{scale[1]:g}"
-
-
 def _rating_at(percent: float, scale: tuple[float, float]) -> float:
     """The rating at ``percent`` of its scale's range (the inverse of :func:`percent_of_scale`)."""
     return scale[0] + float(percent) / 100 * (scale[1] - scale[0])
@@ -522,7 +517,7 @@ def _rated(performance: float, driver: object, scales: Mapping | None) -> str:
         return _num(performance, ".2f")
     rating = _rating_at(performance, scales[driver])
     return (
-        f"{_num(rating, '.2f')} on {_scale_text(scales[driver])}, "
+        f"{_num(rating, '.2f')} on {scale_text(scales[driver])}, "
         f"{_num(performance, '.0f')}% of the range"
     )
 
@@ -536,7 +531,7 @@ def _mixed_note(scales: Mapping) -> str:
     """The sentence that says how ratings on different scales were compared."""
     used = sorted(set(scales.values()))
     return (
-        f"The drivers use different scales ({summary._and([_scale_text(s) for s in used])}), "
+        f"The drivers use different scales ({summary._and([scale_text(s) for s in used])}), "
         "so each mean rating is compared as a percentage of its scale's range (0% = the "
         "lowest possible answer, 100% = the highest)."
     )
@@ -639,7 +634,7 @@ def driver_candidates(
                     "importance_high": float(r.get("ci_high", np.nan)),
                     "performance": p,
                     "rating": p if scale is None else _rating_at(p, scale),
-                    "scale": None if scale is None else _scale_text(scale),
+                    "scale": None if scale is None else scale_text(scale),
                     "average": avg,
                     "gap": gap,
                     "driver_evidence": float(r["weight"]) * gap,

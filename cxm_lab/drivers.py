@@ -28,7 +28,7 @@ Journal of Statistical Software 17(1).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import combinations
 from math import factorial
 
@@ -39,13 +39,16 @@ from matplotlib.axes import Axes
 from cxm_lab import stats
 from cxm_lab.docstrings import fill
 from cxm_lab.errors import ParameterError, check_choice, check_frame, check_int, check_level
+from cxm_lab.scales import scale_text
 
 __all__ = [
     "QUADRANTS",
     "driver_correlations",
     "importance_performance",
+    "performance_label",
     "plot_importance_performance",
     "relative_weights",
+    "scale_note",
     "shapley_r2",
 ]
 
@@ -459,6 +462,68 @@ def importance_performance(
     return pd.concat(frames, ignore_index=True)
 
 
+def performance_label(scales: Mapping[str, tuple[float, float]] | None) -> str:
+    """What the ``performance`` of :func:`importance_performance` measures, for an axis label
+    or a caption.
+
+    Parameters
+    ----------
+    scales : mapping or None
+        The second value :func:`cxm_lab.brief.comparable_ratings` returns: column →
+        (lowest, highest) answer when the drivers use different scales and their ratings were
+        converted to a percentage of each scale's range; None when they share one scale.
+
+    Returns
+    -------
+    str
+        "mean rating", or "mean rating, % of its scale's range" (``scales`` given), lower
+        case to go inside a sentence or parentheses.
+
+    Examples
+    --------
+    >>> performance_label(None)
+    'mean rating'
+    >>> performance_label({"ease": (1.0, 5.0), "recommend": (0.0, 10.0)})
+    "mean rating, % of its scale's range"
+    """
+    return "mean rating, % of its scale's range" if scales else "mean rating"
+
+
+def scale_note(
+    scales: Mapping[str, tuple[float, float]] | None, *, labels: Mapping[str, str] | None = None
+) -> str:
+    """The sentence that says which scale each driver uses and how they were compared; "" when
+    they share one scale.
+
+    Parameters
+    ----------
+    scales : mapping or None
+        As :func:`performance_label`.
+    labels : mapping, optional
+        Column → display label of the drivers (default: the column names).
+
+    Returns
+    -------
+    str
+        Plain text (driver labels inserted as they are: the caller escapes it, e.g. through
+        :func:`cxm_lab.report.callout`).
+
+    Examples
+    --------
+    >>> scale_note({"ease": (1.0, 5.0), "rec": (0.0, 10.0)}, labels={"ease": "Ease", "rec": "Recommend"})
+    "The drivers use different scales (Ease 1–5, Recommend 0–10), so performance is each mean rating as a percentage of its scale's range (0% = the lowest possible answer, 100% = the highest)."
+    >>> scale_note(None)
+    ''
+    """
+    if not scales:
+        return ""
+    named = ", ".join(f"{(labels or {}).get(c, c)} {scale_text(s)}" for c, s in scales.items())
+    return (
+        f"The drivers use different scales ({named}), so performance is each mean rating as a "
+        "percentage of its scale's range (0% = the lowest possible answer, 100% = the highest)."
+    )
+
+
 def plot_importance_performance(
     data: pd.DataFrame,
     *,
@@ -466,10 +531,16 @@ def plot_importance_performance(
     performance: str = "performance",
     label: str = "driver",
     title: str | None = None,
+    xlabel: str = "Performance (mean rating)",
     ax: Axes | None = None,
 ) -> Axes:
     """Quadrant chart of importance (share of R², %, with CI whiskers when present) against
     performance (mean rating).
+
+    The dashed lines are the average importance (100/p %) and the drivers' average
+    performance, where :func:`importance_performance` splits its quadrants; when the ratings
+    were put on one basis first (:func:`cxm_lab.brief.comparable_ratings`), say so in
+    ``xlabel`` (:func:`performance_label`).
 
     Parameters
     ----------
@@ -479,6 +550,9 @@ def plot_importance_performance(
         Columns of the importance (%), the performance and the point labels.
     title : str, optional
         Chart title.
+    xlabel : str
+        Label of the performance axis (notebook text, e.g.
+        ``f"Performance ({performance_label(scales)})"``).
     ax : Axes, optional
         Axes to draw on (default: a new figure).
 
@@ -493,8 +567,12 @@ def plot_importance_performance(
     ...                   "performance": [3.0, 4.0]})
     >>> plot_importance_performance(t).get_ylabel()
     'Importance (% of explained variance)'
+    >>> plot_importance_performance(t, xlabel="Performance (mean rating, % of its scale's range)").get_xlabel()
+    "Performance (mean rating, % of its scale's range)"
     """
     import matplotlib.pyplot as plt
+
+    from cxm_lab.plots import chart_label
 
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 5))
@@ -516,7 +594,9 @@ def plot_importance_performance(
     )
     ax.scatter(x, y, s=60, color=np.where(fix, "#d1495b", "#00798c"), zorder=3)
     for xi, yi, name in zip(x, y, data[label], strict=True):
-        ax.annotate(str(name), (xi, yi), textcoords="offset points", xytext=(6, 4), fontsize=9)
+        ax.annotate(
+            chart_label(name), (xi, yi), textcoords="offset points", xytext=(6, 4), fontsize=9
+        )
     ax.axhline(100 / len(data), color="grey", ls="--", lw=0.8)
     ax.axvline(x.mean(), color="grey", ls="--", lw=0.8)
     ax.text(0.01, 0.98, "fix first", transform=ax.transAxes, va="top", color="#d1495b", fontsize=9)
@@ -530,7 +610,7 @@ def plot_importance_performance(
         color="#00798c",
         fontsize=9,
     )
-    ax.set_xlabel("Performance (mean rating)")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("Importance (% of explained variance)")
     ax.set_title(title or "Importance vs performance of NPS drivers (95% bootstrap CI)")
     return ax

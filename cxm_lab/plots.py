@@ -37,6 +37,7 @@ from cxm_lab.safe import clean_text, mathtext_text
 
 __all__ = [
     "PALETTE",
+    "chart_label",
     "panels",
     "plot_journey",
     "plot_metric_by_group",
@@ -121,16 +122,37 @@ def use_style(*, dpi: int = 110) -> None:
     matplotlib.rcParams["text.parse_math"] = False
 
 
-def _label(value: object) -> str:
-    """A data-derived label that matplotlib draws literally.
+def chart_label(value: object) -> str:
+    """A data-derived label that matplotlib draws literally: the one rule for every chart,
+    including those drawn outside this module (:func:`cxm_lab.drivers.plot_importance_performance`).
 
     With ``text.parse_math`` on (matplotlib's default), ``$`` is escaped
     (:func:`cxm_lab.safe.mathtext_text`); with it off (:func:`use_style`), the text is drawn
     as given. Control and bidi-override characters are removed either way.
+
+    Parameters
+    ----------
+    value : object
+        A name, code or answer from the data.
+
+    Returns
+    -------
+    str
+        The text to hand to matplotlib.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> with matplotlib.rc_context({"text.parse_math": True}):
+    ...     print(chart_label("$5 plan\u202e"))
+    \\$5 plan
     """
     if matplotlib.rcParams["text.parse_math"]:
         return mathtext_text(value)
     return clean_text(value)
+
+
+_label = chart_label
 
 
 def _legend_label(value: object, column: str | None = None) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["RARE_SCALES", "SCALES", "SCALE_END", "SCALE_MIDDLE", "fit_scale"]
+__all__ = ["RARE_SCALES", "SCALES", "SCALE_END", "SCALE_MIDDLE", "fit_scale", "scale_text"]
 
 #: The rating scales :func:`fit_scale` knows, as (lowest, highest) answer.
 SCALES: tuple[tuple[int, int], ...] = (
@@ -106,3 +106,25 @@ def fit_scale(
 
     fits = [s for s in fits if allowed(s)] or fits
     return min(fits, key=lambda s: s[1] - s[0]) if fits else None
+
+
+def scale_text(scale: tuple[float, float]) -> str:
+    """A scale as a reader writes it: (1.0, 5.0) → "1–5" (en dash), the one form every table,
+    caption and sentence uses.
+
+    Parameters
+    ----------
+    scale : tuple of float
+        (lowest, highest) possible answer.
+
+    Returns
+    -------
+    str
+        "lowest–highest" without trailing zeros.
+
+    Examples
+    --------
+    >>> scale_text((1.0, 5.0)), scale_text((0, 10)), scale_text((0.5, 4.5))
+    ('1–5', '0–10', '0.5–4.5')
+    """
+    return f"{scale[0]:g}\u2013{scale[1]:g}"

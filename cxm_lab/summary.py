@@ -31,6 +31,7 @@ from cxm_lab import metrics, stats
 from cxm_lab.docstrings import fill
 from cxm_lab.errors import ParameterError, as_list, check_columns, check_level
 from cxm_lab.report import code_label, column_label, plural
+from cxm_lab.scales import scale_text
 
 __all__ = [
     "ADJUST_METHODS",
@@ -46,8 +47,10 @@ __all__ = [
     "moved_sentence",
     "period_phrase",
     "previous_quarter",
+    "comparison_unmet",
     "quotes_lead",
     "rating_means",
+    "read_notes",
     "respondent_profile",
     "select_quotes",
     "survey_types",
@@ -131,6 +134,47 @@ def previous_quarter(quarter: str) -> str:
         return str(pd.Period(quarter, freq="Q") - 1)
     except (ValueError, TypeError) as exc:
         raise ParameterError(f"report_quarter must look like 2026Q3, got {quarter!r}") from exc
+
+
+def comparison_unmet(quarters: Sequence[str], quarter: str | None) -> list[str]:
+    """What a section that compares ``quarter`` with the quarter before still lacks, phrased
+    for :class:`cxm_lab.sections.Sections` (``unmet=``): nothing when that quarter has
+    responses, or when the data has fewer than two quarters (``periods=2`` says that one).
+
+    With a gap in the data (2025Q4 and 2026Q2, no 2026Q1), or a report quarter that is the
+    first one, a change "2026Q1 → 2026Q2" would compare with nothing, so the section is not
+    shown and its line says why.
+
+    Parameters
+    ----------
+    quarters : sequence of str
+        The quarters the data has responses in (``ds.config["quarters"]``).
+    quarter : str or None
+        The report quarter.
+
+    Returns
+    -------
+    list of str
+        Empty, or one phrase such as "responses in 2026Q1, the quarter before 2026Q2 (this
+        data has 2025Q4, 2026Q2)".
+
+    Examples
+    --------
+    >>> comparison_unmet(["2025Q4", "2026Q2"], "2026Q2")
+    ['responses in 2026Q1, the quarter before 2026Q2 (this data has 2025Q4, 2026Q2)']
+    >>> comparison_unmet(["2026Q1", "2026Q2"], "2026Q2"), comparison_unmet(["2026Q2"], "2026Q2")
+    ([], [])
+    """
+    present = [str(q) for q in quarters]
+    if quarter is None or len(present) < 2:
+        return []
+    before = previous_quarter(quarter)
+    if before in present:
+        return []
+    return [
+        f"responses in {before}, the quarter before {quarter} (this data has "
+        f"{', '.join(sorted(present))})"
+    ]
 
 
 def _previous_period(current: object, present: Sequence[object]) -> object | None:
@@ -987,8 +1031,12 @@ def _num(x: float) -> str:
 
 
 def _group_name(row: pd.Series) -> str:
+    """A group as a sentence names it: its dimension, a colon and the answer in quotes, so an
+    answer that is a phrase of its own ("Never -- I don't use Shiny.") does not run into the
+    sentence: ``Shiny: “Never -- I don't use Shiny.”``, ``segment: “SMB”``."""
     group = row["group"]
-    name = f"{row['dimension']} {'(missing)' if pd.isna(group) else group}"
+    answer = "(missing)" if pd.isna(group) else f"\u201c{str(group).strip()}\u201d"
+    name = f"{row['dimension']}: {answer}"
     if "survey_type" in row and pd.notna(row["survey_type"]):
         name += f" ({type_label(row['survey_type'])} survey)"
     return name
@@ -1001,7 +1049,9 @@ def moved_sentence(
 
     It names exactly the groups the table marks ``significant`` (and not ``small_n``), largest
     absolute change first, up to ``max_groups`` (then "and N more"); with none it says so and
-    quotes the largest change among the tested groups as within noise.
+    quotes the largest change among the tested groups as within noise. A group reads as its
+    dimension, a colon and the answer in quotes (``Shiny: “Never -- I don't use Shiny.” +9.1
+    points``), so that an answer written as a phrase does not run into the sentence.
 
     Parameters
     ----------
@@ -1027,7 +1077,7 @@ def moved_sentence(
     ...                   "change": [-8.1, 4.2], "significant": [True, False],
     ...                   "small_n": [False, False]})
     >>> moved_sentence(m, quarter="2026Q3", previous="2026Q2")
-    'One group moved significantly between 2026Q2 and 2026Q3: segment SMB −8.1 points (30.0 → 21.9).'
+    'One group moved significantly between 2026Q2 and 2026Q3: segment: “SMB” −8.1 points (30.0 → 21.9).'
     """
     between = f"between {previous} and {quarter}" if previous is not None else f"in {quarter}"
     if len(moved) == 0:
@@ -1492,13 +1542,20 @@ def headline_sentence(
 
 @fill
 def rating_means(
-    df: pd.DataFrame, *, drivers: Mapping[str, str], ci: float = 0.95, min_n: int = 30
+    df: pd.DataFrame,
+    *,
+    drivers: Mapping[str, str],
+    ci: float = 0.95,
+    min_n: int = 30,
+    scales: Mapping[str, tuple[float, float]] | None = None,
 ) -> pd.DataFrame:
     """Mean of each rating column with its t interval.
 
     Computed by :func:`cxm_lab.metrics.ces` on each column's own observed scale, so the mean
     and its interval are written once (:func:`cxm_lab.stats.t_interval`). Columns without any
-    answer are left out.
+    answer are left out. Means of questions asked on different scales (a 1–5 and a 0–10
+    question) cannot be read side by side without their scales: pass ``scales`` to list each
+    one's.
 
     Parameters
     ----------
@@ -1507,11 +1564,15 @@ def rating_means(
         Rating column -> label shown in ``attribute``.
     {{ci}}
     {{min_n}}
+    scales : mapping, optional
+        Rating column -> (lowest, highest) possible answer, e.g.
+        :func:`cxm_lab.brief.rating_scales`; adds a ``scale`` column ("1–5"; "" for a column
+        it lacks).
 
     Returns
     -------
     DataFrame
-        ``attribute``, ``n``, ``mean``, ``ci_low``, ``ci_high``, ``small_n``.
+        ``attribute``, (``scale``,) ``n``, ``mean``, ``ci_low``, ``ci_high``, ``small_n``.
 
     Examples
     --------
@@ -1519,6 +1580,9 @@ def rating_means(
     >>> t = rating_means(d, drivers={"speed": "Speed", "price": "Price"})
     >>> t[["attribute", "n", "mean"]].values.tolist()
     [['Speed', 4, 4.0], ['Price', 3, 3.0]]
+    >>> rating_means(d, drivers={"speed": "Speed", "price": "Price"},
+    ...              scales={"speed": (1.0, 5.0), "price": (0.0, 10.0)})["scale"].tolist()
+    ['1–5', '0–10']
     """
     rows = []
     for col, label in drivers.items():
@@ -1530,9 +1594,12 @@ def rating_means(
             df.assign(**{col: x}), score=col, scale=scale, top_box=scale[1], ci=ci, min_n=min_n
         )
         r = m.iloc[0]
-        rows.append(
+        row = {"attribute": label}
+        if scales is not None:
+            lo_hi = scales.get(col)
+            row["scale"] = scale_text(lo_hi) if lo_hi is not None else ""
+        row.update(
             {
-                "attribute": label,
                 "n": int(r["n"]),
                 "mean": float(r["ces_mean"]),
                 "ci_low": float(r["mean_ci_low"]),
@@ -1540,7 +1607,9 @@ def rating_means(
                 "small_n": bool(r["small_n"]),
             }
         )
-    return pd.DataFrame(rows, columns=["attribute", "n", "mean", "ci_low", "ci_high", "small_n"])
+        rows.append(row)
+    columns = ["attribute", *(["scale"] if scales is not None else [])]
+    return pd.DataFrame(rows, columns=[*columns, "n", "mean", "ci_low", "ci_high", "small_n"])
 
 
 @fill
@@ -1724,3 +1793,44 @@ def weighted_note(
         return text + "; every weighted figure lies within the unweighted confidence interval."
     names = ", ".join(str(v) for v in outside[by]) if by in outside else "the figure"
     return text + f"; outside the unweighted confidence interval in {names}."
+
+
+# --------------------------------------------------------------------------- data quality
+
+
+def read_notes(notes: Mapping[str, Sequence[str]] | None) -> pd.DataFrame:
+    """What the importer noted about each file it read, one row per note, for the report.
+
+    The notes say how a file was read and what it held that the report cannot use as it is:
+    a placeholder date read as no date (so the report has no quarters), incomplete responses
+    rejected, 1/0 answers read as Yes/No, renamed headers. A run keeps them in the dataset's
+    ``config["notes"]`` (:func:`cxm_lab.ingest.prepare_dataset`; also ``read_notes`` in
+    ``manifest.json``).
+
+    Parameters
+    ----------
+    notes : mapping or None
+        File name → its notes in the order the importer wrote them (``ds.config["notes"]``);
+        None or empty for tables in the project's own layout, which have none.
+
+    Returns
+    -------
+    DataFrame
+        ``file`` and ``note`` as plain text (a table helper such as
+        :func:`cxm_lab.report.show_table` escapes them); no rows without notes.
+
+    Examples
+    --------
+    >>> read_notes({"export.csv": ["40 incomplete responses rejected", "headings: codes"],
+    ...             "other.csv": []}).values.tolist()
+    [['export.csv', '40 incomplete responses rejected'], ['export.csv', 'headings: codes']]
+    >>> len(read_notes(None))
+    0
+    """
+    rows = [
+        (str(file), str(note))
+        for file, file_notes in (notes or {}).items()
+        for note in file_notes or ()
+        if str(note).strip()
+    ]
+    return pd.DataFrame(rows, columns=["file", "note"], dtype=object)

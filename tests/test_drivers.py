@@ -144,3 +144,72 @@ def test_real_airline_seat_reviews(shared_data):
         .rank()
         .equals(rw.set_index("driver")["weight"].rank().loc[res["driver"]])
     )
+
+
+def test_mixed_scales_split_at_the_honest_average():
+    """gforms_r2019: three 1-5 ratings and one 0-10 were averaged raw, so the dashed line and
+    the quadrants sat at a mean of means on no scale (4.57). On ratings put on one basis
+    (``brief.comparable_ratings``: 100 × (rating − lowest) / (highest − lowest)) the split is
+    the average percentage, computed here by hand from the column means; importance does not
+    change (a linear change of a rating explains the same variance)."""
+    from cxm_lab import brief
+
+    rng = np.random.default_rng(11)
+    n = 400
+    base = rng.normal(size=n)
+    d = pd.DataFrame(
+        {f"q{i}": np.clip(np.round(4 + 0.5 * base + rng.normal(0, 0.6, n)), 1, 5) for i in range(3)}
+    )
+    d["rec"] = np.clip(np.round(6 + 1.5 * base + rng.normal(0, 1.5, n)), 0, 10)
+    d["ltr"] = np.clip(np.round(7 + 2 * base + rng.normal(0, 1, n)), 0, 10)
+    cols = ["q0", "q1", "q2", "rec"]
+    rated, scales = brief.comparable_ratings(d, cols)
+    assert scales == {"q0": (1.0, 5.0), "q1": (1.0, 5.0), "q2": (1.0, 5.0), "rec": (0.0, 10.0)}
+    by_hand = {c: 100 * (d[c].mean() - lo) / (hi - lo) for c, (lo, hi) in scales.items()}
+    honest = np.mean(list(by_hand.values()))
+    ip = drivers.importance_performance(rated, outcome="ltr", drivers=cols, n_boot=0)
+    got = ip.set_index("driver")
+    assert got["performance"].to_dict() == pytest.approx(by_hand)
+    raw = drivers.importance_performance(d, outcome="ltr", drivers=cols, n_boot=0)
+    np.testing.assert_allclose(got["weight"], raw.set_index("driver").loc[got.index, "weight"])
+    # raw, the 0-10 mean (about 6) sits above the mean of means (about 4.5); as a share of its
+    # range (about 60%) it is below the 1-5 ratings' (about 75%)
+    assert raw.set_index("driver").loc["rec", "performance"] > raw["performance"].mean()
+    assert by_hand["rec"] < honest
+    for c in cols:
+        high = got.loc[c, "weight"] >= 100 / len(cols)
+        assert got.loc[c, "quadrant"] == drivers.QUADRANTS[(high, by_hand[c] >= honest)]
+    label = f"Performance ({drivers.performance_label(scales)})"
+    ax = drivers.plot_importance_performance(ip, xlabel=label)
+    assert ax.get_xlabel() == "Performance (mean rating, % of its scale's range)"
+    vertical = [ln.get_xdata()[0] for ln in ax.get_lines() if ln.get_linestyle() == "--"]
+    assert honest in [pytest.approx(x) for x in vertical]  # the dashed average line
+    one = drivers.plot_importance_performance(
+        raw, xlabel=f"Performance ({drivers.performance_label(None)})"
+    )
+    assert one.get_xlabel() == "Performance (mean rating)"
+
+
+def test_scale_note_names_each_driver_scale():
+    assert drivers.scale_note(None) == "" and drivers.scale_note({}) == ""
+    note = drivers.scale_note({"a": (1.0, 5.0), "b": (0.0, 10.0)}, labels={"a": "Ease"})
+    assert note.startswith("The drivers use different scales (Ease 1–5, b 0–10), so ")
+
+
+def test_quadrant_chart_draws_driver_names_literally():
+    import matplotlib
+
+    # a driver named like mathtext and with a right-to-left override, from a hostile export
+    t = pd.DataFrame(
+        {
+            "driver": ["$\\alpha$ speed\u202e", "price"],
+            "weight": [60.0, 40.0],
+            "performance": [3.0, 4.0],
+        }  # fmt: skip
+    )
+    with matplotlib.rc_context({"text.parse_math": True}):
+        ax = drivers.plot_importance_performance(t)
+    names = [
+        a.get_text() for a in ax.texts if a.get_text() not in {"fix first", "maintain strength"}
+    ]
+    assert names == ["\\$\\alpha\\$ speed", "price"]

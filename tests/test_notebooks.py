@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from html_fragments import parse_html
 
 from cxm_lab.config import NOTEBOOK_DIR
 from cxm_lab.pipeline import RUN_PARAMETERS
@@ -326,3 +327,198 @@ def test_trend_chart_is_drawn_only_with_two_periods():
     path = NOTEBOOK_DIR / "02_text.ipynb"
     src = next(s for s in code_cells(path) if "plot_share_trend" in s)
     assert "trend_table" in src and "trend.reason" in src
+
+
+# --------------------------------------------------------------------------- executed on small data
+
+
+def _prepared(tmp_path: Path, responses, **config) -> Path:
+    """A run's prepared dataset (as :meth:`cxm_lab.io.Dataset.save` writes it) holding
+    ``responses``, with ``config`` over the defaults the layout gives."""
+    from cxm_lab.io import Dataset, default_config, derive_fields
+
+    r = derive_fields(responses)
+    cfg = {**default_config({"responses": r}), **config}
+    return Dataset(tables={"responses": r}, reads=[], data_dir=tmp_path, config=cfg).save(
+        tmp_path / "prepared"
+    )
+
+
+def _execute(name: str, data_dir: Path, tmp_path: Path, **parameters) -> list:
+    """Run one notebook with papermill on ``data_dir``; every output it shows, as a reader
+    sees it (:func:`html_fragments.parse_html` of its HTML; its Markdown when it has none,
+    e.g. a skipped section's line)."""
+    import nbformat
+
+    from cxm_lab.io import load_dataset
+    from cxm_lab.pipeline import execute_notebook
+
+    dst = tmp_path / f"{name}.out.ipynb"
+    params = {
+        "data_dir": str(data_dir),
+        "report_quarter": load_dataset(data_dir).report_quarter,
+        "min_n": 30,
+        "mask_pii": True,
+        **parameters,
+    }
+    src = NOTEBOOK_DIR / f"{name}.ipynb"
+    execute_notebook(src, dst, parameters=params, cwd=tmp_path, timeout=300)
+    shown = []
+    for cell in nbformat.read(dst, as_version=4).cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            shown.append(parse_html(data.get("text/html") or data.get("text/markdown") or ""))
+    return shown
+
+
+def _visible(shown: list) -> str:
+    """The visible text of every output, one output a line."""
+    return "\n".join("".join(f.text) for f in shown)
+
+
+def _dated(quarter_days: list[str], n: int, seed: int = 0):
+    """``n`` responses per date (one date per quarter): ``ltr`` 0-10, ``segment`` A/B and
+    ``survey_type`` relationship/transactional with the same answers in each segment (no
+    group differs), ``ease`` 1-5 and ``value`` 0-10 ratings that follow ``ltr``."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    frames = []
+    for day in quarter_days:
+        ltr = rng.integers(0, 11, n // 2)
+        ease = np.clip(np.round(1 + ltr * 0.4 + rng.normal(0, 0.8, n // 2)), 1, 5)
+        value = np.clip(np.round(ltr * 0.6 + rng.normal(0, 2, n // 2)), 0, 10)
+        kind = np.where(np.arange(n // 2) % 4 == 0, "transactional", "relationship")
+        for seg in ("A", "B"):  # the same answers in both groups
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "response_date": pd.Timestamp(day),
+                        "ltr": ltr.astype(float),
+                        "segment": seg,
+                        "survey_type": kind,
+                        "ease": ease,
+                        "value": value,
+                    }
+                )
+            )
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "response_id", [f"R{i}" for i in range(len(out))])
+    return out
+
+
+@pytest.fixture(scope="module")
+def one_period_summary(tmp_path_factory) -> str:
+    """00_summary run on responses that are all in 2026Q3 (the Spanish R survey's case: all
+    295 responses in 2018Q4), in two groups with identical answers (no priority)."""
+    tmp = tmp_path_factory.mktemp("one_period")
+    data = _prepared(tmp, _dated(["2026-08-01"], 240), dimensions=["segment"], drivers={})
+    return _visible(_execute("00_summary", data, tmp, n_boot=50))
+
+
+def test_one_period_claims_no_comparison(one_period_summary):
+    """gforms_es_tsv: "The quarter in brief, 2018Q4 vs 2018Q3" though the data has no 2018Q3:
+    the captions and tiles use the brief's period (None: nothing to compare with)."""
+    text = one_period_summary
+    assert "The quarter in brief, 2026Q3" in text and "Headline metrics, 2026Q3" in text
+    assert "2026Q2" not in text
+    assert "All responses are in 2026Q3" in text  # the brief says why nothing is compared
+    path = NOTEBOOK_DIR / "00_summary.ipynb"
+    (tiles,) = _calls(path, "tile_cards")
+    assert _keywords(tiles)["previous"] == "the_brief.previous"
+    # every caption that could claim a comparison
+    phrases = [c for c in _calls(path, "period_phrase") if "previous" in _keywords(c)]
+    assert len(phrases) == 2
+    assert {_keywords(c)["previous"] for c in phrases} == {"the_brief.previous"}
+
+
+def test_no_header_only_priorities_table(one_period_summary):
+    """With no priority the brief's finding says what was looked for; no empty table under it."""
+    assert "No priority stands out" in one_period_summary
+    assert "evidence of a problem" not in one_period_summary  # the priorities caption
+
+
+def test_drivers_on_different_scales_are_compared_as_percent_of_range(tmp_path):
+    """gforms_r2019: three 1-5 questions and one 0-10 were averaged raw (the dashed line and
+    "fix first" at 4.57). The notebook converts them (brief.comparable_ratings) and says so in
+    the chart's axis and in the captions."""
+    path = NOTEBOOK_DIR / "03_drivers.ipynb"
+    converted = {ast.unparse(c.args[0]) for c in _calls(path, "comparable_ratings")}
+    assert converted == {"top_cur", "cur"}
+    for call in _calls(path, "importance_performance"):
+        assert ast.unparse(call.args[0]) in {"rated", "rated_all"}, ast.unparse(call)
+    (plot,) = _calls(path, "plot_importance_performance")
+    assert _keywords(plot)["xlabel"] == "f'Performance ({drivers.performance_label(scales)})'"
+    data = _prepared(
+        tmp_path,
+        _dated(["2026-05-01", "2026-08-01"], 240, seed=3),
+        dimensions=["segment"],
+        drivers={"ease": "Ease", "value": "Value <b>for</b> money"},
+    )
+    shown = _execute("03_drivers", data, tmp_path, n_boot=100)
+    text = _visible(shown)
+    assert "Drivers by segment" in text
+    assert text.count("performance: mean rating, % of its scale's range") == 2  # group, type
+    assert "The drivers use different scales (Ease 1–5, Value <b>for</b> money 0–10)" in text
+    assert "b" not in [t for f in shown for t in f.tags]  # the label is escaped like any data
+
+
+def test_one_scale_keeps_the_drivers_text(tmp_path):
+    """All drivers on 1-5 (the demo's case): nothing converted, the captions as before."""
+    r = _dated(["2026-08-01"], 240, seed=4)
+    r["value"] = r["ease"].iloc[::-1].to_numpy()  # also 1-5
+    data = _prepared(
+        tmp_path, r, dimensions=["segment"], drivers={"ease": "Ease", "value": "Value"}
+    )
+    text = _visible(_execute("03_drivers", data, tmp_path, n_boot=100))
+    assert "Drivers by segment" in text and "scale" not in text
+
+
+#: What a LimeSurvey export's importer notes (among others), and a note that is markup.
+LIMESURVEY_NOTES = [
+    "40 incomplete responses rejected (submitdate empty: not completed)",
+    "submitdate: 25 cells hold 1980-01-01 00:00:00 … read as no date",
+    "<b>bold</b> *note*",
+]
+
+
+@pytest.fixture(scope="module")
+def one_period_metrics(tmp_path_factory) -> list:
+    """01_metrics run on one period's responses read from an export with importer notes."""
+    tmp = tmp_path_factory.mktemp("metrics")
+    r = _dated(["2026-08-01"], 60).drop(columns=["ease", "value"])
+    data = _prepared(tmp, r, dimensions=[], drivers={}, notes={"results.csv": LIMESURVEY_NOTES})
+    return _execute("01_metrics", data, tmp, n_boot=0)
+
+
+def test_importer_notes_are_in_data_quality(one_period_metrics, tmp_path):
+    """LimeSurvey: the 1980-01-01 placeholder read as no date and the 40 incomplete responses
+    rejected were in manifest.json only; Data quality lists every note, escaped."""
+    shown = one_period_metrics
+    (table,) = [f for f in shown if "What the importer noted about each file" in "".join(f.text)]
+    cells = [t.strip() for t in table.text if t.strip()]
+    assert [c for c in cells if c != "results.csv"][-3:] == LIMESURVEY_NOTES
+    assert cells.count("results.csv") == 3
+    assert "b" not in table.tags  # shown as written, not as markup
+    assert "No row was rejected." in _visible(shown)
+    # the project's own tables have no notes: no such table
+    r = _dated(["2026-08-01"], 60).drop(columns=["ease", "value"])
+    plain = _prepared(tmp_path, r, dimensions=[], drivers={})
+    assert "What the importer noted" not in _visible(_execute("01_metrics", plain, tmp_path))
+
+
+def test_metrics_headline_claims_no_comparison_with_one_period(one_period_metrics):
+    """gforms_es_tsv, Customer metrics: "Headline metrics, 2018Q4 vs 2018Q3" with no 2018Q3."""
+    text = _visible(one_period_metrics)
+    assert "Headline metrics, 2026Q3 (" in text and "vs 2026Q2" not in text
+    assert "no data for the previous quarter (2026Q2) to compare with" in text
+
+
+def test_rated_attributes_name_each_scale():
+    """typeform Table 4 put a 0-10 mean beside 1-5 means with no scale: the table says each
+    question's scale (summary.rating_means with brief.rating_scales, unit-tested there)."""
+    (call,) = _calls(NOTEBOOK_DIR / "01_metrics.ipynb", "rating_means")
+    assert _keywords(call).get("scales") == "scales"
+    src = next(s for s in code_cells(NOTEBOOK_DIR / "01_metrics.ipynb") if "rating_means" in s)
+    assert "scales = brief.rating_scales(top_cur, list(ds.drivers))" in src

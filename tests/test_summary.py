@@ -186,7 +186,7 @@ def test_sentence_names_exactly_the_significant_groups(rows):
     text = summary.moved_sentence(table, quarter="2026Q3", previous="2026Q2")
     named = {g for _, g, _, sig, small in rows if sig and not small}
     for _, group, change, _sig, _small in rows:
-        in_text = f" {group} {summary._signed(change)} points" in text
+        in_text = f": \u201c{group}\u201d {summary._signed(change)} points" in text
         if group in named:
             assert in_text, text
         elif named:
@@ -200,7 +200,10 @@ def test_sentence_names_exactly_the_significant_groups(rows):
         assert text.startswith("No group moved significantly between 2026Q2 and 2026Q3")
         tested = [r for r in rows if not r[4]]
         top = max(tested, key=lambda r: abs(r[2]))
-        assert f"the largest change, {top[0]} {top[1]} {summary._signed(top[2])} points" in text
+        assert (
+            f"the largest change, {top[0]}: \u201c{top[1]}\u201d {summary._signed(top[2])} points"
+            in text
+        )
         assert "within noise" in text
     assert "<b>Acme & Co</b>" in text or "Acme" not in str(rows)  # inserted as-is, unescaped
     assert "**" not in text  # no Markdown built here
@@ -225,7 +228,28 @@ def test_sentence_orders_limits_and_edge_cases(three_segments):
     moved = summary.what_moved(three_segments, quarter="2026Q3", dims="segment")
     text = summary.moved_sentence(moved, quarter="2026Q3", previous="2026Q2")
     for row in moved.itertuples():
-        assert (f"segment {row.group} " in text) == bool(row.significant), text
+        assert (f"segment: \u201c{row.group}\u201d " in text) == bool(row.significant), text
+
+
+def test_sentence_sets_answers_apart_from_the_sentence():
+    """gforms_r2019: "…, Shiny Never -- I don't use Shiny. +9.1 points, …": an answer written
+    as a phrase ran into the sentence. Each group reads ``dimension: “answer”``; the change
+    by hand: 61.1 − 52.0 = +9.1."""
+    rows = [
+        ("Shiny", " Never -- I don't use Shiny. ", 9.1, True, False),
+        ("segment", "SMB", -3.0, True, False),
+    ]
+    table = _table(rows).assign(nps_previous=[52.0, 30.0], nps=[61.1, 27.0])
+    text = summary.moved_sentence(table, quarter="2020Q1", previous="2019Q4")
+    assert text == (
+        "Two groups moved significantly between 2019Q4 and 2020Q1: "
+        "Shiny: \u201cNever -- I don't use Shiny.\u201d +9.1 points (52.0 → 61.1); "
+        "segment: \u201cSMB\u201d \u22123.0 points (30.0 → 27.0)."
+    )
+    missing = _table([("segment", None, 6.5, False, False)])
+    assert "the largest change, segment: (missing) +6.5 points" in summary.moved_sentence(
+        missing, quarter="2020Q1", previous="2019Q4"
+    )
 
 
 # --------------------------------------------------------------------------- headline
@@ -351,6 +375,25 @@ def test_respondent_profile_and_rating_means_in_percent_and_t():
     assert (r["mean"], r["ci_low"], r["ci_high"]) == pytest.approx((x.mean(), lo, hi))
 
 
+def test_rating_means_name_each_scale():
+    """typeform Table 4: 7.21 (a 0-10 question) beside 4.13 (a 1-5 one) with no scale
+    column. The scales are those the answers fit (1-5 and 0-10, as ``cxm-lab init`` reads
+    them); the means are unchanged: (4 + 5 + 3 + 4) / 4 = 4.0 and (2 + 9 + 7) / 3 = 6.0."""
+    from cxm_lab import brief
+
+    d = pd.DataFrame({"speed": [4, 5, 3, 4], "price": [2, None, 9, 7]})
+    labels = {"speed": "Speed", "price": "Price"}
+    t = summary.rating_means(d, drivers=labels, scales=brief.rating_scales(d, list(labels)))
+    assert t[["attribute", "scale", "mean"]].values.tolist() == [
+        ["Speed", "1–5", 4.0],
+        ["Price", "0–10", 6.0],
+    ]
+    plain = summary.rating_means(d, drivers=labels)
+    assert "scale" not in plain
+    pd.testing.assert_frame_equal(t.drop(columns="scale"), plain)
+    assert summary.rating_means(d, drivers=labels, scales={})["scale"].tolist() == ["", ""]
+
+
 # --------------------------------------------------------------------------- survey types
 
 
@@ -457,8 +500,8 @@ def test_what_moved_within_each_type(typed):
         m.assign(significant=[True, False]), quarter="2026Q3", previous="2026Q2"
     )
     assert text == (
-        "One group moved significantly between 2026Q2 and 2026Q3: segment SMB (relationship "
-        "survey) +15.0 points (25.0 → 40.0)."
+        "One group moved significantly between 2026Q2 and 2026Q3: segment: \u201cSMB\u201d "
+        "(relationship survey) +15.0 points (25.0 → 40.0)."
     )
 
 
