@@ -736,7 +736,9 @@ def quote_comments(
             f"quote_comments: columns {missing} are not in the table; choose from "
             f"{[str(c) for c in df.columns]}"
         )
-    rows = df[df[text].notna() & (df[text].astype(str).str.strip() != "")]
+    from cxm_lab.text.analysis import has_text  # the one rule of what is a comment
+
+    rows = df[has_text(df[text]).to_numpy(dtype=bool)]
     rows = rows.loc[_distinct(rows[text].astype(str), similar=similar, limit=max_rows)]
     if rows.empty:
         return _Display("<p><em>No comments.</em></p>", "*No comments.*\n")

@@ -455,3 +455,56 @@ def test_find_themes_gathers_languages_when_centred(similarity):
     assert all(set(x.split(", ")) and "en" in x for x in themes["languages"])
     with pytest.raises(ValueError, match="one language code per text"):
         topics.find_themes(texts, k=2, encoder=similarity, language=langs[:-1])
+
+
+def _in_their_words(current: pd.DataFrame) -> list[str]:
+    """Run the "In their words" cell of 02_text on ``current``; the Markdown it displays."""
+    from pathlib import Path
+
+    from cxm_lab import summary
+    from cxm_lab.report import callout, column_labels, plural, quote_comments
+
+    nb = json.loads(Path("notebooks/02_text.ipynb").read_text(encoding="utf-8"))
+    cells = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    (src,) = [c for c in cells if "worst = (" in c]
+    shown: list[str] = []
+    env = {
+        "current": current,
+        "dim": None,
+        "report_quarter": "2021Q3",
+        "display": lambda x: shown.append(x._repr_markdown_()),
+        "callout": callout,
+        "column_labels": column_labels,
+        "plural": plural,
+        "quote_comments": quote_comments,
+        "summary": summary,
+    }
+    exec(compile(src, "02_text In their words", "exec"), env)
+    return shown
+
+
+def test_in_their_words_says_it_quotes_negative_comments_only():
+    # qualtrics_sample: one comment, "Hello World!", not negative. The cell said "No comments."
+    # although the report counts and quotes that comment elsewhere.
+    one = pd.DataFrame(
+        {
+            "comment": ["Hello World!"],
+            "label": ["neutral"],
+            "p_negative": [0.1],
+            "category": ["other"],
+        }
+    )
+    (shown,) = _in_their_words(one)
+    assert "No negative comment in 2021Q3" in shown and "1 comment in all" in shown
+    assert "No comments." not in shown
+    two = pd.DataFrame(
+        {
+            "comment": ["Support never called back.", "Great staff."],
+            "label": ["negative", "positive"],
+            "p_negative": [0.9, 0.05],
+            "category": ["staff", "staff"],
+        }
+    )
+    lead, quotes = _in_their_words(two)
+    assert "most negative comment of each theme" in lead and "1 of 2 comments" in lead
+    assert "Support never called back" in quotes and "Great staff" not in quotes

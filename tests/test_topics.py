@@ -323,3 +323,34 @@ def test_match_categories_other_and_options(encoder, tmp_path):
     assert own["category"].tolist() == ["Delays"] and own["runner_up"].tolist() == ["food"]
     one = topics.match_categories(texts[4:], categories={"x": ["late"]}, encoder=encoder)
     assert one["category"].tolist() == ["x"] and one["runner_up"].isna().all()
+
+
+# --------------------------------------------------------------------------- distinct labels
+
+
+class _Markers:
+    """Places a comment by its stop words alone ("the" / "of"), so both themes share their
+    most frequent content word."""
+
+    vocab = ["the", "of", "late"]
+
+    def encode(self, texts):
+        v = np.array([[w in t.split() for w in self.vocab] for t in texts], float)
+        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1)
+
+
+def test_discovered_themes_have_distinct_labels():
+    # "comments" is the best key phrase of both themes (8 of 10 comments in each); before,
+    # both rows were labelled "comments" (Qualtrics CHKKK Table 7). The smaller theme now takes
+    # its next phrase not already used: "rude" (2 of its comments).
+    texts = ["comments the"] * 8 + ["late the"] * 2 + ["comments of"] * 8 + ["rude of"] * 2
+    _, themes = topics.find_themes(texts, k=2, encoder=_Markers())
+    assert sorted(themes["label"]) == ["comments", "rude"]
+    assert themes["label"].is_unique
+
+
+def test_distinct_labels_number_a_theme_whose_words_are_all_taken():
+    names = topics._distinct_labels(
+        [0, 1, 2], {0: ["comments"], 1: ["comments"], 2: ["comments"]}, {1: ["Comments"]}
+    )
+    assert names == {0: "comments", 1: "comments (2)", 2: "comments (3)"}

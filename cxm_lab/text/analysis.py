@@ -26,10 +26,21 @@ from cxm_lab.errors import check_by, check_columns, check_frame
 if TYPE_CHECKING:
     from cxm_lab.text.sentiment import Encoder
 
-__all__ = ["CommentAnalysis", "analyse_comments", "has_text", "language_table", "share_by"]
+__all__ = [
+    "NO_LANGUAGE",
+    "CommentAnalysis",
+    "analyse_comments",
+    "has_text",
+    "language_table",
+    "share_by",
+]
 
 #: Characters that carry no text: a comment made only of them is empty.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+#: The ``language`` row of :func:`language_table` for comments in no detectable language
+#: (no letters: digits, emoji) that the survey did not record one for either.
+NO_LANGUAGE = "none detected"
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,9 @@ class CommentAnalysis:
         Every theme each comment mentions with the sentiment toward it, one row per (comment,
         theme) (:func:`cxm_lab.text.aspects.theme_mentions`; ``response_id`` is the comment's
         ``response_id`` value, or its index label when there is no such column).
+    non_answers : int
+        Answers set aside because they say nothing ("none", "no comment", "-":
+        :func:`cxm_lab.text.clean.non_answer`); they are not in ``comments``.
     """
 
     comments: pd.DataFrame
@@ -59,10 +73,17 @@ class CommentAnalysis:
     model: str
     model_version: str
     mentions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    non_answers: int = 0
 
 
 def has_text(s: pd.Series) -> pd.Series:
-    """True where a comment holds visible text (not empty, blank or zero-width only).
+    """True where a response has a comment: visible text (not empty, blank or zero-width
+    only) that is not a non-answer ("none", "no comments.", "n/a", "-": the whole answer is one
+    of :data:`cxm_lab.text.clean.NON_ANSWERS`, :func:`cxm_lab.text.clean.non_answer`).
+
+    This is the one rule of what counts as a comment: the text analysis, the sections' checks
+    and the notebooks all use it, so a non-answer is counted, scored, clustered and quoted
+    nowhere.
 
     Parameters
     ----------
@@ -76,13 +97,16 @@ def has_text(s: pd.Series) -> pd.Series:
 
     Examples
     --------
-    >>> has_text(pd.Series(["ok", " ", "\\u200b", None])).tolist()
-    [True, False, False, False]
+    >>> has_text(pd.Series(["ok", " ", "\\u200b", None, "No comments.", "no support at all"])).tolist()
+    [True, False, False, False, False, True]
     """
+    from cxm_lab.text.clean import non_answer
+
     t = s.astype("string")
     for ch in _INVISIBLE:
         t = t.str.replace(ch, "", regex=False)
-    return (t.str.strip().str.len() > 0).fillna(False).astype(bool)
+    visible = (t.str.strip().str.len() > 0).fillna(False).astype(bool)
+    return visible & ~non_answer(s)
 
 
 def analyse_comments(
@@ -111,11 +135,12 @@ def analyse_comments(
     Returns
     -------
     CommentAnalysis
-        ``comments`` (the rows of ``responses`` with visible text, with their language,
-        sentiment and theme columns; ``category`` is the comment's best theme as a whole),
-        whether the survey recorded the language, the sentiment model's name and version, and
-        ``mentions``: every theme of each comment with its own sentiment (clause by clause,
-        :func:`cxm_lab.text.aspects.theme_mentions`).
+        ``comments`` (the rows of ``responses`` with a comment, :func:`has_text`, with their
+        language, sentiment and theme columns; ``category`` is the comment's best theme as a
+        whole), whether the survey recorded the language, the sentiment model's name and
+        version, ``mentions``: every theme of each comment with its own sentiment (clause by
+        clause, :func:`cxm_lab.text.aspects.theme_mentions`), and ``non_answers``: how many
+        answers were set aside as saying nothing.
 
     Raises
     ------
@@ -132,10 +157,13 @@ def analyse_comments(
     (1, False)
     """
     from cxm_lab.text import aspects, codeframe, language, sentiment, topics
+    from cxm_lab.text.clean import non_answer
 
     check_frame(responses, "analyse_comments", name="responses")
     check_columns(responses, [text], "analyse_comments", "text")
-    comments = responses[has_text(responses[text])].copy()
+    kept = has_text(responses[text])
+    non_answers = int(non_answer(responses[text]).sum())
+    comments = responses[kept].copy()
     detected = language.detect_language(comments[text])
     scored = sentiment.score_sentiment(comments[text])
     if codeframe.has_examples(categories):
@@ -172,6 +200,7 @@ def analyse_comments(
         model=str(scored["model"].iloc[0]) if len(scored) else "",
         model_version=str(scored["model_version"].iloc[0]) if len(scored) else "",
         mentions=mentions,
+        non_answers=non_answers,
     )
 
 
@@ -237,7 +266,9 @@ def language_table(
     DataFrame
         ``language``, ``comments``, ``detected_same`` (% of comments where the detector gives
         the survey's language; left out when the survey recorded none), ``pct_negative`` and
-        ``pct_positive`` (0–100), most comments first.
+        ``pct_positive`` (0–100), most comments first. Comments with no language (none recorded,
+        none detected: no letters) are the last row, :data:`NO_LANGUAGE`, so the rows add up to
+        all the comments.
 
     Examples
     --------
@@ -256,7 +287,7 @@ def language_table(
     same = (c["detected_language"].astype("string") == c["language"].astype("string")).fillna(False)
     g = pd.DataFrame(
         {
-            "language": c["language"],
+            "language": c["language"].astype("string").fillna(NO_LANGUAGE),
             "same": same.astype(float),
             "neg": (c["label"] == "negative").astype(float),
             "pos": (c["label"] == "positive").astype(float),
@@ -272,4 +303,5 @@ def language_table(
     )
     if not recorded:
         out = out.drop(columns="detected_same")
-    return out.reset_index().sort_values("comments", ascending=False, kind="stable")
+    out = out.reset_index().sort_values("comments", ascending=False, kind="stable")
+    return pd.concat([out[out["language"] != NO_LANGUAGE], out[out["language"] == NO_LANGUAGE]])

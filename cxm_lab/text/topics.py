@@ -880,8 +880,12 @@ def _encoder(encoder=None):
 
 
 def _texts(texts: Sequence[str] | pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """The texts as a Series, and where each is a comment (a string that
+    :func:`cxm_lab.text.analysis.has_text` keeps: not blank, not a non-answer)."""
+    from cxm_lab.text.analysis import has_text
+
     s = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
-    usable = np.array([isinstance(v, str) and len(v.strip()) > 0 for v in s])
+    usable = (s.map(lambda v: isinstance(v, str)).astype(bool) & has_text(s)).to_numpy()
     return s, usable
 
 
@@ -1203,7 +1207,10 @@ def find_themes(
     present = sorted(set(langs)) if langs is not None else [None]
     stops = frozenset(STOP_WORDS).union(*(stop_words(lg) for lg in present))
     terms = _ctfidf_terms(docs, labels, n_terms, stops=stops)
-    phrases = _ctfidf_terms(docs, labels, 1, stops=stops, ngrams=True)
+    phrases = _ctfidf_terms(docs, labels, n_terms, stops=stops, ngrams=True)
+    sizes = np.bincount(labels, minlength=km.n_clusters)
+    order = sorted(np.flatnonzero(sizes), key=lambda t: (-sizes[t], t))  # largest theme first
+    names = _distinct_labels(order, phrases, terms)
     rows = []
     for t in range(km.n_clusters):
         idx = np.flatnonzero(labels == t)
@@ -1214,7 +1221,7 @@ def find_themes(
         row = {
             "theme": t,
             "size": len(idx),
-            "label": (phrases.get(t) or terms.get(t) or [""])[0],
+            "label": names[t],
             "terms": ", ".join(terms.get(t, [])),
             "example": _short_central(docs, by_dist),
             "examples": central,
@@ -1232,6 +1239,28 @@ def find_themes(
         rows.append(row)
     themes = pd.DataFrame(rows)
     return assign, themes.sort_values("size", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _distinct_labels(
+    order: Sequence[int], phrases: Mapping[int, list[str]], terms: Mapping[int, list[str]]
+) -> dict[int, str]:
+    """One label per theme, no two alike: in ``order`` (largest theme first), each theme takes
+    its best key phrase, then its best top word, that no earlier theme has taken; a theme whose
+    candidates are all taken gets its first candidate with a number ("comments (2)")."""
+    used: set[str] = set()
+    out: dict[int, str] = {}
+    for t in order:
+        candidates = [*phrases.get(t, []), *terms.get(t, [])]
+        name = next((c for c in candidates if c.casefold() not in used), None)
+        if name is None:
+            base = candidates[0] if candidates else "theme"
+            n = 2
+            while f"{base} ({n})".casefold() in used:
+                n += 1
+            name = f"{base} ({n})"
+        used.add(name.casefold())
+        out[int(t)] = name
+    return out
 
 
 def _cluster(emb: np.ndarray, weight: np.ndarray, k: int):
