@@ -66,7 +66,7 @@ import pandas as pd
 from cxm_lab import summary
 from cxm_lab.docstrings import fill
 from cxm_lab.errors import DataError, ParameterError, as_list, check_int, check_level, need
-from cxm_lab.report import format_p
+from cxm_lab.report import format_p, plural
 from cxm_lab.scales import fit_scale, scale_text
 
 __all__ = [
@@ -392,35 +392,55 @@ def status_sentence(
 # --------------------------------------------------------------------------- rating scales
 
 
-def rating_scales(df: pd.DataFrame, columns: Sequence[str]) -> dict[str, tuple[float, float]]:
+def rating_scales(
+    df: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    known: Mapping[str, Sequence[float]] | None = None,
+) -> dict[str, tuple[float, float]]:
     """The scale each rating column was answered on: its lowest and highest possible answer.
 
-    Neither an export nor the params file states a question's scale, so it is read from the
-    answers by the rule ``cxm-lab init`` uses (:func:`cxm_lab.scales.fit_scale`: a scale the
-    whole-number answers span end to end, else the narrowest common one, 1–5, 1–7, 0–10, that
-    holds them). A column that fits none (decimals, a wider range) gets its observed range,
-    rounded outwards.
+    A scale in ``known`` (the params file's ``scales:``, which ``cxm-lab init`` writes from the
+    answers and choice labels of the whole export, :attr:`cxm_lab.io.Dataset.scales`) wins.
+    Any other column's scale is read from its answers in ``df`` by the rule ``cxm-lab init``
+    uses (:func:`cxm_lab.scales.fit_scale`: a scale the whole-number answers span end to end,
+    else the narrowest common one, 1–5, 1–7, 0–10, that holds them). A column that fits none
+    (decimals, a wider range) gets its observed range, rounded outwards. Pass every response,
+    not one period's: a question's scale does not change from quarter to quarter, and a
+    period in which nobody chose an end would otherwise read as another scale.
 
     Parameters
     ----------
     df : DataFrame
-        One row per response.
+        One row per response (all periods).
     columns : sequence of str
         The rating columns.
+    known : mapping, optional
+        Column → (lowest, highest) possible answer, taken as it is.
 
     Returns
     -------
     dict
-        Column → (lowest, highest); a column without any numeric answer is left out.
+        Column → (lowest, highest); a column without a known scale or any numeric answer is
+        left out.
 
     Examples
     --------
     >>> d = pd.DataFrame({"ease": [1, 3, 5, 4], "ltr": [0, 10, 7, 9], "index": [0.4, 2.5, 3.1, 1]})
     >>> rating_scales(d, ["ease", "ltr", "index"])
     {'ease': (1.0, 5.0), 'ltr': (0.0, 10.0), 'index': (0.0, 4.0)}
+
+    Answers 2–8 read as 0–10 unless the scale is known:
+
+    >>> rating_scales(pd.DataFrame({"worry": [2, 8]}), ["worry"], known={"worry": [1, 9]})
+    {'worry': (1.0, 9.0)}
     """
+    known = dict(known or {})
     out: dict[str, tuple[float, float]] = {}
     for c in columns:
+        if c in known:
+            out[c] = (float(known[c][0]), float(known[c][1]))
+            continue
         v = pd.to_numeric(df[c], errors="coerce").astype(float).dropna().to_numpy()
         if not len(v):
             continue
@@ -462,11 +482,15 @@ def percent_of_scale(values: pd.Series, scale: tuple[float, float]) -> pd.Series
 
 
 def comparable_ratings(
-    df: pd.DataFrame, columns: Sequence[str]
+    df: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    scales: Mapping[str, Sequence[float]] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, tuple[float, float]] | None]:
     """Rating columns put on one basis, so that their means can be averaged and compared.
 
-    When every column has the same scale (:func:`rating_scales`) the ratings stay as they are;
+    When every column has the same scale (``scales``, else :func:`rating_scales` of ``df``)
+    the ratings stay as they are;
     otherwise each is replaced by its :func:`percent_of_scale`. An importance–performance
     analysis (:func:`cxm_lab.drivers.importance_performance`) of the result splits its
     quadrants at an average that means something, and its importance is unchanged (a linear
@@ -478,6 +502,9 @@ def comparable_ratings(
         One row per response.
     columns : sequence of str
         The rating columns.
+    scales : mapping, optional
+        Column → (lowest, highest) possible answer, from :func:`rating_scales` of every
+        response (``known=`` the declared scales); a column not in it is read from ``df``.
 
     Returns
     -------
@@ -495,14 +522,16 @@ def comparable_ratings(
     ([0.0, 50.0, 100.0], [0.0, 100.0, 80.0], {'ease': (1.0, 5.0), 'ltr': (0.0, 10.0)})
     >>> comparable_ratings(d, ["ease"])[1] is None
     True
+    >>> comparable_ratings(d, ["ease", "ltr"], scales={"ease": (0, 10)})[1] is None
+    True
     """
-    scales = rating_scales(df, columns)
-    if len(set(scales.values())) <= 1:
+    found = rating_scales(df, columns, known=scales)
+    if len(set(found.values())) <= 1:
         return df, None
     rated = df.copy()
-    for c, s in scales.items():
+    for c, s in found.items():
         rated[c] = percent_of_scale(df[c], s)
-    return rated, scales
+    return rated, found
 
 
 def _rating_at(percent: float, scale: tuple[float, float]) -> float:
@@ -731,6 +760,15 @@ def _detractor_rows(themes: pd.DataFrame) -> pd.DataFrame:
     return themes
 
 
+def _group_comments(themes: pd.DataFrame) -> int | None:
+    """The comments of the group a theme table's shares are of: ``comments`` / ``share`` × 100
+    (the same for every row of one group); None when no row has a share."""
+    c = pd.to_numeric(themes["comments"], errors="coerce").astype(float)
+    share = pd.to_numeric(themes["share"], errors="coerce").astype(float)
+    total = (100 * c / share)[(share > 0) & c.notna()]
+    return int(round(float(total.median()))) if len(total) else None
+
+
 def _tone(r: Mapping) -> str:
     """ "82% complaints" (a tone table) / "82% negative" (one sentiment per comment) / ""."""
     if pd.notna(r.get("pct_complaint", np.nan)):
@@ -940,19 +978,30 @@ def rank_priorities(
 # --------------------------------------------------------------------------- sentences
 
 
-def theme_sentence(themes: pd.DataFrame | None, impact: pd.DataFrame | None) -> str:
+@fill
+def theme_sentence(
+    themes: pd.DataFrame | None, impact: pd.DataFrame | None, *, min_n: int = 30
+) -> str:
     """Why, in customers' words: the themes detractors raise most and the costliest theme.
+
+    Each share is given with its count ("30 of their 60 comments"); when the detractors (or,
+    without ``nps_category``, all customers) wrote fewer than ``min_n`` comments, no theme is
+    named as the one they raise most: the sentence says there are too few comments to tell.
 
     Parameters
     ----------
     themes : DataFrame or None
         :func:`cxm_lab.text.topics.theme_summary` (``pct_negative``) or
         :func:`cxm_lab.text.aspects.theme_sentiment` (``pct_complaint``), by ``nps_category``
-        (the detractors' rows are read; otherwise all rows): ``theme``, ``share``.
+        (the detractors' rows are read; otherwise all rows): ``theme``, ``comments``,
+        ``share`` (the group's comments are ``comments`` / ``share`` × 100).
     impact : DataFrame or None
         :func:`cxm_lab.text.topics.theme_impact` (``theme``, ``impact``, ``ci_low``,
         ``ci_high``, NPS points) or :func:`cxm_lab.text.topics.theme_tone_impact` (its
         complaint side is quoted: "Complaints about price cost the most NPS").
+    min_n : int
+        The fewest comments of the group (the detractors) on which a theme is named as the one
+        they raise most (default 30, the run's ``min_n``).
 
     Returns
     -------
@@ -967,20 +1016,40 @@ def theme_sentence(themes: pd.DataFrame | None, impact: pd.DataFrame | None) -> 
     >>> i = pd.DataFrame({"theme": ["price", "reliability"], "impact": [-3.1, -1.0],
     ...                   "ci_low": [-5.0, -2.5], "ci_high": [-1.2, 0.4]})
     >>> theme_sentence(s, i)
-    'Detractors talk most about reliability (60% of their comments, 97% negative) and price (40%, 90% negative). The theme that costs the most NPS is price: −3.1 points (95% CI −5.0 to −1.2).'
+    'Detractors talk most about reliability (30 of their 50 comments, 60%, 97% negative) and price (20 comments, 40%, 90% negative). The theme that costs the most NPS is price: −3.1 points (95% CI −5.0 to −1.2).'
+
+    Two of seven detractors' comments (29%) are too few to call a theme the one they raise most:
+
+    >>> few = s.assign(comments=[2, 1, 50], share=[100 * 2 / 7, 100 / 7, 100.0])
+    >>> theme_sentence(few, None)
+    "The detractors' 7 comments are too few (fewer than 30) to tell which theme they raise most."
     """
     parts = []
     if themes is not None and len(themes):
         det = _detractor_rows(themes)
-        who = "Detractors talk" if "nps_category" in themes else "Customers talk"
+        detractors = "nps_category" in themes
+        who = "Detractors" if detractors else "Customers"
         top = det.sort_values(["share", "theme"], ascending=[False, True]).head(2)
+        total = _group_comments(det)
         named = []
         for i, r in enumerate(top.to_dict("records")):
             tone = _tone(r)
-            share = f"{_num(r['share'], '.0f')}%" + (" of their comments" if i == 0 else "")
+            count = (
+                f"{_num(r['comments'], ',.0f')} of their {plural(total, 'comment')}"
+                if i == 0 and total is not None
+                else plural(int(r["comments"]), "comment")
+            )
+            share = f"{count}, {_num(r['share'], '.0f')}%"
             named.append(f"{r['theme']} ({share}{', ' + tone if tone else ''})")
-        if named:
-            parts.append(f"{who} most about {' and '.join(named)}.")
+        if named and total is not None and total < min_n:
+            whose = "The detractors' " if detractors else "The "
+            verb = "is" if total == 1 else "are"
+            parts.append(
+                f"{whose}{plural(total, 'comment')} {verb} too few (fewer than {min_n}) to tell "
+                "which theme they raise most."
+            )
+        elif named:
+            parts.append(f"{who} talk most about {' and '.join(named)}.")
     if impact is not None and len(impact):
         impact, complaint = _as_impact(impact)
         worst = impact[np.isfinite(impact["impact"].astype(float))]
@@ -1045,14 +1114,14 @@ def driver_sentence(
     ...                   "weight": [70.0, 30.0], "performance": [6.5, 7.0],
     ...                   "quadrant": ["fix first", "lower priority"]})
     >>> driver_sentence(ip, by_group=g, by="segment")
-    'No driver is fix first overall; the most important is support (60% of the explained variance, rated 8.00); price (6.00) is rated below the 7.00 average. Fix first within segment: support in SMB (70%, rated 6.50 vs 6.75).'
+    'No driver falls in the “fix first” quadrant overall; the most important is support (60% of the explained variance, rated 8.00); price (6.00) is rated below the 7.00 average. Fix first within segment: support in SMB (70%, rated 6.50 vs 6.75).'
 
     On a 1–5 and a 0–10 question, ``performance`` in percent of each scale's range (support
     4.36 on 1–5 is 84%, price 6.00 on 0–10 is 60%, their average 72%):
 
     >>> mixed = ip.assign(performance=[84.0, 60.0])
     >>> print(driver_sentence(mixed, scales={"support": (1, 5), "price": (0, 10)}))
-    No driver is fix first overall; the most important is support (60% of the explained variance, rated 4.36 on 1–5, 84% of the range); price (6.00 on 0–10, 60% of the range) is rated below the drivers' average (72% of the range). The drivers use different scales (0–10 and 1–5), so each mean rating is compared as a percentage of its scale's range (0% = the lowest possible answer, 100% = the highest).
+    No driver falls in the “fix first” quadrant overall; the most important is support (60% of the explained variance, rated 4.36 on 1–5, 84% of the range); price (6.00 on 0–10, 60% of the range) is rated below the drivers' average (72% of the range). The drivers use different scales (0–10 and 1–5), so each mean rating is compared as a percentage of its scale's range (0% = the lowest possible answer, 100% = the highest).
     """
     if ip is None or not len(ip):
         return ""
@@ -1080,7 +1149,7 @@ def driver_sentence(
         top = t.sort_values("weight", ascending=False).iloc[0]
         below = t[_below(t["performance"], avg)].sort_values("performance")
         text = (
-            "No driver is fix first overall; "
+            "No driver falls in the “fix first” quadrant overall; "
             f"the most important is {name(top['driver'])} ({_num(top['weight'], '.0f')}% of "
             f"the explained variance, rated {_rated(top['performance'], top['driver'], scales)})"
         )
@@ -1123,8 +1192,8 @@ def driver_sentence(
             groups = "the one group" if analysed == 1 else f"any of the {analysed} groups"
             either = "" if len(fix) else " either"
             text += (
-                f" Split by {by}, no driver is fix first in {groups} with enough responses to "
-                f"analyse{either}."
+                f" Split by {by}, no driver falls in the “fix first” quadrant in {groups} with "
+                f"enough responses to analyse{either}."
             )
         else:
             text += f" No group of {by} has enough complete responses for a driver analysis."
@@ -1467,6 +1536,7 @@ def build_brief(
     owners: pd.DataFrame | None = None,
     closures: pd.DataFrame | None = None,
     drivers: Mapping[str, str] | None = None,
+    scales: Mapping[str, Sequence[float]] | None = None,
     dims: Sequence[str] | None = None,
     owner_map: Mapping[str, str] | None = None,
     currency: str | None = None,
@@ -1542,6 +1612,9 @@ def build_brief(
         Closed cases (``response_id``, ``closed_date``).
     drivers : mapping, optional
         Rating column → label (the dataset's ``drivers``).
+    scales : mapping, optional
+        Rating column → (lowest, highest) possible answer (the dataset's ``scales``); a driver
+        without one has its scale read from all its answers (:func:`rating_scales`).
     dims : sequence of str, optional
         Dimensions for what moved and for the group candidates (the first one also splits the
         driver analysis).
@@ -1681,7 +1754,7 @@ def build_brief(
         for k in tc["key"]:
             who = set(complain.loc[_matches(complain["theme"], k), "response_id"])
             members[("theme", k, None)] = cur.index[ids.isin(who).to_numpy()]
-        findings.append(Finding("Why (comments)", theme_sentence(themes_t, impact_t)))
+        findings.append(Finding("Why (comments)", theme_sentence(themes_t, impact_t, min_n=min_n)))
     elif comments is not None and theme_col in comments and score in cur:
         com = comments.loc[comments.index.intersection(cur.index)]
         if len(com):
@@ -1701,7 +1774,9 @@ def build_brief(
             frames.append(tc)
             for k in tc["key"]:
                 members[("theme", k, None)] = with_theme.index[_matches(with_theme[theme_col], k)]
-            findings.append(Finding("Why (comments)", theme_sentence(themes_t, impact_t)))
+            findings.append(
+                Finding("Why (comments)", theme_sentence(themes_t, impact_t, min_n=min_n))
+            )
     else:
         notes.append("themes: no analysed comments")
 
@@ -1709,8 +1784,11 @@ def build_brief(
     cols = [c for c in (drivers or {}) if c in cur]
     if len(cols) >= 2 and score in cur and len(cur):
         labels = dict(drivers or {})
-        # Ratings on different scales are compared as percent of each scale's range.
-        rated, scales = comparable_ratings(cur, cols)
+        # Ratings on different scales are compared as percent of each scale's range; a scale
+        # is declared or read from every response, never from one quarter's.
+        rated, mixed = comparable_ratings(
+            cur, cols, scales=rating_scales(responses, cols, known=scales)
+        )
         try:
             ip = drv.importance_performance(
                 rated, outcome=score, drivers=cols, n_boot=n_boot // 2, seed=seed
@@ -1732,12 +1810,12 @@ def build_brief(
             )
         if ip is not None:
             searched.append("drivers")
-            dc = driver_candidates(ip, labels=labels, scales=scales)
+            dc = driver_candidates(ip, labels=labels, scales=mixed)
             frames.append(dc)
             if ip_by is not None:
                 frames.append(
                     driver_candidates(
-                        ip_by, labels=labels, by=by, fix_first_only=True, scales=scales
+                        ip_by, labels=labels, by=by, fix_first_only=True, scales=mixed
                     )
                 )
             avg = float(ip["performance"].mean())
@@ -1752,7 +1830,7 @@ def build_brief(
             findings.append(
                 Finding(
                     "Why (ratings)",
-                    driver_sentence(ip, labels=labels, by_group=ip_by, by=by, scales=scales),
+                    driver_sentence(ip, labels=labels, by_group=ip_by, by=by, scales=mixed),
                 )
             )
     else:

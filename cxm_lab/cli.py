@@ -150,7 +150,17 @@ def _init(args: argparse.Namespace) -> int:
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    print(f"{first}: {exp.source} export, {exp.n_read:,} rows, {len(exp.data.columns)} columns")
+    from cxm_lab.report import plural
+
+    n_rejected = int(exp.rejects["row"].nunique())
+    rejected = ""
+    if n_rejected:
+        why = Counter(str(r).split(" (")[0] for r in exp.rejects["reason"]).most_common(2)
+        rejected = f" ({n_rejected:,} rejected: {'; '.join(w for w, _ in why)})"
+    print(
+        f"{first}: {exp.source} export, {plural(exp.n_read, 'row')}{rejected}, "
+        f"{plural(len(exp.data.columns), 'column')}"
+    )
     for target_col in ("ltr", "response_date", "comment", "csat", "ces", "response_id", "language"):
         col = next((c for c, t in guess.rename.items() if t == target_col), None)
         if col is not None:

@@ -18,6 +18,8 @@ are) and proposes:
   ("Please rank ...", or answers that use each number once per respondent) and questions with
   only two different answers (yes/no, a quiz) are not ratings; with an NPS question at most
   :data:`MAX_KEY_DRIVERS`;
+- ``scales``: each driver's scale, so that the report reads every period's answers on the
+  scale the whole export and its choice labels show (:func:`cxm_lab.brief.rating_scales`);
 - ``dimensions``: columns with 2–12 distinct answers that most respondents gave, to a question
   (not embedded data or a design field whose only text is its code, such as Qualtrics' K-1-1).
 
@@ -45,6 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cxm_lab.report import plural
 from cxm_lab.scales import fit_scale
 
 __all__ = [
@@ -741,7 +744,7 @@ def guess_mapping(export) -> Guess:  # noqa: ANN001 - an importers.Export
         take(
             texts[0].column,
             "comment",
-            f"open text, {texts[0].answered:,} answers: “{_short(texts[0].question)}”",
+            f"open text, {plural(texts[0].answered, 'answer')}: “{_short(texts[0].question)}”",
         )
         g.other_texts = [p.column for p in texts[1:]]
         taken.update(g.other_texts)
@@ -919,9 +922,7 @@ def params_text(export, guess: Guess, *, name: str, data_dir: str, title: str) -
     if guess.drivers:
         lines.append("drivers:   # rating questions: column -> label shown in the report")
         for col, label in guess.drivers.items():
-            scale = guess.scales.get(col)
-            tail = f"   # {scale[0]}–{scale[1]} scale" if scale else ""
-            lines.append(f"  {_q(col)}: {_q(label)}{tail}")
+            lines.append(f"  {_q(col)}: {_q(label)}")
     else:
         lines.append("drivers: {}   # no other rating questions found")
     if left_drivers:
@@ -931,6 +932,14 @@ def params_text(export, guess: Guess, *, name: str, data_dir: str, title: str) -
         for x in left_drivers:
             lines.append(f"  # {_q(x.column)}: {_q(x.label)}   # {_comment(x.reason)}")
     lines.append("")
+    known = {col: guess.scales[col] for col in guess.drivers if guess.scales.get(col)}
+    if known:
+        lines.append(
+            "scales:   # each rating's lowest and highest possible answer, as the report reads it"
+        )
+        for col, (lo, hi) in known.items():
+            lines.append(f"  {_q(col)}: [{lo}, {hi}]")
+        lines.append("")
     if guess.dimensions:
         lines.append("dimensions:   # break results down by these columns")
         column_of = {target: col for col, target in guess.rename.items()}

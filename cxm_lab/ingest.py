@@ -47,6 +47,7 @@ from cxm_lab.io import (
     load_dataset,
     read_table,
 )
+from cxm_lab.scales import scale_text
 from cxm_lab.schema import RESPONSES, SCHEMAS, Column
 
 __all__ = ["DERIVED", "ROLE_DEFAULTS", "prepare_dataset"]
@@ -320,6 +321,7 @@ def _finish(ds: Dataset, params: Any, base: Path, layout: bool) -> Dataset:
         config["dimensions"] = list(params.dimensions)
     elif not layout:
         config["dimensions"] = [d for d in DEFAULT_DIMENSIONS if d in r]
+    config["scales"] = _scales(params.scales, r)
     config["themes"] = _themes(params.themes, base) if params.themes is not None else None
     config["currency"] = params.currency
     config["journey"] = _journey(params.journey, r)
@@ -341,6 +343,23 @@ def _finish(ds: Dataset, params: Any, base: Path, layout: bool) -> Dataset:
     config.setdefault("notes", {})
     ds.config = config
     return ds
+
+
+def _scales(scales: Mapping[str, Sequence[float]], r: pd.DataFrame) -> dict[str, list[float]]:
+    """The declared rating scales (``scales:``), each checked against its column's answers."""
+    _check_named("scales", list(scales), list(r.columns))
+    out: dict[str, list[float]] = {}
+    for col, (lo, hi) in scales.items():
+        v = pd.to_numeric(r[col], errors="coerce")
+        outside = v[(v < lo) | (v > hi)]
+        if len(outside):
+            raise ParameterError(
+                f"scales: column '{col}' is declared {scale_text((lo, hi))} but {len(outside):,} "
+                f"answer(s) lie outside it (from {v.min():g} to {v.max():g}); correct the scale, "
+                "or leave the column out of scales: to read it from the answers."
+            )
+        out[str(col)] = [float(lo), float(hi)]
+    return out
 
 
 def _journey(stages: Any, r: pd.DataFrame) -> list[dict[str, Any]] | None:

@@ -232,7 +232,8 @@ class Dataset:
         Where the files were read from.
     config : dict
         What the notebooks need to know about the data: ``drivers`` (column → label),
-        ``dimensions`` (columns to break results down by), ``themes`` (category → seed phrases,
+        ``dimensions`` (columns to break results down by), ``scales`` (rating column →
+        [lowest, highest] possible answer, as the params file declares it), ``themes`` (category → seed phrases,
         or None for the default list), ``currency``, ``report_quarter`` (None without dates),
         ``journey`` (the declared stages, ``[{"stage": ..., "touchpoints": [...]}]``, or None
         for the default journey), ``pool_survey_types`` (bool), ``owners`` (driver, theme or
@@ -269,6 +270,15 @@ class Dataset:
     def dimensions(self) -> list[str]:
         """Columns of the responses to break results down by."""
         return list(self.config.get("dimensions") or [])
+
+    @property
+    def scales(self) -> dict[str, tuple[float, float]]:
+        """Rating column → (lowest, highest) possible answer, as the params file declares it
+        (``scales:``, written by ``cxm-lab init``); empty when none is declared (the scale is
+        then read from the answers, :func:`cxm_lab.brief.rating_scales`)."""
+        return {
+            str(c): (float(s[0]), float(s[1])) for c, s in (self.config.get("scales") or {}).items()
+        }
 
     @property
     def report_quarter(self) -> str | None:

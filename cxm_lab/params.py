@@ -9,6 +9,7 @@ that ``cxm-lab init EXPORT`` writes is enough to run a report from a survey-tool
       Timestamp: response_date
       "How likely are you to recommend R to a colleague, friend, or family member?": ltr
     drivers: {Q7_1: Ease of use, Q7_2: Speed}
+    scales: {Q7_1: [1, 5], Q7_2: [1, 5]}  # each rating's lowest and highest possible answer
     dimensions: [Region, Plan]
     themes: themes.yaml                  # or an inline mapping; default: neutral CX themes
     journey:                             # stages in order; default: from the touchpoints
@@ -28,6 +29,7 @@ silently fall back to a default); the message names the file, the key and the cl
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -129,6 +131,7 @@ class RunParams(BaseModel):
     tables: dict[str, str] = Field(default_factory=dict)
     rename: dict[str, str] = Field(default_factory=dict)
     drivers: list[str] | dict[str, str] = Field(default_factory=list)
+    scales: dict[str, list[float]] = Field(default_factory=dict)
     dimensions: list[str] | None = None
     themes: str | dict[str, Any] | None = None
     encoding: str | None = None
@@ -208,6 +211,22 @@ class RunParams(BaseModel):
             if new in targets:
                 raise ValueError(f"'{targets[new]}' and '{old}' are both renamed to '{new}'")
             targets[new] = old
+        return v
+
+    @field_validator("scales")
+    @classmethod
+    def _scales(cls, v: dict[str, list[float]]) -> dict[str, list[float]]:
+        for col, scale in v.items():
+            if len(scale) != 2 or not (math.isfinite(scale[0]) and math.isfinite(scale[1])):
+                raise ValueError(
+                    f"'{col}': a scale is two numbers, [lowest, highest] possible answer "
+                    f"(e.g. [1, 9]); got {list(scale)}"
+                )
+            if not scale[0] < scale[1]:
+                raise ValueError(
+                    f"'{col}': a scale is [lowest, highest] possible answer, the lowest first "
+                    f"(e.g. [1, 9]); got {list(scale)}"
+                )
         return v
 
     @field_validator("timezone")

@@ -265,7 +265,15 @@ def _kernel_manager_class(socket_dir: Path) -> type:
     and the kernel does not log its "running over TCP without encryption" warning into every
     scheduled run's log. The socket files go to ``socket_dir`` (a short temporary folder: a
     socket path may not exceed 107 bytes), never into the notebooks' folder, where a kernel
-    that was killed would leave them."""
+    that was killed would leave them.
+
+    Shutting down does not interrupt the kernel. jupyter_client's ``shutdown_kernel`` sends
+    SIGINT before its shutdown request; when the signal lands while ipykernel is handling a
+    message, ipykernel logs ``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.`` on the
+    terminal of a run that succeeded (a race: some runs, not others). The notebook has finished
+    by then, so there is nothing to interrupt; the shutdown request on the control channel stops
+    the kernel, and jupyter_client still kills one that does not stop in time. Interrupts at
+    other times (nbclient's on a cell timeout) are sent as before."""
     from jupyter_client.manager import AsyncKernelManager
 
     class IPCKernelManager(AsyncKernelManager):
@@ -273,6 +281,13 @@ def _kernel_manager_class(socket_dir: Path) -> type:
             kwargs.setdefault("transport", "ipc")
             kwargs.setdefault("ip", str(socket_dir / "kernel"))
             super().__init__(**kwargs)
+
+        async def _async_interrupt_kernel(self) -> None:
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
+        interrupt_kernel = _async_interrupt_kernel
 
     return IPCKernelManager
 

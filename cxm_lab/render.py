@@ -301,6 +301,7 @@ def appendix_markdown(
 
     from cxm_lab import safe
     from cxm_lab.report import plural, show_table
+    from cxm_lab.sections import reason_text
 
     parts = ["## Appendix", "### Data quality"]
     counts = pd.DataFrame(list(rows), columns=["file", "read", "used", "rejected"])
@@ -350,7 +351,11 @@ def appendix_markdown(
             show_table(
                 pd.DataFrame(
                     [
-                        (n.get("section") or n.get("notebook"), n.get("status"), n.get("reason"))
+                        (
+                            n.get("section") or n.get("notebook"),
+                            n.get("status"),
+                            reason_text(n.get("reason")),
+                        )
                         for n in notebooks
                     ],
                     columns=["part", "status", "reason"],
@@ -363,7 +368,10 @@ def appendix_markdown(
         parts.append(
             show_table(
                 pd.DataFrame(
-                    [(s.get("notebook"), s.get("section"), s.get("reason")) for s in skipped],
+                    [
+                        (s.get("notebook"), s.get("section"), reason_text(s.get("reason")))
+                        for s in skipped
+                    ],
                     columns=["part", "section", "reason"],
                 ),
                 caption="Sections skipped and why",

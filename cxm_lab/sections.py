@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -37,6 +38,7 @@ __all__ = [
     "Needs",
     "Sections",
     "missing",
+    "reason_text",
     "record",
     "skipped_markdown",
 ]
@@ -262,6 +264,40 @@ def skipped_markdown(title: str, *, reasons: Sequence[str]) -> str:
     '*NPS over time: not shown; needs two quarters.*\\n'
     """
     return f"*{title}: not shown; needs {'; '.join(reasons)}.*\n"
+
+
+#: A Markdown code span of the reasons (:data:`COLUMN_HINTS`, table hints): `ltr`.
+_CODE_SPAN = re.compile(r"`([^`]*)`")
+
+
+def reason_text(reason: str | None) -> str | None:
+    """A reason as plain text, for a table cell that shows its text as written.
+
+    The reasons of :func:`missing` are Markdown written in this module: names the user types
+    are code spans (``rename the question to `ltr` ``), which :func:`skipped_markdown` shows as
+    code. A table cell is escaped as data, where the backticks would show literally; there the
+    code spans become quoted names.
+
+    Parameters
+    ----------
+    reason : str or None
+        A reason from :func:`record` (``"needs ..."``), or None for a shown section.
+
+    Returns
+    -------
+    str or None
+        The reason with each code span written in quotation marks; None stays None.
+
+    Examples
+    --------
+    >>> reason_text("needs a `touchpoint` column; `tables: {accounts: FILE}`")
+    'needs a “touchpoint” column; “tables: {accounts: FILE}”'
+    >>> reason_text(None) is None
+    True
+    """
+    if reason is None:
+        return None
+    return _CODE_SPAN.sub(r"“\1”", reason)
 
 
 class _SectionOutput:

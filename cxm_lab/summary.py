@@ -35,6 +35,7 @@ from cxm_lab.scales import scale_text
 
 __all__ = [
     "ADJUST_METHODS",
+    "answered_groups",
     "DEFAULT_DIMS",
     "MOVED_COLUMNS",
     "SURVEY_TYPE_ORDER",
@@ -770,6 +771,49 @@ def headline(
 # --------------------------------------------------------------------------- what moved
 
 
+def answered_groups(
+    table: pd.DataFrame, by: Sequence[str] | str, *, n: Sequence[str] | str = "n"
+) -> tuple[pd.DataFrame, int]:
+    """The rows of a by-group table that are groups to report, and the responses left out.
+
+    A row whose group has no name (the respondents left the question unanswered: NA in a
+    ``by`` column) is not a group, and a row with no response (``n`` 0) has nothing to show.
+    The metric functions keep both (:func:`cxm_lab.metrics.nps` groups with ``dropna=False``,
+    so nothing is dropped silently); a report table leaves them out and says how many responses
+    had no answer, as the NPS-by-group chart does (:func:`cxm_lab.plots.plot_metric_by_group`).
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per group, e.g. from :func:`cxm_lab.metrics.nps` with ``by``.
+    by : str or sequence of str
+        The group columns.
+    n : str or sequence of str
+        Count column(s); a row is kept only when every one is above 0 (``["n",
+        "n_previous"]`` for a change between two periods).
+
+    Returns
+    -------
+    tuple of (DataFrame, int)
+        The rows kept (index reset), and the responses in the rows without a group name
+        (the first ``n`` column's sum over them).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"seg": ["SMB", None, "Ent", "Mid"], "n": [40, 3, 0, 5]})
+    >>> kept, without = answered_groups(t, "seg")
+    >>> kept["seg"].tolist(), without
+    (['SMB', 'Mid'], 3)
+    """
+    by, counts = as_list(by), as_list(n)
+    check_columns(table, [*by, *counts], "answered_groups", "column")
+    unnamed = table[by].isna().any(axis=1).to_numpy()
+    filled = [pd.to_numeric(table[c], errors="coerce").fillna(0).to_numpy() for c in counts]
+    responded = np.logical_and.reduce([f > 0 for f in filled])
+    without = int(filled[0][unnamed].sum())
+    return table.loc[~unnamed & responded].reset_index(drop=True), without
+
+
 def _empty_moved() -> pd.DataFrame:
     out = pd.DataFrame({c: pd.Series(dtype=float) for c in MOVED_COLUMNS})
     out = out.astype(
@@ -841,7 +885,10 @@ def what_moved(
         interval), ``p_value`` (two-sample z-test of :func:`cxm_lab.metrics.nps_change`),
         ``p_adjusted`` (NaN for small groups), ``significant``, ``small_n``. Sorted:
         significant groups first, then the other tested groups, then small groups, each by
-        absolute change, largest first. Only groups with responses in both periods appear.
+        absolute change, largest first. Only groups with responses in both periods appear, and
+        only groups with a name: the respondents who left a dimension's question unanswered
+        (NA) are not a group (:func:`answered_groups`), so they are neither listed nor counted
+        among the comparisons.
 
     Raises
     ------
@@ -894,6 +941,7 @@ def what_moved(
                 continue
             ch = metrics.nps_change(part, period=period, by=dim, score=score, ci=ci, min_n=min_n)
             ch = ch[ch[period] == quarter].rename(columns={dim: "group"})
+            ch, _ = answered_groups(ch, "group", n=["n", "n_previous"])
             ch.insert(0, "dimension", dim)
             if types.by is not None:
                 ch.insert(0, "survey_type", stype)
@@ -1119,12 +1167,16 @@ def moved_sentence(
 def _quotable(
     responses: pd.DataFrame, *, quarter: str | None, text: str, period: str
 ) -> pd.DataFrame:
-    """The rows :func:`select_quotes` chooses from: the period's non-empty comments of more
+    """The rows :func:`select_quotes` chooses from: the period's comments
+    (:func:`cxm_lab.text.analysis.has_text`: no blanks, no non-answers such as "None") of more
     than three characters."""
+    from cxm_lab.text.analysis import has_text
+
     sub = responses
     if quarter is not None and period in sub:
         sub = sub[sub[period] == quarter]
-    return sub[sub[text].notna() & (sub[text].astype(str).str.strip().str.len() > 3)]
+    long_enough = sub[text].astype("string").str.strip().str.len().gt(3).fillna(False)
+    return sub[has_text(sub[text]).to_numpy(dtype=bool) & long_enough.to_numpy(dtype=bool)]
 
 
 def _quote_basis(sub: pd.DataFrame, *, score: str, negative: str | None) -> str:

@@ -259,10 +259,11 @@ def test_theme_sentence_changes_with_shares_and_impact():
         }
     )
     base = brief.theme_sentence(themes, impact)
-    assert base.startswith("Detractors talk most about reliability (50% of their comments")
+    # 30 comments are 50% of the detractors' 30 / 0.5 = 60
+    assert base.startswith("Detractors talk most about reliability (30 of their 60 comments, 50%")
     assert "costs the most NPS is price: \u22123.1 points" in base
     swapped = brief.theme_sentence(themes.assign(share=[20.0, 60.0, 20.0]), impact)
-    assert swapped.startswith("Detractors talk most about price (60% of their comments")
+    assert swapped.startswith("Detractors talk most about price (20 of their")
     worse = brief.theme_sentence(themes, impact.assign(impact=[-3.1, -4.2]))
     assert "costs the most NPS is reliability: \u22124.2 points" in worse
     assert "within noise" in worse  # its interval (−2.5 to 0.4) includes zero
@@ -418,6 +419,57 @@ def test_small_brief_owners_and_loop_status_by_hand():
     assert set(b2.priorities["loop_status"]) == {"–"}
 
 
+def test_theme_sentence_gives_counts_and_names_no_theme_on_too_few_comments():
+    """gforms_r2019 p.1: "Detractors talk most about ease of use (29% of their comments, 100%
+    complaints)" rested on 2 of 7 comments (2020Q1: 7 detractors, 7 comments), against
+    min_n = 30. Now each share has its count, and below min_n no theme is named."""
+    few = pd.DataFrame(
+        {
+            "nps_category": ["detractor", "detractor", "promoter"],
+            "theme": ["ease of use", "docs", "packages"],
+            "comments": [2, 1, 40],
+            "share": [100 * 2 / 7, 100 / 7, 100.0],  # 2 and 1 of the detractors' 7 comments
+            "pct_complaint": [100.0, 100.0, 5.0],
+        }
+    )
+    text = brief.theme_sentence(few, None)
+    assert text == (
+        "The detractors' 7 comments are too few (fewer than 30) to tell which theme they raise "
+        "most."
+    )
+    assert "ease of use" not in text and "29%" not in text
+    # the same shares on 35 comments (10 and 5 of them) name the theme, with its count
+    enough = few.assign(comments=[10, 5, 40])
+    assert brief.theme_sentence(enough, None) == (
+        "Detractors talk most about ease of use (10 of their 35 comments, 29%, 100% complaints)"
+        " and docs (5 comments, 14%, 100% complaints)."
+    )
+    # the run's min_n decides: 7 comments are enough with min_n = 5
+    assert brief.theme_sentence(few, None, min_n=5).startswith(
+        "Detractors talk most about ease of use (2 of their 7 comments, 29%"
+    )
+    # without nps_category the shares are of all comments; one comment reads in the singular
+    one = pd.DataFrame({"theme": ["price"], "comments": [1], "share": [100.0]})
+    assert brief.theme_sentence(one, None) == (
+        "The 1 comment is too few (fewer than 30) to tell which theme they raise most."
+    )
+
+
+def test_build_brief_passes_min_n_to_the_comment_finding():
+    """The brief's "Why (comments)" follows the run's min_n (gforms_r2019: 7 comments)."""
+    rng = np.random.default_rng(0)
+    n = 60
+    d = pd.DataFrame({"quarter": QUARTER, "ltr": rng.integers(0, 11, n).astype(float)})
+    comments = d.assign(category=np.where(np.arange(n) % 2, "price", "support"))
+    comments["label"] = "negative"
+    det = int((d["ltr"] <= 6).sum())  # detractors' comments, every response has one
+    for min_n, named in ((det + 1, False), (det, True)):
+        out = brief.build_brief(d, quarter=QUARTER, comments=comments, n_boot=0, min_n=min_n)
+        why = next(f.text for f in out.findings if f.topic == "Why (comments)")
+        assert ("talk most about" in why) is named, (min_n, why)
+        assert (f"{det} comments are too few" in why) is not named
+
+
 # --------------------------------------------------------------------------- hostile strings
 
 
@@ -438,7 +490,7 @@ def test_hostile_names_come_out_escaped():
             "ci_high": [-1.0, -0.5, -0.2, -0.1],
         }
     )
-    sentence = brief.theme_sentence(themes, impact)
+    sentence = brief.theme_sentence(themes, impact, min_n=1)  # 10 comments: name the themes
     assert "<script>alert(1)</script>" in sentence  # plain text: the display escapes it
     shown = report.callout("**{topic}.** {text}", topic="Why", text=sentence)
     html, markdown = shown._repr_html_(), shown._repr_markdown_()
@@ -508,7 +560,7 @@ def test_themes_praise_and_complaint_apart_follow_their_tables():
         }
     )
     base = brief.theme_sentence(tone, impact)
-    assert "support (60% of their comments, 85% complaints)" in base
+    assert "support (30 of their 50 comments, 60%, 85% complaints)" in base
     assert "Complaints about support cost the most NPS: \u22124.0 points" in base
     changed = brief.theme_sentence(tone, impact.assign(impact_complaint=[-1.0, -2.0]))
     assert "Complaints about price cost the most NPS: \u22122.0 points" in changed
@@ -768,8 +820,8 @@ def test_driver_sentence_within_groups_reads_true():
     text = brief.driver_sentence(ip, by_group=none_fix, by="segment")
     # fix first overall, so no "either"; B (no weights) was too small to analyse
     assert text.endswith(
-        "Split by segment, no driver is fix first in the one group with enough responses to "
-        "analyse."
+        "Split by segment, no driver falls in the “fix first” quadrant in the one group with "
+        "enough responses to analyse."
     )
     small = none_fix.assign(weight=np.nan)
     assert brief.driver_sentence(ip, by_group=small, by="segment").endswith(
@@ -782,6 +834,54 @@ def test_driver_sentence_within_groups_reads_true():
 
 
 # --------------------------------------------------------------------------- real exports
+
+
+def test_a_declared_scale_wins_and_otherwise_every_period_is_read():
+    """LimeSurvey: 4 of 19 items of one 1–9 grid read "0–10" because the report re-fitted each
+    column on the period's answers (1–8 or 2–9). ``known`` (the params file's ``scales:``)
+    wins; without it the scale is read from every response, not one quarter's."""
+    d = pd.DataFrame({"worry": [2, 8, 5], "ease": [2, 4, 3]})
+    assert brief.rating_scales(d, ["worry", "ease"]) == {"worry": (0.0, 10.0), "ease": (1.0, 4.0)}
+    assert brief.rating_scales(d, ["worry", "ease"], known={"worry": [1, 9]}) == {
+        "worry": (1.0, 9.0),
+        "ease": (1.0, 4.0),
+    }
+    # comparable_ratings takes the scales as given: worry 5 on 1–9 is (5 − 1)/8 = 50%,
+    # ease 3 on 1–5 is (3 − 1)/4 = 50%
+    rated, scales = brief.comparable_ratings(
+        d, ["worry", "ease"], scales={"worry": (1, 9), "ease": (1, 5)}
+    )
+    assert scales == {"worry": (1.0, 9.0), "ease": (1.0, 5.0)}
+    assert rated["worry"].tolist() == [12.5, 87.5, 50.0] and rated["ease"].tolist() == [
+        25.0,
+        75.0,
+        50.0,
+    ]
+
+
+def test_build_brief_reads_scales_from_every_quarter_or_the_declared_ones():
+    """A 1–5 question ``a`` and a 0–10 one ``c``; in 2026Q3 nobody answered ``a`` 1 or 5 (its
+    answers 2–4 read as a 1–4 scale there), in 2026Q2 they did. Mean of ``a`` in 2026Q3 is 3.0:
+    on 1–5 that is (3 − 1)/4 = 50% of the range, on 1–4 it would be (3 − 1)/3 = 67%."""
+    n = 120
+    cur = pd.DataFrame({"quarter": QUARTER, "a": [2, 3, 4] * (n // 3)})
+    prev = pd.DataFrame({"quarter": "2026Q2", "a": [1, 5] * (n // 2)})
+    d = pd.concat([prev, cur], ignore_index=True)
+    row = np.arange(len(d))
+    d["b"] = row % 5 + 1  # 1–5 in both quarters
+    d["c"] = row % 11  # 0–10
+    # the score follows a (the most important driver, so the sentence names it)
+    d["ltr"] = np.clip(2 * d["a"] - 1 + row % 2, 0, 10).astype(float)
+    drivers = {"a": "Ease", "b": "Speed", "c": "Value"}
+    out = brief.build_brief(d, quarter=QUARTER, drivers=drivers, n_boot=0)
+    why = next(f.text for f in out.findings if f.topic == "Why (ratings)")
+    assert "3.00 on 1–5, 50% of the range" in why and "on 1–4" not in why
+    # a declared scale wins over the answers: a and b declared 1–7, (3 − 1)/6 = 33%
+    declared = brief.build_brief(
+        d, quarter=QUARTER, drivers=drivers, scales={"a": [1, 7], "b": [1, 7]}, n_boot=0
+    )
+    why = next(f.text for f in declared.findings if f.topic == "Why (ratings)")
+    assert "3.00 on 1–7, 33% of the range" in why
 
 
 def _real_brief(shared_data, tmp_path, rel: str, **kw) -> tuple[brief.Brief, object]:
@@ -845,7 +945,7 @@ def test_english_r_survey_ratings_and_small_groups(shared_data, tmp_path):
     assert "4.57" not in why and "different scales" in why
     assert "(2.92 on 1–5, 48% of the range)" in why and "(3.37 on 1–5, 59% of the range)" in why
     cur = ds["responses"].query("quarter == '2020Q1'")
-    scales = brief.rating_scales(cur, list(ds.drivers))
+    scales = brief.rating_scales(ds["responses"], list(ds.drivers), known=ds.scales)
     # the recommend question's answers run 1–10: the usual 0–10 scale on which nobody chose 0
     assert set(scales.values()) == {(1.0, 5.0), (0.0, 10.0)}
     pct = [100 * (cur[c].mean() - lo) / (hi - lo) for c, (lo, hi) in scales.items()]

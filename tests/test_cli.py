@@ -104,3 +104,25 @@ def test_notebook_error_is_one_line_with_the_cell_and_kept_copy():
         "(executed notebook kept at /p/reports/.failed/demo/01_metrics.ipynb)"
     )
     assert error_line(RunError("disk full; free some space.")) == "disk full; free some space."
+
+
+def test_init_counts_agree_with_their_nouns_and_name_rejects(tmp_path, capsys):
+    """init printed "qualtrics export, 1 rows". A Qualtrics export of 2 responses, one not
+    finished (Finished False): 2 rows read, 1 rejected, 5 columns."""
+    export = tmp_path / "one.csv"
+    export.write_text(
+        "StartDate,RecordedDate,Finished,ResponseId,Q1\n"
+        "Start Date,Recorded Date,Finished,Response ID,How likely are you to recommend us?\n"
+        "2021-06-30 13:57:56,2021-06-30 14:00:28,True,R_a,9\n",
+        encoding="utf-8",
+    )
+    assert main(["init", str(export), "-o", str(tmp_path / "p.yaml"), "--name", "x"]) == 0
+    said = capsys.readouterr().out
+    assert f"{export}: qualtrics export, 1 row, 5 columns" in said
+    with export.open("a", encoding="utf-8") as f:
+        f.write("2021-06-30 13:58:56,2021-06-30 14:01:28,False,R_b,3\n")
+    assert main(["init", str(export), "-o", str(tmp_path / "q.yaml"), "--name", "x"]) == 0
+    said = capsys.readouterr().out
+    assert f"{export}: qualtrics export, 2 rows (1 rejected: incomplete response), 5 columns" in (
+        said
+    )

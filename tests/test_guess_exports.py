@@ -241,6 +241,19 @@ def test_rankings_and_two_answer_questions_are_not_drivers_and_are_listed(tmp_pa
     assert load_params(out).driver_labels == g.drivers  # the comments leave the YAML valid
 
 
+def test_the_comment_reason_counts_its_answers_in_agreement(tmp_path):
+    """Review 2 #19: init wrote "open text, 1 answers"."""
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Id,Why did you give this score?\nR1,Because the staff were kind to me\n",
+        encoding="utf-8",
+    )
+    g = guess_mapping(read_export(path))
+    assert g.reasons["comment"].startswith("open text, 1 answer: ")
+    path.write_text(path.read_text() + "R2,Too slow for me\n", encoding="utf-8")
+    assert guess_mapping(read_export(path)).reasons["comment"].startswith("open text, 2 answers: ")
+
+
 def test_with_an_nps_question_the_drivers_beyond_the_key_driver_limit_are_listed(tmp_path):
     rng = np.random.default_rng(1)
     k = MAX_KEY_DRIVERS + 2
@@ -303,9 +316,37 @@ def test_limesurvey_drivers_are_the_19_statements_on_a_1_to_9_scale(shared_data,
         assert g.scales[col] == (1, 9)
     assert g.drivers["LikertTypePage1[1]"] == "This class is emotionally draining"
     assert len(set(g.drivers.values())) == 19
-    text, _ = write_params(tmp_path, exp)
+    text, path = write_params(tmp_path, exp)
     assert "use a 0–10 scale" not in text  # the old note called the 1–9 items "a 0–10 scale"
-    assert '"LikertTypePage3[10]": "This class makes me feel too anxious"   # 1–9 scale' in text
+    assert '"LikertTypePage3[10]": "This class makes me feel too anxious"' in text
+    # the scale is a key the run reads (it was a comment only): every driver's, 1–9
+    assert load_params(path).scales == {col: [1.0, 9.0] for col in likert}
+
+
+@pytest.mark.shared_data
+def test_limesurvey_report_reads_every_item_on_the_1_to_9_scale_init_found(shared_data, tmp_path):
+    """Review 2 #1: Rated attributes showed 4 of the 19 items of the 1–9 grid as 0–10: the
+    report re-read each scale from the 25 completes' answers (1–8 or 2–9 on those items), not
+    from what init found with the choice labels. Now init writes ``scales:``, the run carries
+    it in the prepared dataset, and the notebooks' rating table takes it."""
+    from cxm_lab import brief, summary
+    from cxm_lab.ingest import prepare_dataset
+    from cxm_lab.io import load_dataset
+
+    exp = read_export(shared_data / "exports" / LIME)
+    _, path = write_params(tmp_path, exp)
+    ds = load_dataset(prepare_dataset(load_params(path)).save(tmp_path / "prepared"))
+    r = ds["responses"]
+    cols = list(ds.drivers)
+    assert len(cols) == 19 and ds.scales == {c: (1.0, 9.0) for c in cols}
+    # the defect: read from the answers alone, items whose answers miss an end read 0–10
+    fitted = brief.rating_scales(r, cols)
+    short = [c for c in cols if {1, 9} - set(r[c].astype(float))]
+    assert short and {fitted[c] for c in short} == {(0.0, 10.0)}
+    # as the 01_metrics notebook builds the table: every item 1–9
+    scales = brief.rating_scales(r, cols, known=ds.scales)
+    table = summary.rating_means(r, drivers=ds.drivers, scales=scales)
+    assert len(table) == 19 and set(table["scale"]) == {"1–9"}
 
 
 @pytest.mark.shared_data

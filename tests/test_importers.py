@@ -193,6 +193,52 @@ def test_qualtrics_chkkk(exports: Path) -> None:
 
 
 @pytest.mark.shared_data
+def test_qualtrics_chkkk_unfinished_responses_are_rejected(exports: Path) -> None:
+    """Qualtrics' Finished column, counted by pandas on the raw file (3 header rows)."""
+    path = (
+        exports
+        / "qualtrics/CHKKK Housing developments W1 (Prolific - June 2021)_June 15, 2023_11.20.csv"
+    )
+    raw = pd.read_csv(path, skiprows=[1, 2], dtype=str, keep_default_na=False)
+    unfinished = raw[raw["Finished"] == "False"]
+    assert len(unfinished) == 7 and (raw["Finished"] == "True").sum() == 1031
+    ex = read_export(path)
+    assert ex.n_read == len(raw) and len(ex.data) == len(raw) - len(unfinished)
+    assert ex.rejects["row"].tolist() == (unfinished.index + 1).tolist()  # 1-based data rows
+    assert ex.rejects["column"].eq("Finished").all() and ex.rejects["value"].eq("False").all()
+    assert ex.rejects["reason"].tolist() == [
+        f"incomplete response (Qualtrics Finished = False; Progress {p}%)"
+        for p in unfinished["Progress"]
+    ]
+    assert "incomplete response (Qualtrics Finished = False; Progress 43%)" in set(
+        ex.rejects["reason"]
+    )
+    assert not ex.data["ResponseId"].isin(unfinished["ResponseId"]).any()
+    assert any(n.startswith("7 incomplete responses rejected (Finished = False") for n in ex.notes)
+    kept = read_export(path, keep_incomplete=True)
+    assert kept.rejects.empty and len(kept.data) == len(raw)
+    assert any(n.startswith("7 incomplete responses kept") for n in kept.notes)
+
+
+def test_qualtrics_finished_zero_is_incomplete(tmp_path: Path) -> None:
+    """Numeric-value exports write Finished as 1/0; an export without Progress says less."""
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "StartDate,Finished,ResponseId,Q1\n"
+        "Start Date,Finished,Response ID,Q one\n"
+        "2021-06-30 13:57:56,1,R_a,5\n"
+        "2021-06-30 13:58:56,0,R_b,3\n"
+        "2021-06-30 13:59:56,,R_c,4\n",
+        encoding="utf-8",
+    )
+    ex = read_export(path)
+    assert ex.data["ResponseId"].tolist() == ["R_a", "R_c"]  # no flag: not marked incomplete
+    assert ex.rejects[["row", "reason"]].values.tolist() == [
+        [2, "incomplete response (Qualtrics Finished = 0)"]
+    ]
+
+
+@pytest.mark.shared_data
 def test_surveymonkey_starwars(exports: Path) -> None:
     ex = read_export(exports / "surveymonkey/StarWars.csv")
     # The only non-ASCII bytes of the file, 0x8C 0xE6, are "Œæ" in cp1252 ("åÊ" in mac-roman).
@@ -342,13 +388,20 @@ def test_qualtrics_chkkk_quarters_in_the_declared_zone(exports: Path) -> None:
     utc = new_york.dt.tz_localize("America/New_York").dt.tz_convert("UTC").dt.tz_localize(None)
     assert _quarter_counts(new_york) == {"2021Q2": 116, "2021Q3": 922}  # as pandas counts them
 
-    ds = prepare_dataset(RunParams(name="chkkk", data_dir=str(path), dimensions=[]))
+    # keep_incomplete: all 1,038 rows, the 7 with Finished = False too (rejected by default)
+    ds = prepare_dataset(
+        RunParams(name="chkkk", data_dir=str(path), dimensions=[], keep_incomplete=True)
+    )
     r = ds.tables["responses"]
     assert r["response_date"].iloc[0] == pd.Timestamp("2021-06-30 14:00:28")  # as written
     assert r["quarter"].value_counts().sort_index().to_dict() == _quarter_counts(new_york)
     assert ds.report_quarter == "2021Q3"
     # `timezone: UTC` in the params converts them: 14:00:28 EDT = 18:00:28 UTC.
-    ds = prepare_dataset(RunParams(name="chkkk", data_dir=str(path), dimensions=[], timezone="UTC"))
+    ds = prepare_dataset(
+        RunParams(
+            name="chkkk", data_dir=str(path), dimensions=[], timezone="UTC", keep_incomplete=True
+        )
+    )
     r = ds.tables["responses"]
     assert r["response_date"].iloc[0] == pd.Timestamp("2021-06-30 18:00:28")
     assert r["quarter"].value_counts().sort_index().to_dict() == _quarter_counts(utc)
@@ -524,7 +577,7 @@ def test_questionpro_csv_fixture() -> None:
 
 def test_alchemer_fixture() -> None:
     path = FIXTURES / "alchemer/alchemer_responses_export.csv"
-    ex = read_export(path)
+    ex = read_export(path, keep_incomplete=True)  # rows 3 (Partial), 4 (Disqualified) kept
     check_frame(ex)
     assert (ex.source, ex.n_read, ex.data.shape[1]) == ("alchemer", 4, 22)
     assert ex.n_read == data_records(path, "utf-8", ",", 1)
@@ -542,6 +595,23 @@ def test_alchemer_fixture() -> None:
     assert ex.data[nps].tolist() == ["10", "7", pd.NA, pd.NA]  # the last is "N/A"
     dates, _ = parse_dates(ex.data["Date Submitted"], source_timezone=ex.timezone, timezone="UTC")
     assert dates.iloc[0] == pd.Timestamp("2026-07-01 13:16:02")  # EDT = UTC-4
+
+
+def test_alchemer_partial_and_disqualified_are_rejected() -> None:
+    """The fixture's Status column: Complete, Complete, Partial, Disqualified (rows 1-4)."""
+    path = FIXTURES / "alchemer/alchemer_responses_export.csv"
+    ex = read_export(path)
+    assert ex.n_read == 4 and ex.data["Response ID"].tolist() == ["1", "2"]
+    assert ex.rejects[["row", "column", "value", "reason"]].values.tolist() == [
+        [3, "Status", "Partial", "incomplete response (Alchemer Status = Partial)"],
+        [4, "Status", "Disqualified", "incomplete response (Alchemer Status = Disqualified)"],
+    ]
+    assert "2 incomplete responses rejected (Status Partial or Disqualified: not completed)" in (
+        ex.notes
+    )
+    kept = read_export(path, keep_incomplete=True)
+    assert kept.rejects.empty and len(kept.data) == 4
+    assert any(n.startswith("2 incomplete responses kept") for n in kept.notes)
 
 
 def test_porsline_fixture() -> None:

@@ -446,6 +446,11 @@ def test_drivers_on_different_scales_are_compared_as_percent_of_range(tmp_path):
     path = NOTEBOOK_DIR / "03_drivers.ipynb"
     converted = {ast.unparse(c.args[0]) for c in _calls(path, "comparable_ratings")}
     assert converted == {"top_cur", "cur"}
+    # each on the scale declared (params scales:) or read from every response, not the period's
+    for call in _calls(path, "comparable_ratings"):
+        assert _keywords(call).get("scales") == "driver_scales", ast.unparse(call)
+    (fit,) = _calls(path, "rating_scales")
+    assert ast.unparse(fit.args[0]) == "responses" and _keywords(fit)["known"] == "ds.scales"
     for call in _calls(path, "importance_performance"):
         assert ast.unparse(call.args[0]) in {"rated", "rated_all"}, ast.unparse(call)
     (plot,) = _calls(path, "plot_importance_performance")
@@ -521,4 +526,28 @@ def test_rated_attributes_name_each_scale():
     (call,) = _calls(NOTEBOOK_DIR / "01_metrics.ipynb", "rating_means")
     assert _keywords(call).get("scales") == "scales"
     src = next(s for s in code_cells(NOTEBOOK_DIR / "01_metrics.ipynb") if "rating_means" in s)
-    assert "scales = brief.rating_scales(top_cur, list(ds.drivers))" in src
+    assert "scales = brief.rating_scales(responses, list(ds.drivers), known=ds.scales)" in src
+    # the brief reads the same declared scales
+    (call,) = _calls(NOTEBOOK_DIR / "00_summary.ipynb", "build_brief")
+    assert _keywords(call).get("scales") == "ds.scales"
+
+
+def test_rated_attributes_take_the_declared_scale(tmp_path):
+    """LimeSurvey Rated attributes: items of a 1–9 grid whose answers in the report's rows ran
+    1–8 or 2–9 were shown as 0–10, although init found 1–9 (review 2 #1). ``ease`` answered 2–4
+    in both quarters is declared 1–7; ``value`` is answered 1–4 in 2026Q3 but 1–5 in 2026Q2, so
+    read from every response it is 1–5 (from the period alone it would read 1–4)."""
+    import numpy as np
+
+    r = _dated(["2026-05-01", "2026-08-01"], 120, seed=5)
+    q3 = r["response_date"] >= "2026-07-01"
+    r["ease"] = np.clip(r["ease"], 2, 4)
+    r["value"] = np.where(q3, np.clip(r["value"], 1, 4), np.clip(r["value"], 1, 5))
+    data = _prepared(
+        tmp_path, r, drivers={"ease": "Ease", "value": "Value"}, scales={"ease": [1, 7]}
+    )
+    shown = _execute("01_metrics", data, tmp_path, n_boot=0)
+    (table,) = [f for f in shown if "Mean rating per attribute" in "".join(f.text)]
+    cells = [t.strip() for t in table.text if t.strip()]
+    # each attribute's cell is followed by its scale's
+    assert cells[cells.index("Ease") + 1] == "1–7" and cells[cells.index("Value") + 1] == "1–5"

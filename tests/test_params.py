@@ -170,3 +170,60 @@ def test_cluster_key_is_checked_and_suggests_its_own_keys(tmp_path):
         ParameterError, match=r"unknown key 'journey.0.stages'. Did you mean 'stage'"
     ):
         load_params(write(tmp_path, "name: x\njourney:\n  - {stages: A, touchpoints: [x]}\n"))
+
+
+def test_scales_load_reach_the_config_and_survive_save_and_load(tmp_path):
+    """LimeSurvey: init found each grid item's 1–9 scale, but the report re-read it from the
+    period's answers (1–8 or 2–9 among 25 completes: "0–10"). The declared scale now travels
+    params → Dataset.config → prepared dataset → notebooks."""
+    from cxm_lab.ingest import prepare_dataset
+    from cxm_lab.io import load_dataset
+
+    csv = tmp_path / "export.csv"
+    csv.write_text("id,q1,q2\n1,2,3\n2,8,5\n3,5,4\n", encoding="utf-8")
+    p = load_params(
+        write(
+            tmp_path,
+            f"name: x\ndata_dir: {csv}\nrename: {{id: response_id}}\n"
+            "drivers: {q1: Worry, q2: Ease}\nscales: {q1: [1, 9]}\n",
+        )
+    )
+    assert p.scales == {"q1": [1.0, 9.0]}
+    ds = prepare_dataset(p)
+    assert ds.scales == {"q1": (1.0, 9.0)}
+    again = load_dataset(ds.save(tmp_path / "prepared"))
+    assert again.scales == {"q1": (1.0, 9.0)}  # JSON lists back as (lowest, highest)
+    # without the key: no declared scale (older params files, the demo)
+    plain = prepare_dataset(load_params(write(tmp_path, "name: x\n")))
+    assert plain.scales == {} and plain.config["scales"] == {}
+
+
+@pytest.mark.parametrize(
+    ("scales", "message"),
+    [
+        ("{q1: [9, 1]}", r"'scales': 'q1': a scale is \[lowest, highest\] possible answer"),
+        ("{q1: [1]}", r"'scales': 'q1': a scale is two numbers"),
+        ("{q1: [1, .nan]}", r"'scales': 'q1': a scale is two numbers"),
+        ("{q1: [a, 9]}", r"scales.q1.0"),
+    ],
+)
+def test_bad_scales_are_named(tmp_path, scales, message):
+    with pytest.raises(ParameterError, match=message):
+        load_params(write(tmp_path, f"name: x\nscales: {scales}\n"))
+
+
+def test_a_declared_scale_must_be_a_column_and_hold_its_answers(tmp_path):
+    from cxm_lab.ingest import prepare_dataset
+
+    csv = tmp_path / "export.csv"
+    csv.write_text("id,q1\n1,0\n2,8\n3,10\n", encoding="utf-8")
+    head = f"name: x\ndata_dir: {csv}\nrename: {{id: response_id}}\ndrivers: [q1]\n"
+    with pytest.raises(ParameterError, match=r"scales: column 'qq' is not in the data"):
+        prepare_dataset(load_params(write(tmp_path, head + "scales: {qq: [1, 9]}\n")))
+    # answers 0 and 10 lie outside 1–9: two answers, from 0 to 10
+    with pytest.raises(
+        ParameterError,
+        match=r"scales: column 'q1' is declared 1–9 but 2 answer\(s\) lie outside it "
+        r"\(from 0 to 10\)",
+    ):
+        prepare_dataset(load_params(write(tmp_path, head + "scales: {q1: [1, 9]}\n")))

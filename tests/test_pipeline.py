@@ -272,3 +272,40 @@ def test_kernel_sockets_live_in_a_temporary_folder_never_beside_the_notebook(tmp
     assert len(str(ip)) + 8 < 107  # room for "-<port>" within a socket path's limit
     assert not ip.parent.exists()  # removed after the notebook
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "probe.ipynb"]
+
+
+def test_kernel_shutdown_sends_no_interrupt(tmp_path):
+    """jupyter_client's shutdown_kernel sends SIGINT before the shutdown request; a signal that
+    lands while ipykernel handles a message logs "[IPKernelApp] ERROR | KeyboardInterrupt caught
+    in kernel." on a successful run's terminal. The run's kernel manager stops the kernel
+    without that signal; an interrupt outside shutdown (a cell timeout) still sends it."""
+    import asyncio
+    import signal
+
+    from cxm_lab.pipeline import _kernel_manager_class
+
+    sent: list[int] = []
+
+    async def scenario() -> None:
+        km = _kernel_manager_class(tmp_path)(kernel_name="python3")
+        signal_kernel = km._async_signal_kernel
+
+        async def spy(signum: int) -> None:
+            sent.append(signum)
+            await signal_kernel(signum)
+
+        km._async_signal_kernel = spy
+        await km.start_kernel()
+        try:
+            kc = km.client()
+            kc.start_channels()
+            await kc.wait_for_ready(timeout=60)
+            await km.interrupt_kernel()  # as nbclient does on a cell timeout
+            assert sent == [signal.SIGINT]
+            kc.stop_channels()
+        finally:
+            await km.shutdown_kernel()
+        assert not await km.is_alive()
+
+    asyncio.run(scenario())
+    assert sent == [signal.SIGINT]  # the shutdown sent none

@@ -225,3 +225,29 @@ def test_appendix_counts_agree_with_their_nouns():
     assert "2 rows read from 2 files" in two
     single = appendix_markdown(rows=[{"file": "a.csv", "read": 1, "used": 1, "rejected": 0}])
     assert "1 row read from 1 file" in single
+
+
+def test_appendix_reason_tables_show_no_literal_backticks():
+    """Every real export's "Parts of the report" and "Sections skipped and why" tables showed
+    "needs a `touchpoint` column" with the backticks: the reasons are Markdown code spans, but
+    a table cell is escaped as data. Rendered with pandoc, the cells hold quoted names."""
+    import pypandoc
+
+    from cxm_lab.render import appendix_markdown
+    from cxm_lab.sections import COLUMN_HINTS, _table_hint, record
+
+    reasons = [COLUMN_HINTS["ltr"], "a `touchpoint` column", _table_hint("accounts")]
+    rec = record("04_revenue", "Revenue at risk", reasons=reasons)
+    md = appendix_markdown(
+        rows=[{"file": "a.csv", "read": 1, "used": 1, "rejected": 0}],
+        notebooks=[rec],
+        sections=[rec],
+    )
+    html = pypandoc.convert_text(md, "html", format="markdown")
+    text = " ".join(html.split())
+    assert "`" not in text and "<code>" not in text
+    assert (
+        text.count("needs a 0–10 likelihood-to-recommend score (rename the question to “ltr”") == 2
+    )
+    assert text.count("a “touchpoint” column; the accounts table (“accounts.csv” beside the export, "
+                      "or “tables: {accounts: FILE}” in the params file)") == 2  # fmt: skip

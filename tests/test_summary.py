@@ -11,7 +11,7 @@ from statsmodels.stats import proportion
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
-from cxm_lab import summary
+from cxm_lab import metrics, summary
 from cxm_lab.errors import ParameterError
 
 
@@ -786,3 +786,63 @@ def test_real_export_what_moved_note_matches_a_cut_table(shared_data, tmp_path):
         in note
     )
     assert f"first 12 of the {len(moved)} groups" in note
+
+
+def test_what_moved_leaves_out_unnamed_and_empty_groups():
+    """gforms_r2019 listed "Python | –" (no answer, n 1→1) and a group with n 1→0 and counted
+    them among the "28 groups / 13 not tested". By hand: A has 2 responses in each quarter;
+    the unanswered (None) rows are not a group; B's only 2026Q3 response has no score (n 0)."""
+    d = pd.DataFrame(
+        {
+            "quarter": ["2026Q2"] * 5 + ["2026Q3"] * 5,
+            "segment": ["A", "A", None, "B", "B", "A", "A", None, None, "B"],
+            "ltr": [10, 0, 9, 10, 8, 10, 10, 3, 9, np.nan],
+        }
+    )
+    change = metrics.nps_change(d, by="segment", min_n=1)  # the metric keeps every row
+    assert change["segment"].isna().any() and (change["n"] == 0).any()
+    moved = summary.what_moved(d, quarter="2026Q3", dims="segment", min_n=1)
+    assert moved[["group", "n_previous", "n", "nps_previous", "nps"]].values.tolist() == [
+        ["A", 2, 2, 0.0, 100.0]  # (1 − 1)/2 → (2 − 0)/2
+    ]
+    assert "1 comparison" in summary.what_moved_note(moved)
+    kept, without = summary.answered_groups(change, "segment", n=["n", "n_previous"])
+    assert kept["segment"].tolist() == ["A"] and without == 2  # the two unanswered in 2026Q3
+
+
+@pytest.mark.shared_data
+def test_real_export_what_moved_has_only_named_groups_with_responses(shared_data, tmp_path):
+    """gforms_r2019: every group of the What-moved table has a name and responses in both
+    quarters; the number of groups is counted by pandas from the responses."""
+    ds = _real(shared_data, tmp_path, "google_forms/2019 English R Community Survey Responses.csv")
+    r = ds["responses"]
+    moved = summary.what_moved(r, quarter=ds.report_quarter, dims=ds.dimensions, min_n=30)
+    assert moved["group"].notna().all() and (moved[["n", "n_previous"]] > 0).all().all()
+    quarters = sorted(r["quarter"].dropna().unique())
+    prev = quarters[quarters.index(ds.report_quarter) - 1]
+    scored = r[r["ltr"].notna()]
+    expected = 0
+    for dim in ds.dimensions:
+        groups = [
+            set(scored.loc[scored["quarter"] == q, dim].dropna()) for q in (prev, ds.report_quarter)
+        ]
+        expected += len(groups[0] & groups[1])
+    assert len(moved) == expected
+
+
+def test_quotes_never_pick_a_non_answer():
+    # ranked by score, the two lowest scores answered "None" and "nothing at all": neither is
+    # a comment (text.analysis.has_text), so the quote is the lowest real comment
+    r = pd.DataFrame(
+        {
+            "quarter": ["2026Q3"] * 4,
+            "ltr": [0, 1, 4, 9],
+            "comment": ["None", "nothing at all", "Support never called back", "Great"],
+        }
+    )
+    q = summary.select_quotes(r, quarter="2026Q3", by=None, per_group=1)
+    assert q["comment"].tolist() == ["Support never called back"]
+    from cxm_lab.report import quote_comments
+
+    shown = quote_comments(r, max_rows=10)._repr_markdown_()
+    assert "Support never called back" in shown and "None" not in shown

@@ -156,10 +156,12 @@ def read_export(
     sheet : str or int, optional
         Spreadsheet sheet name or 0-based index; default: the first sheet with data.
     keep_incomplete : bool
-        Keep the responses the tool marks as not completed (LimeSurvey: ``submitdate`` empty).
+        Keep the responses the tool marks as not completed (LimeSurvey: ``submitdate`` empty;
+        Qualtrics: ``Finished`` False or 0; Alchemer: ``Status`` Partial or Disqualified).
         Default: they are rejected with the reason ``"incomplete response (LimeSurvey
-        submitdate empty ...)"``, so a report counts completed responses only and says how many
-        were left out.
+        submitdate empty ...)"`` (``"incomplete response (Qualtrics Finished = False; Progress
+        43%)"``, ...), so a report counts completed responses only and says how many were left
+        out.
 
     Returns
     -------

@@ -228,6 +228,63 @@ class Export:
             rejects=rejects.sort_values("row", kind="stable").reset_index(drop=True),
         )
 
+    def reject_incomplete(
+        self,
+        mask: np.ndarray,
+        column: str,
+        reasons: str | np.ndarray,
+        *,
+        keep: bool,
+        why: str,
+    ) -> Export:
+        """Reject (or keep, with a note) the responses the tool marks as not completed.
+
+        One rule for every tool whose export says which responses were completed (LimeSurvey's
+        ``submitdate``, Qualtrics' ``Finished``, Alchemer's ``Status``): by default the rows of
+        ``mask`` go to :attr:`rejects` with ``reasons``; with ``keep`` they stay. Either way a
+        note says how many and why.
+
+        Parameters
+        ----------
+        mask : ndarray of bool
+            One value per row of :attr:`data`; True rows are incomplete responses.
+        column : str
+            The tool's completion column (shown with its value in the reject table).
+        reasons : str or ndarray of str
+            The reject reason, one for all rows or one per row of :attr:`data`.
+        keep : bool
+            Keep the incomplete responses (``read_export(..., keep_incomplete=True)``).
+        why : str
+            What marks them, for the note: ``"Finished = False: not completed"``.
+
+        Returns
+        -------
+        Export
+            The export without the incomplete rows (unchanged with ``keep``), with a note.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> ex = Export(pd.DataFrame({"done": ["1", "0"]}), np.array([1, 2]),
+        ...             pd.DataFrame(columns=REJECT_COLUMNS), 2, "x.csv", "x", {}, {}, None,
+        ...             None, None, "gregorian", ".", "utf-8", ",", 1, [])
+        >>> out = ex.reject_incomplete(np.array([False, True]), "done", "incomplete response",
+        ...                            keep=False, why="done = 0")
+        >>> out.rows.tolist(), out.rejects["row"].tolist(), out.notes
+        ([1], [2], ['1 incomplete response rejected (done = 0)'])
+        """
+        mask = np.asarray(mask, dtype=bool)
+        n = int(mask.sum())
+        if not n:
+            return self
+        noun = f"{n} incomplete response{'s' if n != 1 else ''}"
+        if keep:
+            self.notes.append(f"{noun} kept ({why})")
+            return self
+        out = self.reject_rows(mask, column, reasons)
+        out.notes.append(f"{noun} rejected ({why})")
+        return out
+
 
 @dataclass
 class RawTable:

@@ -148,26 +148,20 @@ class LimeSurveyImporter(Importer):
         submitted = found.get("submitted")
         if submitted is not None:
             incomplete = export.data[submitted].isna().to_numpy(dtype=bool)
-            n_incomplete = int(incomplete.sum())
-            if n_incomplete and keep_incomplete:
-                export.notes.append(
-                    f"{n_incomplete} incomplete response{'s' if n_incomplete != 1 else ''} "
-                    f"kept ({submitted} empty: not completed)"
-                )
-            elif n_incomplete:
-                reason = f"incomplete response (LimeSurvey {submitted} empty"
-                last = find_columns(columns, _LAST_PAGE).get("last page")
-                if last is not None:
-                    pages = export.data[last].astype("string")
-                    reasons = (reason + "; " + last + " " + pages + ")").fillna(reason + ")")
-                    why: str | np.ndarray = reasons.to_numpy(dtype=object)
-                else:
-                    why = reason + ")"
-                export = export.reject_rows(incomplete, submitted, why)
-                export.notes.append(
-                    f"{n_incomplete} incomplete response{'s' if n_incomplete != 1 else ''} "
-                    f"rejected ({submitted} empty: not completed)"
-                )
+            reason = f"incomplete response (LimeSurvey {submitted} empty"
+            reasons: str | np.ndarray = reason + ")"
+            last = find_columns(columns, _LAST_PAGE).get("last page")
+            if last is not None:
+                pages = export.data[last].astype("string")
+                with_page = (reason + "; " + last + " " + pages + ")").fillna(reason + ")")
+                reasons = with_page.to_numpy(dtype=object)
+            export = export.reject_incomplete(
+                incomplete,
+                submitted,
+                reasons,
+                keep=keep_incomplete,
+                why=f"{submitted} empty: not completed",
+            )
         data = export.data
         for col in found.values():
             text = data[col].astype("string")

@@ -9,6 +9,13 @@ often end every line with a comma. The TSV download is UTF-16 (read in :mod:`.ba
 
 Column names are the ids of the first row; for legacy ``V1``.. columns the name of the second
 row (``ResponseID``). Dates are written ``2017-07-18 08:28:09`` in the declared zone.
+
+``Finished`` says whether the respondent reached the end of the survey (``True``/``False``;
+``1``/``0`` in legacy and numeric-value exports) and ``Progress`` how far they got, in percent.
+A response with ``Finished`` False is rejected with the reason
+``incomplete response (Qualtrics Finished = False; Progress 43%)`` unless
+``read_export(..., keep_incomplete=True)`` (:meth:`QualtricsImporter.finish`), as LimeSurvey's
+incomplete responses are.
 """
 
 from __future__ import annotations
@@ -16,7 +23,16 @@ from __future__ import annotations
 import json
 import re
 
-from cxm_lab.importers.base import Header, Importer, RawTable, count_present, find_columns
+import numpy as np
+
+from cxm_lab.importers.base import (
+    Export,
+    Header,
+    Importer,
+    RawTable,
+    count_present,
+    find_columns,
+)
 
 __all__ = ["QualtricsImporter"]
 
@@ -46,6 +62,10 @@ _ROLES = {
     "status": ("Status",),
     "duration": ("Duration (in seconds)",),
 }
+#: The completion flag and how far the respondent got (percent of the survey).
+_FINISHED = {"finished": ("Finished",), "progress": ("Progress",)}
+#: The values of ``Finished`` that mean "not completed" (labels, or the numeric recode).
+_NOT_FINISHED = {"false", "0"}
 _V = re.compile(r"^V\d+$")
 _RESPONSE_ID = re.compile(r"^R_\w+$")
 
@@ -125,6 +145,60 @@ class QualtricsImporter(Importer):
         header.roles = find_columns(header.names, _ROLES)
         header.date_format = "%Y-%m-%d %H:%M:%S"
         return header
+
+    def finish(self, export: Export, *, keep_incomplete: bool = False) -> Export:
+        """Reject the responses Qualtrics marks as not finished (``Finished`` False or 0).
+
+        Parameters
+        ----------
+        export : Export
+            The rows as read.
+        keep_incomplete : bool
+            Keep responses with ``Finished`` False (the respondent left before the end)
+            instead of rejecting them.
+
+        Returns
+        -------
+        Export
+            Finished responses (all with ``keep_incomplete``), with a note saying how many
+            were rejected or kept. Exports without a ``Finished`` column are unchanged.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from cxm_lab.importers import read_export
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "q.csv"
+        >>> _ = p.write_text("StartDate,Progress,Finished,ResponseId,Q1\\n"
+        ...                  "Start Date,Progress,Finished,Response ID,Q one\\n"
+        ...                  "2021-06-30 13:57:56,100,True,R_a,5\\n"
+        ...                  "2021-06-30 13:58:56,43,False,R_b,3\\n")
+        >>> ex = read_export(p)
+        >>> ex.data["ResponseId"].tolist(), ex.rejects["reason"].tolist()
+        (['R_a'], ['incomplete response (Qualtrics Finished = False; Progress 43%)'])
+        >>> read_export(p, keep_incomplete=True).n_read, ex.n_read
+        (2, 2)
+        """
+        found = find_columns([str(c) for c in export.data.columns], _FINISHED)
+        finished = found.get("finished")
+        if finished is None:
+            return export
+        flags = export.data[finished].astype("string")
+        incomplete = (
+            flags.str.strip().str.lower().isin(_NOT_FINISHED).to_numpy(dtype=bool, na_value=False)
+        )
+        reasons = "incomplete response (Qualtrics " + finished + " = " + flags
+        progress = found.get("progress")
+        if progress is not None:
+            reasons = (reasons + "; " + progress + " " + export.data[progress].astype("string")
+                       + "%").fillna(reasons)  # fmt: skip
+        why: np.ndarray = (reasons + ")").to_numpy(dtype=object)
+        return export.reject_incomplete(
+            incomplete,
+            finished,
+            why,
+            keep=keep_incomplete,
+            why=f"{finished} = False: the respondent left before the end",
+        )
 
     @staticmethod
     def _label_row(top: list[str], second: list[str]) -> bool:

@@ -74,7 +74,8 @@ class TypeformImporter(Importer):
         export : Export
             The rows as read.
         keep_incomplete : bool
-            Not used: Typeform's CSV download holds submitted responses only.
+            Not used: the export does not document which ``Response Type`` values mark a partial
+            response, so every row is kept.
 
         Returns
         -------
