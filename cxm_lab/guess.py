@@ -815,9 +815,19 @@ def guess_mapping(export) -> Guess:  # noqa: ANN001 - an importers.Export
         if p.column not in taken
         and 2 <= p.distinct <= 12
         and p.answered >= 0.5 * n_rows
-        and p.mean_length < 60
         and p.date_share < 0.5
     ]
+    # Long answers to a question with few different answers: a choice with long options, or
+    # open text in a small sample. Not proposed, but listed, so nothing is dropped unsaid.
+    for p in [p for p in dims if p.mean_length >= 60]:
+        leave_out(
+            "dimensions",
+            p,
+            "",
+            f"long answers: {p.mean_length:.0f} characters on average, {p.distinct} different; "
+            "open text, or a choice with long options (add it to dimensions: if it is a choice)",
+        )
+    dims = [p for p in dims if p.mean_length < 60]
     for p in dims:
         if has_texts and _norm(p.question) in ("", _norm(p.column)):
             leave_out(

@@ -353,10 +353,17 @@ def _scales(scales: Mapping[str, Sequence[float]], r: pd.DataFrame) -> dict[str,
         v = pd.to_numeric(r[col], errors="coerce")
         outside = v[(v < lo) | (v > hi)]
         if len(outside):
+            first = outside.index[0]
+            where = (
+                f"{r.at[first, 'source_file']} row {r.at[first, 'source_row']}: "
+                if {"source_file", "source_row"} <= set(r.columns)
+                else ""
+            )
             raise ParameterError(
-                f"scales: column '{col}' is declared {scale_text((lo, hi))} but {len(outside):,} "
-                f"answer(s) lie outside it (from {v.min():g} to {v.max():g}); correct the scale, "
-                "or leave the column out of scales: to read it from the answers."
+                f"{where}column '{col}' holds {outside.iloc[0]:g}, but scales: declares it "
+                f"{scale_text((lo, hi))} ({len(outside):,} answer(s) outside it, from "
+                f"{v.min():g} to {v.max():g}); correct the scale, or leave the column out of "
+                "scales: to read it from the answers."
             )
         out[str(col)] = [float(lo), float(hi)]
     return out

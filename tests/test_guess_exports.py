@@ -406,3 +406,16 @@ def test_init_says_how_many_columns_were_left_out(shared_data, tmp_path, capsys)
     line = next(s for s in said.splitlines() if s.strip().startswith("left out:"))
     assert f"left out: {len(left)} columns" in line and "6 a ranking of 6 items" in line
     assert "reasons in the params file" in line
+
+
+@pytest.mark.shared_data
+def test_long_choice_questions_are_listed_not_dropped(shared_data):
+    # LimeSurvey Page6MC1 and Page6MC3: 3 different answers of 60+ characters each, answered by
+    # every complete response; not proposed as dimensions (open text looks the same in a small
+    # sample), but listed with the reason instead of vanishing
+    ex = read_export(shared_data / "exports" / LIME)
+    lengths = {c: ex.data[c].dropna().str.len().mean() for c in ("Page6MC1", "Page6MC3")}
+    assert all(v >= 60 for v in lengths.values())
+    left = {lo.column: lo.reason for lo in guess_mapping(ex).left_out}
+    for col, mean in lengths.items():
+        assert left[col].startswith(f"long answers: {mean:.0f} characters on average, 3 different")

@@ -220,10 +220,11 @@ def test_a_declared_scale_must_be_a_column_and_hold_its_answers(tmp_path):
     head = f"name: x\ndata_dir: {csv}\nrename: {{id: response_id}}\ndrivers: [q1]\n"
     with pytest.raises(ParameterError, match=r"scales: column 'qq' is not in the data"):
         prepare_dataset(load_params(write(tmp_path, head + "scales: {qq: [1, 9]}\n")))
-    # answers 0 and 10 lie outside 1–9: two answers, from 0 to 10
+    # answers 0 (data row 1) and 10 (row 3) lie outside 1–9: two answers, from 0 to 10; the
+    # message names the file, the first row and the column
     with pytest.raises(
         ParameterError,
-        match=r"scales: column 'q1' is declared 1–9 but 2 answer\(s\) lie outside it "
-        r"\(from 0 to 10\)",
+        match=r"export\.csv row 1: column 'q1' holds 0, but scales: declares it 1–9 "
+        r"\(2 answer\(s\) outside it, from 0 to 10\)",
     ):
         prepare_dataset(load_params(write(tmp_path, head + "scales: {q1: [1, 9]}\n")))

@@ -138,7 +138,7 @@ def test_escape_markdown_is_the_safe_escaper():
 def test_quote_languages_are_normalised_and_invalid_ones_dropped():
     d = pd.DataFrame(
         {
-            "comment": ["Olá", "你好", "سلام", "Hello", "简体", "evil", "n/a", "שלום"],
+            "comment": ["Olá", "你好", "سلام", "Hello", "简体", "evil", "Service ok", "שלום"],
             "language": [
                 "pt-BR",
                 "zh-CN",
