@@ -524,6 +524,26 @@ def scale_note(
     )
 
 
+def _separate_labels(ax: Axes, labels: list, *, fixed: Sequence = (), tries: int = 12) -> None:
+    """Move point labels (annotations in offset points) down, one line at a time, until none
+    overlaps a label placed before it or a ``fixed`` text (the quadrant names): two drivers
+    with close ratings and importance would otherwise print over each other."""
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    placed = [t.get_window_extent(renderer) for t in fixed]
+    order = sorted(labels, key=lambda a: -a.xy[1])  # the most important first
+    for ann in order:
+        box = ann.get_window_extent(renderer)
+        line = box.height * 72 / fig.dpi + 1  # one text line, in points
+        dx, dy = ann.xyann
+        for k in range(1, tries + 1):
+            if not any(box.overlaps(b) for b in placed):
+                break
+            ann.xyann = (dx, dy - k * line)
+            box = ann.get_window_extent(renderer)
+        placed.append(box)
+
+
 def plot_importance_performance(
     data: pd.DataFrame,
     *,
@@ -593,23 +613,30 @@ def plot_importance_performance(
         else np.zeros(len(data), bool)
     )
     ax.scatter(x, y, s=60, color=np.where(fix, "#d1495b", "#00798c"), zorder=3)
-    for xi, yi, name in zip(x, y, data[label], strict=True):
+    names = [
         ax.annotate(
             chart_label(name), (xi, yi), textcoords="offset points", xytext=(6, 4), fontsize=9
         )
+        for xi, yi, name in zip(x, y, data[label], strict=True)
+    ]
     ax.axhline(100 / len(data), color="grey", ls="--", lw=0.8)
     ax.axvline(x.mean(), color="grey", ls="--", lw=0.8)
-    ax.text(0.01, 0.98, "fix first", transform=ax.transAxes, va="top", color="#d1495b", fontsize=9)
-    ax.text(
-        0.99,
-        0.98,
-        "maintain strength",
-        transform=ax.transAxes,
-        va="top",
-        ha="right",
-        color="#00798c",
-        fontsize=9,
-    )
+    corners = [
+        ax.text(
+            0.01, 0.98, "fix first", transform=ax.transAxes, va="top", color="#d1495b", fontsize=9
+        ),
+        ax.text(
+            0.99,
+            0.98,
+            "maintain strength",
+            transform=ax.transAxes,
+            va="top",
+            ha="right",
+            color="#00798c",
+            fontsize=9,
+        ),
+    ]
+    _separate_labels(ax, names, fixed=corners)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("Importance (% of explained variance)")
     ax.set_title(title or "Importance vs performance of NPS drivers (95% bootstrap CI)")

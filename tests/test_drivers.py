@@ -213,3 +213,24 @@ def test_quadrant_chart_draws_driver_names_literally():
         a.get_text() for a in ax.texts if a.get_text() not in {"fix first", "maintain strength"}
     ]
     assert names == ["\\$\\alpha\\$ speed", "price"]
+
+
+def test_quadrant_chart_labels_of_close_drivers_do_not_overlap():
+    # gforms R survey: "How much you enjoy using Python" and "To recommend Python to a
+    # colleague" sat at nearly the same point and printed over each other
+    t = pd.DataFrame(
+        {
+            "driver": [
+                "How much you enjoy using Python",
+                "To recommend Python to a colleague",
+                "How much you enjoy using R",
+            ],
+            "weight": [20.0, 20.4, 59.6],
+            "performance": [68.0, 68.3, 91.0],
+        }
+    )
+    ax = drivers.plot_importance_performance(t)
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [a.get_window_extent(renderer) for a in ax.texts]  # names and quadrant names
+    pairs = [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))]
+    assert not [(i, j) for i, j in pairs if boxes[i].overlaps(boxes[j])]
