@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import combinations
 from math import factorial
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,6 +14,13 @@ from scipy import stats
 
 from cxm_lab import drivers
 from cxm_lab.errors import ParameterError
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Each chart test closes what it drew (pyplot keeps figures open until closed)."""
+    yield
+    plt.close("all")
 
 
 @pytest.fixture(scope="module")
