@@ -59,6 +59,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -68,6 +69,9 @@ from cxm_lab.docstrings import fill
 from cxm_lab.errors import DataError, ParameterError, as_list, check_int, check_level, need
 from cxm_lab.report import format_p, plural
 from cxm_lab.scales import fit_scale, scale_text
+
+if TYPE_CHECKING:
+    from cxm_lab.text.topics import ThemeFit
 
 __all__ = [
     "CANDIDATE_COLUMNS",
@@ -90,6 +94,7 @@ __all__ = [
     "recommend_point_value",
     "status_sentence",
     "theme_candidates",
+    "theme_fit_finding",
     "theme_sentence",
     "tile_cards",
     "worth_sentence",
@@ -979,6 +984,37 @@ def rank_priorities(
 
 
 @fill
+def theme_fit_finding(fit: ThemeFit) -> str:
+    """The "Why (comments)" finding when the default theme list fits the comments badly.
+
+    Comments filed under customer-experience themes that do not describe the survey (an R
+    users' survey's "So many packages" under *delivery*) would rank a fix nobody needs, so the
+    brief names no theme and says why, with the measured share.
+
+    Parameters
+    ----------
+    fit : ThemeFit
+        :func:`cxm_lab.text.topics.theme_fit` of the comments.
+
+    Returns
+    -------
+    str
+        Plain text with the share of comments that match a default theme well.
+
+    Examples
+    --------
+    >>> from cxm_lab.text.topics import theme_fit
+    >>> print(theme_fit_finding(theme_fit([0.9, 0.7, 0.8, 0.86])))  # 2 of 4 at 0.85 or more
+    Only 50% of 4 comments match one of the default themes well, so no theme is named here or ranked as a priority; the text section shows the themes found in the comments themselves (set themes: in the params file to your own codeframe).
+    """
+    return (
+        f"Only {fit.share:.0f}% of {plural(fit.n_comments, 'comment')} match one of the "
+        "default themes well, so no theme is named here or ranked as a priority; the text "
+        "section shows the themes found in the comments themselves (set themes: in the params "
+        "file to your own codeframe)."
+    )
+
+
 def theme_sentence(
     themes: pd.DataFrame | None, impact: pd.DataFrame | None, *, min_n: int = 30
 ) -> str:
@@ -1535,6 +1571,7 @@ def build_brief(
     revenue: pd.DataFrame | None = None,
     owners: pd.DataFrame | None = None,
     closures: pd.DataFrame | None = None,
+    theme_fit: ThemeFit | None = None,
     drivers: Mapping[str, str] | None = None,
     scales: Mapping[str, Sequence[float]] | None = None,
     dims: Sequence[str] | None = None,
@@ -1610,6 +1647,11 @@ def build_brief(
         ``touchpoint`` → ``team`` (the ``touchpoint_owners`` table).
     closures : DataFrame, optional
         Closed cases (``response_id``, ``closed_date``).
+    theme_fit : ThemeFit, optional
+        How well the default theme list fits the comments
+        (``CommentAnalysis.theme_fit``, :func:`cxm_lab.text.topics.theme_fit`). When it fits
+        badly, no theme is a candidate fix and "Why (comments)" says so with its figures
+        (:func:`theme_fit_finding`) instead of naming default themes.
     drivers : mapping, optional
         Rating column → label (the dataset's ``drivers``).
     scales : mapping, optional
@@ -1731,7 +1773,10 @@ def build_brief(
 
     # --- why: themes
     themes_t = impact_t = None
-    if mentions is not None and len(mentions) and score in cur and len(cur):
+    if theme_fit is not None and not theme_fit.fits:
+        findings.append(Finding("Why (comments)", theme_fit_finding(theme_fit)))
+        notes.append(f"themes: the default theme list fits badly ({theme_fit.share:.0f}%)")
+    elif mentions is not None and len(mentions) and score in cur and len(cur):
         from cxm_lab.metrics import nps_category as _category
         from cxm_lab.text import aspects
 

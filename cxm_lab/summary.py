@@ -55,6 +55,7 @@ __all__ = [
     "respondent_profile",
     "select_quotes",
     "survey_types",
+    "theme_fit_sentence",
     "trend_table",
     "type_attainment",
     "type_counts",
@@ -1886,3 +1887,39 @@ def read_notes(notes: Mapping[str, Sequence[str]] | None) -> pd.DataFrame:
         if str(note).strip()
     ]
     return pd.DataFrame(rows, columns=["file", "note"], dtype=object)
+
+
+def theme_fit_sentence(n_comments: int, n_matched: int, *, min_similarity: float) -> str:
+    """The sentence that says how well the default theme list fits a survey's comments.
+
+    Parameters
+    ----------
+    n_comments : int
+        Comments considered (:attr:`cxm_lab.text.topics.ThemeFit.n_comments`).
+    n_matched : int
+        Those that match a default theme well (:attr:`cxm_lab.text.topics.ThemeFit.n_matched`).
+    min_similarity : float
+        The similarity that counts as a good match.
+
+    Returns
+    -------
+    str
+        "Only 18% of 1,250 comments match one of the default themes well ..." (the share rounded
+        to a whole percent); "" without comments.
+
+    Examples
+    --------
+    >>> theme_fit_sentence(1250, 225, min_similarity=0.85)[:61]   # 225 / 1250 = 18 %
+    'Only 18% of 1,250 comments match one of the default themes we'
+    """
+    if n_comments <= 0:
+        return ""
+    share = 100 * n_matched / n_comments
+    return (
+        f"Only {share:.0f}% of {plural(n_comments, 'comment')} match one of the default themes "
+        f"well (a clause at similarity {min_similarity:.2f} or more), so the default list of "
+        "customer-experience themes does not describe this survey; a comment keeps a default "
+        "theme here only when the match is very close. The themes found in the comments "
+        "themselves (discovered themes, below) describe them better: set `themes:` in the "
+        "params file to your own codeframe (README, 'Your own data')."
+    )

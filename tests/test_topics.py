@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cxm_lab import config
 from cxm_lab.errors import ParameterError
 from cxm_lab.text import build_model, sentiment, topics
 
@@ -354,3 +355,98 @@ def test_distinct_labels_number_a_theme_whose_words_are_all_taken():
         [0, 1, 2], {0: ["comments"], 1: ["comments"], 2: ["comments"]}, {1: ["Comments"]}
     )
     assert names == {0: "comments", 1: "comments (2)", 2: "comments (3)"}
+
+
+# --------------------------------------------------------------------------- default-list fit
+
+
+def test_theme_fit_counts_good_matches_and_says_whether_the_list_fits():
+    # 0.90, 0.86 and 0.85 are at 0.85 or more; 0.84 is not, NaN (no theme) is not: 3 of 5 = 60 %
+    f = topics.theme_fit([0.90, 0.86, 0.84, float("nan"), 0.85])
+    assert (f.n_comments, f.n_matched, f.share) == (5, 3, 60.0)
+    assert f.min_similarity == topics.FIT_SIMILARITY == 0.85
+    assert not f.fits  # 60 < FIT_SHARE (85)
+    assert topics.theme_fit([0.90, 0.86, 0.84, float("nan"), 0.85], min_share=60).fits
+    # 1 of 2 at 0.95 or more
+    assert topics.theme_fit(pd.Series([0.96, 0.9]), min_similarity=0.95).share == 50.0
+    empty = topics.theme_fit([])
+    assert empty.fits and np.isnan(empty.share)
+
+
+needs_text_models = pytest.mark.skipif(
+    not (MODEL / "config.json").is_file() or not (config.sentiment_dir() / "config.json").is_file(),
+    reason="text models not built: run `make setup`",
+)
+
+#: Answers to "What do you like least about using R?" (2019 R Community Survey): none is about
+#: a customer journey. With the old code "So many packages" was filed under *delivery* (0.87).
+OFF_TOPIC = [
+    "So many packages", "Error messages", "Debugging", "Syntax can be confusing",
+    "Base R data types", "The documentation of packages is sometimes not very clear",
+    "Keeping my workspace organized", "Inconsistent function names across packages",
+    "Dates management", "StringsAsFactors", "Too many ways to do the same thing",
+    "Remembering which package does what",
+]  # fmt: skip
+
+
+@needs_text_models
+def test_off_topic_comments_are_not_forced_into_a_default_theme():
+    from cxm_lab.text import analysis
+
+    got = analysis.analyse_comments(pd.DataFrame({"comment": OFF_TOPIC}))
+    c = got.comments
+    assert c.loc[c["comment"] == "So many packages", "category"].item() != "delivery"
+    fit = got.theme_fit
+    assert fit is not None and not fit.fits
+    # the fit figure, recomputed from the mentions: comments with a clause at 0.85 or more
+    assert fit.n_comments == len(OFF_TOPIC)
+    # every mention kept passes the strict bar of a badly fitting list
+    assert (got.mentions["similarity"] >= topics.STRONG_SIMILARITY).all()
+    kept = c[c["category"] != "other"]
+    assert len(kept) < len(OFF_TOPIC) / 2
+
+
+@needs_text_models
+def test_on_topic_comments_keep_their_default_theme():
+    from cxm_lab.text import analysis
+
+    texts = [
+        "The parcel arrived late and damaged.", "I was charged twice for one order.",
+        "The staff were rude to me at the counter.", "Far too expensive for what you get.",
+        "We waited over an hour to be served.", "The app keeps crashing when I log in.",
+    ]  # fmt: skip
+    got = analysis.analyse_comments(pd.DataFrame({"comment": texts}))
+    assert got.theme_fit.fits and got.theme_fit.n_matched == len(texts)
+    assert got.comments["category"].tolist()[:2] == ["delivery", "billing"]
+    # the run's own codeframe is not judged against the default list
+    own = analysis.analyse_comments(
+        pd.DataFrame({"comment": texts[:2]}), categories={"a": ["parcel"], "b": ["money"]}
+    )
+    assert own.theme_fit is None
+
+
+@needs_text_models
+def test_r_survey_default_themes_fit_badly_and_packages_are_not_delivery(shared_data):
+    from cxm_lab.text import analysis
+    from cxm_lab.text.aspects import split_clauses
+
+    forms = shared_data / "exports" / "google_forms"
+    raw = pd.read_csv(forms / "2019 English R Community Survey Responses.csv")
+    r = pd.DataFrame({"comment": raw["What do you like least about using R?"]})
+    got = analysis.analyse_comments(r)
+    c = got.comments
+    assert (c.loc[c["comment"].str.strip() == "So many packages", "category"] != "delivery").all()
+    assert (c.loc[c["comment"].str.strip() == "Packages", "category"] != "delivery").all()
+    # the fit figure recomputed another way: every clause matched on its own, a comment
+    # matches well when one of its non-"other" clauses scores 0.85 or more
+    cl = pd.DataFrame(
+        [(i, x) for i, t in c["comment"].items() for x in split_clauses(t)], columns=["i", "x"]
+    )
+    m = topics.match_categories(cl["x"], threshold=0.0)
+    good = cl.loc[(m["similarity"] >= 0.85).to_numpy() & (m["category"] != "other").to_numpy(), "i"]
+    fit = got.theme_fit
+    assert fit.n_comments == len(c)
+    assert fit.n_matched == good.nunique()
+    assert fit.share == pytest.approx(100 * good.nunique() / len(c))
+    # measured: about 70 % of the 1,298 answers with text; the default list fits badly
+    assert not fit.fits and 55 < fit.share < 80

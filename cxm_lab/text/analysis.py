@@ -25,6 +25,7 @@ from cxm_lab.errors import check_by, check_columns, check_frame
 
 if TYPE_CHECKING:
     from cxm_lab.text.sentiment import Encoder
+    from cxm_lab.text.topics import ThemeFit
 
 __all__ = [
     "NO_LANGUAGE",
@@ -66,6 +67,9 @@ class CommentAnalysis:
     non_answers : int
         Answers set aside because they say nothing ("none", "no comment", "-":
         :func:`cxm_lab.text.clean.non_answer`); they are not in ``comments``.
+    theme_fit : ThemeFit or None
+        With the default theme list only (no codeframe of the run's own): how many comments
+        match a default theme well (:func:`cxm_lab.text.topics.theme_fit`); None otherwise.
     """
 
     comments: pd.DataFrame
@@ -74,6 +78,7 @@ class CommentAnalysis:
     model_version: str
     mentions: pd.DataFrame = field(default_factory=pd.DataFrame)
     non_answers: int = 0
+    theme_fit: ThemeFit | None = None
 
 
 def has_text(s: pd.Series) -> pd.Series:
@@ -142,6 +147,13 @@ def analyse_comments(
         clause, :func:`cxm_lab.text.aspects.theme_mentions`), and ``non_answers``: how many
         answers were set aside as saying nothing.
 
+        With the default list (``categories`` None) a comment keeps a theme only where it, or
+        one of its clauses, matches that theme well (similarity at least
+        :data:`cxm_lab.text.topics.FIT_SIMILARITY`, or
+        :data:`cxm_lab.text.topics.STRONG_SIMILARITY` when the list fits the survey badly,
+        :func:`cxm_lab.text.topics.theme_fit`); otherwise its ``category`` is "other" and its
+        weaker mentions are dropped. ``theme_fit`` says how many comments match well.
+
     Raises
     ------
     ColumnError
@@ -184,6 +196,9 @@ def analyse_comments(
     mentions = aspects.theme_mentions(
         comments[text], ids=ids, categories=categories, encoder=encoder
     )
+    fit = None
+    if categories is None:  # the default list: keep only the matches that are good enough
+        mentions, cats, fit = _good_matches(comments, mentions, cats, ids)
     comments = (
         comments.join(detected.add_prefix("detected_"))
         .join(scored[["label", "score", "p_negative", "p_positive"]])
@@ -201,7 +216,46 @@ def analyse_comments(
         model_version=str(scored["model_version"].iloc[0]) if len(scored) else "",
         mentions=mentions,
         non_answers=non_answers,
+        theme_fit=fit,
     )
+
+
+def _good_matches(
+    comments: pd.DataFrame, mentions: pd.DataFrame, cats: pd.DataFrame, ids: pd.Series | None
+) -> tuple[pd.DataFrame, pd.DataFrame, ThemeFit]:
+    """The mentions and comment themes of the default list that match well, and the fit.
+
+    A comment's best clause similarity decides whether it matches a default theme well
+    (:func:`cxm_lab.text.topics.theme_fit`); the bar is
+    :data:`cxm_lab.text.topics.FIT_SIMILARITY`, raised to
+    :data:`cxm_lab.text.topics.STRONG_SIMILARITY` when the list fits the survey badly. A
+    mention below the bar is dropped, and a comment whose ``category`` scores below the bar both
+    as a whole and in its mentions gets "other" (its ``similarity`` and ``runner_up`` are kept, so the weak match is visible).
+    """
+    from cxm_lab.text.topics import FIT_SIMILARITY, STRONG_SIMILARITY, theme_fit
+
+    key = ids.to_numpy() if ids is not None else comments.index.to_numpy()
+    if len(mentions):
+        best = mentions.groupby("response_id", sort=False)["similarity"].max()
+        per_comment = pd.Series(key).map(best).to_numpy(dtype=float)
+    else:
+        per_comment = [float("nan")] * len(comments)
+    fit = theme_fit(per_comment)
+    bar = FIT_SIMILARITY if fit.fits else STRONG_SIMILARITY
+    if len(mentions):
+        mentions = mentions[mentions["similarity"].astype(float) >= bar].reset_index(drop=True)
+    good = (
+        set(zip(mentions["response_id"], mentions["theme"], strict=True))
+        if len(mentions)
+        else set()
+    )
+    cats = cats.copy()
+    keep = [
+        not isinstance(c, str) or c == "other" or sim >= bar or (k, c) in good
+        for k, c, sim in zip(key, cats["category"].tolist(), cats["similarity"], strict=True)
+    ]
+    cats.loc[~pd.Series(keep, index=cats.index), "category"] = "other"
+    return mentions, cats, fit
 
 
 @fill
