@@ -165,9 +165,16 @@ def _init(args: argparse.Namespace) -> int:
         col = next((c for c, t in guess.rename.items() if t == target_col), None)
         if col is not None:
             print(f"  {target_col:<14} <- {col}")
+    for note in guess.notes:
+        print(f"  NOTE: {note}")
     for miss in guess.missing:
         print(f"  note: {miss}")
     print(f"  drivers: {len(guess.drivers)}, dimensions: {', '.join(guess.dimensions) or 'none'}")
+    for col, words in guess.reverse_scored.items():
+        print(
+            f"  reverse_scored: {guess.drivers.get(col, col)} (worded negatively: {words}; "
+            "check it: a high answer must be bad)"
+        )
     if guess.left_out:
         reasons = Counter(lo.reason.split(":")[0] for lo in guess.left_out)
         top = "; ".join(f"{n} {why}" for why, n in reasons.most_common(3))

@@ -74,6 +74,23 @@ SATISFACTION = re.compile(
 EFFORT = re.compile(
     r"\beasy\b|\bease\b|effort|facile|fácil|einfach|آسان|سهل|легко|容易|\bces\b", re.IGNORECASE
 )
+#: Negative wording: a rating on which a high answer is bad (difficulty, effort, frustration,
+#: problems, worry, stress, "too ..."), in English, Spanish, French and German.
+NEGATIVE = re.compile(
+    r"\bdifficult(y|ies)?\b|\bhard\b|\beffort(ful)?\b|frustrat|\bproblems?\b|\bworr(y|ied|ies)\b|"
+    r"\bstress|\banxi|exhaust|\bdraining\b|\btoo\b|\bannoy|\bconfus|\bburden|\bstruggl|\bavoid|"
+    r"dif[ií]cil|dificultad|esfuerzo|frustra|\bproblemas?\b|preocup|estr[eé]s|agotador|"
+    r"\bdemasiad[oa]s?\b|ansiedad|difficile|difficult[ée]s?|\bprobl[èe]mes?\b|inqui[eè]t|"
+    r"\btrop\b|[ée]puis|schwierig|\bschwer\b|\baufwand|\bmühe|anstrengend|\bprobleme?\b|"
+    r"\bsorgen?\b|stressig|\bzu (viel|sehr|schwer|lang|teuer|kompliziert|stressig)\b|\bangst\b",
+    re.IGNORECASE,
+)
+#: Wording that makes a negative word positive ("worth the effort", "no problems", "easy").
+NOT_NEGATIVE = re.compile(
+    r"\bworth\b|\bno problems?\b|\bwithout\b|\beas(y|e|ier|ily)\b|vale la pena|\bsin\b|"
+    r"f[aá]cil|vaut la peine|en vaut|\bsans\b|lohnt|\bwert\b|\bkein|\bohne\b|einfach",
+    re.IGNORECASE,
+)
 WHY = re.compile(
     r"why|reason|improv|suggest|comment|feedback|pourquoi|raison|amélior|por ?qu[eé]|"
     r"mejor|warum|grund|verbesser|چرا|دلیل|پیشنهاد|لماذا|سبب|почему|причин|улучш|为什么|原因|建议",
@@ -110,6 +127,7 @@ LEAD_INS = re.compile(
     r"what (is|was) your |in which |choose |select |rate |"
     # Spanish, French, German: the same lead-ins ("¿Cómo calificarías tu ...", "Si vous deviez
     # noter votre ...", "Wie bewerten Sie ...")
+    r"(please\s+)?(state|indicate|tell us|say)\s+(whether|if|how)\s+(you\s+)?|"
     r"(por favor,?\s+)?(califica|calificá|califique|evalúa|evaluá|valora)\s+|"
     r"qu[eé] opci[oó]n (refleja|describe) mejor\s+|cu[aá]l es (tu|su|el|la)\s+|"
     r"quel(le)? (est|fut) (votre|vos)\s+|was ist ihre?\s+|"
@@ -251,6 +269,45 @@ def _cut(core: str, max_chars: int) -> str:
     return " ".join(words[: fits[-1] + 1]).rstrip(",;:-–") if fits else core[:max_chars].rstrip()
 
 
+#: A yes/no question about a quality ("Were the examples ... helpful?", "¿Fue ... útil?").
+_BE_QUESTION = re.compile(
+    r"^(were|was|is|are|est-ce que|es|fue|fueron|est|ist|sind|war|waren)\b", re.IGNORECASE
+)
+#: Endings of an adjective or participle: the quality such a question asks about.
+_ADJECTIVE_END = re.compile(
+    r"(ful|ive|ous|able|ible|ant|ent|ary|ic|al|less|ing|ed|il|ile|eux|euse|oso|osa|ig|lich|bar)$",
+    re.IGNORECASE,
+)
+#: Words that start a phrase a label may drop between its subject and its quality.
+_PREPOSITIONS = frozenset(
+    "for of in on about with from at during by par pour de du des dans sur con en para por "
+    "für von mit bei über".split()
+)
+
+
+def _head_tail(core: str, max_chars: int) -> str | None:
+    """A yes/no question about a quality that must be cut keeps the quality, its last word:
+    "Were the examples for the grid response items helpful" → "Were the examples helpful"
+    (the phrase dropped starts with a preposition) or "Were the examples … helpful"; None
+    for any other question."""
+    words = core.split(" ")
+    last = _bare(words[-1])
+    if (
+        len(words) < 4
+        or not _BE_QUESTION.match(core)
+        or not _ADJECTIVE_END.search(last)
+        or last in _DANGLING
+    ):
+        return None
+    budget = max_chars - len(words[-1]) - 3
+    if budget < 8:
+        return None
+    head = _cut(" ".join(words[:-1]), budget)
+    n = len(head.split(" "))
+    joiner = " " if n < len(words) - 1 and _bare(words[n]) in _PREPOSITIONS else " … "
+    return head + joiner + words[-1]
+
+
 def _capital(text: str) -> str:
     """``text`` without a leading ``¿``/``¡`` and with a capital first letter."""
     text = text.lstrip("¿¡ ")
@@ -272,7 +329,7 @@ def _fit(core: str, max_chars: int) -> str:
     head, _, main = plain.partition(", ")
     if main and CONDITION.match(head) and not QUESTION_START.match(main) and len(main) <= slack:
         return _capital(main)  # "If I had to take another course, I would choose statistics"
-    return _cut(plain, max_chars)
+    return _head_tail(plain, max_chars) or _cut(plain, max_chars)
 
 
 def _question_core(text: str) -> str:
@@ -306,7 +363,22 @@ def _item_label(stem: str, item: str, max_chars: int) -> str:
     item = " ".join(item.split()).rstrip(" .")
     if len(item.split()) >= 4 and " | " not in item:
         return _fit(_capital(item), max_chars)
+    # "Please state whether you view the following characters favorably, ... | Lando
+    # Calrissian" -> "View Lando Calrissian favorably": the item in the question's place
+    if " | " not in item:
+        placed = _FOLLOWING.sub(lambda m: m.group("lead") + item, stem, count=1)
+        if placed != stem:
+            label = _fit(_question_core(" ".join(placed.split())), max_chars)
+            if item in label:
+                return label
     return f"{short_label(stem, max_chars=max(12, max_chars - len(item) - 3))} | {item}"
+
+
+#: "the following characters" in a grid's question, where its items go; not "which of the
+#: following", which asks to choose among them.
+_FOLLOWING = re.compile(
+    r"(?P<lead>(?<!\bof )(?<!\bde ))\b(the|each of the) following \w+", re.IGNORECASE
+)
 
 
 def grid_item(question: str) -> tuple[str, str] | None:
@@ -450,7 +522,9 @@ class Guess:
     """A proposed mapping of an export onto a report, with the reason for each choice.
 
     ``scales`` gives the rating scale of each driver; ``left_out`` the columns that looked like
-    drivers or dimensions and were not used, each with its reason (written in the params file).
+    drivers or dimensions and were not used, each with its reason (written in the params file);
+    ``reverse_scored`` the drivers worded negatively (a high answer is bad) → the words that
+    say so; ``notes`` what the analyst must know about the whole export (a codes-only export).
     """
 
     rename: dict[str, str] = field(default_factory=dict)
@@ -461,6 +535,25 @@ class Guess:
     missing: list[str] = field(default_factory=list)
     scales: dict[str, tuple[int, int]] = field(default_factory=dict)
     left_out: list[LeftOut] = field(default_factory=list)
+    reverse_scored: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _negative_words(text: str) -> str | None:
+    """The words that make a rating question negatively worded (:data:`NEGATIVE`: a high
+    answer is bad), or None; "worth the effort", "no problems", "easy" are not
+    (:data:`NOT_NEGATIVE`)."""
+    text = " ".join(str(text).split())
+    if NOT_NEGATIVE.search(text):
+        return None
+    found = list(
+        dict.fromkeys(
+            re.search(r"[\w'-]*$", text[: m.start()]).group(0)  # type: ignore[union-attr]
+            + re.match(r"[\w-]*", text[m.start() :]).group(0).lower()  # type: ignore[union-attr]
+            for m in NEGATIVE.finditer(text)
+        )
+    )
+    return ", ".join(f"“{w}”" for w in found) if found else None
 
 
 def _recommend_question(text: str) -> bool:
@@ -648,8 +741,13 @@ def guess_mapping(export) -> Guess:  # noqa: ANN001 - an importers.Export
     >>> guess_mapping(export).rename
     {'Timestamp': 'response_date', 'How likely are you to recommend us?': 'ltr'}
     """
+    from cxm_lab.importers.limesurvey import CODES_ONLY, coded_columns
+
     g = Guess()
     n_rows = max(len(export.data), 1)
+    coded = set(coded_columns(export))
+    if coded:
+        g.notes.append(CODES_ONLY)
     profiles = _profile(export.data, export.questions, export.decimal)
     by_col = {p.column: p for p in profiles}
     taken: set[str] = set()
@@ -792,6 +890,11 @@ def guess_mapping(export) -> Guess:  # noqa: ANN001 - an importers.Export
         if i < limit:
             g.drivers[p.column] = label
             g.scales[p.column] = p.scale
+            # A grid item is read by its own text (the grid's instructions are shared).
+            stem, item = items.get(p.column, ("", p.question))
+            words = _negative_words(item) or (stem and _negative_words(_question_core(stem)))
+            if words:
+                g.reverse_scored[p.column] = words
         else:
             leave_out(
                 "drivers",
@@ -828,6 +931,15 @@ def guess_mapping(export) -> Guess:  # noqa: ANN001 - an importers.Export
             "open text, or a choice with long options (add it to dimensions: if it is a choice)",
         )
     dims = [p for p in dims if p.mean_length < 60]
+    for p in [p for p in dims if p.column in coded]:
+        leave_out(
+            "dimensions",
+            p,
+            "",
+            "answer codes only (A1, D4 ...): no labels and no scale order in a codes-only "
+            'export; export "Full answers" with "Question code & question text" headings',
+        )
+    dims = [p for p in dims if p.column not in coded]
     for p in dims:
         if has_texts and _norm(p.question) in ("", _norm(p.column)):
             leave_out(
@@ -910,7 +1022,10 @@ def params_text(export, guess: Guess, *, name: str, data_dir: str, title: str) -
         f"source: {_q(export.source)}",
     ]
     for note in export.notes:
-        lines.append(f"#   read: {_comment(note)}")
+        if note not in guess.notes:  # those are said below, as a NOTE
+            lines.append(f"#   read: {_comment(note)}")
+    for note in guess.notes:
+        lines.append(f"# NOTE: {_comment(note)}.")
     if export.timezone:
         lines.append(
             f"# The export's dates are in {export.timezone}; set `timezone:` to report them in another zone."
@@ -950,6 +1065,24 @@ def params_text(export, guess: Guess, *, name: str, data_dir: str, title: str) -
         for col, (lo, hi) in known.items():
             lines.append(f"  {_q(col)}: [{lo}, {hi}]")
         lines.append("")
+    if guess.reverse_scored:
+        lines.append(
+            "reverse_scored:   # ratings whose LOWEST answer is the best, proposed from their "
+            "wording: each is read reversed (lowest + highest − answer), so higher = better "
+            "in the report; remove any that is not"
+        )
+        for col, words in guess.reverse_scored.items():
+            lines.append(
+                f"  - {_q(col)}   # “{_comment(guess.drivers.get(col, col))}”: worded "
+                f"negatively ({_comment(words)}), a high answer is bad"
+            )
+        lines.append("")
+    elif guess.drivers:
+        lines.append(
+            "# reverse_scored: []   # ratings whose lowest answer is the best (“How difficult "
+            "...?”): none found in the wording"
+        )
+        lines.append("")
     if guess.dimensions:
         lines.append("dimensions:   # break results down by these columns")
         column_of = {target: col for col, target in guess.rename.items()}
@@ -957,7 +1090,14 @@ def params_text(export, guess: Guess, *, name: str, data_dir: str, title: str) -
             question = export.questions.get(column_of.get(col, col), col)
             lines.append(f"  - {_q(col)}   # {_comment(_short(question))}")
     else:
-        lines.append("dimensions: []   # no column with a few distinct answers found")
+        lines.append(
+            "dimensions: []   # "
+            + (
+                "none proposed; the candidates left out are listed with the reason"
+                if any(x.role == "dimensions" for x in guess.left_out)
+                else "no column with a few distinct answers found"
+            )
+        )
     by_reason: dict[str, list[str]] = {}
     for x in guess.left_out:
         if x.role == "dimensions":

@@ -21,6 +21,13 @@ Derived fields (:func:`cxm_lab.io.derive_fields`):
   no language becomes missing). Without a language column the text analysis detects it from
   each comment (:func:`cxm_lab.text.analysis.analyse_comments`).
 
+Ratings listed under ``reverse_scored:`` (negatively worded drivers: "How difficult ...?",
+"This class is too stressful") are reverse-coded here and nowhere else: answer → lowest +
+highest − answer on the declared scale, or on the scale the whole export's answers fit
+(:func:`cxm_lab.scales.reverse_code`, :func:`cxm_lab.scales.fit_scale`); the driver's label
+says so and ``config["reverse_scored"]`` keeps column → scale. Every table, chart, driver
+analysis and the brief downstream read higher = better.
+
 Every row read is used or rejected with a reason; ``read == used + rejected`` per file, and a
 response id seen in an earlier file is rejected as a duplicate that names the earlier file.
 """
@@ -47,7 +54,7 @@ from cxm_lab.io import (
     load_dataset,
     read_table,
 )
-from cxm_lab.scales import scale_text
+from cxm_lab.scales import fit_scale, reverse_code, reversed_label, scale_text
 from cxm_lab.schema import RESPONSES, SCHEMAS, Column
 
 __all__ = ["DERIVED", "ROLE_DEFAULTS", "prepare_dataset"]
@@ -87,15 +94,23 @@ def _suggest(name: str, columns: Sequence[str]) -> str:
     return f" Did you mean '{match[0]}'?" if match else ""
 
 
-def _check_named(what: str, names: Sequence[str], columns: Sequence[str]) -> None:
+def _check_named(
+    what: str, names: Sequence[str], columns: Sequence[str], file: Path | None = None
+) -> None:
     for name in names:
         if name not in columns:
             shown = ", ".join(f"'{c}'" for c in list(columns)[:30])
             more = f" and {len(columns) - 30} more" if len(columns) > 30 else ""
             raise ParameterError(
-                f"{what}: column '{name}' is not in the data.{_suggest(name, columns)} "
+                f"{_where(file)}{what}: column '{name}' is not in the data."
+                f"{_suggest(name, columns)} "
                 f"Columns after renaming: {shown}{more}."
             )
+
+
+def _where(file: Path | None) -> str:
+    """``"params.yaml: "`` for a message about a key of the params file, when it is known."""
+    return f"{file}: " if file is not None else ""
 
 
 def prepare_dataset(params: Any, *, base: str | Path = ".") -> Dataset:
@@ -119,7 +134,8 @@ def prepare_dataset(params: Any, *, base: str | Path = ".") -> Dataset:
     SchemaError
         A file cannot be read, or no responses were found.
     ParameterError
-        A column named in ``rename``, ``drivers`` or ``dimensions`` is not in the data, or the
+        A column named in ``rename``, ``drivers``, ``dimensions`` or ``reverse_scored`` is not
+        in the data, a ``reverse_scored`` column is no driver or has no known scale, or the
         report quarter is not among the data's quarters.
 
     Examples
@@ -311,17 +327,21 @@ def _finish(ds: Dataset, params: Any, base: Path, layout: bool) -> Dataset:
     config = default_config(ds.tables) if layout else {}
     config.update({k: v for k, v in ds.config.items() if k not in config or v})
     columns = list(r.columns)
+    file = getattr(params, "file", None)
     if params.drivers:
-        _check_named("drivers", list(params.driver_labels), columns)
+        _check_named("drivers", list(params.driver_labels), columns, file)
         config["drivers"] = params.driver_labels
     elif not layout:
         config["drivers"] = {}
     if params.dimensions is not None:
-        _check_named("dimensions", params.dimensions, columns)
+        _check_named("dimensions", params.dimensions, columns, file)
         config["dimensions"] = list(params.dimensions)
     elif not layout:
         config["dimensions"] = [d for d in DEFAULT_DIMENSIONS if d in r]
     config["scales"] = _scales(params.scales, r)
+    if params.reverse_scored:
+        r = _reverse_scored(params.reverse_scored, config, r, file)
+        ds.tables["responses"] = r
     config["themes"] = _themes(params.themes, base) if params.themes is not None else None
     config["currency"] = params.currency
     config["journey"] = _journey(params.journey, r)
@@ -367,6 +387,46 @@ def _scales(scales: Mapping[str, Sequence[float]], r: pd.DataFrame) -> dict[str,
             )
         out[str(col)] = [float(lo), float(hi)]
     return out
+
+
+def _reverse_scored(
+    columns: Sequence[str], config: dict[str, Any], r: pd.DataFrame, file: Path | None
+) -> pd.DataFrame:
+    """The responses with each ``reverse_scored:`` driver reverse-coded on its scale (the one
+    place that does it, :func:`cxm_lab.scales.reverse_code`); ``config`` gets each reversed
+    column's scale under ``scales`` and ``reverse_scored``, and its driver label says it is
+    reversed (:func:`cxm_lab.scales.reversed_label`)."""
+    drivers = dict(config.get("drivers") or {})
+    _check_named("reverse_scored", list(columns), list(r.columns), file)
+    r = r.copy()
+    done: dict[str, list[float]] = {}
+    for col in columns:
+        if col not in drivers:
+            raise ParameterError(
+                f"{_where(file)}reverse_scored: column '{col}' is not one of the drivers "
+                f"({', '.join(repr(d) for d in list(drivers)[:10]) or 'none'}); list it under "
+                "drivers: too, or remove it from reverse_scored."
+            )
+        scale = config["scales"].get(col)
+        if scale is None:
+            v = pd.to_numeric(r[col], errors="coerce").dropna()
+            whole = bool(len(v)) and bool((v == v.round()).all())
+            fitted = fit_scale(float(v.min()), float(v.max())) if whole else None
+            if fitted is None:
+                seen = f"answers from {v.min():g} to {v.max():g}" if len(v) else "no answers"
+                raise ParameterError(
+                    f"{_where(file)}reverse_scored: column '{col}' has no known scale "
+                    f"({seen}, no common rating scale holds them); declare it under scales: "
+                    f"as [lowest, highest] possible answer, e.g. {col!r}: [1, 5]."
+                )
+            scale = [float(fitted[0]), float(fitted[1])]
+            config["scales"][str(col)] = scale
+        r[col] = reverse_code(r[col], (scale[0], scale[1]))
+        drivers[col] = reversed_label(drivers[col], (scale[0], scale[1]))
+        done[str(col)] = list(scale)
+    config["drivers"] = drivers
+    config["reverse_scored"] = done
+    return r
 
 
 def _journey(stages: Any, r: pd.DataFrame) -> list[dict[str, Any]] | None:

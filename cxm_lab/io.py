@@ -233,7 +233,8 @@ class Dataset:
     config : dict
         What the notebooks need to know about the data: ``drivers`` (column → label),
         ``dimensions`` (columns to break results down by), ``scales`` (rating column →
-        [lowest, highest] possible answer, as the params file declares it), ``themes`` (category → seed phrases,
+        [lowest, highest] possible answer, as the params file declares it), ``reverse_scored``
+        (column → scale of each driver reverse-coded when read, ``reverse_scored:``), ``themes`` (category → seed phrases,
         or None for the default list), ``currency``, ``report_quarter`` (None without dates),
         ``journey`` (the declared stages, ``[{"stage": ..., "touchpoints": [...]}]``, or None
         for the default journey), ``pool_survey_types`` (bool), ``owners`` (driver, theme or

@@ -10,6 +10,7 @@ that ``cxm-lab init EXPORT`` writes is enough to run a report from a survey-tool
       "How likely are you to recommend R to a colleague, friend, or family member?": ltr
     drivers: {Q7_1: Ease of use, Q7_2: Speed}
     scales: {Q7_1: [1, 5], Q7_2: [1, 5]}  # each rating's lowest and highest possible answer
+    reverse_scored: [Q7_2]               # drivers whose lowest answer is the best (see below)
     dimensions: [Region, Plan]
     themes: themes.yaml                  # or an inline mapping; default: neutral CX themes
     journey:                             # stages in order; default: from the touchpoints
@@ -21,6 +22,16 @@ that ``cxm-lab init EXPORT`` writes is enough to run a report from a survey-tool
     cluster:                             # score the comments on a Dask cluster first
       scheduler: tcp://10.0.0.5:8786     # default $CXM_LAB_DASK_SCHEDULER, else a local cluster
       cache: /mnt/shared/cxm-cache       # storage every worker reaches
+
+``reverse_scored`` lists driver columns whose lowest answer is the best: negatively worded
+ratings such as "How difficult has it been to learn R?" (5 = most difficult) or "This class is
+too stressful" (agreement is bad). Each is reverse-coded once when the data is read (answer →
+lowest + highest − answer, :func:`cxm_lab.scales.reverse_code`) on its scale from ``scales:``,
+or, when it has none there, the scale its answers across the whole export fit
+(:func:`cxm_lab.scales.fit_scale`); its label then says "(reversed: 5 = least difficult)". So
+every table, chart, driver analysis and the brief read higher = better. ``cxm-lab init``
+proposes the key from the question wording; check it. A column that is not a driver, or whose
+scale is unknown, is an error.
 
 The embedded demo company is ``data_dir: null``. Unknown keys are errors (a typo must not
 silently fall back to a default); the message names the file, the key and the closest valid key.
@@ -35,7 +46,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from cxm_lab.errors import ParameterError
 
@@ -132,6 +151,7 @@ class RunParams(BaseModel):
     rename: dict[str, str] = Field(default_factory=dict)
     drivers: list[str] | dict[str, str] = Field(default_factory=list)
     scales: dict[str, list[float]] = Field(default_factory=dict)
+    reverse_scored: list[str] = Field(default_factory=list)
     dimensions: list[str] | None = None
     themes: str | dict[str, Any] | None = None
     encoding: str | None = None
@@ -157,6 +177,8 @@ class RunParams(BaseModel):
     renderer: Literal["auto", "quarto", "pandoc-typst"] = "auto"
     timeout_per_cell: int = Field(default=600, ge=1)
     seed: int = 2026
+    #: The file the parameters were read from (:func:`load_params`), for error messages.
+    _file: Path | None = PrivateAttr(default=None)
 
     @field_validator("report_quarter")
     @classmethod
@@ -228,6 +250,36 @@ class RunParams(BaseModel):
                     f"(e.g. [1, 9]); got {list(scale)}"
                 )
         return v
+
+    @field_validator("reverse_scored")
+    @classmethod
+    def _reverse_scored(cls, v: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for col in v:
+            if not str(col).strip():
+                raise ValueError("column names must not be empty")
+            if col in seen:
+                raise ValueError(f"'{col}' is listed twice")
+            seen.add(col)
+        return v
+
+    @model_validator(mode="after")
+    def _reverse_scored_are_drivers(self) -> RunParams:
+        drivers = self.driver_labels
+        for col in self.reverse_scored:
+            if drivers and col not in drivers:
+                near = difflib.get_close_matches(col, list(drivers), n=1)
+                hint = f" Did you mean '{near[0]}'?" if near else ""
+                raise ValueError(
+                    f"reverse_scored: '{col}' is not one of the drivers; list driver columns "
+                    f"whose lowest answer is the best.{hint}"
+                )
+        return self
+
+    @property
+    def file(self) -> Path | None:
+        """The params file these parameters were read from (None when built in code)."""
+        return self._file
 
     @field_validator("timezone")
     @classmethod
@@ -320,7 +372,9 @@ def load_params(path: str | Path, **overrides: Any) -> RunParams:
         raise ParameterError(f"{path}: expected a mapping of keys to values at the top level.")
     raw.update({k: v for k, v in overrides.items() if v is not None})
     try:
-        return RunParams.model_validate(raw)
+        run = RunParams.model_validate(raw)
+        run._file = path
+        return run
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -334,5 +388,5 @@ def load_params(path: str | Path, **overrides: Any) -> RunParams:
                 problems.append(f"missing required key '{loc}'")
             else:
                 msg = err["msg"].removeprefix("Value error, ")
-                problems.append(f"'{loc}': {msg}")
+                problems.append(f"'{loc}': {msg}" if loc else msg)
         raise ParameterError(f"{path}: " + "; ".join(dict.fromkeys(problems))) from None

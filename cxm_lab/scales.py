@@ -6,6 +6,12 @@ the params file (:attr:`cxm_lab.guess.ColumnProfile.scale`) and the brief compar
 on different scales as a percentage of each one's range (:func:`cxm_lab.brief.rating_scales`).
 Both call :func:`fit_scale`, the one rule.
 
+A rating whose lowest answer is the best ("How difficult has it been to learn R?", "This class
+is too stressful") is listed under ``reverse_scored:`` in the params file; the run reverse-codes
+it once, when the data is read (:func:`cxm_lab.ingest.prepare_dataset` calls
+:func:`reverse_code`), and labels it with :func:`reversed_label`, so every table, chart, driver
+analysis and the brief read higher = better.
+
 Examples
 --------
 >>> fit_scale(1, 9, labels={9: "Completely agree"}), fit_scale(1, 10), fit_scale(2, 5)
@@ -17,7 +23,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["RARE_SCALES", "SCALES", "SCALE_END", "SCALE_MIDDLE", "fit_scale", "scale_text"]
+import pandas as pd
+
+__all__ = [
+    "RARE_SCALES",
+    "SCALES",
+    "SCALE_END",
+    "SCALE_MIDDLE",
+    "fit_scale",
+    "reverse_code",
+    "reversed_label",
+    "scale_text",
+]
 
 #: The rating scales :func:`fit_scale` knows, as (lowest, highest) answer.
 SCALES: tuple[tuple[int, int], ...] = (
@@ -128,3 +145,72 @@ def scale_text(scale: tuple[float, float]) -> str:
     ('1–5', '0–10', '0.5–4.5')
     """
     return f"{scale[0]:g}\u2013{scale[1]:g}"
+
+
+def reverse_code(values: pd.Series, scale: tuple[float, float]) -> pd.Series:
+    """Reverse-code the answers to a rating whose lowest answer is the best: answer →
+    lowest + highest − answer, so that higher is better (on 1–5: 1 ↔ 5, 2 ↔ 4, 3 stays 3).
+
+    Missing answers stay missing; the scale is unchanged, so the reversed answers lie on it
+    exactly when the answers do.
+
+    Parameters
+    ----------
+    values : Series
+        The answers (numbers or missing).
+    scale : tuple of float
+        (lowest, highest) possible answer.
+
+    Returns
+    -------
+    Series
+        The reversed answers, float, same index and name.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> reverse_code(pd.Series([1, 2, 5, None]), (1, 5)).tolist()
+    [5.0, 4.0, 1.0, nan]
+    >>> reverse_code(pd.Series([0, 3, 10]), (0, 10)).tolist()
+    [10.0, 7.0, 0.0]
+    """
+    lo, hi = float(scale[0]), float(scale[1])
+    return lo + hi - pd.to_numeric(values, errors="coerce").astype(float)
+
+
+#: Adjectives of a negatively worded rating that :func:`reversed_label` turns into "least ...".
+_NEGATIVE_ADJECTIVE = re.compile(
+    r"\b(difficult|hard|stressful|frustrating|exhausting|draining|tiring|demanding|confusing|"
+    r"complicated|annoying|anxious|worried|painful|slow|expensive|costly)\b",
+    re.IGNORECASE,
+)
+
+
+def reversed_label(label: str, scale: tuple[float, float]) -> str:
+    """The display label of a reverse-scored rating: the label and what its highest value now
+    means, "(reversed: 5 = least difficult)" when the label names the quality, else
+    "(reversed: 5 = answered 1)".
+
+    Parameters
+    ----------
+    label : str
+        The rating's label.
+    scale : tuple of float
+        (lowest, highest) possible answer.
+
+    Returns
+    -------
+    str
+        The label with the reversal said in brackets.
+
+    Examples
+    --------
+    >>> reversed_label("How difficult has it been for you to learn R", (1, 5))
+    'How difficult has it been for you to learn R (reversed: 5 = least difficult)'
+    >>> reversed_label("I worry too much about this class", (1, 9))
+    'I worry too much about this class (reversed: 9 = answered 1)'
+    """
+    lo, hi = scale
+    m = _NEGATIVE_ADJECTIVE.search(label)
+    meaning = f"least {m.group(1).lower()}" if m else f"answered {lo:g}"
+    return f"{label} (reversed: {hi:g} = {meaning})"

@@ -608,6 +608,39 @@ def test_build_brief_reads_complaints_from_mentions():
     assert "Complaints about billing cost the most NPS: \u221235.0 points" in why
 
 
+def test_a_badly_fitting_default_theme_list_names_no_theme_and_ranks_none():
+    """The same complaints as above, but the default list fits the survey's comments badly:
+    no theme is a priority and "Why (comments)" gives the measured share instead."""
+    from cxm_lab.text.topics import theme_fit
+
+    n = 200
+    responses = pd.DataFrame(
+        {
+            "response_id": [f"R{i}" for i in range(n)],
+            "quarter": QUARTER,
+            "response_date": pd.Timestamp("2026-07-01"),
+            "ltr": np.where(np.arange(n) < 60, 2, 9),
+        }
+    )
+    mentions = pd.DataFrame(
+        {"response_id": [f"R{i}" for i in range(40)], "theme": "billing", "label": "negative"}
+    )
+    # 7 of 20 comments (35 %) have a clause at 0.85 or more: below the 85 % a fit needs
+    poor = theme_fit([0.9] * 7 + [0.6] * 13)
+    assert (poor.n_matched, poor.fits) == (7, False)
+    b = brief.build_brief(responses, quarter=QUARTER, mentions=mentions, theme_fit=poor, n_boot=0)
+    assert not (b.candidates["kind"] == "theme").any()
+    why = next(f.text for f in b.findings if f.topic == "Why (comments)")
+    assert why.startswith("Only 35% of 20 comments match one of the default themes well")
+    assert "billing" not in why
+    # a list that fits (19 of 20 = 95 %) keeps the theme finding and the candidate
+    good = brief.build_brief(
+        responses, quarter=QUARTER, mentions=mentions, theme_fit=theme_fit([0.9] * 19 + [0.6])
+    )
+    assert (good.candidates["kind"] == "theme").any()
+    assert "billing" in next(f.text for f in good.findings if f.topic == "Why (comments)")
+
+
 def test_brief_without_dates_has_no_quarter_and_no_change():
     d = pd.DataFrame({"ltr": [10, 9, 9, 3, 7, 8, 0, 10] * 5})
     b = brief.build_brief(d, quarter=None, n_boot=0, min_n=1)
@@ -933,8 +966,9 @@ def test_spanish_r_survey_brief_is_built(shared_data, tmp_path):
 def test_english_r_survey_ratings_and_small_groups(shared_data, tmp_path):
     """2019 R survey, 2020Q1: three 1–5 questions and "To recommend Python" (0–10) were
     averaged raw ("below the 4.57 average"); Beginner (23 scored responses, min_n 30) was
-    priority #1. The 1–5 means by hand: 2.92 → (2.92 − 1)/4 = 48%, 4.65 → 91%, 3.37 → 59%;
-    the average adds the recommend question on the scale read from its answers."""
+    priority #1. The 1–5 means by hand: "how difficult" 2.92 is reverse-scored (``cxm-lab init``
+    proposes it: 5 = most difficult) → 6 − 2.92 = 3.08 → (3.08 − 1)/4 = 52%, 4.65 → 91%,
+    3.37 → 59%; the average adds the recommend question on the scale read from its answers."""
     b, ds = _real_brief(
         shared_data,
         tmp_path,
@@ -943,7 +977,7 @@ def test_english_r_survey_ratings_and_small_groups(shared_data, tmp_path):
     )
     why = next(f.text for f in b.findings if f.topic == "Why (ratings)")
     assert "4.57" not in why and "different scales" in why
-    assert "(2.92 on 1–5, 48% of the range)" in why and "(3.37 on 1–5, 59% of the range)" in why
+    assert "(3.08 on 1–5, 52% of the range)" in why and "(3.37 on 1–5, 59% of the range)" in why
     cur = ds["responses"].query("quarter == '2020Q1'")
     scales = brief.rating_scales(ds["responses"], list(ds.drivers), known=ds.scales)
     # the recommend question's answers run 1–10: the usual 0–10 scale on which nobody chose 0

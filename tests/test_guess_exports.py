@@ -23,6 +23,8 @@ from cxm_lab.params import load_params
 from cxm_lab.text.clean import stop_words
 
 LIME = "limesurvey/results-survey945827-202004302207.csv"
+LIME_CODES = "limesurvey/results-survey945827-202004302207-codes.csv"
+R_SURVEY = "google_forms/2019 English R Community Survey Responses.csv"
 STARWARS = "surveymonkey/StarWars.csv"
 TYPEFORM = "typeform/res_YvBfAdHB.csv"
 CHKKK = "qualtrics/CHKKK Housing developments W1 (Prolific - June 2021)_June 15, 2023_11.20.csv"
@@ -97,9 +99,11 @@ def test_grid_items_are_labelled_by_their_item():
     assert short_label("How satisfied are you with our service? [Delivery speed and tracking]") == (
         "Delivery speed and tracking"
     )
-    # A short item keeps the question's label in front: "Yoda" alone says nothing.
-    assert short_label("Please state whether you view the following characters. | Yoda").endswith(
-        "| Yoda"
+    # A short item keeps the question's label in front: "Yoda" alone says nothing. Where the
+    # question names its items ("the following characters"), the item takes their place.
+    assert short_label("How much do you like each character? | Yoda").endswith("| Yoda")
+    assert short_label("Please state whether you view the following characters. | Yoda") == (
+        "View Yoda"
     )
     # LimeSurvey dual-scale arrays: "[row][column]" are both items, after the question.
     assert grid_item("1. This class is too stressful. [Slightly disagree][Greatly agree]") == (
@@ -153,6 +157,30 @@ def test_grid_items_are_labelled_by_their_item():
             40,
             "I would choose a statistics course",
         ),
+        # review 3: a yes/no question about a quality kept its start and lost the quality
+        # ("Were the examples for the grid"); the phrase between subject and quality goes
+        (
+            "Were the examples for the grid response items helpful?",
+            32,
+            "Were the examples helpful",
+        ),
+        # a grid whose question says "the following characters": the item goes in their place
+        # (it was "Please state | Lando Calrissian": the lead-in, not the question)
+        (
+            "Please state whether you view the following characters favorably, unfavorably, or "
+            "are unfamiliar with him/her. | Lando Calrissian",
+            32,
+            "View Lando Calrissian favorably",
+        ),
+        # "which of the following" asks to choose among the items: the item stays alone
+        (
+            "Which of the following Star Wars films have you seen? Please select all that apply. "
+            "| Star Wars: Episode I  The Phantom Menace",
+            40,
+            "Star Wars: Episode I The Phantom Menace",
+        ),
+        # a yes/no question whose last word is no quality is cut as before
+        ("Are you currently enrolled in a statistics course?", 32, "Are you currently enrolled"),
     ],
 )
 def test_short_labels_keep_the_meaning(question, max_chars, expected):
@@ -406,6 +434,54 @@ def test_init_says_how_many_columns_were_left_out(shared_data, tmp_path, capsys)
     line = next(s for s in said.splitlines() if s.strip().startswith("left out:"))
     assert f"left out: {len(left)} columns" in line and "6 a ranking of 6 items" in line
     assert "reasons in the params file" in line
+
+
+@pytest.mark.shared_data
+def test_init_labels_on_the_real_exports_keep_the_subject(shared_data):
+    """Review 3 #2: labels that dropped the meaning, on the exports they came from."""
+    r = guess_mapping(read_export(shared_data / "exports" / R_SURVEY))
+    assert "How difficult has it been for you to learn R" in r.drivers.values()
+    assert "Compared with other technical topics" not in r.drivers.values()
+    lime = guess_mapping(read_export(shared_data / "exports" / LIME))
+    assert lime.rename["Page6MC2"] == "Were the examples helpful"
+    stars = guess_mapping(read_export(shared_data / "exports" / STARWARS))
+    lando = next(c for c in stars.rename if c.endswith("| Lando Calrissian"))
+    assert stars.rename[lando] == "View Lando Calrissian favorably"
+
+
+@pytest.mark.shared_data
+def test_limesurvey_codes_only_export_is_recognised(shared_data, tmp_path, capsys):
+    """Review 3 #3: the codes-only export (answers A1, D4 ... N0 under question codes) made
+    the coded Likert items dimensions with raw codes as groups. Now init says in one line what
+    to export instead and lists the coded columns as left out with that reason."""
+    from cxm_lab.cli import main
+    from cxm_lab.importers.limesurvey import CODES_ONLY
+
+    path = shared_data / "exports" / LIME_CODES
+    exp = read_export(path)
+    assert CODES_ONLY in exp.notes  # the importer's note
+    g = guess_mapping(exp)
+    assert g.notes == [CODES_ONLY]
+    likert = [c for c in exp.data.columns if re.fullmatch(r"LikertTypePage\d\[\d+\]", c)]
+    assert len(likert) == 19
+    assert not [d for d in g.dimensions if d in exp.data.columns and d in likert]
+    left = {x.column: x.reason for x in g.left_out if x.role == "dimensions"}
+    for col in likert:
+        assert left[col].startswith("answer codes only (A1, D4 ...)"), col
+        assert '"Full answers"' in left[col]
+    out = tmp_path / "codes.yaml"
+    assert main(["init", str(path), "-o", str(out), "--name", "c"]) == 0
+    said = capsys.readouterr().out
+    note = [s for s in said.splitlines() if "codes-only export" in s]
+    assert len(note) == 1 and '"Full answers"' in note[0]
+    assert "Question code & question text" in note[0]
+    text = out.read_text(encoding="utf-8")
+    assert text.count("# NOTE: codes-only export") == 1 and "#   read: codes-only" not in text
+    assert "# left out (22): answer codes only" in text
+    assert load_params(out).dimensions == []
+    # the full-text export of the same survey is not a codes-only one
+    full = read_export(shared_data / "exports" / LIME)
+    assert CODES_ONLY not in full.notes and not guess_mapping(full).notes
 
 
 @pytest.mark.shared_data

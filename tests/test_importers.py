@@ -1437,6 +1437,34 @@ def test_limesurvey_anonymised_placeholder_and_incomplete_rows(tmp_path: Path) -
     assert any("2 incomplete responses kept" in n for n in kept.notes)
 
 
+def test_limesurvey_codes_only_export_is_named_in_one_note(tmp_path: Path) -> None:
+    """Review 3 #3: a codes-only export (answer codes under question codes) holds neither the
+    answer labels nor the order of a rating scale; the importer says what to export instead."""
+    from cxm_lab.importers.limesurvey import CODES_ONLY, coded_columns
+
+    date = "2020-04-30 22:07:00"
+    codes = tmp_path / "results-survey2-codes.csv"
+    codes.write_text(
+        "id,submitdate,lastpage,startlanguage,Grid[1],Grid[2],Age,Note\n"
+        f"1,{date},2,en,A1,D4,A2,fine\n2,{date},2,en,N0,A4,A1,good\n",
+        encoding="utf-8",
+    )
+    ex = read_export(codes)
+    assert coded_columns(ex) == ["Grid[1]", "Grid[2]", "Age"]
+    assert ex.notes.count(CODES_ONLY) == 1
+    assert "Full answers" in CODES_ONLY and "Question code & question text" in CODES_ONLY
+    # the same survey with question texts in the headings: not a codes-only export
+    full = tmp_path / "results-survey2.csv"
+    full.write_text(
+        "id. Response ID,submitdate. Date submitted,lastpage. Last page,"
+        "startlanguage. Start language,Grid[1]. Worry [I worry],Age. Your age?\n"
+        f"1,{date},2,en,9. Completely agree,18-25\n",
+        encoding="utf-8",
+    )
+    ex = read_export(full)
+    assert coded_columns(ex) == [] and CODES_ONLY not in ex.notes
+
+
 def test_limesurvey_real_dates_are_kept(tmp_path: Path) -> None:
     path = _limesurvey_export(
         tmp_path / "results-survey2.csv",

@@ -257,9 +257,12 @@ def test_validate_survives_a_closed_pipe(tmp_path):
 
 
 def test_short_labels():
-    assert short_label(
-        "Please state whether you view the following characters favorably. | Yoda"
-    ).endswith("| Yoda")
+    # the grid's item takes the place of "the following characters" (review 3: the label was
+    # "Please state | Yoda", the lead-in without the question)
+    assert (
+        short_label("Please state whether you view the following characters favorably. | Yoda")
+        == "View Yoda favorably"
+    )
     assert short_label("Region") == "Region"
     # the Google Forms R survey: the scale is not part of the name, and no cut ends on "on a"
     enjoy = (

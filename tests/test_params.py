@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cxm_lab.errors import ParameterError
-from cxm_lab.params import load_params
+from cxm_lab.params import RunParams, load_params
 
 
 def write(tmp_path, text):
@@ -228,3 +228,16 @@ def test_a_declared_scale_must_be_a_column_and_hold_its_answers(tmp_path):
         r"\(2 answer\(s\) outside it, from 0 to 10\)",
     ):
         prepare_dataset(load_params(write(tmp_path, head + "scales: {q1: [1, 9]}\n")))
+
+
+def test_reverse_scored_key_is_validated_and_the_file_remembered(tmp_path):
+    """reverse_scored: (review 3 #1) lists drivers; an error names the params file and the key
+    in one line, and the loaded parameters remember their file for the run's later checks."""
+    p = write(tmp_path, "name: x\ndrivers: {q1: Ease}\nreverse_scored: [q2]\n")
+    with pytest.raises(ParameterError) as err:
+        load_params(p)
+    assert str(err.value).startswith(f"{p}: reverse_scored: 'q2' is not one of the drivers")
+    assert "\n" not in str(err.value)
+    ok = load_params(write(tmp_path, "name: x\ndrivers: {q1: Ease}\nreverse_scored: [q1]\n"))
+    assert ok.reverse_scored == ["q1"] and ok.file == p
+    assert RunParams(name="x").file is None

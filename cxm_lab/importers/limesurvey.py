@@ -21,6 +21,13 @@ Two conventions of LimeSurvey's data are applied (:meth:`LimeSurveyImporter.fini
   the placeholder LimeSurvey writes when a survey is anonymised with date stamps off: it is read
   as no date, with a note. When no real date is left in ``submitdate`` the ``response_date``
   role is dropped, so the report runs without quarters instead of reporting "1980Q1".
+
+A **codes-only export** (Headings: "Question code", Responses: "Answer codes": ``A1``, ``D4``,
+``N0`` ... under ``LikertTypePage1[1]``) holds neither the answer labels nor the order of a
+rating scale (a 9-point agree grid is coded D4 … D1, N0, A1 … A4). The importer says so in one
+note (:data:`CODES_ONLY`: export "Full answers" with "Question code & question text"
+headings), and :func:`coded_columns` names the coded columns, which ``cxm-lab init`` leaves out
+of the dimensions with that reason.
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ from cxm_lab.importers.base import (
     norm,
 )
 
-__all__ = ["LimeSurveyImporter"]
+__all__ = ["ANSWER_CODE", "CODES_ONLY", "LimeSurveyImporter", "coded_columns"]
 
 _CODES = ("submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp", "ipaddr",
           "refurl", "token", "interviewtime")  # fmt: skip
@@ -66,6 +73,57 @@ _DATES = {
 _LAST_PAGE = {"last page": ("lastpage", "Last page")}
 #: What LimeSurvey writes in the date columns of a survey anonymised with date stamps off.
 ANONYMISED_DATE = re.compile(r"^1980-01-01(?:[ T]00:00(?::00)?)?$")
+
+
+#: A LimeSurvey answer code as the codes-only export writes it ("A1", "D4", "N0", "SQ001", "A").
+ANSWER_CODE = re.compile(r"^(?:[A-Z]{1,5}[0-9]{1,4}|[A-Z])$")
+#: What to do about a codes-only export, said once by the importer and by ``cxm-lab init``.
+CODES_ONLY = (
+    "codes-only export: the answers are LimeSurvey answer codes (A1, D4, N0 ...) under question "
+    "codes, so answer labels and the order of rating scales are not in this file; in "
+    'LimeSurvey export the responses again with Responses: "Full answers" and Headings: '
+    '"Question code & question text"'
+)
+
+
+def coded_columns(export: Export) -> list[str]:
+    """The columns of a LimeSurvey codes-only export (every heading a question code, no
+    question text) whose every answer is an answer code (``A1``, ``D4``, ``N0``, ``A``): choice
+    and Likert-grid questions whose labels and scale order the file does not hold.
+
+    Parameters
+    ----------
+    export : Export
+        An export read by :func:`cxm_lab.importers.read_export`.
+
+    Returns
+    -------
+    list of str
+        The coded columns; empty for any other export (one with question texts or full
+        answers, or from another tool).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from cxm_lab.importers import read_export
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "results-survey1.csv"
+    >>> _ = p.write_text("id,submitdate,lastpage,startlanguage,Grid[1],Age,Q2\\n"
+    ...                  "1,2020-04-30 22:07:00,2,en,A1,A2,fine\\n"
+    ...                  "2,2020-04-30 22:08:00,2,en,D4,A1,good\\n")
+    >>> coded_columns(read_export(p))
+    ['Grid[1]', 'Age']
+    """
+    if export.source != "limesurvey":
+        return []
+    names = [str(c) for c in export.data.columns]
+    if any(" ".join(str(export.questions.get(c, c)).split()) != c for c in names):
+        return []  # headings with question text: a full export
+    out = []
+    for col in names:
+        cells = export.data[col].dropna().astype(str)
+        if len(cells) and cells.str.fullmatch(ANSWER_CODE.pattern).all() and col not in _CODES:
+            out.append(col)
+    return out
 
 
 def _split(cell: str) -> tuple[str, str]:
@@ -176,6 +234,8 @@ class LimeSurveyImporter(Importer):
                 f"{col}: {n} {'cells hold' if n != 1 else 'cell holds'} 1980-01-01 00:00:00, the date "
                 "LimeSurvey writes when a survey is anonymised with date stamps off: read as no date"
             )
+        if coded_columns(export):
+            export.notes.append(CODES_ONLY)
         role_col = export.roles.get("response_date")
         if role_col in data.columns and len(data) and data[role_col].isna().all():
             del export.roles["response_date"]
