@@ -21,7 +21,9 @@ Examples
 
 from __future__ import annotations
 
+import os
 import textwrap
+import unicodedata
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -85,10 +87,15 @@ SCALES = {
 }
 #: Colour of single-series bars (churn, SLA attainment).
 BAR_COLOR = "#7a9cc6"
-#: Group labels of :func:`plot_metric_by_group`: characters per line and most lines (a longer
-#: name ends in "…"; the full names are in the tables, e.g. the respondent profile).
+#: Group labels of :func:`plot_metric_by_group`: characters per line (in the first of
+#: :data:`LABEL_SIZES`) and most lines (a longer name is cut with "…", keeping the part that
+#: tells it from the panel's other names; the full names are in the tables, e.g. the
+#: respondent profile).
 LABEL_WIDTH = 30
-LABEL_LINES = 2
+LABEL_LINES = 3
+#: Font sizes of those labels, largest first: a smaller one is taken where it lets fewer names
+#: be cut (more characters fit the same width, more lines the panel's height).
+LABEL_SIZES = ("small", "x-small")
 
 #: Words written in capitals when a column name becomes an axis or legend title.
 _ACRONYMS = {"nps", "enps", "csat", "ces", "sla", "arr", "nrr", "ci", "ltr"}
@@ -445,27 +452,105 @@ def plot_metric_trend(
     return ax
 
 
-def _group_label(value: object, suffix: str, *, lines: int = LABEL_LINES) -> str:
-    """A group's tick label: its name wrapped to :data:`LABEL_WIDTH` characters a line, at
-    most ``lines`` lines (then "…"), with ``suffix`` ("(n=12)") after it on the last line."""
+def _wrap(text: str, width: int, lines: int | None = None) -> list[str]:
+    """``text`` wrapped to ``width`` characters a line (a wide character, as in Chinese or
+    Japanese, counts two: the line takes the same room); with ``lines``, cut to that many
+    lines, the last ending in "…".
+
+    >>> _wrap("客服回复太慢了，问题一直没有解决", 10)
+    ['客服回复太', '慢了，问题', '一直没有解', '决']
+    """
+    wide = sum(unicodedata.east_asian_width(c) in "WF" for c in text)
     wrapper = textwrap.TextWrapper(
-        width=LABEL_WIDTH, max_lines=max(1, lines), placeholder=" …", break_on_hyphens=False
+        width=max(1, width * len(text) // (len(text) + wide or 1)),
+        max_lines=None if lines is None else max(1, lines),
+        placeholder=" …",
+        break_on_hyphens=False,
     )
-    wrapped = wrapper.wrap(clean_text(value)) or [""]
-    wrapped[-1] = f"{wrapped[-1]}  {suffix}"
-    return _label("\n".join(wrapped))
+    return wrapper.wrap(text) or [""]
 
 
-def _label_lines(ax: Axes, groups: int) -> int:
-    """How many lines a group label may take so that ``groups`` labels fit the height of the
-    panel's grid cell (title and value axis take about 60 points), at most
-    :data:`LABEL_LINES`."""
+def _squash(text: str) -> str:
+    """``text`` without whitespace: how two labels compare, whether wrapped or not."""
+    return "".join(text.split())
+
+
+def _telling_cut(name: str, others: list[str], width: int, lines: int) -> list[str]:
+    """``name`` cut to ``lines`` lines of ``width`` characters so that it keeps the part that
+    tells it from ``others`` (names that its plain cut is the start of): its first words, "…",
+    then the text from the word where it starts to differ (from the character, in a script
+    without spaces).
+
+    >>> _telling_cut("Support by phone in business hours", ["Support by phone at night"], 30, 1)
+    ['Support by … in business hours']
+    """
+    differ = max(len(os.path.commonprefix([name, other])) for other in others)
+    if name[differ : differ + 1] == " ":  # "abc def" after "abcx": the next word tells them apart
+        differ += 1
+    space = name.rfind(" ", 0, differ)
+    start = space + 1 if space >= 0 and differ - space <= width // 2 else differ
+    start = min(start, max(len(name) - 1, 0))
+    tail = name[start:].strip()
+    head = name[:start]
+    if " " in head:  # whole words of the head, longest first
+        cuts = [k for k in range(len(head) - 1, 0, -1) if head[k] == " " and head[k - 1] != " "]
+    else:  # a script without spaces (or one long word): any character
+        cuts = list(range(len(head) - 1, 0, -1))
+    for k in cuts:
+        wrapped = _wrap(f"{head[:k].strip()} … {tail}", width)
+        if len(wrapped) <= lines:
+            return wrapped
+    text = f"{head[: cuts[-1]] if cuts else head} … {tail}".strip()
+    wrapped = _wrap(text, width, lines)
+    if _squash(tail)[:5] not in _squash(" ".join(wrapped)):  # a long word lost: cut inside it
+        wrapped = _wrap(text, width)[: max(1, lines)]
+        wrapped[-1] = wrapped[-1][: width - 2].rstrip() + " …"
+    return wrapped
+
+
+def _group_names(values: list[object], width: int, lines: int) -> tuple[list[str], int]:
+    """The name part of each group's tick label, and how many names had to be cut.
+
+    Each name is wrapped to ``width`` characters a line, at most ``lines`` lines; a longer one
+    is cut with "…". Where a cut name would read as the start of another group's name (two
+    answers that begin alike), the cut keeps the part that differs (:func:`_telling_cut`), so
+    that no two labels of a panel read the same.
+    """
+    names = [" ".join(clean_text(v).split()) for v in values]
+    out, cut = [], 0
+    for i, name in enumerate(names):
+        shown = _wrap(name, width, lines)
+        if len(_wrap(name, width)) > lines:
+            cut += 1
+            start = _squash(" ".join(shown).removesuffix("…"))
+            others = [o for j, o in enumerate(names) if j != i and _squash(o).startswith(start)]
+            if others:
+                shown = _telling_cut(name, others, width, lines)
+        out.append("\n".join(shown))
+    return out, cut
+
+
+def _points(size: str) -> float:
+    """A font size ("small") in points."""
+    return matplotlib.font_manager.FontProperties(size=size).get_size_in_points()
+
+
+def _label_fit(ax: Axes, groups: int, size: str, *, extra: int = 0) -> tuple[int, int]:
+    """Characters a line and lines a group label of font ``size`` may take: the width of
+    :data:`LABEL_WIDTH` characters of the first of :data:`LABEL_SIZES` (more characters in a
+    smaller font), and as many lines as fit between two ticks, at most :data:`LABEL_LINES`.
+
+    The panel's grid cell loses about 6.8 font sizes to the title and the value axis once laid
+    out, 1.2 more for each of their ``extra`` lines; the ticks are spread over the rest with a
+    5 % margin at each end; a line takes 1.3 font sizes (as drawn, with its leading)."""
     fig_h = ax.figure.get_size_inches()[1] * 72
     spec = ax.get_subplotspec()
     rows = spec.get_gridspec().nrows if spec is not None else 1
-    room = fig_h / rows - 60
-    size = matplotlib.font_manager.FontProperties(size="small").get_size_in_points()
-    return int(max(1, min(LABEL_LINES, room / (max(groups, 1) * size * 1.2))))
+    room = fig_h / rows - _points("medium") * (6.8 + 1.2 * extra)
+    between = room / max((groups - 1) * 1.1, 1.0)
+    points = _points(size)
+    lines = int(max(1, min(LABEL_LINES, between / (1.3 * points))))
+    return int(LABEL_WIDTH * _points(LABEL_SIZES[0]) / points), lines
 
 
 def plot_metric_by_group(
@@ -496,8 +581,10 @@ def plot_metric_by_group(
     Groups with no responses (``n`` is 0) have nothing to draw and are left out; so are the
     responses without a group (a missing ``group`` value), which the value axis counts ("not
     drawn: 3 responses without an answer"). Long group names are wrapped
-    (:data:`LABEL_WIDTH` characters a line, at most :data:`LABEL_LINES` lines, then "…"), so
-    that the names never squeeze the data area.
+    (:data:`LABEL_WIDTH` characters a line, at most :data:`LABEL_LINES` lines as the panel's
+    height allows, in a smaller font where that cuts fewer names, then "…"), so that the names
+    never squeeze the data area; where two names begin alike, a cut keeps the part that differs
+    ("Customer support … outside business hours"), so no two labels read the same.
 
     Parameters
     ----------
@@ -559,23 +646,33 @@ def plot_metric_by_group(
             linewidth=0,
         )
     ax.scatter(d[y], pos, color=colors, zorder=3, s=40)
-    lines = _label_lines(ax, len(d))
+    heading = textwrap.fill(title or f"{_human(y)} by {group} with {ci:.0%} CI", 60)
+    label = _better(xlabel or _human(y), y, better)
+    if without:
+        label += f"\nnot drawn: {plural(without, 'response')} without an answer"
+    extra = heading.count("\n") + label.count("\n")
+    fits = []  # per font size: names cut, lines a label (more first), the order, the names
+    for k, size in enumerate(LABEL_SIZES):
+        width, lines = _label_fit(ax, len(d), size, extra=extra)
+        names, cut = _group_names(list(d[group]), width, lines)
+        fits.append((cut, -lines, k, size, names))
+        if not cut:
+            break
+    # the fewest names cut; then the most lines (more of each name); then the largest font
+    *_, size, names = min(fits)
     labels = [
-        _group_label(g, f"(n={int(k):,}{f', n<{min_n}' if s else ''})", lines=lines)
-        for g, k, s in zip(d[group], d[n], small, strict=True)
+        _label(f"{name}  (n={int(k):,}{f', n<{min_n}' if s else ''})")
+        for name, k, s in zip(names, d[n], small, strict=True)
     ]
     ax.set_yticks(pos, labels)
     if any("\n" in lab or "…" in lab for lab in labels):
-        ax.tick_params(axis="y", labelsize="small")
+        ax.tick_params(axis="y", labelsize=size)
     if not len(d):
         ax.text(0.5, 0.5, "No group has responses", ha="center", transform=ax.transAxes)
     if y in ("nps", "change"):
         ax.axvline(0, color="black", lw=0.6)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5))  # few value ticks: they never run together
-    ax.set_title(_label(textwrap.fill(title or f"{_human(y)} by {group} with {ci:.0%} CI", 60)))
-    label = _better(xlabel or _human(y), y, better)
-    if without:
-        label += f"\nnot drawn: {plural(without, 'response')} without an answer"
+    ax.set_title(_label(heading))
     ax.set_xlabel(_label(label))
     ax.grid(axis="x", alpha=0.3)
     return ax

@@ -670,6 +670,34 @@ def _overlap(texts) -> bool:
     return any(a.x1 > b.x0 for a, b in zip(boxes, boxes[1:], strict=False))
 
 
+def _overlap_y(texts) -> bool:
+    """Whether two of the (stacked) texts overlap in height, once drawn."""
+    boxes = sorted((t.get_window_extent() for t in texts if t.get_text()), key=lambda b: b.y0)
+    return any(a.y1 > b.y0 + 0.5 for a, b in zip(boxes, boxes[1:], strict=False))
+
+
+def _name_part(label: str) -> str:
+    """The group name of a tick label "name  (n=12)", its lines joined."""
+    return " ".join(label.rsplit("  (n=", 1)[0].split())
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _is_part_of(shown: str, name: str) -> bool:
+    """A label reads as its group's name: the pieces between "…" are, in order, pieces of the
+    name (spaces aside, as wrapping moves them), the first one its start."""
+    pieces = [_squash(p) for p in shown.split("…")]
+    full, at = _squash(" ".join(name.split())), 0
+    for k, piece in enumerate(pieces):
+        found = full.find(piece, at)
+        if found < 0 or (k == 0 and found != 0):
+            return False
+        at = found + len(piece)
+    return pieces[-1] == "" or at == len(full)  # no "…" at the end: the name's end is shown
+
+
 def test_by_group_leaves_out_empty_and_unnamed_groups():
     """gforms_r2019 drew "<NA> (n=1)" and "None (n=0)": a group with no response has nothing
     to draw, and responses without an answer are counted under the value axis."""
@@ -690,25 +718,117 @@ def test_by_group_long_names_keep_the_panels_readable():
     """Long answers squeezed each panel of the NPS-by-group chart to a sliver, and the value
     ticks "0" and "100" ran together as "0100" (gforms_r2019 p.5): names are wrapped and cut,
     the data area keeps a readable width and no two value ticks overlap."""
-    names = LONG_GROUPS + ["One or more members of the R community encouraged me to learn it"]
+    names = LONG_GROUPS + [
+        "One or more members of the R community encouraged me to learn it, at a meetup or in an "
+        "online forum, and I followed their advice"  # 115 characters: cut even on 3 lines
+    ]
     axes = plots.panels(2, size=(6.5, 3.7))
     for ax in axes:
         plots.plot_metric_by_group(_group_table(names, [20, 43, 52, 51, 9, 8]), group="g", ax=ax)
     plots.share_axes(axes)
     fig = axes[0].figure
     fig.canvas.draw()
+    # the widest line: LABEL_WIDTH characters of the first label size, in the smallest one
+    widest = plots.LABEL_WIDTH * plots._points(plots.LABEL_SIZES[0])
+    widest /= min(plots._points(size) for size in plots.LABEL_SIZES)
     for ax in axes:
         assert _data_share(ax, 2) > 0.4
         assert not _overlap(ax.get_xticklabels())
+        assert not _overlap_y(ax.get_yticklabels())
         labels = [x.get_text() for x in ax.get_yticklabels()]
         for label in labels:
             lines = label.split("\n")
             assert len(lines) <= plots.LABEL_LINES
-            assert all(len(line) <= plots.LABEL_WIDTH + len("  (n=20, n<30)") for line in lines)
+            assert all(len(line) <= widest + len("  (n=20, n<30)") for line in lines)
         assert "Never -- I don't use Shiny.  (n=52)" in labels  # a short name stays whole
         # a name cut to fit ends in "…" and starts as the answer does
         cut = [lab.replace("\n", " ").split(" …")[0] for lab in labels if "…" in lab]
         assert cut and all(any(name.startswith(c) for name in names) for c in cut)
+
+
+#: Answers that begin alike for longer than a label's line: cut at the end, each pair read the
+#: same ("Customer support via phone and chat, weekdays …" twice). Latin, right-to-left and
+#: CJK, where words are not split by spaces.
+LOOK_ALIKE = {
+    "latin": [
+        "Customer support via phone and chat, weekdays, from the main office during business hours",
+        "Customer support via phone and chat, weekdays, from the main office outside business hours",
+        "Customer support via phone and chat, weekdays, from the main office",
+        "Customer support via phone and chat, weekdays, from the main office, and on Sundays too",
+    ],
+    "rtl": [
+        "پشتیبانی خیلی ضعیف است و پاسخ\u200cها دیر می\u200cرسند و کسی جواب نمی\u200cدهد از طریق تلفن",
+        "پشتیبانی خیلی ضعیف است و پاسخ\u200cها دیر می\u200cرسند و کسی جواب نمی\u200cدهد از طریق ایمیل",
+        "الدعم الفني لا يرد على الهاتف ولا على البريد الإلكتروني في الوقت المناسب أبدا",
+        "الدعم الفني لا يرد على الهاتف ولا على البريد الإلكتروني في الوقت المناسب غالبا",
+    ],
+    "cjk": [
+        "客服回复太慢了而且问题一直没有解决我们已经等了三个星期还是没有任何消息也没有人来说明情况"
+        "我们只好自己想办法打电话",
+        "客服回复太慢了而且问题一直没有解决我们已经等了三个星期还是没有任何消息也没有人来说明情况"
+        "我们只好自己想办法发邮件",
+        "客服回复太慢了而且问题一直没有解决我们已经等了三个星期还是没有任何消息也没有人来说明情况",
+    ],
+}
+
+
+@pytest.mark.filterwarnings("ignore:Glyph:UserWarning")  # DejaVu Sans has no CJK glyphs
+@pytest.mark.parametrize("height", [2.4, 3.7])  # one line a label, two
+@pytest.mark.parametrize("script", sorted(LOOK_ALIKE))
+def test_by_group_look_alike_names_keep_the_part_that_differs(script, height):
+    """Names that begin alike were cut to the same text ("Customer support via phone and …"
+    twice): in a crowded panel every label is still a different text, and each reads as its own
+    name (its start, "…", and the part where it differs from the others)."""
+    names = LOOK_ALIKE[script] + [f"G{k}" for k in range(10 - len(LOOK_ALIKE[script]))]
+    (ax,) = plots.panels(1, size=(6.5, height))
+    plots.plot_metric_by_group(_group_table(names, [40] * len(names)), group="g", ax=ax)
+    ax.figure.canvas.draw()
+    labels = [x.get_text() for x in ax.get_yticklabels()]
+    shown = [_name_part(lab) for lab in labels]
+    assert len(set(shown)) == len(shown), shown
+    order = _group_table(names, [40] * len(names)).sort_values("nps")["g"]  # the drawn order
+    for text, name in zip(shown, order, strict=True):
+        assert _is_part_of(text, name), (text, name)
+    assert any("…" in text for text in shown)  # the panel is crowded: some names are cut
+    assert not _overlap_y(ax.get_yticklabels())
+    assert _data_share(ax, 1) > 0.4  # wide (CJK) characters count double: no wider labels
+
+
+@pytest.mark.parametrize(("style", "groups"), [(True, 8), (False, 10)])
+def test_by_group_wraps_in_a_smaller_font_before_cutting(style, groups):
+    """A crowded 3.7-inch panel had room for one line of each label in the "small" font (it
+    cut "Algunos cursos …" and "Uno o más cursos de …", gforms_es_tsv), or drew two lines that
+    ran into each other (without the notebooks' style, ten groups). In a smaller font the names
+    fit whole, on two lines, and no two labels touch; with and without the notebooks' style
+    (:func:`plots.use_style`, larger fonts)."""
+    names = [
+        "Algunos cursos universitarios de grado, sin título",  # 50 characters
+        "Uno o más cursos de postgrado, sin título de postgrado",  # 54
+    ] + [f"Group {k}" for k in range(groups - 2)]
+    with matplotlib.rc_context():
+        if style:
+            plots.use_style()
+        (ax,) = plots.panels(1, size=(6.5, 3.7))
+        plots.plot_metric_by_group(_group_table(names, [40] * groups), group="g", ax=ax)
+        ax.figure.canvas.draw()
+        shown = [_name_part(x.get_text()) for x in ax.get_yticklabels()]
+        assert names[0] in shown and names[1] in shown, shown
+        assert not _overlap_y(ax.get_yticklabels())
+
+
+def test_by_group_labels_still_escape_dollars():
+    """The shortened labels go through chart_label: "$" is escaped when mathtext is on."""
+    names = [
+        "Customer support via phone and chat, weekdays, from the main office, for the $5 plan",
+        "Customer support via phone and chat, weekdays, from the main office, for the $9 plan",
+    ] + [f"G{k}" for k in range(8)]
+    with matplotlib.rc_context({"text.parse_math": True}):
+        (ax,) = plots.panels(1, size=(6.5, 2.4))
+        plots.plot_metric_by_group(_group_table(names, [40] * 10), group="g", ax=ax)
+        labels = [x.get_text() for x in ax.get_yticklabels()]
+    dollars = [lab for lab in labels if "$" in lab]
+    assert len(dollars) == 2, labels
+    assert {"\\$5", "\\$9"} == {lab.split(" plan")[0][-3:] for lab in dollars}, dollars
 
 
 @pytest.mark.shared_data
@@ -739,3 +859,52 @@ def test_real_export_nps_by_group_chart_is_readable(shared_data, tmp_path):
     for ax in axes:
         assert _data_share(ax, 2) > 0.35, ax.get_title()
         assert not _overlap(ax.get_xticklabels()), ax.get_title()
+
+
+SPANISH = "exports/google_forms/Learning R Internet Survey (Spanish Version) - Form Responses 1.tsv"
+
+
+@pytest.mark.shared_data
+def test_real_export_spanish_group_names_can_be_told_apart(shared_data, tmp_path):
+    """gforms_es_tsv: the education panel cut "Algunos cursos universitarios de grado, sin
+    título" and "Uno o más cursos de postgrado, sin título de postgrado" to "Algunos cursos …"
+    and "Uno o más cursos de …". Every panel, as 01_metrics draws it: the labels are different
+    texts, each reads as one of the column's answers (read from the TSV here), and the two
+    answers show the words that tell them apart."""
+    from cxm_lab import summary
+    from cxm_lab.cli import main
+    from cxm_lab.ingest import prepare_dataset
+    from cxm_lab.params import load_params
+
+    export = shared_data / SPANISH
+    raw = pd.read_csv(export, sep="\t", dtype=str)
+    out = tmp_path / "p.yaml"
+    assert main(["init", str(export), "-o", str(out), "--name", "x"]) == 0
+    ds = prepare_dataset(load_params(out), base=out.parent)
+    cur = summary.in_period(ds["responses"], quarter=ds.report_quarter)
+    dims = ds.dimensions[:6]
+    with matplotlib.rc_context():
+        plots.use_style()  # as the notebook draws it
+        axes = plots.panels(len(dims), size=(6.5, 3.7))
+        for ax, dim in zip(axes, dims, strict=True):
+            table = metrics.nps(cur, by=dim, min_n=30, method="adjusted_wald")
+            title = f"NPS by {dim}, 2018Q4 (adjusted-Wald 95% CI)"  # as long as the notebook's
+            plots.plot_metric_by_group(table, group=dim, ax=ax, title=title)
+        plots.share_axes(axes)
+        axes[0].figure.canvas.draw()
+    answers = {str(v) for c in raw.columns for v in raw[c].dropna().unique()}
+    shown_all = []
+    for ax in axes:
+        shown = [_name_part(x.get_text()) for x in ax.get_yticklabels()]
+        assert len(set(shown)) == len(shown), (ax.get_title(), shown)
+        for text in shown:
+            assert any(_is_part_of(text, a) for a in answers), (ax.get_title(), text)
+        assert not _overlap_y(ax.get_yticklabels()), ax.get_title()
+        shown_all += shown
+    education = [a for a in answers if a.startswith(("Algunos cursos", "Uno o más cursos"))]
+    assert len(education) == 2, education
+    # hand-checked: the two answers differ in the words after "cursos"
+    told = {"Algunos cursos": "universitarios", "Uno o más cursos": "postgrado"}
+    for start, word in told.items():
+        label = next(t for t in shown_all if t.startswith(start))
+        assert word in label, label
