@@ -1920,6 +1920,6 @@ def theme_fit_sentence(n_comments: int, n_matched: int, *, min_similarity: float
         f"well (a clause at similarity {min_similarity:.2f} or more), so the default list of "
         "customer-experience themes does not describe this survey; a comment keeps a default "
         "theme here only when the match is very close. The themes found in the comments "
-        "themselves (discovered themes, below) describe them better: set `themes:` in the "
+        "themselves (discovered themes, below) describe them better: set themes: in the "
         "params file to your own codeframe (README, 'Your own data')."
     )

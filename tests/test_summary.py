@@ -855,6 +855,11 @@ def test_theme_fit_sentence_states_the_measured_share_and_the_fix():
     # 225 of 1,250 comments: 225 / 1250 = 0.18 -> "18%"; 1 of 3 = 33.3 % -> "33%"
     s = theme_fit_sentence(1250, 225, min_similarity=0.85)
     assert s.startswith("Only 18% of 1,250 comments match one of the default themes well")
-    assert "similarity 0.85" in s and "`themes:`" in s and "discovered themes" in s
+    assert (
+        "similarity 0.85" in s
+        and "set themes: in the params file" in s
+        and "`" not in s
+        and "discovered themes" in s
+    )
     assert theme_fit_sentence(3, 1, min_similarity=0.88).startswith("Only 33% of 3 comments")
     assert theme_fit_sentence(0, 0, min_similarity=0.85) == ""
