@@ -1,5 +1,11 @@
 """The ``cxm-lab`` command line.
 
+Everything it prints that came from data or a file name (column names, cell values, reject
+reasons, paths, error messages, a run's progress lines) goes through
+:func:`cxm_lab.safe.terminal_text`: a control character (``ESC``, C1 ``CSI``, ``BEL``) or a
+bidi override in a header or a file name is shown as ``\\x1b`` / ``\\u202e``, never acted
+on by the terminal.
+
 ``cxm-lab init EXPORT``           inspect a survey export and write a commented params file
 ``cxm-lab run PARAMS``            run a report (notebooks → HTML + PDF), publish it atomically
 ``cxm-lab validate FILE``         read an export as a run would; reject counts per reason, rows
@@ -15,19 +21,41 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from cxm_lab.errors import CxmError, NotebookError, ParameterError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = ["error_line", "main"]
+
+
+def _say(line: object, *, file: TextIO | None = None) -> None:
+    """Print one line that may carry data (a header, a value, a file name), inert on a
+    terminal (:func:`cxm_lab.safe.terminal_text`)."""
+    from cxm_lab.safe import terminal_text
+
+    print(terminal_text(line), file=file)
+
+
+def _inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its text cells and column names made inert for ``to_string`` (a value
+    with a line feed stays in its cell, an escape sequence is shown, not run)."""
+    from cxm_lab.safe import terminal_text
+
+    out = frame.map(lambda v: terminal_text(v) if isinstance(v, str) else v)
+    out.columns = [terminal_text(c) for c in frame.columns]
+    return out
 
 
 def _run(args: argparse.Namespace) -> int:
     from cxm_lab.pipeline import run_report
 
-    result = run_report(args.params, renderer=args.renderer, output_root=args.output)
+    result = run_report(args.params, renderer=args.renderer, output_root=args.output, log=_say)
     for fmt, path in result.outputs.items():
-        print(f"{fmt}: {path}")
-    print(f"manifest: {result.directory / 'manifest.json'}")
+        _say(f"{fmt}: {path}")
+    _say(f"manifest: {result.directory / 'manifest.json'}")
     return 0
 
 
@@ -101,7 +129,7 @@ def _validate(args: argparse.Namespace) -> int:
             if col not in columns:
                 notes.append(f"note: no '{col}' column: {what}")
     if len(summary) > 1:
-        out.append(summary.to_string(index=False))
+        out.append(_inert_frame(summary).to_string(index=False))
     if len(rejects):
         out.append("rejected rows per reason:")
         out += [f"  {r.rows:>7,}  {r.reason}" for r in reject_reasons(rejects).itertuples()]
@@ -112,10 +140,12 @@ def _validate(args: argparse.Namespace) -> int:
         shown = rejects.drop(columns="file") if rejects["file"].nunique() == 1 else rejects
         limit = args.max_rows
         with pd.option_context("display.width", 160, "display.max_colwidth", 60):
-            out.append(shown.head(limit).to_string(index=False))
+            out.append(_inert_frame(shown.head(limit)).to_string(index=False))
         if len(rejects) > limit:
             out.append(f"... {len(rejects) - limit:,} more (use --rejects FILE for all of them)")
-    print("\n".join(out))
+    for block in out:  # the tables' cells are inert already; their rows stay rows
+        for line in block.split("\n"):
+            _say(line)
     return 1 if n_rej and args.strict else 0
 
 
@@ -157,29 +187,29 @@ def _init(args: argparse.Namespace) -> int:
     if n_rejected:
         why = Counter(str(r).split(" (")[0] for r in exp.rejects["reason"]).most_common(2)
         rejected = f" ({n_rejected:,} rejected: {'; '.join(w for w, _ in why)})"
-    print(
+    _say(
         f"{first}: {exp.source} export, {plural(exp.n_read, 'row')}{rejected}, "
         f"{plural(len(exp.data.columns), 'column')}"
     )
     for target_col in ("ltr", "response_date", "comment", "csat", "ces", "response_id", "language"):
         col = next((c for c, t in guess.rename.items() if t == target_col), None)
         if col is not None:
-            print(f"  {target_col:<14} <- {col}")
+            _say(f"  {target_col:<14} <- {col}")
     for note in guess.notes:
-        print(f"  NOTE: {note}")
+        _say(f"  NOTE: {note}")
     for miss in guess.missing:
-        print(f"  note: {miss}")
-    print(f"  drivers: {len(guess.drivers)}, dimensions: {', '.join(guess.dimensions) or 'none'}")
+        _say(f"  note: {miss}")
+    _say(f"  drivers: {len(guess.drivers)}, dimensions: {', '.join(guess.dimensions) or 'none'}")
     for col, words in guess.reverse_scored.items():
-        print(
+        _say(
             f"  reverse_scored: {guess.drivers.get(col, col)} (worded negatively: {words}; "
             "check it: a high answer must be bad)"
         )
     if guess.left_out:
         reasons = Counter(lo.reason.split(":")[0] for lo in guess.left_out)
         top = "; ".join(f"{n} {why}" for why, n in reasons.most_common(3))
-        print(f"  left out: {len(guess.left_out)} columns ({top}; reasons in the params file)")
-    print(f"wrote {out}; check it, then run: cxm-lab run {out}")
+        _say(f"  left out: {len(guess.left_out)} columns ({top}; reasons in the params file)")
+    _say(f"wrote {out}; check it, then run: cxm-lab run {out}")
     return 0
 
 
@@ -189,7 +219,7 @@ def _demo(args: argparse.Namespace) -> int:
     for name, path in write_demo(
         args.directory, seed=args.seed, inject_errors=not args.clean
     ).items():
-        print(f"{name}: {path}")
+        _say(f"{name}: {path}")
     return 0
 
 
@@ -281,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except CxmError as exc:
-        print(f"cxm-lab: error: {error_line(exc)}", file=sys.stderr)
+        _say(f"cxm-lab: error: {error_line(exc)}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # The reader went away (``| head``): everything that had to be written was written.

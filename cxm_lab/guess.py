@@ -38,7 +38,6 @@ False
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -48,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from cxm_lab.report import plural
+from cxm_lab.safe import yaml_comment, yaml_scalar
 from cxm_lab.scales import fit_scale
 
 __all__ = [
@@ -958,25 +958,83 @@ def guess_mapping(export) -> Guess:  # noqa: ANN001 - an importers.Export
         name = str(p.column)
         # A whole question as a column name, or a code ("Q2.2") with a question text: give it a
         # short name the report can show.
-        if len(name) > 32 or (has_texts and _norm(p.question) != _norm(p.column)):
-            short = label_of(p, 32)
-            while short in used_names:
-                short += "'"
+        short = label_of(p, 32)
+        if short != name and (
+            len(name) > 32 or (has_texts and _norm(p.question) != _norm(p.column))
+        ):
+            short = _distinct(short, used_names)
             g.rename[p.column] = short
             g.reasons[short] = f"short name for “{_short(p.question, 70)}”"
             used_names.add(short)
             name = short
         g.dimensions.append(name)
+    _move_clashes(g, [str(c) for c in export.data.columns])
     return g
 
 
+def _distinct(name: str, taken: set[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)`` ... : the first that is not in ``taken``."""
+    out, k = name, 2
+    while out in taken:
+        out, k = f"{name} ({k})", k + 1
+    return out
+
+
+def _move_clashes(g: Guess, columns: list[str]) -> None:
+    """Rename out of the way each export column that has the name another column is renamed
+    to (a column literally called ``comment`` beside the open question renamed to
+    ``comment``): a run refuses a rename onto an existing column. The clashing column becomes
+    ``comment (export column)``, and every role that named it (a driver, a dimension, its
+    scale, a left-out listing) follows it."""
+    targets = {new for old, new in g.rename.items() if new != old}
+    names = set(columns) | set(g.rename.values())
+    moved: dict[str, str] = {}
+    for col in columns:
+        if col in targets and col not in g.rename:
+            new = _distinct(f"{col} (export column)", names)
+            names.add(new)
+            moved[col] = new
+            source = next(old for old, t in g.rename.items() if t == col)
+            g.rename[col] = new
+            g.reasons[new] = (
+                f"the export's own column “{_short(col, 40)}” keeps its answers under this name: "
+                f"“{_short(source, 40)}” is renamed to {col}"
+            )
+    if not moved:
+        return
+    g.drivers = {moved.get(c, c): label for c, label in g.drivers.items()}
+    g.scales = {moved.get(c, c): v for c, v in g.scales.items()}
+    g.reverse_scored = {moved.get(c, c): v for c, v in g.reverse_scored.items()}
+    g.dimensions = [moved.get(c, c) for c in g.dimensions]
+    for x in g.left_out:
+        x.column = moved.get(x.column, x.column)
+
+
 def _q(value: object) -> str:
-    """A YAML scalar (JSON strings are valid YAML and quote everything that needs it)."""
-    return json.dumps(value, ensure_ascii=False)
+    """A YAML double-quoted scalar that reads back as exactly ``value``
+    (:func:`cxm_lab.safe.yaml_scalar`: line breaks and controls escaped)."""
+    return yaml_scalar(value)
 
 
 def _comment(text: str) -> str:
-    return " ".join(str(text).split())
+    """``text`` as one line of a YAML comment (:func:`cxm_lab.safe.yaml_comment`)."""
+    return yaml_comment(text)
+
+
+#: PyYAML reads a key written on its line (``"key": value``) up to 1024 characters long; a
+#: longer one (a question pasted whole as a column name) is written as an explicit key.
+_MAX_SIMPLE_KEY = 1000
+
+
+def _entry(key: object, value: str, comment: str = "") -> list[str]:
+    """The line(s) of one ``key: value`` entry of a block mapping indented by two spaces,
+    ``value`` already YAML; the key is quoted, and written as an explicit ``? key`` when it
+    is too long for PyYAML's one-line key."""
+    tail = f"   # {_comment(comment)}" if _comment(comment) else ""
+    quoted = _q(key)
+    if len(quoted) <= _MAX_SIMPLE_KEY:
+        return [f"  {quoted}: {value}{tail}"]
+    return [f"  ? {quoted}", f"  : {value}{tail}"]
 
 
 def params_text(export, guess: Guess, *, name: str, data_dir: str, title: str) -> str:  # noqa: ANN001
@@ -1035,7 +1093,7 @@ def params_text(export, guess: Guess, *, name: str, data_dir: str, title: str) -
     if not guess.rename:
         lines.append("  {}")
     for col, target in guess.rename.items():
-        lines.append(f"  {_q(col)}: {_q(target)}   # {_comment(guess.reasons.get(target, ''))}")
+        lines += _entry(col, _q(target), guess.reasons.get(target, ""))
     for miss in guess.missing:
         lines.append(f"  # {_comment(miss)}")
     if guess.other_texts:
@@ -1047,7 +1105,7 @@ def params_text(export, guess: Guess, *, name: str, data_dir: str, title: str) -
     if guess.drivers:
         lines.append("drivers:   # rating questions: column -> label shown in the report")
         for col, label in guess.drivers.items():
-            lines.append(f"  {_q(col)}: {_q(label)}")
+            lines += _entry(col, _q(label))
     else:
         lines.append("drivers: {}   # no other rating questions found")
     if left_drivers:
@@ -1063,7 +1121,7 @@ def params_text(export, guess: Guess, *, name: str, data_dir: str, title: str) -
             "scales:   # each rating's lowest and highest possible answer, as the report reads it"
         )
         for col, (lo, hi) in known.items():
-            lines.append(f"  {_q(col)}: [{lo}, {hi}]")
+            lines += _entry(col, f"[{lo}, {hi}]")
         lines.append("")
     if guess.reverse_scored:
         lines.append(

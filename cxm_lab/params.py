@@ -326,6 +326,75 @@ def _closest(key: str, model: type[BaseModel]) -> str:
     )
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses a key given twice in one mapping (PyYAML keeps the
+    last one silently: ``min_n: 30`` then ``min_n: 1`` would run with 1)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            first: dict[Any, yaml.Node] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":  # ``<<: *base`` may override
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    seen = first.setdefault(key, key_node)
+                except TypeError:  # an unhashable key: PyYAML's own error follows
+                    continue
+                if seen is not key_node:
+                    raise _DuplicateKey(key, seen.start_mark, key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
+class _DuplicateKey(yaml.YAMLError):
+    """A key given twice in one mapping of a params file."""
+
+    def __init__(self, key: Any, first: yaml.Mark, again: yaml.Mark) -> None:
+        super().__init__(f"duplicate key {key!r}")
+        self.key, self.first, self.again = key, first, again
+
+
+def _where(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of character ``index`` of ``text``, lines ending at a line
+    feed as an editor counts them (PyYAML also ends lines at U+0085, U+2028 and U+2029)."""
+    index = max(0, min(index, len(text)))
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _short_key(key: Any, n: int = 80) -> str:
+    text = repr(key)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _yaml_problem(path: Path, text: str, exc: yaml.YAMLError) -> str:
+    """The one-line message for a params file that is not valid YAML, naming the line and
+    column (not PyYAML's character position)."""
+    if isinstance(exc, _DuplicateKey):
+        line, col = _where(text, exc.again.index)
+        first, _ = _where(text, exc.first.index)
+        return (
+            f"{path}: line {line}, column {col}: key {_short_key(exc.key)} is given twice "
+            f"(first on line {first}); keep one of them."
+        )
+    if isinstance(exc, yaml.reader.ReaderError):
+        line, col = _where(text, exc.position)
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return (
+            f"{path}: line {line}, column {col}: not valid YAML: character U+{char:04X} is not "
+            f"allowed in a YAML file; remove it, or write it as an escape (\\u{char:04x}) "
+            "inside double quotes."
+        )
+    mark = getattr(exc, "problem_mark", None)
+    problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+    context = " ".join(str(getattr(exc, "context", None) or "").split())
+    if mark is None:
+        return f"{path}: not valid YAML: {problem}."
+    line, col = _where(text, mark.index)
+    detail = f"{context}, {problem}" if context else problem
+    return f"{path}: line {line}, column {col}: not valid YAML: {detail}; fix that line."
+
+
 def load_params(path: str | Path, **overrides: Any) -> RunParams:
     """Read and validate a run-parameter YAML file.
 
@@ -344,7 +413,8 @@ def load_params(path: str | Path, **overrides: Any) -> RunParams:
     Raises
     ------
     ParameterError
-        Naming the file and each unknown, missing or invalid key.
+        Naming the file and each unknown, missing or invalid key; for a file that is not
+        valid YAML, or gives a key twice in one mapping, the line and column.
 
     Examples
     --------
@@ -359,15 +429,27 @@ def load_params(path: str | Path, **overrides: Any) -> RunParams:
     Traceback (most recent call last):
     ...
     cxm_lab.errors.ParameterError: ...: unknown key 'min_m'. Did you mean 'min_n'?
+    >>> _ = p.write_text("name: q3\\nmin_n: 30\\nmin_n: 1\\n")
+    >>> load_params(p)
+    Traceback (most recent call last):
+    ...
+    cxm_lab.errors.ParameterError: ...: line 3, column 1: key 'min_n' is given twice (first on line 2); keep one of them.
     """
     path = Path(path)
     if not path.is_file():
         raise ParameterError(f"{path}: parameter file not found.")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        detail = " ".join(str(exc).split())
-        raise ParameterError(f"{path}: not valid YAML: {detail}") from None
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _where(exc.object.decode("utf-8", "replace"), exc.start)
+        raise ParameterError(
+            f"{path}: line {line}: not valid UTF-8 (byte 0x{exc.object[exc.start]:02x}); "
+            "save the file as UTF-8."
+        ) from None
+    try:
+        raw = yaml.load(text, Loader=_UniqueKeyLoader) or {}  # noqa: S506 - a SafeLoader
+    except yaml.YAMLError as exc:
+        raise ParameterError(_yaml_problem(path, text, exc)) from None
     if not isinstance(raw, dict):
         raise ParameterError(f"{path}: expected a mapping of keys to values at the top level.")
     raw.update({k: v for k, v in overrides.items() if v is not None})

@@ -14,12 +14,17 @@ Pandoc Markdown text      :func:`markdown_text`; :func:`md` fills a trusted temp
 Typst markup              :func:`typst_text`
 matplotlib labels         :func:`mathtext_text`
 CSV / XLSX cells          :func:`spreadsheet_frame`, :func:`write_csv`, :func:`write_xlsx`
+YAML (``cxm-lab init``)   :func:`yaml_scalar` (quoted keys and values), :func:`yaml_comment`
+terminal (``cxm-lab``)    :func:`terminal_text` (controls shown as ``\\x1b`` escapes)
 ========================  =================================================================
 
 All text escapers first remove characters that could hide or reorder text: C0/C1 control
 characters and the bidirectional embedding, override and isolate controls (U+202A–U+202E,
 U+2066–U+2069). Ordinary right-to-left text (Persian, Arabic, Hebrew) and the marks that it
-uses legitimately (U+200E/U+200F, U+061C, ZWNJ U+200C, ZWJ U+200D) are kept.
+uses legitimately (U+200E/U+200F, U+061C, ZWNJ U+200C, ZWJ U+200D) are kept. Where the
+exact value matters or the reader must see it (a column name in a params file, a file name on
+a terminal), :func:`yaml_scalar` and :func:`terminal_text` write those characters as visible
+escapes (``\\x1b``, ``\\u202e``) instead of removing them.
 
 Examples
 --------
@@ -64,9 +69,12 @@ __all__ = [
     "md",
     "spreadsheet_cell",
     "spreadsheet_frame",
+    "terminal_text",
     "typst_text",
     "write_csv",
     "write_xlsx",
+    "yaml_comment",
+    "yaml_scalar",
 ]
 
 # --------------------------------------------------------------------------- plain-text cleaning
@@ -249,6 +257,134 @@ def mathtext_text(value: object) -> str:
     'CIS \\\\$5% promo\\\\$'
     """
     return clean_text(value).replace("$", "\\$")
+
+
+# --------------------------------------------------------------------------- terminal and YAML
+
+# What a terminal or a YAML reader could act on rather than show: C0 controls (tab, line feed
+# and carriage return included), DEL, C1 controls, the line and paragraph separators, the bidi
+# embedding/override/isolate controls, the BOM, the interlinear annotation controls, lone
+# surrogates and the non-characters U+FFFE/U+FFFF (which PyYAML refuses).
+_INERT = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb"
+    "\ud800-\udfff\ufffe\uffff]"
+)
+_NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _visible(ch: str) -> str:
+    """``ch`` as a Python-style escape: ``\\t``, ``\\x1b``, ``\\u202e``."""
+    code = ord(ch)
+    return _NAMED_ESCAPES.get(ch) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def terminal_text(value: object) -> str:
+    """``value`` made inert on a terminal: every character a terminal could act on is shown as
+    a visible Python-style escape instead.
+
+    Escaped: C0 controls (``ESC``, ``BEL``, ``NUL``, and tab, line feed and carriage return
+    too, so a value stays on its line), DEL and C1 controls (``\\x9b`` is a one-byte CSI), the
+    line/paragraph separators U+2028/U+2029, the bidirectional embedding, override and isolate
+    controls U+202A–U+202E and U+2066–U+2069, the BOM, lone surrogates (they cannot even be
+    encoded for the terminal) and U+FFFE/U+FFFF. They are written as ``\\t``, ``\\n``,
+    ``\\r``, ``\\xNN`` (below U+0100) or ``\\uNNNN``, so a file name or header that carries one
+    is seen for what it is. Ordinary text, right-to-left scripts and their marks (U+200E,
+    U+200F, ZWNJ) and backslashes are printed as they are. Used for every data-derived string
+    the command line prints (:mod:`cxm_lab.cli`).
+
+    Parameters
+    ----------
+    value : object
+        The data (``None`` is ""; anything else is shown as ``str(value)``).
+
+    Returns
+    -------
+    str
+        Text that a terminal prints and does not interpret.
+
+    Examples
+    --------
+    >>> terminal_text("why?\\x1b[2J\\x1b]0;pwned\\x07")
+    'why?\\\\x1b[2J\\\\x1b]0;pwned\\\\x07'
+    >>> terminal_text("report\\u202efdp.exe"), terminal_text("a\\nb")
+    ('report\\\\u202efdp.exe', 'a\\\\nb')
+    >>> terminal_text("پشتیبانی\\u200cها") == "پشتیبانی\\u200cها"
+    True
+    """
+    return _INERT.sub(lambda m: _visible(m.group(0)), _as_text(value))
+
+
+def yaml_scalar(value: object) -> str:
+    """``value`` as a YAML double-quoted scalar that reads back as exactly ``value``.
+
+    ``"`` and ``\\`` are backslash-escaped, and every character of :func:`terminal_text`'s
+    list — the YAML line breaks U+0085, U+2028 and U+2029 and the controls that PyYAML refuses
+    or that would end a line, a comment or the scalar — is written as a YAML escape (``\\t``,
+    ``\\n``, ``\\x1b``, ``\\u2028``), so a column name can neither add keys to a params file
+    nor make it unreadable, and ``yaml.safe_load`` returns the exact name (``rename:`` still
+    matches the column). The result is one line of printable characters, safe inside a
+    comment too. Numbers and booleans are written as their JSON literal.
+
+    Parameters
+    ----------
+    value : object
+        A string (``None`` is ``null``; bool, int and finite float are their literal; anything
+        else is quoted as ``str(value)``).
+
+    Returns
+    -------
+    str
+        The YAML scalar, one line.
+
+    Examples
+    --------
+    >>> yaml_scalar('Why?\\u2028title: INJECTED\\x85#')
+    '"Why?\\\\u2028title: INJECTED\\\\x85#"'
+    >>> import yaml
+    >>> name = 'say "hi"\\\\ \\x1b[31m\\u2029'
+    >>> yaml.safe_load(f"{yaml_scalar(name)}: 1") == {name: 1}
+    True
+    >>> yaml_scalar(7), yaml_scalar(None)
+    ('7', 'null')
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float) and math.isfinite(value):
+        return repr(value)
+    text = _as_text(value).replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + _INERT.sub(lambda m: _visible(m.group(0)), text) + '"'
+
+
+def yaml_comment(value: object) -> str:
+    """``value`` as the text of a YAML comment: one line, nothing that ends it early.
+
+    Whitespace runs, line breaks included (``\\n``, ``\\r``, U+0085, U+2028, U+2029), become
+    one space; the characters :func:`clean_text` removes (controls, bidi overrides) are
+    removed; lone surrogates become U+FFFD and U+FFFE/U+FFFF are dropped (PyYAML refuses
+    them anywhere in a file). The text after ``#`` is then a comment to its end.
+
+    Parameters
+    ----------
+    value : object
+        The data (``None`` is ""; anything else is shown as ``str(value)``).
+
+    Returns
+    -------
+    str
+        One line of text that YAML reads as part of the comment.
+
+    Examples
+    --------
+    >>> yaml_comment("short name for “Why?\\u2028title: INJECTED\\u2028#”")
+    'short name for “Why? title: INJECTED #”'
+    >>> yaml_comment("a\\x1b[31m  b\\n c")
+    'a[31m b c'
+    """
+    # line breaks first: U+0085 is also a C1 control, which clean_text would remove unspaced
+    text = _WHITESPACE_RUN.sub(" ", _as_text(value))
+    return _one_line(text).replace("\ufffe", "").replace("\uffff", "").strip()
 
 
 # --------------------------------------------------------------------------- Markdown templates

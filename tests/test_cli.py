@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -126,3 +127,63 @@ def test_init_counts_agree_with_their_nouns_and_name_rejects(tmp_path, capsys):
     assert f"{export}: qualtrics export, 2 rows (1 rejected: incomplete response), 5 columns" in (
         said
     )
+
+
+#: What a terminal acts on: C0 controls but line feed, DEL, C1 controls, bidi overrides and
+#: isolates, line/paragraph separators.
+ACTIVE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: The review's ctl export: clear screen, cursor home, colour, window title, bell; a C1 CSI.
+CLEAR = "\x1b[2J\x1b[1;1H\x1b[32mALL GOOD\x1b]0;pwned\x07"
+
+
+def test_init_prints_headers_and_file_names_inert(tmp_path, capsys):
+    """Hostile review 3: init printed header names and a U+202E file name raw."""
+    export = tmp_path / "survey\u202efdp.csv"
+    rows = ["How likely are you to recommend us?,Why did you give this score" + CLEAR]
+    rows += [f"{i % 11},because of reason number {i} and more" for i in range(20)]
+    export.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "p.yaml"
+    assert main(["init", str(export), "-o", str(out), "--name", "x"]) == 0
+    said = capsys.readouterr().out
+    assert not ACTIVE.search(said)
+    assert "comment        <- Why did you give this score\\x1b[2J\\x1b[1;1H" in said
+    assert said.startswith(f"{tmp_path}/survey\\u202efdp.csv: ")
+    assert f"wrote {out}; check it" in said
+
+
+def test_validate_prints_rejected_values_inert(tmp_path, capsys):
+    """Hostile review 3: validate printed a rejected cell ``\\x1b[31m12/13/2019\\x1b[0m`` raw;
+    a value with a line feed stays in its row of the table."""
+    export = tmp_path / "export.csv"
+    export.write_text(
+        'response_date,ltr\n2019-12-13,9\n\x1b[31m12/13/2019\x1b[0m,7\n"13/13\n\u202e2019",5\n',
+        encoding="utf-8",
+    )
+    assert main(["validate", str(export)]) == 0
+    said = capsys.readouterr().out
+    assert not ACTIVE.search(said)
+    assert "\\x1b[31m12/13/2019\\x1b[0m" in said
+    assert any("13/13\\n\\u202e2019" in line for line in said.splitlines())
+
+
+def test_error_lines_print_file_names_inert(tmp_path, capsys):
+    """Hostile review 3: the ``cxm-lab: error:`` line quoted a file name raw."""
+    assert main(["run", str(tmp_path / f"p\u202e{CLEAR}.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert not ACTIVE.search(err) and len(err.strip().splitlines()) == 1
+    assert "p\\u202e\\x1b[2J" in err and "parameter file not found" in err
+
+
+def test_run_prints_progress_and_paths_inert(tmp_path, capsys):
+    """The run's progress lines and published paths go through the same escaping."""
+    p = tmp_path / "cli.yaml"
+    p.write_text(
+        "name: cli\nreport_quarter: 2026Q3\nformats: [html]\n"
+        f"notebooks: ['{FIXTURES / 'report_fixture.ipynb'}']\n"
+    )
+    root = tmp_path / "out\u202e\x1b[2J"
+    assert main(["run", str(p), "--output", str(root)]) == 0
+    said = capsys.readouterr().out
+    assert not ACTIVE.search(said)
+    assert f"html: {tmp_path}/out\\u202e\\x1b[2J/cli/report.html" in said
+    assert "[cxm-lab] published" in said and "out\\u202e\\x1b[2J" in said.split("published")[1]

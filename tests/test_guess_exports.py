@@ -495,3 +495,104 @@ def test_long_choice_questions_are_listed_not_dropped(shared_data):
     left = {lo.column: lo.reason for lo in guess_mapping(ex).left_out}
     for col, mean in lengths.items():
         assert left[col].startswith(f"long answers: {mean:.0f} characters on average, 3 different")
+
+
+# ------------------------------------------------------------------ hostile headers (review)
+
+#: Characters that end a YAML line or comment (NEL, LS, PS, CR, LF), that PyYAML refuses
+#: (ESC, NUL, C1 CSI, DEL) or that reorder text (bidi override, isolate): each in a header.
+YAML_HOSTILE = ["\x85", "\u2028", "\u2029", "\r", "\n", "\x1b", "\x00", "\x9b", "\x7f",
+                "\u202e", "\u2066", "\ufeff", "\t"]  # fmt: skip
+#: Keys ``init`` writes for the test export below: anything else was injected.
+INIT_KEYS = {"name", "title", "data_dir", "source", "rename", "drivers", "scales",
+             "dimensions", "mask_pii", "min_n", "formats"}  # fmt: skip
+
+
+def hostile_export(path: Path, header: str) -> Path:
+    """An export where ``header`` names a dimension, a rating and an open question."""
+    import csv
+
+    rows = [["Timestamp", "How likely are you to recommend us?", header,
+             f"{header} rate 1 to 5", f"Why? {header}"]]  # fmt: skip
+    for k in range(60):
+        rows.append([f"12/{1 + k % 28}/2019 9:50:30", k % 11, "ABC"[k % 3], 1 + k % 5,
+                     f"free text answer number {k} " + "x" * (k % 7)])  # fmt: skip
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("ch", YAML_HOSTILE, ids=[f"U+{ord(c):04X}" for c in YAML_HOSTILE])
+def test_init_writes_hostile_headers_that_read_back_exactly_and_inject_nothing(
+    tmp_path, capsys, ch
+):
+    """Hostile review 1-3: a header with U+2028 ... added keys to the params file (title,
+    data_dir); one with ESC made it unreadable; both reached the terminal raw."""
+    from cxm_lab.cli import main
+
+    header = f"Region{ch}title: INJECTED{ch}data_dir: /tmp/other.csv{ch}min_n: 1{ch}#"
+    path = hostile_export(tmp_path / "survey.csv", header)
+    exp = read_export(path)
+    [col] = [c for c in exp.data.columns if c.startswith("Region") and c.endswith("#")]
+    out = tmp_path / "p.yaml"
+    assert main(["init", str(path), "-o", str(out)]) == 0
+    said = capsys.readouterr().out
+    run = load_params(out)
+    assert run.title == "Customer experience: survey" and run.min_n == 30
+    assert run.data_dir == "survey.csv"
+    import yaml
+
+    assert set(yaml.safe_load(out.read_text(encoding="utf-8"))) <= INIT_KEYS
+    # Every column the file names is an export column, exactly (rename: still matches it).
+    columns = set(exp.data.columns)
+    assert set(run.rename) <= columns and set(run.driver_labels) <= columns
+    assert set(run.dimensions or []) <= columns | set(run.rename.values())
+    assert f"{col} rate 1 to 5" in run.driver_labels  # the rating named by its exact header
+    assert col in run.dimensions or col in run.rename
+    # Nothing the terminal acts on was printed.
+    assert not re.search(
+        "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]", said
+    )
+
+
+def test_init_never_renames_onto_a_column_the_export_has(tmp_path):
+    """Hostile review 4: a column literally named ``comment`` beside the open question; init
+    renamed "Pourquoi ?" to comment and the run refused it."""
+    from cxm_lab.ingest import prepare_dataset
+
+    rng = np.random.default_rng(3)
+    header = ["How likely are you to recommend us?", "Pourquoi ?", "comment", "ltr (old)"]
+    rows = [[rng.integers(0, 11), f"parce que la réponse numéro {i} est longue", "AB"[i % 2], 1]
+            for i in range(40)]  # fmt: skip
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(",".join(map(str, r)) for r in [header, *rows]) + "\n")
+    exp = read_export(path)
+    g = guess_mapping(exp)
+    assert g.rename["Pourquoi ?"] == "comment"
+    assert g.rename["comment"] == "comment (export column)"
+    assert "comment" not in g.dimensions and "comment (export column)" in g.dimensions
+    targets = [t for c, t in g.rename.items() if t != c]
+    assert not set(targets) & (set(exp.data.columns) - set(g.rename))  # no clash left
+    _, out = write_params(tmp_path, exp)
+    ds = prepare_dataset(load_params(out), base=tmp_path)
+    responses = ds.tables["responses"]
+    assert responses["comment"].str.startswith("parce que").all()
+    assert sorted(responses["comment (export column)"].unique()) == ["A", "B"]
+
+
+def test_a_dimension_short_name_never_ends_in_a_prime(tmp_path):
+    """Hostile review 5: a 36-character dimension column whose label is itself was renamed
+    to itself with a ``'`` appended; a label that clashes with another column is numbered."""
+    import csv
+
+    name = 'Gender <b>identity</b> `#eval("1")`'  # 36 characters, its own label
+    question = "What is your region? Choose the one that matches best today."  # label "Region"
+    header = [name, question, "Region"]
+    rows = [["FM"[i % 2], "NSEW"[i % 4], "XYZ"[i % 3]] for i in range(40)]
+    path = tmp_path / "export.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    g = guess_mapping(read_export(path))
+    assert name in g.dimensions and name not in g.rename
+    assert g.rename == {question: "Region (2)"}
+    assert set(g.dimensions) == {name, "Region (2)", "Region"}

@@ -210,3 +210,82 @@ def test_time_zone_dates_are_normalised_not_a_traceback(tmp_path, capsys, tz_val
     out = capsys.readouterr()
     assert code == 0 and "Traceback" not in out.err
     assert "read 3, used 2, rejected 1" in out.out and "not a valid date" in out.out
+
+
+# ------------------------------------------------------------------ init on hostile headers
+
+R_SURVEY = "google_forms/2019 English R Community Survey Responses.csv"
+TYPEFORM = "typeform/res_YvBfAdHB.csv"
+
+
+def _with_headers(src, out, replace: dict[str, str]):
+    """A copy of the export ``src`` under ``out`` with some headers replaced (in tmp_path:
+    the real export itself is never copied into the project)."""
+    import csv
+
+    with open(src, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[0] = [replace.get(h, h) for h in rows[0]]
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return out
+
+
+@pytest.mark.shared_data
+def test_init_on_the_r_survey_with_injecting_headers_writes_what_run_reads(
+    shared_data, tmp_path, capsys
+):
+    """Hostile review 1-2 (yamlinj, ctl): a header carrying U+2028 + ``title: ...`` +
+    ``data_dir: ...`` set the params' title and data_dir; one carrying ESC made the file
+    unreadable by run; both were printed raw."""
+    from cxm_lab.ingest import prepare_dataset
+    from cxm_lab.params import load_params
+
+    inject = "Looking ahead?\u2028title: INJECTED\u2028data_dir: /tmp/other.csv\u2028#"
+    ctl = "What do you like least about using R?\x1b[2J\x1b]0;pwned\x07"
+    path = _with_headers(
+        shared_data / "exports" / R_SURVEY,
+        tmp_path / "survey.csv",
+        {
+            "Looking ahead, how do you expect your use of R to change in 2020?": inject,
+            "What do you like best about using R?": "Best?\u2029formats: [html]\x85min_n: 1",
+            "What do you like least about using R?": ctl,
+        },
+    )
+    out = tmp_path / "p.yaml"
+    assert main(["init", str(path), "-o", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "\x1b" not in said and "\\x1b[2J\\x1b]0;pwned\\x07" in said
+    run = load_params(out)
+    assert (run.title, run.data_dir, run.formats, run.min_n) == (
+        "Customer experience: survey", "survey.csv", ["html", "pdf"], 30
+    )  # fmt: skip
+    assert run.rename[ctl] == "comment"  # the exact header, ESC included
+    text = out.read_text(encoding="utf-8")
+    assert "\u2028" not in text and "\x85" not in text and "\x1b" not in text
+    ds = prepare_dataset(run, base=tmp_path)
+    assert ds.tables["responses"]["comment"].notna().sum() > 1000
+
+
+@pytest.mark.shared_data
+def test_init_on_the_typeform_export_with_a_column_named_comment_runs(shared_data, tmp_path):
+    """Hostile review 4 (typeform_hostile): the export has its own column ``comment`` (a 1/0
+    question); init renamed "Pourquoi ?" onto it and run refused the params file."""
+    from cxm_lab.ingest import prepare_dataset
+    from cxm_lab.params import load_params
+
+    path = _with_headers(
+        shared_data / "exports" / TYPEFORM,
+        tmp_path / "typeform.csv",
+        {"Travaillez-vous dans le secteur public ?": "comment"},
+    )
+    out = tmp_path / "p.yaml"
+    assert main(["init", str(path), "-o", str(out)]) == 0
+    run = load_params(out)
+    assert run.rename["Pourquoi ?"] == "comment"
+    assert run.rename["comment"] == "comment (export column)"
+    responses = prepare_dataset(run, base=tmp_path).tables["responses"]
+    original = pd.read_csv(shared_data / "exports" / TYPEFORM, dtype=str)
+    # the open answers are the comments; the yes/no column keeps its answers under its new name
+    assert responses["comment"].dropna().isin(original["Pourquoi ?"].dropna()).all()
+    assert responses["comment (export column)"].notna().sum() > 0

@@ -241,3 +241,38 @@ def test_reverse_scored_key_is_validated_and_the_file_remembered(tmp_path):
     ok = load_params(write(tmp_path, "name: x\ndrivers: {q1: Ease}\nreverse_scored: [q1]\n"))
     assert ok.reverse_scored == ["q1"] and ok.file == p
     assert RunParams(name="x").file is None
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "key"),
+    [
+        # the review's dupkeys.yaml: PyYAML alone keeps the last value, min_n 1
+        ("name: a\ndata_dir: x.csv\nmin_n: 30\nmin_n: 1\n", "line 4, column 1", "'min_n'"),
+        ("name: a\nrename:\n  Q1: ltr\n  Q2: csat\n  Q1: ces\n", "line 5, column 3", "'Q1'"),
+        ("name: a\ncluster: {workers: 2, workers: 4}\n", "line 2, column 23", "'workers'"),
+        ("name: a\njourney:\n  - {stage: A, stage: B, touchpoints: [x]}\n", "line 3", "'stage'"),
+    ],
+)
+def test_a_key_given_twice_is_an_error_naming_file_line_and_key(tmp_path, text, where, key):
+    with pytest.raises(ParameterError) as err:
+        load_params(write(tmp_path, text))
+    msg = str(err.value)
+    assert (
+        msg.startswith(f"{tmp_path / 'run.yaml'}: {where}") and f"key {key} is given twice" in msg
+    )
+    assert "\n" not in msg
+
+
+def test_yaml_errors_name_the_line_and_column_not_a_character_position(tmp_path):
+    # The review's ctl.yaml: an ESC in a quoted column name on line 3 (column 8: after "  \"why?").
+    with pytest.raises(ParameterError) as err:
+        load_params(write(tmp_path, 'name: a\nrename:\n  "why?\x1b[2J": comment\n'))
+    msg = str(err.value)
+    assert "line 3, column 8" in msg and "U+001B" in msg and "position" not in msg
+    with pytest.raises(ParameterError, match=r"line 2, column 1: not valid YAML: .*found"):
+        load_params(write(tmp_path, "name: a\n: b\n"))
+    # A U+2028 inside a line: editors and this message count lines at line feeds only.
+    # YAML ends the comment at U+2028, so "comment" is content and "name:" on the next line
+    # fails; PyYAML's own mark says line 3.
+    with pytest.raises(ParameterError, match="line 2, column 5: not valid YAML: mapping"):
+        load_params(write(tmp_path, "# a\u2028comment\nname: a\n: b\n"))

@@ -426,3 +426,66 @@ def test_doctests():
 
     result = doctest.testmod(safe)
     assert result.attempted > 10 and result.failed == 0
+
+
+# --------------------------------------------------------------------------- terminal and YAML
+
+#: Characters a terminal or a YAML reader acts on (hostile review: C0 ESC/BEL/NUL, DEL, C1 CSI
+#: and NEL, the YAML line breaks U+2028/U+2029, bidi overrides and isolates, BOM, a lone
+#: surrogate, the non-characters PyYAML refuses).
+ACTIVE = [
+    "\x1b", "\x07", "\x00", "\t", "\n", "\r", "\x7f", "\x9b", "\x85", "\x80",
+    "\u2028", "\u2029", "\u202a", "\u202e", "\u2066", "\u2069", "\ufeff", "\udcff",
+    "\ufffe", "\uffff",
+]  # fmt: skip
+
+
+def test_terminal_text_shows_every_active_character_as_an_escape():
+    for ch in ACTIVE:
+        out = safe.terminal_text(f"a{ch}b")
+        # the escape is Python's own spelling of the character (repr without the quotes)
+        assert out == "a" + repr(ch)[1:-1] + "b" or out == f"a\\u{ord(ch):04x}b", (ch, out)
+        assert out.isprintable() and out.isascii()
+    # The window-title / clear-screen sequence of the review's ctl export, shown, not run.
+    assert safe.terminal_text("why?\x1b[2J\x1b]0;pwned\x07") == "why?\\x1b[2J\\x1b]0;pwned\\x07"
+    # Ordinary text, RTL text with its ZWNJ and marks, backslashes: printed as they are.
+    for text in ["پشتیبانی\u200cها \u200fok", "Größe – “quoted” 客服", "C:\\data\\x.csv", 7]:
+        assert safe.terminal_text(text) == str(text)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        *(f"x{ch}y" for ch in ACTIVE),
+        "Looking ahead?\u2028title: INJECTED\u2028data_dir: /tmp/other.csv\u2028#",
+        'say "hi" \\ back',
+        "a: b # c",
+        "- item",
+        "&anchor *alias !!python/object:os.system %YAML",
+        "null",
+        "yes",
+        "1e3",
+        "",
+        "x" * 2000,
+    ],
+)
+def test_yaml_scalar_reads_back_as_exactly_the_value(name):
+    import yaml
+
+    quoted = safe.yaml_scalar(name)
+    assert quoted.isprintable() and "\n" not in quoted
+    # as a list item, as a value, as a key beside another key, and inside a comment
+    assert yaml.safe_load(f"- {quoted}\n") == [name]
+    assert yaml.safe_load(f"k: {quoted}\nz: 1\n") == {"k": name, "z": 1}
+    if len(quoted) < 1000:  # PyYAML's one-line key limit (guess writes longer ones as ? key)
+        assert yaml.safe_load(f"{quoted}: 1\nz: 2\n") == {name: 1, "z": 2}
+    assert yaml.safe_load(f"k: 1   # {quoted}: comment\nz: 2\n") == {"k": 1, "z": 2}
+
+
+def test_yaml_comment_is_one_line_that_ends_nothing():
+    import yaml
+
+    text = "why?\u2028title: X\u2029formats: [html]\x85min_n: 1\nmask_pii: false\r#\x1b[31m\ufffe"
+    comment = safe.yaml_comment(text)
+    assert comment == "why? title: X formats: [html] min_n: 1 mask_pii: false #[31m"
+    assert yaml.safe_load(f"k: 1   # {comment}\n") == {"k": 1}
