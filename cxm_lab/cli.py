@@ -207,7 +207,7 @@ def _init(args: argparse.Namespace) -> int:
         )
     if guess.left_out:
         reasons = Counter(lo.reason.split(":")[0] for lo in guess.left_out)
-        top = "; ".join(f"{n} {why}" for why, n in reasons.most_common(3))
+        top = "; ".join(f"{why}: {n}" for why, n in reasons.most_common(3))
         _say(f"  left out: {len(guess.left_out)} columns ({top}; reasons in the params file)")
     _say(f"wrote {out}; check it, then run: cxm-lab run {out}")
     return 0

@@ -432,7 +432,10 @@ def test_init_says_how_many_columns_were_left_out(shared_data, tmp_path, capsys)
     # the six "rank the films" questions among them, said on the terminal, not only in the file
     assert rankings == 6
     line = next(s for s in said.splitlines() if s.strip().startswith("left out:"))
-    assert f"left out: {len(left)} columns" in line and "6 a ranking of 6 items" in line
+    assert (
+        f"left out: {len(left)} columns" in line
+        and "a ranking of 6 items (the question asks to rank), not a rating: 6" in line
+    )
     assert "reasons in the params file" in line
 
 
