@@ -55,7 +55,7 @@ from cxm_lab.io import (
     read_table,
 )
 from cxm_lab.scales import fit_scale, reverse_code, reversed_label, scale_text
-from cxm_lab.schema import RESPONSES, SCHEMAS, Column
+from cxm_lab.schema import RESPONSES, SCHEMAS, Column, column_label
 
 __all__ = ["DERIVED", "ROLE_DEFAULTS", "prepare_dataset"]
 
@@ -253,7 +253,12 @@ def _read_exports(spec: str, params: Any, base: Path) -> Dataset:
             date_format=params.date_format or exp.date_format,
             dayfirst=params.dayfirst if params.dayfirst is not None else exp.dayfirst,
         )
-        used, rejects = schema.validate(frame, file=str(path), options=options, rows=exp.rows)
+        # A reject names the export's column too where rename: (or a vendor role) renamed it.
+        origin = {new: old for old, new in rename.items()}
+        id_label = column_label("response_id", origin)
+        used, rejects = schema.validate(
+            frame, file=str(path), options=options, rows=exp.rows, origin=origin
+        )
         # A response id seen in an earlier file: reported, never counted twice.
         if frames and len(used):
             ids = used["response_id"].astype(str)
@@ -267,10 +272,10 @@ def _read_exports(spec: str, params: Any, base: Path) -> Dataset:
                             {
                                 "file": str(path),
                                 "row": rows,
-                                "column": "response_id",
+                                "column": id_label,
                                 "value": ids[dup].to_numpy(),
                                 "reason": [
-                                    "duplicate response_id (first seen in "
+                                    f"duplicate {id_label} (first seen in "
                                     f"{first_seen[i][0]} row {first_seen[i][1]})"
                                     for i in ids[dup]
                                 ],

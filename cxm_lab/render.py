@@ -200,7 +200,11 @@ def build_source(
     out_dir : Path
         Folder of the source, its figures and the templates (created if needed).
     title, subtitle, date : str
-        The report's front matter (empty ones are left out).
+        The report's front matter (empty ones are left out). They are plain text, never
+        markup: a title comes from the params file, which ``cxm-lab init`` fills from the
+        export's file name, so each is escaped with :func:`cxm_lab.safe.markdown_text`
+        (Pandoc and Quarto read front-matter strings as Markdown). The same text is the HTML
+        ``<title>`` and the PDF's document title.
 
     Returns
     -------
@@ -218,17 +222,25 @@ def build_source(
     >>> with tempfile.TemporaryDirectory() as d:
     ...     src = build_source(["## Skipped"], Path(d), title="CX report")
     ...     print(src.read_text(encoding="utf-8").split("---")[1].splitlines()[1])
+    ...     src = build_source(["## Skipped"], Path(d), title="Q3 <b>`#x`{=typst}")
+    ...     print(src.read_text(encoding="utf-8").split("---")[1].splitlines()[1])
     title: CX report
+    title: Q3 \\<b\\>\\`\\#x\\`\\{\\=typst\\}
     """
+    from cxm_lab.safe import markdown_text
+
     out_dir.mkdir(parents=True, exist_ok=True)
     assets = out_dir / "assets"
     assets.mkdir(exist_ok=True)
     for name in ("rtl.lua", "report.css", "typst-header.typ"):
         shutil.copy(TEMPLATES / name, out_dir / name)
+    # Front-matter strings are Markdown to Pandoc and Quarto: escaped, they are shown as the
+    # text they are (no raw HTML/Typst, maths, links, or bidi controls); the HTML <title> and
+    # the PDF's document title are derived from the same escaped text.
     front = {
-        "title": title,
-        "subtitle": subtitle or None,
-        "date": date or None,
+        "title": markdown_text(title),
+        "subtitle": markdown_text(subtitle) or None,
+        "date": markdown_text(date) or None,
         "lang": "en",
         "papersize": "a4",
         "filters": ["rtl.lua"],
@@ -457,8 +469,6 @@ def render(
                         "report.css",
                         "--lua-filter",
                         "rtl.lua",
-                        "--metadata",
-                        "pagetitle=" + basename,
                         "-o",
                         out.name,
                     ],

@@ -26,6 +26,7 @@ NPS of **\\<b\\>SMB\\<\\/b\\>** rose \\+4\\.0 points.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -535,7 +536,6 @@ def show_table(
     md = []
     if caption:  # a Pandoc table caption: <caption> in HTML, the table's figure in Typst
         md.append(f"Table: {safe.markdown_text(caption)}\n")
-    md.append("| " + " | ".join(safe.markdown_text(x) for x in headers) + " |")
     # Pandoc sizes wrapped columns by the dashes of this line: make them follow the content.
     # A header wraps between words, so only its longest word sets a minimum; every column
     # also pays for its cell padding (2), so that short numbers never run into each other.
@@ -543,8 +543,9 @@ def show_table(
         2 + max([max(map(len, headers[j].split() or [""])), *(len(r[j]) for r in cells)])
         for j in range(len(headers))
     ]
-    # A word never breaks (no hyphenation in tables): a column is at least its longest word,
-    # up to the 40 characters any column may ask for (a URL in a comment cannot fit anyway).
+    # Tables do not hyphenate: a column is at least its longest word, up to the 40 characters
+    # any column may ask for; a longer word, or one in a column that the line could not give
+    # its longest word (_dash_widths), gets break opportunities below.
     longest = [
         2
         + min(
@@ -555,7 +556,17 @@ def show_table(
         )
         for j in range(len(headers))
     ]
-    dashes = _dash_widths([max(3, min(w, 40)) for w in widths], longest)
+    sized = [max(3, min(w, 40)) for w in widths]
+    heads = [2 + min(38, max(map(len, [*h.split(), ""]))) for h in headers]
+    dashes = _dash_widths(sized, longest, floors=heads)
+    if sum(sized) + len(sized) > PANDOC_COLUMNS:
+        # The table fills the line and its cells wrap: a word longer than its column (a URL,
+        # an id, a word that the shares could not make room for) would overprint the next
+        # column, so it gets break opportunities at its column's width.
+        room = [max(3, round(d * TABLE_LINE_CHARS / sum(dashes)) - 2) for d in dashes]
+        headers = [_break_words(x, room[j]) for j, x in enumerate(headers)]
+        cells = [[_break_words(v, room[j]) for j, v in enumerate(row)] for row in cells]
+    md.append("| " + " | ".join(safe.markdown_text(x) for x in headers) + " |")
     md.append(
         "|"
         + "|".join(
@@ -573,28 +584,106 @@ def show_table(
 #: Characters of a table line in the PDF (A4, 1.8 cm margins, 7.5 pt type, cell insets), a
 #: little under the measured ~120 so that a column sized for a word holds it.
 TABLE_LINE_CHARS = 110
+#: Pandoc's ``--columns``: a pipe table with a line longer than this fills the text width and
+#: wraps its cells, each column taking the share of its dashes.
+PANDOC_COLUMNS = 72
 
 
-def _dash_widths(widths: list[int], needs: list[int], line: int = TABLE_LINE_CHARS) -> list[int]:
+def _dash_widths(
+    widths: list[int],
+    needs: list[int],
+    line: int = TABLE_LINE_CHARS,
+    *,
+    floors: list[int] | None = None,
+) -> list[int]:
     """Dash counts for a pipe table's separator line: Pandoc gives a table wider than a line
     the full text width, each column the share of its dashes. Shares follow ``widths`` (the
     content), except that no column gets less than ``needs`` (its longest word, in
-    characters of a ``line``-character line); narrower tables keep ``widths``."""
-    if sum(widths) + len(widths) <= 72:  # Pandoc's --columns: the table keeps natural widths
+    characters of a ``line``-character line); narrower tables keep ``widths``.
+
+    When the needs together are wider than the line, not every column can hold its longest
+    word: the needs are capped at the level where they just fill the line, so a column that
+    needs less keeps its need and the widest ones share the rest equally; no column is capped
+    below its ``floors`` entry (its header's longest word) while the floors fit the line. Every
+    column thus keeps its floor or an equal share of what is left, and the words longer than
+    their column are broken by :func:`show_table` (:func:`_break_words`).
+
+    Examples
+    --------
+    >>> _dash_widths([40, 40, 10, 10], [40, 40, 10, 10], line=60)  # 100 needed, 60 there
+    [20, 20, 10, 10]
+    >>> _dash_widths([40, 40, 10, 10], [40, 40, 10, 10], line=60, floors=[30, 3, 3, 3])
+    [30, 10, 10, 10]
+    >>> _dash_widths([40, 20, 20, 20], [10, 10, 10, 10], line=110)  # needs fit: by content
+    [44, 22, 22, 22]
+    """
+    if sum(widths) + len(widths) <= PANDOC_COLUMNS:  # the table keeps natural widths
         return widths
+    needs = [max(3, n) for n in needs]
+    if sum(needs) >= line:
+        floors = [min(max(3, f), n) for f, n in zip(floors or needs, needs, strict=True)]
+        if sum(floors) > line:  # not even the headers fit: share the line out by them
+            floors, needs = [3] * len(needs), floors
+        return _fill(needs, floors, line)
     fixed: dict[int, int] = {}
     while True:
         free = [j for j in range(len(widths)) if j not in fixed]
+        if not free:
+            return [fixed[j] for j in range(len(widths))]
+        # The fixed columns take less than the line (their needs sum to less than it).
         room = line - sum(fixed.values())
         total = sum(widths[j] for j in free)
-        if not free or room <= 0 or total <= 0:
-            return [fixed.get(j, 3) for j in range(len(widths))]
         share = {j: widths[j] * room / total for j in free}
         short = [j for j in free if share[j] < needs[j]]
         if not short:
             return [fixed[j] if j in fixed else max(3, round(share[j])) for j in range(len(widths))]
         for j in short:
-            fixed[j] = max(3, needs[j])
+            fixed[j] = needs[j]
+
+
+def _fill(needs: list[int], floors: list[int], line: int) -> list[int]:
+    """Each column's ``max(floor, min(need, level))`` for the highest whole ``level`` whose
+    columns fit ``line`` (the floors are at most the needs; the lowest level is 3)."""
+    low, high = 3, max(needs)
+    while low < high:  # the highest level that fits, by bisection
+        mid = (low + high + 1) // 2
+        if sum(max(f, min(n, mid)) for n, f in zip(needs, floors, strict=True)) <= line:
+            low = mid
+        else:
+            high = mid - 1
+    return [max(f, min(n, low)) for n, f in zip(needs, floors, strict=True)]
+
+
+#: Break opportunity put into a word too long for its table column (shown as nothing; lets
+#: Typst and the browser wrap the word there).
+_BREAK = "\u200b"
+
+
+def _break_words(text: str, limit: int) -> str:
+    """``text`` with a zero-width space after every ``limit`` characters of a longer word,
+    never before a combining mark or joiner (a letter and its accents stay together).
+
+    Examples
+    --------
+    >>> _break_words("id 0123456789abc ok", 5).split()[1].split("\u200b")
+    ['01234', '56789', 'abc']
+    >>> _break_words("short words stay", 5)
+    'short words stay'
+    """
+    limit = max(1, limit)
+
+    def split(match: re.Match[str]) -> str:
+        word, out, run = match.group(), [], 0
+        for ch in word:
+            joins = unicodedata.category(ch).startswith("M") or ch in "\u200c\u200d\ufe0f"
+            if run >= limit and not joins:
+                out.append(_BREAK)
+                run = 0
+            out.append(ch)
+            run += 0 if joins else 1
+        return "".join(out)
+
+    return re.sub(rf"\S{{{limit + 1},}}", split, text)
 
 
 def _span_lang(tag: str) -> str:

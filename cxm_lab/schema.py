@@ -48,6 +48,7 @@ __all__ = [
     "Kind",
     "ParseOptions",
     "TableSchema",
+    "column_label",
     "empty_rejects",
 ]
 
@@ -130,6 +131,7 @@ class TableSchema:
         file: str = "<frame>",
         options: ParseOptions | None = None,
         rows: np.ndarray | None = None,
+        origin: Mapping[str, str] | None = None,
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Split ``raw`` into typed used rows and a reject table.
 
@@ -144,6 +146,11 @@ class TableSchema:
         rows : array of int, optional
             The row number of each row of ``raw`` as the user sees it in the file (1-based data
             row, header excluded); default ``1..len(raw)``.
+        origin : mapping, optional
+            The export's name of each renamed column (``{"response_date": "Timestamp"}``),
+            for a ``raw`` that was renamed before; default: the schema's own ``rename``
+            reversed. A problem in a renamed column names both, "response_date (export column
+            'Timestamp')", in ``column`` and ``reason``, so that the user finds it in the file.
 
         Returns
         -------
@@ -152,7 +159,17 @@ class TableSchema:
         rejects : DataFrame
             One row per problem: ``file``, ``row`` (1-based data row, header excluded),
             ``column``, ``value``, ``reason``. A row with several problems appears several times.
+
+        Examples
+        --------
+        >>> raw = pd.DataFrame({"Id": ["R1"], "Timestamp": ["soon"]})
+        >>> _, rej = RESPONSES.with_rename({"Id": "response_id", "Timestamp": "response_date"}
+        ...                                ).validate(raw)
+        >>> rej.loc[0, "column"]
+        "response_date (export column 'Timestamp')"
         """
+        if origin is None:
+            origin = {new: old for old, new in self.rename.items()}
         frame = raw.rename(columns=dict(self.rename))
         self.check_columns(frame, file)
         frame = frame.reset_index(drop=True)
@@ -165,7 +182,8 @@ class TableSchema:
         for col in self.columns:
             if col.name not in frame.columns:
                 continue
-            values, bad = _convert(frame[col.name], col, options, row_no)
+            label = column_label(col.name, origin)
+            values, bad = _convert(frame[col.name], col, options, row_no, label=label)
             out[col.name] = values
             for mask, reason in bad:
                 if mask.any():
@@ -176,7 +194,7 @@ class TableSchema:
                                 "file": file,
                                 "pos": idx,
                                 "row": row_no[idx],
-                                "column": col.name,
+                                "column": label,
                                 "value": frame[col.name].iloc[idx].astype("string").to_numpy(),
                                 "reason": reason if isinstance(reason, str) else reason[idx],
                             }
@@ -193,6 +211,30 @@ class TableSchema:
             rejects = empty_rejects()
         used = out.loc[~rejected_rows].reset_index(drop=True)
         return used, rejects
+
+
+def column_label(name: str, origin: Mapping[str, str] | None) -> str:
+    """How a reject names a column: the project's name, and the export's when it was renamed.
+
+    Parameters
+    ----------
+    name : str
+        The column's name in the project (after ``rename``).
+    origin : mapping, optional
+        The export's name of each renamed column.
+
+    Returns
+    -------
+    str
+        ``name``, or ``"name (export column 'Old')"``.
+
+    Examples
+    --------
+    >>> column_label("response_date", {"response_date": "Timestamp"}), column_label("ltr", {})
+    ("response_date (export column 'Timestamp')", 'ltr')
+    """
+    old = (origin or {}).get(name)
+    return name if old is None or str(old) == name else f"{name} (export column '{old}')"
 
 
 def empty_rejects() -> pd.DataFrame:
@@ -218,10 +260,13 @@ def _is_empty(s: pd.Series) -> np.ndarray:
 
 
 def _convert(
-    s: pd.Series, col: Column, options: ParseOptions, row_no: np.ndarray
+    s: pd.Series, col: Column, options: ParseOptions, row_no: np.ndarray, *, label: str = ""
 ) -> tuple[pd.Series, list[tuple[np.ndarray, object]]]:
-    """Convert one column; return values and (mask, reason) pairs of problems."""
+    """Convert one column; return values and (mask, reason) pairs of problems (the reasons
+    name the column as ``label``, default its name)."""
     from cxm_lab.importers.values import parse_dates, parse_numbers
+
+    name = label or col.name
 
     empty = _is_empty(s)
     bad: list[tuple[np.ndarray, object]] = []
@@ -235,28 +280,28 @@ def _convert(
         empty = empty | (num.isna().to_numpy() & ~np.asarray(non_numeric, dtype=bool))
         non_numeric = np.asarray(non_numeric, dtype=bool) & ~empty
         if not col.nullable:
-            bad.append((empty, f"{col.name} is required but empty"))
-        bad.append((non_numeric, f"{col.name} is not a number"))
+            bad.append((empty, f"{name} is required but empty"))
+        bad.append((non_numeric, f"{name} is not a number"))
         values = pd.Series(num, index=s.index).astype("Float64").where(~non_numeric)
         arr = values.to_numpy(dtype=float, na_value=np.nan)
         infinite = np.isinf(arr)
-        bad.append((infinite, f"{col.name} is not a finite number"))
+        bad.append((infinite, f"{name} is not a finite number"))
         arr = np.where(infinite, np.nan, arr)
         if col.kind == "int":
             frac = ~np.isnan(arr) & (np.floor(arr) != arr)
-            bad.append((frac, f"{col.name} must be a whole number"))
+            bad.append((frac, f"{name} must be a whole number"))
         if col.min is not None or col.max is not None:
             lo = -np.inf if col.min is None else col.min
             hi = np.inf if col.max is None else col.max
             out_of_range = ~np.isnan(arr) & ((arr < lo) | (arr > hi))
-            bad.append((out_of_range, f"{col.name} must be between {_fmt(lo)} and {_fmt(hi)}"))
+            bad.append((out_of_range, f"{name} must be between {_fmt(lo)} and {_fmt(hi)}"))
         if col.kind == "int":
             ok = ~np.isnan(arr) & (np.floor(arr) == arr)
             values = pd.array(np.where(ok, arr, np.nan), dtype="Float64").astype("Int64")
             values = pd.Series(values, index=s.index)
     elif col.kind == "date":
         if not col.nullable:
-            bad.append((empty, f"{col.name} is required but empty"))
+            bad.append((empty, f"{name} is required but empty"))
         if pd.api.types.is_datetime64_any_dtype(s.dtype):  # typed input (Parquet, Excel)
             if getattr(s.dt, "tz", None) is not None:
                 s = s.dt.tz_convert(options.timezone or "UTC").dt.tz_localize(None)
@@ -272,16 +317,16 @@ def _convert(
         )
         reasons = np.asarray(reasons, dtype=object)
         failed = ~empty & np.array([r is not None for r in reasons], dtype=bool)
-        messages = np.array([f"{col.name}: {r}" if r else "" for r in reasons], dtype=object)
+        messages = np.array([f"{name}: {r}" if r else "" for r in reasons], dtype=object)
         bad.append((failed, messages))
         values = pd.Series(parsed, index=s.index).where(~failed)
     else:
         if not col.nullable:
-            bad.append((empty, f"{col.name} is required but empty"))
+            bad.append((empty, f"{name} is required but empty"))
         values = s.astype("string").str.strip().where(~empty, pd.NA).astype("string")
         if col.allowed is not None:
             not_allowed = ~empty & ~values.isin(col.allowed).to_numpy(dtype=bool, na_value=False)
-            bad.append((not_allowed, f"{col.name} must be one of {list(col.allowed)}"))
+            bad.append((not_allowed, f"{name} must be one of {list(col.allowed)}"))
         if col.pattern is not None:
             ok = values.str.fullmatch(col.pattern).to_numpy(dtype=bool, na_value=False)
             example = (
@@ -289,7 +334,7 @@ def _convert(
                 if col.pattern in PATTERN_EXAMPLES
                 else ""
             )
-            bad.append((~empty & ~ok, f"{col.name} must match {col.pattern}{example}"))
+            bad.append((~empty & ~ok, f"{name} must match {col.pattern}{example}"))
     if col.unique:
         key = s.astype("string").str.strip()
         dup = key.duplicated(keep="first").to_numpy(dtype=bool) & ~empty
@@ -300,7 +345,7 @@ def _convert(
             _, first_pos = np.unique(codes, return_index=True)
             first_row = row_no[first_pos[codes]]
             reasons = np.full(len(key), "", dtype=object)
-            reasons[dup] = [f"duplicate {col.name} (first seen in row {r})" for r in first_row[dup]]
+            reasons[dup] = [f"duplicate {name} (first seen in row {r})" for r in first_row[dup]]
             bad.append((dup, reasons))
     return values, bad
 

@@ -21,15 +21,16 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def write_params(
     tmp_path: Path, name: str = "f", notebook: str = "report_fixture.ipynb", file: str = "", **extra
 ):
-    lines = [
-        f"name: {name}",
-        "report_quarter: 2026Q3",
-        f"output_dir: {tmp_path / 'out'}",
-        "formats: [html]",
-        "notebooks:",
-        f"  - {FIXTURES / notebook}",
-    ]
-    lines += [f"{k}: {v}" for k, v in extra.items()]
+    # A key in ``extra`` replaces the default (a params file may not give a key twice).
+    keys = {
+        "name": name,
+        "report_quarter": "2026Q3",
+        "output_dir": str(tmp_path / "out"),
+        "formats": "[html]",
+        "notebooks": f"\n  - {FIXTURES / notebook}",
+        **extra,
+    }
+    lines = [f"{k}: {v}" for k, v in keys.items()]
     p = tmp_path / f"{file or name}.yaml"
     p.write_text("\n".join(lines) + "\n")
     return p

@@ -332,6 +332,61 @@ def test_typeform_french(exports: Path) -> None:
 
 
 @pytest.mark.shared_data
+def test_one_bad_byte_keeps_a_utf8_export_utf8(exports: Path, tmp_path: Path) -> None:
+    """A single 0xFF on line 6 of the French Typeform export made the whole file cp1252
+    ("A l'Ã©cole"), with a note claiming "undecodable bytes shown as U+FFFD". Now it is read
+    as UTF-8, the bad byte alone is U+FFFD and the note says where it is."""
+    original = (exports / "typeform/res_YvBfAdHB.csv").read_bytes()
+    lines = original.split(b"\n")
+    # Independent position: the byte goes right after the first comma of line 6, so it is
+    # character (index of that comma + 2) of the line, counted from 1.
+    column = lines[5].decode("utf-8").index(",") + 2
+    lines[5] = lines[5].replace(b",", b",\xff", 1)
+    path = tmp_path / "typeform_badutf8.csv"
+    path.write_bytes(b"\n".join(lines))
+    reference = read_export(exports / "typeform/res_YvBfAdHB.csv")
+    ex = read_export(path)
+    assert ex.encoding == "utf-8"
+    assert "A l'école, vous a-t-on enseigné l'informatique ?" in ex.data.columns
+    assert (
+        f"{path}: UTF-8 with 1 invalid byte, shown as U+FFFD: 0xff at line 6, column {column}"
+        in ex.notes
+    )
+    assert not any("cp1252" in n for n in ex.notes)
+    # Everything but the one cell reads as in the clean file; that cell starts with U+FFFD.
+    differ = ex.data.astype(object).ne(reference.data.astype(object)) & ~(
+        ex.data.isna() & reference.data.isna()
+    )
+    assert differ.to_numpy().sum() == 1
+    row, col = np.argwhere(differ.to_numpy())[0]
+    assert ex.data.iat[row, col] == "\ufffd" + reference.data.iat[row, col]
+
+
+def test_bad_bytes_in_utf8_versus_a_real_code_page(tmp_path: Path) -> None:
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_bytes("id,comment\n1,très bien à l'école\n2,".encode() + b"caf\xe9\x80 ok\n")
+    ex = read_export(utf8)
+    assert ex.encoding == "utf-8" and ex.data["comment"].tolist() == [
+        "très bien à l'école",
+        "caf\ufffd\ufffd ok",
+    ]
+    note = next(n for n in ex.notes if "invalid byte" in n)
+    # "2,caf" is 5 characters: the bad bytes are columns 6 and 7 of line 3.
+    assert note.endswith("2 invalid bytes, shown as U+FFFD: 0xe9 at line 3, column 6; "
+                         "0x80 at line 3, column 7")  # fmt: skip
+    many = tmp_path / "many.csv"
+    many.write_bytes("id,c\n1,é\n".encode() + b"".join(b"%d,\xff\n" % i for i in range(2, 10)))
+    assert read_export(many).encoding != "utf-8"  # 8 bad bytes, 1 UTF-8 letter: not UTF-8
+    cp = tmp_path / "cp1252.csv"
+    cp.write_bytes("id,comment\n1,très bien à l'école\n2,café crème\n".encode("cp1252"))
+    ex = read_export(cp)
+    assert ex.encoding == "cp1252" and ex.data["comment"].tolist() == [
+        "très bien à l'école",
+        "café crème",
+    ]
+
+
+@pytest.mark.shared_data
 def test_limesurvey_both_headings(exports: Path) -> None:
     # keep_incomplete: row 5 (id 11) below is an incomplete response, rejected by default.
     full = read_export(
@@ -1338,6 +1393,28 @@ def test_expand_paths(tmp_path: Path) -> None:
         expand_paths("*.parquet", base=tmp_path)
     with pytest.raises(SchemaError, match="nothing-here"):
         expand_paths("nothing-here", base=tmp_path)
+
+
+def test_expand_paths_takes_an_existing_name_literally(tmp_path: Path) -> None:
+    """`init 'glob/survey[1].csv'` silently read glob/survey1.csv ("[1]" is a glob class), and
+    a file named "... [a](javascript:b) ....csv" gave "no export files matched"."""
+    (tmp_path / "survey[1].csv").write_text("x")
+    (tmp_path / "survey1.csv").write_text("y")
+    assert expand_paths("survey[1].csv", base=tmp_path) == [tmp_path / "survey[1].csv"]
+    odd = "R survey [a](javascript:b) *x* ?.csv"
+    (tmp_path / odd).write_text("z")
+    assert expand_paths(odd, base=tmp_path) == [tmp_path / odd]
+    assert expand_paths(tmp_path / odd) == [tmp_path / odd]
+    # A folder whose name holds "[" is listed, and globs still match below it.
+    sub = tmp_path / "Q3 [final]"
+    sub.mkdir()
+    (sub / "a.csv").write_text("x")
+    (sub / "b.tsv").write_text("x")
+    assert [p.name for p in expand_paths("Q3 [final]", base=tmp_path)] == ["a.csv", "b.tsv"]
+    assert expand_paths("*.csv", base=sub) == [sub / "a.csv"]
+    # A path that does not exist is still a glob: "survey[1].csv" gone, "survey[12].csv"
+    # matches survey1.csv.
+    assert expand_paths("survey[12].csv", base=tmp_path) == [tmp_path / "survey1.csv"]
 
 
 def test_parse_options_for_schema() -> None:

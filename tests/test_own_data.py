@@ -168,8 +168,9 @@ def test_folder_of_quarterly_exports_is_one_survey_and_duplicates_are_reported(t
     assert s.loc["q1.csv", ["read", "used", "rejected"]].tolist() == [3, 3, 0]
     assert s.loc["q2.csv", ["read", "used", "rejected"]].tolist() == [3, 1, 2]
     reasons = ds.rejects().set_index("value")["reason"]
-    assert reasons["C"] == "duplicate response_id (first seen in q1.csv row 3)"
-    assert reasons["12"] == "ltr must be between 0 and 10"
+    # the reason names the export's column too, so the user finds it in their file
+    assert reasons["C"] == "duplicate response_id (export column 'Id') (first seen in q1.csv row 3)"
+    assert reasons["12"] == "ltr (export column 'Recommend') must be between 0 and 10"
     r = ds["responses"].set_index("response_id")
     assert (
         r.loc["A", "Speed"] == 4.5 and pd.isna(r.loc["B", "ltr"]) and pd.isna(r.loc["C", "Speed"])
@@ -231,8 +232,9 @@ def test_validate_counts_per_reason_first_and_writes_rejects_before_printing(tmp
     out = capsys.readouterr().out.splitlines()
     assert code == 0 and out[0].endswith("read 30, used 16, rejected 14")  # 10 × 11, 4 × "x"
     assert out[1] == "rejected rows per reason:"
-    assert out[2].split() == ["10", "ltr", "must", "be", "between", "0", "and", "10"]
-    assert out[3].split() == ["4", "ltr", "is", "not", "a", "number"]
+    col = ["ltr", "(export", "column", "'Recommend')"]
+    assert out[2].split() == ["10", *col, "must", "be", "between", "0", "and", "10"]
+    assert out[3].split() == ["4", *col, "is", "not", "a", "number"]
     assert "... 11 more" in out[-1]
     assert len(pd.read_csv(rejects)) == 14
 

@@ -244,10 +244,74 @@ def test_appendix_reason_tables_show_no_literal_backticks():
         sections=[rec],
     )
     html = pypandoc.convert_text(md, "html", format="markdown")
-    text = " ".join(html.split())
+    # The tables only: the static methods text may show a params key as code (`reverse_scored:`).
+    text = " ".join(" ".join(re.findall(r"<table.*?</table>", html, re.S)).split())
     assert "`" not in text and "<code>" not in text
     assert (
         text.count("needs a 0–10 likelihood-to-recommend score (rename the question to “ltr”") == 2
     )
     assert text.count("a “touchpoint” column; the accounts table (“accounts.csv” beside the export, "
                       "or “tables: {accounts: FILE}” in the params file)") == 2  # fmt: skip
+
+
+HOSTILE_TITLES = {
+    # `cxm-lab init` writes "Customer experience: <export file stem>" as the title.
+    "typst": "Q3 `#rect(width: 100%, height: 20cm, fill: red)[PWNED]`{=typst}",
+    "html": '`<img src=x onerror="document.title=1337">`{=html}',
+    "raw tag": "<img src=x onerror=alert(1)> <script>alert(2)</script>",
+    "maths": "$x^2$ and $$y$$",
+    "link": "[click](javascript:alert(1))",
+    "bidi": "report \u202eevil",
+}
+
+
+def _live_markup(html: str) -> list[str]:
+    """Elements and attributes in ``html`` that would run or hide something: img/script/iframe
+    elements, on* handlers, javascript: URLs, maths spans."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Scan(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in ("img", "script", "iframe", "object", "embed", "svg"):
+                found.append(tag)
+            for name, value in attrs:
+                if name.startswith("on") or "javascript:" in (value or "").lower():
+                    found.append(f"{tag} {name}={value}")
+                if name == "class" and "math" in (value or ""):
+                    found.append(f"{tag} maths")
+
+    Scan().feed(html)
+    return found
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE_TITLES))
+def test_data_derived_title_renders_as_literal_text(kind, tmp_path):
+    """The title (from the export's file name) was written unescaped into the YAML header,
+    which Pandoc reads as Markdown: a live <img onerror> in the HTML <h1>, a red page from
+    `...`{=typst} in the PDF, $x$ as maths, U+202E reversing the text. Now it is plain text in
+    the <h1>, the HTML <title>, the Typst title block and the PDF's document title."""
+    from html import unescape
+
+    title = "Customer experience: " + HOSTILE_TITLES[kind]
+    src = build_source(
+        ["## Body\n\nText."], tmp_path, title=title, subtitle="Quarter <b>2026Q3</b>"
+    )
+    res = render(src, formats=["html", "pdf"], renderer="pandoc-typst")
+    html = res.outputs["html"].read_text(encoding="utf-8")
+    # What a reader sees: the title with only the hidden bidi control removed.
+    shown = title.replace("\u202e", "")
+    h1 = re.search(r'<h1 class="title">(.*?)</h1>', html, re.S).group(1)
+    assert "<" not in h1 and unescape(" ".join(h1.split())) == shown
+    page_title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert unescape(" ".join(page_title.split())) == shown
+    assert '<p class="subtitle">Quarter &lt;b&gt;2026Q3&lt;/b&gt;</p>' in html
+    assert _live_markup(html) == [] and "\u202e" not in html
+    typ = (tmp_path / "report.typ").read_text(encoding="utf-8")
+    head = typ.split("title: [", 1)[1].split("],\n", 1)[0]
+    assert "\u202e" not in head and "#rect" not in head.replace("\\#rect", "")
+    assert "$" not in head.replace("\\$", "")
+    reader = PdfReader(res.outputs["pdf"])
+    assert reader.metadata.title == shown
+    assert "PWNED" not in kind or "[PWNED]" in reader.pages[0].extract_text().replace("\n", " ")

@@ -441,6 +441,51 @@ def test_a_wide_table_gives_each_column_at_least_its_longest_word():
     assert "|:---|:---|" in small.replace(" ", "")
 
 
+def test_a_table_too_wide_for_its_words_keeps_every_column_and_breaks_long_words():
+    """Hostile review, gforms Table 2: with long unbroken words in the group values, the
+    columns' longest words needed more than the line, the first columns took it all and every
+    other column got 3 dashes: "Dimension" and "Group" printed on top of each other. Now each
+    column keeps at least its header's longest word, and a word longer than its column gets
+    zero-width break opportunities instead of overprinting the next one."""
+    url = "https://example.com/" + "y" * 60
+    frame = pd.DataFrame(
+        {
+            "Dimension": ["primary_reason_why_you_learned_R_question_text", "Shiny"],
+            "Group": [url, "It was required for my work"],
+            "n previous": [472, 219],
+            "n": [52, 30],
+            "NPS previous": [67.8, 71.7],
+            "NPS": [76.9, 80.0],
+            "Change": [9.1, 8.3],
+            "Change 95% CI low": [-5.4, -10.0],
+            "Change 95% CI high": [23.7, 26.7],
+            "p-value": [0.219, 0.375],
+            "Adjusted p": [1.0, 1.0],
+            "Significant": ["no", "no"],
+            "Flag": ["", ""],
+        }
+    )
+    md = show_table(frame, flag_col=None, columns={c: c for c in frame.columns})._repr_markdown_()
+    lines = md.splitlines()
+    sep = next(line for line in lines if line.startswith("|:"))
+    dashes = [cell.count("-") for cell in sep.strip("|").split("|")]
+    chars = [d * report.TABLE_LINE_CHARS / sum(dashes) for d in dashes]  # per column
+    for j, name in enumerate(frame.columns):
+        # its header's longest word and the two characters of cell padding
+        assert chars[j] >= len(max(name.split(), key=len)) + 2 - 0.5, (name, dashes)
+    assert dashes[1] >= dashes[3]  # the long-worded Group column is not squeezed below "n"
+    # Every piece of a word (split at spaces and the zero-width breaks) fits its column.
+    for row in lines[lines.index(sep) + 1 :]:
+        cells = [c.strip().replace("\\", "") for c in row.strip("|").split(" | ")]
+        for j, cell in enumerate(cells):
+            for piece in re.split(r"[\s\u200b]+", cell):
+                assert len(piece) <= chars[j] - 2 + 0.5, (frame.columns[j], piece)
+    # The reader still sees the whole text: the breaks are invisible.
+    shown = _visible(md).replace("\u200b", "")
+    assert url in shown and "primary_reason_why_you_learned_R_question_text" in shown
+    assert "It was required for my work" in shown
+
+
 # --------------------------------------------------------------------------- review findings
 
 

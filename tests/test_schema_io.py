@@ -235,3 +235,40 @@ def test_demo_dataset_knows_its_quarters_so_time_sections_show():
     assert ds.config["quarters"] == sorted(ds["responses"]["quarter"].astype(str).unique())
     assert len(ds.config["quarters"]) == 11
     assert missing(ds, Needs(periods=2)) == []
+
+
+def test_rejects_name_the_export_column_that_was_renamed(tmp_path):
+    """Hostile review (gforms): rows rejected after `rename:` named the project column
+    ("response_date"), which the user cannot find in the export ("Timestamp")."""
+    from cxm_lab.ingest import prepare_dataset
+    from cxm_lab.params import RunParams
+
+    p = tmp_path / "survey.csv"
+    p.write_text(
+        "Id,Timestamp,Score,ces\n"
+        "R1,2026-07-01,9,3\n"
+        "R2,not a date,7,3\n"
+        "R3,2026-07-03,12,9\n"
+        "R4,2026-07-04,3,2\n"
+    )
+    rename = {"Id": "response_id", "Timestamp": "response_date", "Score": "ltr"}
+    res = read_table(p, "responses", rename=rename)
+    # R2: bad date; R3: ltr 12 out of 0-10 and ces 9 out of 1-7 (ces is not renamed).
+    assert res.rejects[["row", "column", "reason"]].values.tolist() == [
+        [2, "response_date (export column 'Timestamp')",
+         "response_date (export column 'Timestamp'): not a date"],
+        [3, "ces", "ces must be between 1 and 7"],
+        [3, "ltr (export column 'Score')", "ltr (export column 'Score') must be between 0 and 10"],
+    ]  # fmt: skip
+    # The same through a run's params (ingest renames before validating).
+    params = RunParams(name="x", data_dir=str(p), rename=rename)
+    ds = prepare_dataset(params, base=tmp_path)
+    rej = ds.rejects()
+    assert sorted(rej["column"]) == [
+        "ces",
+        "ltr (export column 'Score')",
+        "response_date (export column 'Timestamp')",
+    ]
+    assert "response_date (export column 'Timestamp'): not a date" in set(
+        ds.reject_reasons()["reason"]
+    )

@@ -469,8 +469,10 @@ def _decode_bytes(data: bytes, encoding: str | None, file: str) -> tuple[str, st
 
     Order: ``encoding`` when given; a byte-order mark (UTF-32, UTF-8, UTF-16 LE/BE); UTF-16
     without a mark (many NUL bytes at odd or even positions, as in Qualtrics' TSV); strict
-    UTF-8; charset-normalizer restricted to :data:`FALLBACK_ENCODINGS`; cp1252 with
-    replacement characters as the last resort.
+    UTF-8; UTF-8 with a few bad bytes replaced by U+FFFD (:func:`_utf8_with_bad_bytes`: the
+    file's multi-byte UTF-8 sequences outnumber its bad bytes; the note says where they are);
+    charset-normalizer restricted to :data:`FALLBACK_ENCODINGS`; cp1252 with replacement
+    characters as the last resort.
 
     Raises
     ------
@@ -535,6 +537,9 @@ def _decode_bytes(data: bytes, encoding: str | None, file: str) -> tuple[str, st
             f"{file}: is not a text export (binary content). If it is a spreadsheet, give it "
             "its real suffix (.xlsx, .xls, .ods); otherwise export CSV from the survey tool."
         )
+    mostly_utf8 = _utf8_with_bad_bytes(data, file)
+    if mostly_utf8 is not None:
+        return mostly_utf8[0], "utf-8", [mostly_utf8[1]]
     codec = _detect_single_byte(data)
     if codec is not None:
         return data.decode(codec), codec, [f"not UTF-8: decoded as {codec} (detected)"]
@@ -543,6 +548,64 @@ def _decode_bytes(data: bytes, encoding: str | None, file: str) -> tuple[str, st
         "cp1252",
         ["not UTF-8 and no code page fits: decoded as cp1252, undecodable bytes shown as U+FFFD"],
     )
+
+
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+#: Bad bytes whose place a note names (the rest are counted).
+_BAD_BYTES_NAMED = 5
+
+
+def _utf8_with_bad_bytes(data: bytes, file: str) -> tuple[str, str] | None:
+    """The text of a UTF-8 file that holds a few invalid bytes, and a note saying where.
+
+    A file is read this way when it has at least one valid multi-byte UTF-8 sequence and no
+    more invalid bytes than valid multi-byte sequences: one stray byte in a French or Persian
+    export must not make the whole file cp1252 ("école" read as "Ã©cole"). A file in a
+    single-byte code page has (almost) no valid multi-byte sequences, as its accented letters
+    are single high bytes, so it goes on to code-page detection. Each invalid byte becomes
+    U+FFFD; the note names the file and the line and column (1-based, in characters) of the
+    first :data:`_BAD_BYTES_NAMED`.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes (not strict UTF-8).
+    file : str
+        The file, for the note.
+
+    Returns
+    -------
+    tuple of (str, str) or None
+        ``(text, note)``, or None when the bytes do not look like UTF-8.
+
+    Examples
+    --------
+    >>> data = "id,note|1,école|2,café|".replace("|", "\\n").encode()
+    >>> text, note = _utf8_with_bad_bytes(data[:-3] + b"\\xff\\n", "x.csv")
+    >>> text.splitlines()[2], note
+    ('2,caf\ufffd', 'x.csv: UTF-8 with 1 invalid byte, shown as U+FFFD: 0xff at line 3, column 6')
+    >>> _utf8_with_bad_bytes("Café crème".encode("cp1252"), "y.csv") is None
+    True
+    """
+    escaped = data.decode("utf-8", errors="surrogateescape")
+    bad = [m.start() for m in _ESCAPED_BYTE.finditer(escaped)]
+    # Characters above ASCII that are not escaped bytes: the valid multi-byte sequences.
+    multibyte = len(escaped) - len(escaped.encode("ascii", errors="ignore")) - len(bad)
+    if not bad or multibyte < len(bad):
+        return None
+    places = []
+    for pos in bad[:_BAD_BYTES_NAMED]:
+        line_start = escaped.rfind("\n", 0, pos) + 1
+        line = escaped.count("\n", 0, line_start) + 1
+        places.append(
+            f"0x{ord(escaped[pos]) - 0xDC00:02x} at line {line}, column {pos - line_start + 1}"
+        )
+    more = f" and {len(bad) - _BAD_BYTES_NAMED} more" if len(bad) > _BAD_BYTES_NAMED else ""
+    note = (
+        f"{file}: UTF-8 with {len(bad)} invalid byte{'s' if len(bad) != 1 else ''}, shown as "
+        f"U+FFFD: {'; '.join(places)}{more}"
+    )
+    return _strip_bom(_ESCAPED_BYTE.sub("\ufffd", escaped)), note
 
 
 def _strip_bom(text: str) -> str:
@@ -1160,7 +1223,9 @@ def expand_paths(spec: str | Path, *, base: Path | None = None) -> list[Path]:
     spec : str or Path
         A folder (every readable export in it - known suffixes, sorted by name, hidden files,
         Office lock files ``~$*`` and reject tables ``*rejects*.csv`` written by CXM Lab
-        skipped), a single file, or a glob such as ``"exports/*.csv"`` or ``"**/*.xlsx"``.
+        skipped), a single file, or a glob such as ``"exports/*.csv"`` or ``"**/*.xlsx"``. A
+        file or folder that exists is used as named, even if its name holds ``*``, ``?`` or
+        ``[``; only a path that does not exist is matched as a glob.
     base : Path, optional
         Folder relative paths start from (default: the working directory).
 
@@ -1188,15 +1253,22 @@ def expand_paths(spec: str | Path, *, base: Path | None = None) -> list[Path]:
     path = Path(raw).expanduser()
     if not path.is_absolute():
         path = base / path
-    if any(ch in raw for ch in "*?["):
-        matches = [Path(p) for p in glob.glob(str(path), recursive=True)]
-        found = sorted(p for p in matches if p.is_file() and _is_export(p))
-    elif path.is_dir():
+    # An existing file or folder is taken literally, even when its name holds a glob character
+    # ("survey[1].csv" is that file, not "survey1.csv"); only a path that does not exist is a
+    # glob, matched below ``base`` (whose own name may hold "[" too).
+    if path.is_dir():
         found = sorted(
             (p for p in path.iterdir() if p.is_file() and _is_export(p)), key=lambda p: p.name
         )
     elif path.is_file():
         found = [path]
+    elif any(ch in raw for ch in "*?["):
+        pattern = Path(raw).expanduser()
+        if pattern.is_absolute():
+            matches = [Path(p) for p in glob.glob(str(pattern), recursive=True)]
+        else:
+            matches = [base / p for p in glob.glob(str(pattern), root_dir=base, recursive=True)]
+        found = sorted(p for p in matches if p.is_file() and _is_export(p))
     else:
         raise SchemaError(f"{raw}: no such file or folder (looked in {base}); check the path.")
     if not found:

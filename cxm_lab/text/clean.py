@@ -37,7 +37,12 @@ __all__ = [
 
 _MENTION = re.compile(r"(?<![\w@])@\w[\w.]*:?")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# Every pattern here runs on every comment, so none may backtrack more than linearly on a long
+# run of letters: the e-mail local part starts only where a run of its characters starts (the
+# lookbehind). Without it the engine retried the run from every position, each scan running to
+# the run's end looking for "@": one 100,000-letter word took a minute. The matches are the same
+# (a leftmost match always starts at a run start).
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
 _HASH = re.compile(r"(?<!\w)#(\w)")
 _RT = re.compile(r"^\s*RT\b[:\s]*", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
