@@ -156,7 +156,7 @@ def read_table(
     >>> res.n_read, res.n_used, res.n_rejected
     (2, 1, 1)
     >>> res.rejects[["row", "column", "reason"]].values.tolist()
-    [[2, 'ltr', 'ltr must be between 0 and 10']]
+    [[2, "ltr (export column 'Q1_NPS')", "ltr (export column 'Q1_NPS') must be between 0 and 10"]]
     """
     path = Path(path)
     if isinstance(schema, str):

@@ -557,8 +557,15 @@ def show_table(
         for j in range(len(headers))
     ]
     sized = [max(3, min(w, 40)) for w in widths]
-    heads = [2 + min(38, max(map(len, [*h.split(), ""]))) for h in headers]
-    dashes = _dash_widths(sized, longest, floors=heads)
+    # When not every column can have its longest word, the values keep theirs (a number or a
+    # category is never broken, up to UNBROKEN characters) and the headers' long words
+    # ("Significant") break first; only a longer value (a URL, an id) breaks.
+    data = [
+        2
+        + min(UNBROKEN, max(len(w) for v in ["", *(r[j] for r in cells)] for w in [*v.split(), ""]))
+        for j in range(len(headers))
+    ]
+    dashes = _dash_widths(sized, longest, floors=data)
     if sum(sized) + len(sized) > PANDOC_COLUMNS:
         # The table fills the line and its cells wrap: a word longer than its column (a URL,
         # an id, a word that the shares could not make room for) would overprint the next
@@ -584,6 +591,9 @@ def show_table(
 #: Characters of a table line in the PDF (A4, 1.8 cm margins, 7.5 pt type, cell insets), a
 #: little under the measured ~120 so that a column sized for a word holds it.
 TABLE_LINE_CHARS = 110
+#: The longest word of a table value that is never broken for want of room (numbers,
+#: categories such as "in-the-moment"); a longer one (a URL, an id) may be.
+UNBROKEN = 15
 #: Pandoc's ``--columns``: a pipe table with a line longer than this fills the text width and
 #: wraps its cells, each column taking the share of its dashes.
 PANDOC_COLUMNS = 72
@@ -604,7 +614,8 @@ def _dash_widths(
     When the needs together are wider than the line, not every column can hold its longest
     word: the needs are capped at the level where they just fill the line, so a column that
     needs less keeps its need and the widest ones share the rest equally; no column is capped
-    below its ``floors`` entry (its header's longest word) while the floors fit the line. Every
+    below its ``floors`` entry (the longest word of its cells, so that values are never broken
+    and only header words are) while the floors fit the line. Every
     column thus keeps its floor or an equal share of what is left, and the words longer than
     their column are broken by :func:`show_table` (:func:`_break_words`).
 

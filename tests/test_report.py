@@ -471,8 +471,11 @@ def test_a_table_too_wide_for_its_words_keeps_every_column_and_breaks_long_words
     dashes = [cell.count("-") for cell in sep.strip("|").split("|")]
     chars = [d * report.TABLE_LINE_CHARS / sum(dashes) for d in dashes]  # per column
     for j, name in enumerate(frame.columns):
-        # its header's longest word and the two characters of cell padding
-        assert chars[j] >= len(max(name.split(), key=len)) + 2 - 0.5, (name, dashes)
+        # every column holds its values' words up to UNBROKEN characters and cell padding
+        # (2); the header words of these 13 columns alone (108 characters) cannot all fit
+        # beside them in the 110-character line, so headers may break, values never
+        value = max(len(w) for v in frame[name].astype(str) for w in [*v.split(), ""])
+        assert chars[j] >= min(value, report.UNBROKEN) + 2 - 0.5, (name, dashes)
     assert dashes[1] >= dashes[3]  # the long-worded Group column is not squeezed below "n"
     # Every piece of a word (split at spaces and the zero-width breaks) fits its column.
     for row in lines[lines.index(sep) + 1 :]:
@@ -484,6 +487,51 @@ def test_a_table_too_wide_for_its_words_keeps_every_column_and_breaks_long_words
     shown = _visible(md).replace("\u200b", "")
     assert url in shown and "primary_reason_why_you_learned_R_question_text" in shown
     assert "It was required for my work" in shown
+
+
+def test_a_wide_table_of_numbers_breaks_header_words_and_never_a_value():
+    """Hostile re-review, demo Table 3 (headline metrics, 15 columns): with breaks sized by the
+    headers, values printed as "25./8" and "relati/onship"; before any breaks, "NPS" and
+    "relationship" overprinted. The values' words (96 characters with padding) fit the
+    110-character line, so no value gets a break; the long header words take what is left."""
+    frame = pd.DataFrame(
+        {
+            "Metric": ["NPS", "CSAT (top-2 %)", "CES (mean 1–7)"],
+            "Survey type": ["relationship", "transactional", "in-the-moment"],
+            "Value": [34.2, 77.8, 5.2],
+            "95% CI low": [25.8, -16.7, 5.1],
+            "95% CI high": [42.6, 81.2, 5.4],
+            "SE": [4.3, 1.8, 0.1],
+            "n": [357, 514, 215],
+            "Previous": [39.2, 77.1, 5.3],
+            "Change": [-5.0, -0.4, 0.1],
+            "SE change": [5.8, 2.6, 0.1],
+            "p-value": [0.390, 0.776, 0.347],
+            "Small n": ["no", "no", "no"],
+            "Significant": ["no", "no", "no"],
+            "Target": [40.0, 80.0, 5.0],
+            "Attained": ["no", "yes", "–"],
+        }
+    )
+    md = show_table(frame, flag_col=None, columns={c: c for c in frame.columns})._repr_markdown_()
+    lines = md.splitlines()
+    sep = next(line for line in lines if line.startswith("|:"))
+    dashes = [cell.count("-") for cell in sep.strip("|").split("|")]
+    chars = [d * report.TABLE_LINE_CHARS / sum(dashes) for d in dashes]
+    body = lines[lines.index(sep) + 1 :]
+    assert "\u200b" not in "\n".join(body)  # no value is broken
+    for row in body:
+        cells = [c.strip().replace("\\", "") for c in row.strip("|").split(" | ")]
+        for j, cell in enumerate(cells):
+            for word in cell.split():  # each word fits its column with the padding
+                assert len(word) + 2 <= chars[j] + 0.5, (frame.columns[j], word, dashes)
+    # the header pieces fit too: "Significant" breaks rather than overprint
+    head = [
+        c.strip().replace("\\", "") for c in lines[lines.index(sep) - 1].strip("|").split(" | ")
+    ]
+    for j, cell in enumerate(head):
+        for piece in re.split(r"[\s\u200b]+", cell):
+            assert len(piece) <= chars[j] - 2 + 0.5, (frame.columns[j], piece)
 
 
 # --------------------------------------------------------------------------- review findings
