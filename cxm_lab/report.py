@@ -50,6 +50,7 @@ __all__ = [
     "plural",
     "quote_comments",
     "show_table",
+    "table_line_chars",
     "TONES",
 ]
 
@@ -565,12 +566,13 @@ def show_table(
         + min(UNBROKEN, max(len(w) for v in ["", *(r[j] for r in cells)] for w in [*v.split(), ""]))
         for j in range(len(headers))
     ]
-    dashes = _dash_widths(sized, longest, floors=data)
+    line = table_line_chars(len(headers))
+    dashes = _dash_widths(sized, longest, line, floors=data)
     if sum(sized) + len(sized) > PANDOC_COLUMNS:
         # The table fills the line and its cells wrap: a word longer than its column (a URL,
         # an id, a word that the shares could not make room for) would overprint the next
         # column, so it gets break opportunities at its column's width.
-        room = [max(3, round(d * TABLE_LINE_CHARS / sum(dashes)) - 2) for d in dashes]
+        room = [max(3, round(d * line / sum(dashes)) - 2) for d in dashes]
         headers = [_break_words(x, room[j]) for j, x in enumerate(headers)]
         cells = [[_break_words(v, room[j]) for j, v in enumerate(row)] for row in cells]
     md.append("| " + " | ".join(safe.markdown_text(x) for x in headers) + " |")
@@ -591,6 +593,37 @@ def show_table(
 #: Characters of a table line in the PDF (A4, 1.8 cm margins, 7.5 pt type, cell insets), a
 #: little under the measured ~120 so that a column sized for a word holds it.
 TABLE_LINE_CHARS = 110
+#: The PDF's smaller type for wide tables, as ``templates/typst-header.typ`` sets it: (more
+#: than this many columns, type size in pt), widest first; other tables are set at
+#: :data:`TABLE_TYPE_PT`. A test reads the template to keep the two in step.
+WIDE_TABLE_TYPE: tuple[tuple[int, float], ...] = ((13, 6.2), (10, 6.7))
+#: The PDF's table type size (pt) that :data:`TABLE_LINE_CHARS` is measured at.
+TABLE_TYPE_PT = 7.5
+
+
+def table_line_chars(n_columns: int) -> int:
+    """Characters of a PDF table line for a table of ``n_columns``: wide tables are set in
+    smaller type (:data:`WIDE_TABLE_TYPE`), so more characters fit their line.
+
+    Parameters
+    ----------
+    n_columns : int
+        The table's columns.
+
+    Returns
+    -------
+    int
+        :data:`TABLE_LINE_CHARS` scaled by the type size.
+
+    Examples
+    --------
+    >>> table_line_chars(5), table_line_chars(12), table_line_chars(15)
+    (110, 123, 133)
+    """
+    size = next((pt for more, pt in WIDE_TABLE_TYPE if n_columns > more), TABLE_TYPE_PT)
+    return int(TABLE_LINE_CHARS * TABLE_TYPE_PT / size)
+
+
 #: The longest word of a table value that is never broken for want of room (numbers,
 #: categories such as "in-the-moment"); a longer one (a URL, an id) may be.
 UNBROKEN = 15

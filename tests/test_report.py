@@ -469,7 +469,8 @@ def test_a_table_too_wide_for_its_words_keeps_every_column_and_breaks_long_words
     lines = md.splitlines()
     sep = next(line for line in lines if line.startswith("|:"))
     dashes = [cell.count("-") for cell in sep.strip("|").split("|")]
-    chars = [d * report.TABLE_LINE_CHARS / sum(dashes) for d in dashes]  # per column
+    line = report.table_line_chars(len(frame.columns))  # 13 columns: 6.7 pt type
+    chars = [d * line / sum(dashes) for d in dashes]  # per column
     for j, name in enumerate(frame.columns):
         # every column holds its values' words up to UNBROKEN characters and cell padding
         # (2); the header words of these 13 columns alone (108 characters) cannot all fit
@@ -517,7 +518,7 @@ def test_a_wide_table_of_numbers_breaks_header_words_and_never_a_value():
     lines = md.splitlines()
     sep = next(line for line in lines if line.startswith("|:"))
     dashes = [cell.count("-") for cell in sep.strip("|").split("|")]
-    chars = [d * report.TABLE_LINE_CHARS / sum(dashes) for d in dashes]
+    chars = [d * report.table_line_chars(len(frame.columns)) / sum(dashes) for d in dashes]
     body = lines[lines.index(sep) + 1 :]
     assert "\u200b" not in "\n".join(body)  # no value is broken
     for row in body:
@@ -525,13 +526,29 @@ def test_a_wide_table_of_numbers_breaks_header_words_and_never_a_value():
         for j, cell in enumerate(cells):
             for word in cell.split():  # each word fits its column with the padding
                 assert len(word) + 2 <= chars[j] + 0.5, (frame.columns[j], word, dashes)
-    # the header pieces fit too: "Significant" breaks rather than overprint
-    head = [
-        c.strip().replace("\\", "") for c in lines[lines.index(sep) - 1].strip("|").split(" | ")
-    ]
-    for j, cell in enumerate(head):
-        for piece in re.split(r"[\s\u200b]+", cell):
-            assert len(piece) <= chars[j] - 2 + 0.5, (frame.columns[j], piece)
+    # set in the wide tables' 6.2 pt type, its header words fit whole too ("Significant")
+    assert "\u200b" not in md
+    head = lines[lines.index(sep) - 1]
+    for j, cell in enumerate(c.strip() for c in head.strip("|").split(" | ")):
+        for word in cell.replace("\\", "").split():
+            assert len(word) + 2 <= chars[j] + 0.5, (frame.columns[j], word, dashes)
+
+
+def test_table_line_follows_the_wide_table_type_of_the_typst_template():
+    """show_table sizes columns for the type the PDF sets a table in: the template's sizes by
+    column count and report.WIDE_TABLE_TYPE must agree."""
+    from cxm_lab.config import ROOT
+
+    typ = (ROOT / "cxm_lab" / "templates" / "typst-header.typ").read_text(encoding="utf-8")
+    rule = re.search(
+        r"if n > (\d+) \{ ([\d.]+)pt \} else if n > (\d+) \{ ([\d.]+)pt \} else \{ ([\d.]+)pt", typ
+    )
+    assert rule, "the wide-table rule of typst-header.typ changed: update report.WIDE_TABLE_TYPE"
+    wide, wide_pt, mid, mid_pt, normal_pt = rule.groups()
+    assert report.WIDE_TABLE_TYPE == ((int(wide), float(wide_pt)), (int(mid), float(mid_pt)))
+    assert report.TABLE_TYPE_PT == float(normal_pt)
+    # 110 characters at 7.5 pt: 110 × 7.5 / 6.2 = 133.06 at 14+ columns, × 7.5 / 6.7 = 123.1
+    assert [report.table_line_chars(n) for n in (10, 11, 13, 14)] == [110, 123, 123, 133]
 
 
 # --------------------------------------------------------------------------- review findings
