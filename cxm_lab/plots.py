@@ -535,6 +535,22 @@ def _points(size: str) -> float:
     return matplotlib.font_manager.FontProperties(size=size).get_size_in_points()
 
 
+#: Width of an average character, in font sizes (DejaVu Sans: most lower-case letters are
+#: 0.5–0.65 em): how many characters of a label fit a given width.
+CHAR_EM = 0.55
+
+
+def _chars_fit(points: float, size: float | str) -> int:
+    """Characters of font ``size`` (points or a name such as "small") in ``points`` of width."""
+    em = size if isinstance(size, float | int) else _points(size)
+    return max(4, int(points / (CHAR_EM * em)))
+
+
+def _axes_points(ax: Axes) -> float:
+    """Width of ``ax`` in points, as placed in its figure."""
+    return ax.get_position().width * ax.figure.get_size_inches()[0] * 72
+
+
 def _label_fit(ax: Axes, groups: int, size: str, *, extra: int = 0) -> tuple[int, int]:
     """Characters a line and lines a group label of font ``size`` may take: the width of
     :data:`LABEL_WIDTH` characters of the first of :data:`LABEL_SIZES` (more characters in a
@@ -1318,9 +1334,13 @@ def plot_journey(
                 va="bottom", fontsize=9, color="white", gid=gid,
                 bbox={"boxstyle": "round,pad=0.25", "facecolor": face, "edgecolor": "none"},
             )  # fmt: skip
+    # each stage name wrapped to the room between two ticks, cut with "…" past LABEL_LINES lines
+    room = 0.95 * _axes_points(ax) / max(len(d), 1)
+    tick_size = _points(matplotlib.rcParams["xtick.labelsize"])
+    names, _ = _group_names(list(d[stage]), _chars_fit(room, tick_size), LABEL_LINES)
     labels = [
         _label(f"{s}\nn={int(k):,}{f', n<{min_n}' if f else ''}")
-        for s, k, f in zip(d[stage], weights, small, strict=True)
+        for s, k, f in zip(names, weights, small, strict=True)
     ]
     ax.set_xticks(x, labels)
     ax.set_xlim(-0.6, len(d) - 0.4)
@@ -1428,20 +1448,28 @@ def plot_pyramid(
             if m == 1
             else list(np.linspace(0.5 - half_width[level], 0.5 + half_width[level], m))
         )
-        for x, row in zip(xs, order.itertuples(index=False), strict=True):
+        # a box's text wraps to the room between two boxes of its level (x runs over 1.1
+        # axes units), less the box's padding; names and owners take at most two lines each
+        size = 9 if level < 2 else 8
+        step = 2 * half_width[level] / (m - 1) if m > 1 else max(2 * half_width[level], 0.3)
+        room = 0.95 * step / 1.1 * _axes_points(ax) - 2 * 0.4 * size
+        width = _chars_fit(room, float(size))
+        names, _ = _group_names(list(order["label"]), width, 2)
+        for x, row, name in zip(xs, order.itertuples(index=False), names, strict=True):
             pos[row.node] = (x, y_of[level])
             value = _short_number(row.value)
             head = f"{metric} {value}" if level == 1 else value
-            lines = [_label(row.label), head]
+            lines = [_label(name), head]
             if pd.notna(row.owner):
-                lines.append(_label(f"owner: {row.owner}"))
+                owner = " ".join(clean_text(f"owner: {row.owner}").split())
+                lines.append(_label("\n".join(_wrap(owner, width, 2))))
             ax.text(
                 x,
                 y_of[level],
                 "\n".join(lines),
                 ha="center",
                 va="center",
-                fontsize=9 if level < 2 else 8,
+                fontsize=size,
                 fontweight="bold" if level == 0 else "normal",
                 bbox={"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": "#7a9cc6"},
                 zorder=3,

@@ -5,9 +5,10 @@ carries escaped Markdown (``_repr_markdown_``) for the rendered report. Every st
 from data (cells, captions, column labels, comments, language codes, callout values) goes
 through :mod:`cxm_lab.safe`, the one escaping layer: a comment containing ``<script>`` or
 `` `#x`{=typst} `` shows as that text in the HTML and in the PDF. Quotes keep their own script
-and direction: Persian, Arabic, Hebrew and Urdu are marked ``dir="rtl"`` with their ``lang``
-(Pandoc/Quarto span attributes in Markdown, attributes in HTML); a language value that is not
-a valid BCP 47 tag is dropped, never written.
+and direction: a quote written in Persian, Arabic, Hebrew or Urdu script is marked
+``dir="rtl"``, with its ``lang`` (Pandoc/Quarto span attributes in Markdown, attributes in
+HTML); the direction follows the text itself, and a language value that is not a valid BCP 47
+tag, or that names a language of the other direction than the text, is dropped, never written.
 
 Templates are code, values are data: :func:`callout` takes trusted Markdown written by the
 notebook author with ``{fields}`` filled from escaped values (:func:`cxm_lab.safe.md`).
@@ -740,6 +741,27 @@ def _span_lang(tag: str) -> str:
     return tag.split("-", 1)[0]
 
 
+def _text_direction(text: str) -> str | None:
+    """``"rtl"`` or ``"ltr"`` from the first strong directional character of ``text``.
+
+    The Unicode bidirectional class decides (``L`` is left to right, ``R`` and ``AL`` right to
+    left), as the Unicode bidi algorithm's first-strong rule does; None when ``text`` has no
+    strong character (digits, punctuation, emoji only).
+
+    Examples
+    --------
+    >>> [_text_direction(t) for t in ["(6) too slow", "«خیلی» slow", "123 !", "שלום abc"]]
+    ['ltr', 'rtl', None, 'rtl']
+    """
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
+
+
 def _shorten(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters at a word boundary, with "…"."""
     text = " ".join(text.split())
@@ -800,10 +822,16 @@ def quote_comments(
     character 3-gram Jaccard similarity of at least ``similar``) is left out, so the
     ``max_rows`` quotes shown are distinct.
 
-    The language value goes through :func:`cxm_lab.safe.lang_tag`: a valid tag gives the
-    quote its ``lang`` (and ``dir="rtl"`` when :func:`cxm_lab.safe.is_rtl`); an invalid or
-    missing one gives no ``lang`` at all (HTML ``dir="auto"``). In the Markdown span only the
-    primary language subtag is written (``pt-BR`` → ``pt``), the form Typst accepts.
+    A quote's direction follows its own text: the first strong directional character
+    (:func:`unicodedata.bidirectional` ``L`` against ``R``/``AL``) makes it left to right or
+    right to left (``dir="rtl"``), whatever the respondent's language column says; only a
+    quote without a strong character (digits, punctuation) takes its direction from the
+    language, and one with neither is HTML ``dir="auto"``. The language value goes through
+    :func:`cxm_lab.safe.lang_tag`: a valid tag gives the quote its ``lang`` unless
+    :func:`cxm_lab.safe.is_rtl` says its direction is not the text's (an English comment from
+    a respondent listed as ``fa`` is not marked Persian); an invalid, missing or contradicted
+    one gives no ``lang`` at all. In the Markdown span only the primary language subtag is
+    written (``pt-BR`` → ``pt``), the form Typst accepts.
 
     Parameters
     ----------
@@ -882,7 +910,10 @@ def quote_comments(
             body = str(_mask_pii(body))
         body = _shorten(body, max_chars)
         tag = safe.lang_tag(r[language]) if language and language in df.columns else None
-        rtl = tag is not None and safe.is_rtl(tag)
+        direction = _text_direction(body)
+        if direction is not None and tag is not None and safe.is_rtl(tag) != (direction == "rtl"):
+            tag = None  # the column names another script's language than the text is written in
+        rtl = direction == "rtl" if direction is not None else tag is not None and safe.is_rtl(tag)
         meta = []
         for c, label in labels.items():
             value = _fmt_cell(r[c], None)
@@ -890,7 +921,7 @@ def quote_comments(
                 value = str(_mask_pii(value))
             meta.append((label, value))
         attrs = (f' lang="{safe.attribute_value(tag)}"' if tag else "") + (
-            ' dir="rtl"' if rtl else ' dir="ltr"' if tag else ' dir="auto"'
+            ' dir="rtl"' if rtl else ' dir="ltr"' if tag or direction else ' dir="auto"'
         )
         meta_html = " · ".join(f"{safe.html_text(k)}: {safe.html_text(v)}" for k, v in meta)
         h.append(

@@ -391,7 +391,8 @@ def test_plot_pyramid_draws_levels_links_intervals_and_owners():
     y = {t.get_text().split("\n")[0]: t.get_position() for t in ax.texts if t.get_text() in boxes}
     assert y["NPS (relationship surveys)"][1] > y["support"][1] > y["wait time (minutes)"][1]
     xs = sorted((pos[0], name) for name, pos in y.items() if pos[1] == 0.0)
-    assert [n for _, n in xs][-2:] == ["first-contact resolution %", "wait time (minutes)"]
+    # (a name wraps to the room between two boxes)
+    assert [n for _, n in xs][-2:] == ["first-contact resolution", "wait time (minutes)"]
     assert any(isinstance(patch, Polygon) for patch in ax.patches)
     assert ax.get_title() == plots._label("Pyramid $x$")  # drawn literally, not as mathtext
     plt.close(ax.figure)
@@ -908,3 +909,80 @@ def test_real_export_spanish_group_names_can_be_told_apart(shared_data, tmp_path
     for start, word in told.items():
         label = next(t for t in shown_all if t.startswith(start))
         assert word in label, label
+
+
+def _apart(boxes: list) -> bool:
+    """No two of the window extents ``boxes`` overlap."""
+    return not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
+LONG_STAGES = [
+    "Onboard $s$ <img src=x onerror=alert('stg')>",
+    "#rect(fill: red)[S2] [x](javascript:alert('stg'))",
+    '=HYPERLINK("http://x","stg")',
+    "Renewal and expansion conversations with the account team and procurement",
+]
+
+
+def test_plot_journey_wraps_long_stage_names_apart():
+    """N3: long stage names (written in params or taken from touchpoints) ran into each other
+    under the axis; each is now wrapped to the room between two ticks and cut with "…"."""
+    t = pd.DataFrame(
+        {"stage": LONG_STAGES, "n": [114, 2200, 440, 454], "nps": [48.0, 19.0, 16.0, 36.0],
+         "ci_low": [35.0, 16.0, 8.0, 29.0], "ci_high": [62.0, 22.0, 23.0, 43.0]}
+    )  # fmt: skip
+    with matplotlib.rc_context():
+        plots.use_style()
+        matplotlib.rcParams["text.parse_math"] = True  # so that chart_label escapes "$"
+        ax = plots.plot_journey(t)
+        fig = ax.figure
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        ticks = ax.get_xticklabels()
+        boxes = [x.get_window_extent(renderer) for x in ticks]
+    assert _apart(boxes), [x.get_text() for x in ticks]
+    assert all(fig.bbox.x0 <= b.x0 and b.x1 <= fig.bbox.x1 for b in boxes)
+    texts = [x.get_text() for x in ticks]
+    assert texts[0].startswith(r"Onboard \$s\$")  # still through chart_label
+    assert texts[3].endswith("…\nn=454") and texts[3].count("\n") == plots.LABEL_LINES
+    assert texts[2].splitlines()[-1] == "n=440"
+
+
+def test_plot_pyramid_wraps_long_names_and_owners_inside_their_boxes():
+    """N3: a long owner ran out of its box and over the next one; names and owners now wrap
+    to the room between two boxes, at most two lines each."""
+    owner = '=HYPERLINK("http://evil.example","team") <img src=x onerror=alert(\'team\')> $o$'
+    tps = ["bill<img src=x onerror=alert('tp')>$x$", "onboarding", "product", "support"]
+    kpis = [f"{k} of the quarter, measured by the operations team" for k in "abcdef"]
+    nodes = pd.DataFrame(
+        {
+            "node": ["index", *[f"tp:{x}" for x in tps], *kpis],
+            "level": [0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2],
+            "label": ["NPS (relationship surveys)", *tps, *kpis],
+            "owner": [None, "Finance Ops", owner, "Product", owner, *[owner] * 6],
+            "value": [34.2, 26.8, 47.4, 21.0, 10.3, 38.7, 1.03, 29.1, 3.0, 70.3, 6.1],
+        }
+    )
+    links = pd.DataFrame(
+        {
+            "source": [*[f"tp:{x}" for x in tps], *kpis],
+            "target": ["index"] * 4 + [f"tp:{tps[i // 2]}" for i in range(6)],
+            "r": [0.5] * 10, "ci_low": [0.1] * 10, "ci_high": [0.8] * 10,
+            "includes_zero": [False] * 10,
+        }
+    )  # fmt: skip
+    with matplotlib.rc_context():
+        plots.use_style()
+        matplotlib.rcParams["text.parse_math"] = True  # so that chart_label escapes "$"
+        ax = plots.plot_pyramid(nodes, links)
+        fig = ax.figure
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        node_texts = [t for t in ax.texts if not t.get_text().startswith("r ")]
+        boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in node_texts]
+    assert len(node_texts) == len(nodes)
+    assert _apart(boxes), [t.get_text() for t in node_texts]
+    assert all(fig.bbox.x0 <= b.x0 and b.x1 <= fig.bbox.x1 for b in boxes)
+    support = next(t.get_text() for t in node_texts if t.get_text().startswith("support"))
+    assert support.count("\n") <= 4 and support.endswith("…")  # name, value, owner on two lines
+    assert "$" not in support.replace(r"\$", "")  # still through chart_label

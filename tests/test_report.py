@@ -57,6 +57,45 @@ def test_rtl_quotes_carry_direction_and_language():
     )
 
 
+def test_quote_direction_follows_the_text_not_the_language_column():
+    """N4: an English comment from a respondent listed as Persian was set right to left, and
+    bidi-reordered ("too expensive (case 6)" became "(case 6) too expensive")."""
+    d = pd.DataFrame(
+        {
+            "comment": [
+                "too expensive (case 6) [click](javascript:x)",  # English, column says fa
+                "خیلی گران است",  # Persian, column says en
+                "«پشتیبانی» OK (case 7)",  # mixed: first strong character is Arabic script
+                "OK «پشتیبانی»",  # mixed: first strong character is Latin
+                "123 !!!",  # no strong character: the column decides
+                "456 ???",  # neither: the browser decides
+            ],
+            "language": ["fa", "en", "ar", "ar", "he", None],
+        }
+    )
+    q = quote_comments(d, max_rows=10)
+    p = parse_html(q._repr_html_())
+    quotes = [a for a in p.attrs if a[0] in ("lang", "dir")]
+    assert quotes == [
+        ("dir", "ltr"),  # lang fa dropped: it is not the language of this text
+        ("dir", "rtl"),  # lang en dropped
+        ("lang", "ar"),
+        ("dir", "rtl"),
+        ("dir", "ltr"),
+        ("lang", "he"),
+        ("dir", "rtl"),
+        ("dir", "auto"),
+    ]
+    md = q._repr_markdown_()
+    first, persian, mixed_rtl, mixed_ltr, digits, bare = md.split("\n\n")
+    assert first.startswith("> too expensive") and "{" not in first  # no RTL span, no lang
+    assert persian.startswith('::: {dir="rtl"}') and '[خیلی گران است]{dir="rtl"}' in persian
+    assert mixed_rtl.startswith('::: {lang="ar" dir="rtl"}')
+    assert mixed_ltr.startswith("> OK") and "{" not in mixed_ltr
+    assert digits.startswith('::: {lang="he" dir="rtl"}')
+    assert bare.startswith("> 456")
+
+
 def test_quotes_mask_pii_by_default_and_skip_empty():
     d = pd.DataFrame(
         {
@@ -158,7 +197,8 @@ def test_quote_languages_are_normalised_and_invalid_ones_dropped():
     assert langs == ["pt-BR", "zh-CN", "fa-IR", "en", "zh-Hans", "he"]
     assert all(not k.startswith("on") for k, _ in p.attrs)
     assert [v for k, v in p.attrs if k == "dir"].count("rtl") == 2  # fa-IR, he
-    assert [v for k, v in p.attrs if k == "dir"].count("auto") == 2  # invalid, missing
+    # invalid and missing languages give no lang; the Latin text itself says left to right
+    assert [v for k, v in p.attrs if k == "dir"].count("ltr") == 6
     # Markdown spans carry the primary subtag only: the form Typst's text(lang:) accepts
     spans = re.findall(r"\]\{([^}]*)\}", md)
     assert spans == [
@@ -201,9 +241,10 @@ def test_quote_missing_column_is_a_parameter_error():
         quote_comments(d, columns=["segment"])
     with pytest.raises(ParameterError, match="'text'"):
         quote_comments(d, text="text")
-    # no language column: quotes are shown without a language, as before
+    # no language column: quotes are shown without a language, in their text's direction
     q = quote_comments(d.drop(columns="language"))
-    assert 'dir="auto"' in q._repr_html_() and "lang=" not in q._repr_markdown_()
+    assert "lang=" not in q._repr_html_() and "lang=" not in q._repr_markdown_()
+    assert '<blockquote dir="ltr">' in q._repr_html_()
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
