@@ -73,12 +73,21 @@ def _parse_rename(items: list[str] | None) -> dict[str, str]:
 
 def _validate(args: argparse.Namespace) -> int:
     """Read a file (or what a params file describes) exactly as ``run`` would; print counts
-    per reject reason first, then the rejected rows. The reject table is written before
-    anything is printed, so a closed pipe (``| head``) cannot lose it."""
+    per reject reason first, then what reading each file involved (formula cells, merged
+    cells, encoding, ...), then the rejected rows. The reject table is written before
+    anything is printed, so a closed pipe (``| head``) cannot lose it: ``--rejects`` ending
+    in ``.xlsx`` writes a workbook, ``.csv`` a CSV (both formula-safe, :mod:`cxm_lab.safe`);
+    other names are refused before anything is read. A CSV keeps every value as read,
+    control characters such as ESC included (the file is data, not terminal output); a
+    workbook cannot hold them and drops them (:func:`cxm_lab.safe.write_xlsx`)."""
     import pandas as pd
 
     from cxm_lab.io import reject_reasons
 
+    if args.rejects is not None and args.rejects.suffix.lower() not in (".csv", ".xlsx"):
+        raise ParameterError(
+            f"validate: --rejects {args.rejects} must end in .csv or .xlsx (the file type written)"
+        )
     if args.params is not None:
         from cxm_lab.ingest import prepare_dataset
         from cxm_lab.params import load_params
@@ -86,7 +95,7 @@ def _validate(args: argparse.Namespace) -> int:
         params = load_params(args.params)
         ds = prepare_dataset(params, base=args.params.parent)
         summary, rejects = ds.summary(), ds.rejects()
-        label = str(args.params)
+        label, reads = str(args.params), ds.reads
     elif args.file is None:
         raise ParameterError("validate: give an export FILE or --params PARAMS_FILE")
     elif args.table != "responses":
@@ -97,7 +106,7 @@ def _validate(args: argparse.Namespace) -> int:
             [(res.table, args.file.name, res.n_read, res.n_used, res.n_rejected)],
             columns=["table", "file", "read", "used", "rejected"],
         )
-        rejects, label = res.rejects, str(args.file)
+        rejects, label, reads = res.rejects, str(args.file), [res]
     else:
         from cxm_lab.ingest import prepare_dataset
         from cxm_lab.params import RunParams
@@ -112,13 +121,17 @@ def _validate(args: argparse.Namespace) -> int:
         )
         ds = prepare_dataset(params)
         summary, rejects, label = ds.summary(), ds.rejects(), str(args.file)
+        reads = ds.reads
     if args.rejects is not None and len(rejects):
-        from cxm_lab.safe import write_csv
+        from cxm_lab.safe import write_csv, write_xlsx
 
-        write_csv(rejects, args.rejects)
+        if args.rejects.suffix.lower() == ".xlsx":
+            write_xlsx(rejects, args.rejects, sheet_name="Rejects")
+        else:
+            write_csv(rejects, args.rejects)
     n_read, n_used, n_rej = (int(summary[c].sum()) for c in ("read", "used", "rejected"))
     out = [f"{label}: read {n_read}, used {n_used}, rejected {n_rej}"]
-    notes: list[str] = []
+    notes = [f"note: {Path(r.file).name}: {note}" for r in reads for note in r.notes]
     if args.table == "responses" or args.params is not None:
         columns = set(ds.tables["responses"].columns)
         for col, what in (
@@ -197,6 +210,9 @@ def _init(args: argparse.Namespace) -> int:
             _say(f"  {target_col:<14} <- {col}")
     for note in guess.notes:
         _say(f"  NOTE: {note}")
+    for note in exp.notes:  # how the file was read (formula and merged cells, encoding, ...)
+        if note not in guess.notes:
+            _say(f"  read: {note}")
     for miss in guess.missing:
         _say(f"  note: {miss}")
     _say(f"  drivers: {len(guess.drivers)}, dimensions: {', '.join(guess.dimensions) or 'none'}")
@@ -294,7 +310,12 @@ def main(argv: list[str] | None = None) -> int:
         "--rename", nargs="*", metavar="OLD=NEW", help="rename export columns, e.g. Q1_NPS=ltr"
     )
     p.add_argument("--sheet", default=None, help="Excel sheet name")
-    p.add_argument("--rejects", type=Path, default=None, help="write the reject table to this CSV")
+    p.add_argument(
+        "--rejects",
+        type=Path,
+        default=None,
+        help="write the reject table to this .csv or .xlsx file",
+    )
     p.add_argument("--strict", action="store_true", help="exit 1 when any row is rejected")
     p.set_defaults(func=_validate)
     p = sub.add_parser("demo-data", help="write the synthetic demo data as CSV files")

@@ -187,3 +187,58 @@ def test_run_prints_progress_and_paths_inert(tmp_path, capsys):
     assert not ACTIVE.search(said)
     assert f"html: {tmp_path}/out\\u202e\\x1b[2J/cli/report.html" in said
     assert "[cxm-lab] published" in said and "out\\u202e\\x1b[2J" in said.split("published")[1]
+
+
+def _bad_scores(tmp_path: Path) -> Path:
+    export = tmp_path / "e.csv"
+    export.write_text(
+        'Id,Recommend\nA,9\nB,"=HYPERLINK(""http://x"",""y"")"\nC,\x1b[31m11\x1b[0m\n',
+        encoding="utf-8",
+    )
+    return export
+
+
+def test_validate_rejects_xlsx_is_a_workbook_and_csv_keeps_values_as_read(tmp_path, capsys):
+    """Hostile review N5: ``--rejects x.xlsx`` wrote CSV text under an .xlsx name."""
+    from openpyxl import load_workbook
+
+    export = _bad_scores(tmp_path)
+    args = ["validate", str(export), "--rename", "Id=response_id", "Recommend=ltr", "--rejects"]
+    assert main([*args, str(tmp_path / "rej.xlsx")]) == 0
+    sheet = load_workbook(tmp_path / "rej.xlsx")["Rejects"]  # a real workbook
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["file", "row", "column", "value", "reason"]
+    values = {r[1]: r[3] for r in rows[1:]}  # data rows 2 and 3 (B, C) are rejected
+    assert sorted(r[1] for r in rows[1:]) == [2, 3]  # numbers stay numbers
+    assert values[2] == '\'=HYPERLINK("http://x","y")'  # text, never a formula
+    assert values[3] == "[31m11[0m"  # ESC cannot be stored in a workbook: dropped
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    # The CSV keeps the value as read (ESC included): the file is data, not terminal output.
+    assert main([*args, str(tmp_path / "rej.csv")]) == 0
+    frame = pd.read_csv(tmp_path / "rej.csv", encoding="utf-8-sig")
+    assert frame["value"].tolist() == ['\'=HYPERLINK("http://x","y")', "\x1b[31m11\x1b[0m"]
+    capsys.readouterr()
+    # Any other name is refused in one line before the export is read; nothing is written.
+    assert main([*args, str(tmp_path / "rej.txt")]) == 1
+    err = capsys.readouterr().err
+    assert "--rejects" in err and "must end in .csv or .xlsx" in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "rej.txt").exists()
+
+
+def test_validate_prints_how_each_file_was_read(tmp_path, capsys):
+    """Hostile review N2: formula cells without a saved result read as empty and validate
+    said nothing; now every read note is printed with the file name."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Answers"
+    for row in [["Id", "Recommend"], ["A", "=5+5"], ["B", 7]]:
+        book.active.append(row)
+    book.save(tmp_path / "scores.xlsx")
+    args = ["validate", str(tmp_path / "scores.xlsx"), "--rename", "Recommend=ltr"]
+    assert main(args) == 0
+    said = capsys.readouterr().out
+    assert "read 2, used 2, rejected 0" in said
+    line = next(x for x in said.splitlines() if "formula" in x)
+    assert line.startswith("note: scores.xlsx: sheet 'Answers': 1 formula cell without a saved")
+    assert "B2 ('Recommend')" in line and "open the file in Excel and save it" in line

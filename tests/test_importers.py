@@ -1236,6 +1236,72 @@ def test_xlsx_cells_become_text_and_sheet_selects(tmp_path: Path) -> None:
         read_export(csv_path, sheet="Data")
 
 
+def _save_results(path: Path, results: dict[str, str]) -> None:
+    """Store a saved result for formulas, as Excel does on save (openpyxl cannot): each
+    ``<f>FORMULA</f><v />`` in the sheet XML gets ``<v>RESULT</v>``."""
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
+    for formula, result in results.items():
+        old = f"<f>{formula}</f><v />"
+        assert old in xml
+        xml = xml.replace(old, f"<f>{formula}</f><v>{result}</v>")
+    parts["xl/worksheets/sheet1.xml"] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def test_xlsx_formula_cells_are_noted_not_silently_empty(tmp_path: Path) -> None:
+    """Hostile review N2: a formula saved without a result (openpyxl, pandas, never opened in
+    Excel) was read as an empty cell with no note; the file read as clean."""
+    rows = [
+        ["id", "Recommend", "Comment"],
+        ["A", "=5+5", "=1+1"],
+        ["B", 7, "fine"],
+        ["C", 8, '="x"&"y"'],
+    ]
+    path = write_xlsx(tmp_path / "formulas.xlsx", {"Answers": rows})
+    ex = read_export(path)
+    # Nothing is calculated: without a saved result the cells are empty (NA).
+    assert ex.data["Recommend"].tolist() == [pd.NA, "7", "8"]
+    assert ex.data["Comment"].tolist() == [pd.NA, "fine", pd.NA]
+    note = next(n for n in ex.notes if "formula" in n)
+    # Excel names: row 2 is the first data row; B = Recommend, C = Comment.
+    assert note.startswith("sheet 'Answers': 3 formula cells without a saved result read as empty")
+    assert "B2 ('Recommend'); C2, C4 ('Comment')" in note
+    assert "open the file in Excel and save it" in note and "export CSV" in note
+    # The same cells with saved results (as after a save in Excel): the results are read.
+    _save_results(path, {"5+5": "10", "1+1": "2"})
+    ex = read_export(path)
+    assert ex.data["Recommend"].tolist() == ["10", "7", "8"]
+    assert ex.data["Comment"].tolist() == ["2", "fine", pd.NA]
+    notes = [n for n in ex.notes if "formula" in n]
+    assert len(notes) == 2
+    assert notes[0].startswith("sheet 'Answers': 1 formula cell without a saved result")
+    assert "C4 ('Comment')" in notes[0]
+    assert notes[1].startswith("sheet 'Answers': 2 formula cells read as the result saved")
+    assert "B2 ('Recommend'); C2 ('Comment')" in notes[1]
+
+
+def test_xlsx_merged_cells_are_noted(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "S"
+    for row in [["id", "Team"], ["A", "North"], ["B", None], ["C", None], ["D", "South"]]:
+        sheet.append(row)
+    sheet.merge_cells("B2:B4")
+    book.save(tmp_path / "merged.xlsx")
+    ex = read_export(tmp_path / "merged.xlsx")
+    assert ex.data["Team"].tolist() == ["North", pd.NA, pd.NA, "South"]
+    note = next(n for n in ex.notes if "merged" in n)
+    assert "1 merged cell range" in note and "B2:B4 ('Team')" in note
+    # A workbook without formulas or merges gets neither note.
+    plain = write_xlsx(tmp_path / "plain.xlsx", {"S": [["id", "Team"], ["A", "North"]]})
+    assert not any("formula" in n or "merged" in n for n in read_export(plain).notes)
+
+
 def write_ods(path: Path, rows: list[list[str]]) -> Path:
     """A minimal OpenDocument spreadsheet (no writer library needed)."""
     from xml.sax.saxutils import escape

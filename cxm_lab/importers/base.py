@@ -854,11 +854,12 @@ def _load_spreadsheet(path: Path, sheet: str | int | None) -> RawTable:
     notes: list[str] = []
     try:
         if sheet is None:
-            chosen, rows = names[0], book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+            chosen, index = names[0], 0
+            rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
             for i, name in enumerate(names):
                 rows = book.get_sheet_by_index(i).to_python(skip_empty_area=False)
                 if any(cell not in ("", None) for row in rows for cell in row):
-                    chosen = name
+                    chosen, index = name, i
                     break
             if len(names) > 1:
                 notes.append(f"sheet '{chosen}' read (of {len(names)}: {', '.join(names)})")
@@ -867,15 +868,15 @@ def _load_spreadsheet(path: Path, sheet: str | int | None) -> RawTable:
                 raise ParameterError(
                     f"{path}: sheet={sheet} is out of range; the workbook has sheets {names}."
                 )
-            chosen = names[sheet]
-            rows = book.get_sheet_by_index(sheet % len(names)).to_python(skip_empty_area=False)
+            chosen, index = names[sheet], sheet % len(names)
+            rows = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
             notes.append(f"sheet '{chosen}' read")
         elif isinstance(sheet, str):
             if sheet not in names:
                 raise ParameterError(
                     f"{path}: no sheet named {sheet!r}; the workbook has sheets {names}."
                 )
-            chosen = sheet
+            chosen, index = sheet, names.index(sheet)
             rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             notes.append(f"sheet '{chosen}' read")
         else:
@@ -885,7 +886,152 @@ def _load_spreadsheet(path: Path, sheet: str | int | None) -> RawTable:
     except Exception as exc:  # noqa: BLE001
         raise SchemaError(f"{path}: the sheet cannot be read ({exc}).") from exc
     records = [[_cell_text(v) for v in row] for row in rows]
+    try:
+        merged = list(book.get_sheet_by_index(index).merged_cell_ranges or [])
+    except Exception:  # noqa: BLE001 - calamine keeps merges for some formats only
+        merged = []
+    notes += _merged_notes(merged, chosen, records)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        notes += _formula_notes(path, chosen, records)
     return RawTable(str(path), records, "spreadsheet", None, notes)
+
+
+#: How many columns, and cells per column, a spreadsheet note names before "and N more".
+_NAMED_CELLS = 3
+
+
+def _header_of(records: list[list[str]], col: int, row: int) -> str:
+    """`` ('How likely …')``: column ``col``'s header (its cell in the first non-blank
+    record), or ``""`` when there is none or ``row`` is that record itself."""
+    top = next((i for i, rec in enumerate(records) if any(c.strip() for c in rec)), None)
+    if top is None or top >= row or col >= len(records[top]) or not records[top][col].strip():
+        return ""
+    header = " ".join(records[top][col].split())
+    return f" ('{header[:40]}{'…' if len(header) > 40 else ''}')"
+
+
+def _some_cells(cells: list[tuple[int, int, str]], records: list[list[str]]) -> str:
+    """``"X2, X3, X4 and 1 more ('What …'); G8 ('How likely …')"``: cells (0-based row,
+    column, name as Excel shows it) grouped by column with the column's header, the first
+    few of each, then how many more.
+
+    Examples
+    --------
+    >>> _some_cells([(1, 0, "A2"), (2, 0, "A3"), (4, 1, "B5")], [["Id", "Score"]])
+    "A2, A3 ('Id'); B5 ('Score')"
+    """
+    by_col: dict[int, list[tuple[int, int, str]]] = {}
+    for cell in sorted(cells, key=lambda t: (t[1], t[0])):
+        by_col.setdefault(cell[1], []).append(cell)
+    parts = []
+    for col, group in list(by_col.items())[:_NAMED_CELLS]:
+        names = ", ".join(name for _, _, name in group[:_NAMED_CELLS])
+        more = len(group) - _NAMED_CELLS
+        names += f" and {more} more" if more > 0 else ""
+        parts.append(names + _header_of(records, col, group[0][0]))
+    more = len(by_col) - _NAMED_CELLS
+    return "; ".join(parts) + (
+        f"; and {more} more column{'s' if more > 1 else ''}" if more > 0 else ""
+    )
+
+
+def _merged_notes(
+    merged: list[tuple[tuple[int, int], tuple[int, int]]], sheet: str, records: list[list[str]]
+) -> list[str]:
+    """A note naming a sheet's merged ranges (0-based ``((row, col), (last row, last col))``
+    as python-calamine gives them): only the top-left cell of each holds the value, the
+    others are read as empty.
+
+    Examples
+    --------
+    >>> _merged_notes([((19, 4), (22, 4))], "S", [["", "", "", "", "Experience"]])
+    ["sheet 'S': 1 merged cell range: only its top-left cell holds the value, the other cells \
+are read as empty: E20:E23 ('Experience'); unmerge the cells and fill them in, or export CSV"]
+    >>> _merged_notes([], "S", [])
+    []
+    """
+    from openpyxl.utils import get_column_letter as letter
+
+    if not merged:
+        return []
+    cells = [
+        (r0, c0, f"{letter(c0 + 1)}{r0 + 1}:{letter(c1 + 1)}{r1 + 1}")
+        for (r0, c0), (r1, c1) in merged
+    ]
+    n = len(merged)
+    what = "its top-left cell holds" if n == 1 else "the top-left cell of each holds"
+    return [
+        f"sheet '{sheet}': {n} merged cell range{'s' if n != 1 else ''}: only {what} the value, "
+        f"the other cells are read as empty: {_some_cells(cells, records)}; unmerge the cells "
+        "and fill them in, or export CSV"
+    ]
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of an .xlsx/.xlsm file holds a formula (a ``<f>`` element),
+    scanning the zip's XML without building a workbook."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for member in zf.namelist():
+                if not member.startswith("xl/worksheets/") or not member.endswith(".xml"):
+                    continue
+                with zf.open(member) as f:
+                    tail = b""
+                    while chunk := f.read(1 << 20):
+                        if _FORMULA_TAG.search(tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return False
+
+
+def _formula_notes(path: Path, sheet: str, records: list[list[str]]) -> list[str]:
+    """Notes on a sheet's formula cells. A formula is never calculated: a cell is read as the
+    result the file saved with it (what Excel shows), and a formula saved without a result
+    (a file written by openpyxl or pandas, never opened and saved in Excel) is read as empty.
+    ``records`` are the sheet's cells from A1 as read (cached results)."""
+    if not _has_formulas(path):
+        return []
+    from openpyxl import load_workbook
+
+    empty: list[tuple[int, int, str]] = []
+    cached: list[tuple[int, int, str]] = []
+    try:
+        book = load_workbook(path, read_only=True, data_only=False)
+        try:
+            for row in book[sheet].iter_rows():
+                for cell in row:
+                    if getattr(cell, "data_type", None) != "f":
+                        continue
+                    r, c = cell.row - 1, cell.column - 1
+                    value = records[r][c] if r < len(records) and c < len(records[r]) else ""
+                    (cached if value.strip() else empty).append((r, c, cell.coordinate))
+        finally:
+            book.close()
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many error types
+        return [f"sheet '{sheet}': formula cells could not be checked ({exc})"]
+    notes = []
+    if empty:
+        n = len(empty)
+        notes.append(
+            f"sheet '{sheet}': {n} formula cell{'s' if n != 1 else ''} without a saved result "
+            f"read as empty: {_some_cells(empty, records)}; open the file in Excel and save it (so the "
+            "results are stored), or export CSV; formulas are never calculated here"
+        )
+    if cached:
+        n = len(cached)
+        notes.append(
+            f"sheet '{sheet}': {n} formula cell{'s' if n != 1 else ''} read as the result "
+            f"saved in the file (what Excel shows): {_some_cells(cached, records)}; formulas are never "
+            "calculated here"
+        )
+    return notes
 
 
 def _load_parquet(path: Path) -> RawTable:
