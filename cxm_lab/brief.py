@@ -1008,8 +1008,8 @@ def theme_fit_finding(fit: ThemeFit) -> str:
     Only 50% of 4 comments match one of the default themes well, so no theme is named here or ranked as a priority; the text section shows the themes found in the comments themselves (set themes: in the params file to your own codeframe).
     """
     return (
-        f"Only {fit.share:.0f}% of {plural(fit.n_comments, 'comment')} match one of the "
-        "default themes well, so no theme is named here or ranked as a priority; the text "
+        f"{summary.theme_fit_lead(fit.n_comments, fit.n_matched)}, so no theme is named here "
+        "or ranked as a priority; the text "
         "section shows the themes found in the comments themselves (set themes: in the params "
         "file to your own codeframe)."
     )

@@ -55,6 +55,7 @@ __all__ = [
     "respondent_profile",
     "select_quotes",
     "survey_types",
+    "theme_fit_lead",
     "theme_fit_sentence",
     "trend_table",
     "type_attainment",
@@ -1889,6 +1890,35 @@ def read_notes(notes: Mapping[str, Sequence[str]] | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["file", "note"], dtype=object)
 
 
+def theme_fit_lead(n_comments: int, n_matched: int) -> str:
+    """The clause that gives the measured fit of the default theme list, the one wording the
+    text section (:func:`theme_fit_sentence`) and the brief
+    (:func:`cxm_lab.brief.theme_fit_finding`) open with.
+
+    Parameters
+    ----------
+    n_comments : int
+        Comments considered (at least 1).
+    n_matched : int
+        Those that match a default theme well.
+
+    Returns
+    -------
+    str
+        "Only 18% of 1,250 comments match one of the default themes well" (the share rounded
+        to a whole percent).
+
+    Examples
+    --------
+    >>> theme_fit_lead(1250, 225)   # 225 / 1250 = 18 %
+    'Only 18% of 1,250 comments match one of the default themes well'
+    """
+    share = 100 * n_matched / n_comments
+    return (
+        f"Only {share:.0f}% of {plural(n_comments, 'comment')} match one of the default themes well"
+    )
+
+
 def theme_fit_sentence(n_comments: int, n_matched: int, *, min_similarity: float) -> str:
     """The sentence that says how well the default theme list fits a survey's comments.
 
@@ -1914,10 +1944,9 @@ def theme_fit_sentence(n_comments: int, n_matched: int, *, min_similarity: float
     """
     if n_comments <= 0:
         return ""
-    share = 100 * n_matched / n_comments
     return (
-        f"Only {share:.0f}% of {plural(n_comments, 'comment')} match one of the default themes "
-        f"well (a clause at similarity {min_similarity:.2f} or more), so the default list of "
+        f"{theme_fit_lead(n_comments, n_matched)} (a clause at similarity "
+        f"{min_similarity:.2f} or more), so the default list of "
         "customer-experience themes does not describe this survey; a comment keeps a default "
         "theme here only when the match is very close. The themes found in the comments "
         "themselves (discovered themes, below) describe them better: set themes: in the "
