@@ -49,6 +49,7 @@ import pandas as pd
 from cxm_lab.report import plural
 from cxm_lab.safe import yaml_comment, yaml_scalar
 from cxm_lab.scales import fit_scale
+from cxm_lab.schema import DERIVED, RESPONSES, Column, TableSchema
 
 __all__ = [
     "MAX_KEY_DRIVERS",
@@ -968,7 +969,7 @@ def guess_mapping(export) -> Guess:  # noqa: ANN001 - an importers.Export
             used_names.add(short)
             name = short
         g.dimensions.append(name)
-    _move_clashes(g, [str(c) for c in export.data.columns])
+    _move_clashes(g, export)
     return g
 
 
@@ -980,26 +981,52 @@ def _distinct(name: str, taken: set[str]) -> str:
     return out
 
 
-def _move_clashes(g: Guess, columns: list[str]) -> None:
-    """Rename out of the way each export column that has the name another column is renamed
-    to (a column literally called ``comment`` beside the open question renamed to
-    ``comment``): a run refuses a rename onto an existing column. The clashing column becomes
-    ``comment (export column)``, and every role that named it (a driver, a dimension, its
-    scale, a left-out listing) follows it."""
+def _move_clashes(g: Guess, export) -> None:  # noqa: ANN001 - an importers.Export
+    """Rename out of the way each export column whose name the report already uses for
+    something else, so that the run takes the export as it is:
+
+    - the name another column is renamed to (a column literally called ``comment`` beside
+      the open question renamed to ``comment``): a run refuses a rename onto an existing
+      column;
+    - a column the report derives itself (``nps_category``, ``source_file``, ``source_row``);
+    - a project column's name on answers that are not that column's (a ``quarter`` column of
+      "Spring", an ``ltr`` column of city names): the run would reject every such row.
+
+    The column becomes ``quarter (export column)``, and every role that named it (a driver, a
+    dimension, its scale, a left-out listing) follows it."""
+    columns = [str(c) for c in export.data.columns]
     targets = {new for old, new in g.rename.items() if new != old}
     names = set(columns) | set(g.rename.values())
     moved: dict[str, str] = {}
-    for col in columns:
-        if col in targets and col not in g.rename:
-            new = _distinct(f"{col} (export column)", names)
-            names.add(new)
-            moved[col] = new
+    probe = RESPONSES.with_columns(tuple(Column(d, "float") for d in g.drivers))
+    declared = {c.name: c for c in probe.columns}
+    for pos, col in enumerate(columns):
+        if col in g.rename:
+            continue
+        if col in targets:
             source = next(old for old, t in g.rename.items() if t == col)
-            g.rename[col] = new
-            g.reasons[new] = (
-                f"the export's own column “{_short(col, 40)}” keeps its answers under this name: "
-                f"“{_short(source, 40)}” is renamed to {col}"
+            why = f"“{_short(source, 40)}” is renamed to {col}"
+        elif col in DERIVED:
+            why = f"the report makes its own {col}"
+        elif col in declared:
+            frame = export.data.iloc[:, [pos]].set_axis([col], axis=1)
+            _, rejects = TableSchema("probe", (declared[col],)).validate(
+                frame, options=export.parse_options()
             )
+            if rejects.empty:
+                continue
+            first = rejects.iloc[0]
+            why = (
+                f"its answers are not the report's {col} "
+                f"(“{_short(first['value'], 20)}”: {_short(first['reason'], 60)})"
+            )
+        else:
+            continue
+        new = _distinct(f"{col} (export column)", names)
+        names.add(new)
+        moved[col] = new
+        g.rename[col] = new
+        g.reasons[new] = f"the export's own column “{_short(col, 40)}” keeps its answers under this name: {why}"
     if not moved:
         return
     g.drivers = {moved.get(c, c): label for c, label in g.drivers.items()}

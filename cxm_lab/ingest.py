@@ -55,12 +55,10 @@ from cxm_lab.io import (
     read_table,
 )
 from cxm_lab.scales import fit_scale, reverse_code, reversed_label, scale_text
-from cxm_lab.schema import RESPONSES, SCHEMAS, Column, column_label
+from cxm_lab.schema import DERIVED, RESPONSES, SCHEMAS, Column, column_label
 
-__all__ = ["DERIVED", "ROLE_DEFAULTS", "prepare_dataset"]
+__all__ = ["ROLE_DEFAULTS", "prepare_dataset"]
 
-#: Columns a run derives; an export column of the same name must be renamed.
-DERIVED = ("nps_category", "source_file", "source_row")
 #: Vendor meta columns taken as the project's own when the params do not map them.
 ROLE_DEFAULTS = ("response_id", "response_date", "language")
 

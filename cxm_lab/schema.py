@@ -32,6 +32,7 @@ __all__ = [
     "ACCOUNTS",
     "CASE_CLOSURES",
     "CONTACTS",
+    "DERIVED",
     "EMPLOYEES",
     "INVITATIONS",
     "OPERATIONS",
@@ -366,6 +367,9 @@ def _quarter(required: bool = False) -> Column:
 def _rating(name: str, lo: int = 0, hi: int = 10) -> Column:
     return Column(name, "int", min=lo, max=hi)
 
+
+#: Columns of the responses table the report makes itself; an export may not bring its own.
+DERIVED = ("nps_category", "source_file", "source_row")
 
 RESPONSES = TableSchema(
     "responses",

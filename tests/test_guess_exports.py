@@ -583,6 +583,37 @@ def test_init_never_renames_onto_a_column_the_export_has(tmp_path):
     assert sorted(responses["comment (export column)"].unique()) == ["A", "B"]
 
 
+def test_init_moves_columns_the_report_uses_for_something_else(tmp_path):
+    """An export column named like a project column but holding other answers (``quarter``
+    of seasons: the run rejected all 40 rows), and columns the report derives itself
+    (``nps_category``, ``source_file``, ``source_row``: the run stopped). init renames them
+    out of the way with the reason; a project-named column whose answers fit stays."""
+    from cxm_lab.ingest import prepare_dataset
+
+    header = ["How likely are you to recommend us?", "quarter", "nps_category", "source_file",
+              "source_row", "region"]  # fmt: skip
+    seasons = ["Spring", "Summer"]
+    rows = [[i % 11, seasons[i % 2], "promoter", "old.xlsx", i + 7, "EU"] for i in range(40)]
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(",".join(map(str, r)) for r in [header, *rows]) + "\n")
+    exp = read_export(path)
+    g = guess_mapping(exp)
+    for col in ("quarter", "nps_category", "source_file", "source_row"):
+        assert g.rename[col] == f"{col} (export column)"
+    assert "Spring" in g.reasons["quarter (export column)"]
+    assert "makes its own nps_category" in g.reasons["nps_category (export column)"]
+    assert "region" not in g.rename  # "EU" is a region: it stays the report's region
+    _, out = write_params(tmp_path, exp)
+    ds = prepare_dataset(load_params(out), base=tmp_path)
+    responses = ds.tables["responses"]
+    assert len(responses) == 40 and ds.rejects().empty  # read 40 = used 40 + rejected 0
+    assert sorted(responses["quarter (export column)"].unique()) == seasons
+    assert responses["source_row (export column)"].astype(int).tolist() == list(range(7, 47))
+    assert responses["source_row"].tolist() == list(range(1, 41))  # the report's own
+    assert (responses["source_file"] == "export.csv").all()
+    assert (responses["region"] == "EU").all()
+
+
 def test_a_dimension_short_name_never_ends_in_a_prime(tmp_path):
     """Hostile review 5: a 36-character dimension column whose label is itself was renamed
     to itself with a ``'`` appended; a label that clashes with another column is numbered."""
