@@ -1026,7 +1026,9 @@ def _move_clashes(g: Guess, export) -> None:  # noqa: ANN001 - an importers.Expo
         names.add(new)
         moved[col] = new
         g.rename[col] = new
-        g.reasons[new] = f"the export's own column “{_short(col, 40)}” keeps its answers under this name: {why}"
+        g.reasons[new] = (
+            f"the export's own column “{_short(col, 40)}” keeps its answers under this name: {why}"
+        )
     if not moved:
         return
     g.drivers = {moved.get(c, c): label for c, label in g.drivers.items()}
