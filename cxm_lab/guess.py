@@ -196,6 +196,14 @@ _LABEL_LANGUAGES = ("en", "fr", "es", "de", "it", "pt", "nl")
 _BRACKET_ITEM = re.compile(r"^(?P<stem>.*?\S)\s*(?P<items>(?:\[[^\[\]]*\S[^\[\]]*\]\s*)+)$", re.S)
 #: "question - item" (Qualtrics matrix rows); an item only when several columns share the stem.
 _DASH_ITEM = re.compile(r"^(?P<stem>.*\S)\s+[-–]\s+(?P<item>\S.*)$", re.S)
+#: Piped text a survey tool fills in per respondent, left in the exported question text:
+#: Qualtrics' "[Field-K-1-1]" (embedded data) and "[QID12-ChoiceGroup-SelectedChoices]",
+#: "${e://Field/name}" and "${q://QID12/ChoiceGroup/SelectedChoices}"; LimeSurvey's
+#: "{TOKEN:FIRSTNAME}" and "{INSERTANS:123X4X5}". Neither a grid item nor words of a label.
+_PIPED = re.compile(
+    r"\[(?:Field|QID\d+)-[^\[\]]*\]|\$\{[a-z]+://[^{}]*\}|\{(?:TOKEN|INSERTANS):[^{}]*\}",
+    re.IGNORECASE,
+)
 
 
 def _words_language(words: list[str]) -> str:
@@ -406,8 +414,10 @@ def grid_item(question: str) -> tuple[str, str] | None:
     ('Please state your view', 'Yoda')
     >>> grid_item("How likely are you to recommend us?") is None, grid_item("Q1[SQ001]") is None
     (True, True)
+    >>> grid_item("Which of these would you prefer? [Field-K-1-1] [Field-K-1-2]") is None
+    True
     """
-    text = " ".join(str(question).split())
+    text = " ".join(_PIPED.sub(" ", str(question)).split())
     if " | " in text:
         stem, item = text.rsplit(" | ", 1)
         return stem, item
@@ -463,8 +473,11 @@ def short_label(question: str, *, max_chars: int = 32) -> str:
     ...             "job, on a scale of 1 to 5, how difficult has it been for you to learn R?",
     ...             max_chars=40)
     'How difficult has it been for you to learn R'
+    >>> short_label("Which of these buildings would you prefer to see built in your town? "
+    ...             "Building A Building B [Field-K-1-1] [Field-K-1-2-1]", max_chars=40)
+    'Which of these buildings'
     """
-    text = " ".join(str(question).split())
+    text = " ".join(_PIPED.sub(" ", str(question)).split())
     grid = grid_item(text)
     if grid is not None:
         return _item_label(*grid, max_chars)
@@ -963,6 +976,9 @@ def guess_mapping(export) -> Guess:  # noqa: ANN001 - an importers.Export
         if short != name and (
             len(name) > 32 or (has_texts and _norm(p.question) != _norm(p.column))
         ):
+            if short in used_names and has_texts and len(name) <= 12:
+                # the same question asked twice (Q5.1, Q6.1): its code tells them apart
+                short = f"{short} ({name})"
             short = _distinct(short, used_names)
             g.rename[p.column] = short
             g.reasons[short] = f"short name for “{_short(p.question, 70)}”"

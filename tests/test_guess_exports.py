@@ -410,6 +410,12 @@ def test_qualtrics_design_fields_are_not_dimensions(shared_data, tmp_path):
     # "We sometimes find people don't ... How often do you provide humorous or insincere
     # responses to survey questions?": the label comes from the sentence that asks.
     assert g.rename["Q36.2"] == "Provide humorous or insincere"
+    # Q5.1 and Q6.1 ask the same question with piped embedded data ("[Field-K-1-1]") in its
+    # text; they were read as grid items: "Which of | Field-K-1-1 | Field-K-1-2-1 | ...".
+    assert exp.questions["Q5.1"].count("[Field-K-1-") == 12
+    assert g.rename["Q5.1"] == "Which of these buildings"
+    assert g.rename["Q6.1"] == "Which of these buildings (Q6.1)"
+    assert not [d for d in g.dimensions if "Field" in d or "|" in d]
     left = [
         x.column for x in g.left_out if x.role == "dimensions" and "no question text" in x.reason
     ]
