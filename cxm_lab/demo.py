@@ -90,6 +90,7 @@ import pandas as pd
 from cxm_lab.demo_ops import make_operations
 from cxm_lab.demo_text import EDGE_CASE_COMMENTS, compose_comment, person_name
 from cxm_lab.errors import ParameterError
+from cxm_lab.stats import nps_codes
 from cxm_lab.weighting import rake
 
 __all__ = [
@@ -696,8 +697,6 @@ def _comments(rng: np.random.Generator, df: pd.DataFrame, drv: dict[str, np.ndar
     ltr = df["ltr"].to_numpy()
     lang = df["language"].to_numpy()
     tp = df["touchpoint"].to_numpy()
-    from cxm_lab.stats import nps_codes
-
     codes = nps_codes(ltr)
     cat = np.where(codes > 0, "promoter", np.where(codes == 0, "passive", "detractor"))
     # Ties between equally rated drivers are broken at random by a tiny jitter.
@@ -760,7 +759,7 @@ def _make_revenue(rng: np.random.Generator, accounts: pd.DataFrame) -> pd.DataFr
 def _make_closures(rng: np.random.Generator, responses: pd.DataFrame) -> pd.DataFrame:
     """Close-the-loop follow-ups of detractor responses: most are closed, a median of ~9 days
     after the response, some late; the support team is slower; recent ones are still open."""
-    det = responses[responses["ltr"] <= 6]
+    det = responses[nps_codes(responses["ltr"].to_numpy(dtype=float)) == -1]
     slow = (det["touchpoint"] == "support").to_numpy()
     days = np.rint(rng.gamma(3.0, np.where(slow, 4.5, 3.0))).astype(int)
     closed_date = det["response_date"].to_numpy() + pd.to_timedelta(days, unit="D")
