@@ -426,8 +426,8 @@ def rating_scales(
     Returns
     -------
     dict
-        Column → (lowest, highest); a column without a known scale or any numeric answer is
-        left out.
+        Column → (lowest, highest); a column without a known scale is left out when it has no
+        numeric answer or only one value (everyone answered 4: the scale cannot be told).
 
     Examples
     --------
@@ -452,7 +452,8 @@ def rating_scales(
         whole = bool(np.all(np.floor(v) == v))
         fitted = fit_scale(float(v.min()), float(v.max())) if whole else None
         lo, hi = fitted or (math.floor(v.min()), math.ceil(v.max()))
-        out[c] = (float(lo), float(hi))
+        if lo < hi:  # one answer given by everyone says nothing of the scale: left out
+            out[c] = (float(lo), float(hi))
     return out
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "relative_weights",
     "scale_note",
     "shapley_r2",
+    "unmet",
 ]
 
 #: (above-average importance, above-average performance) -> quadrant name.
@@ -61,6 +62,34 @@ QUADRANTS = {
 }
 
 
+def _complete(df: pd.DataFrame, outcome: str, drivers: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The complete rows of outcome and drivers (listwise) and the mask that picked them."""
+    data = df[[*drivers, outcome]].apply(pd.to_numeric, errors="coerce").astype(float)
+    keep = data.notna().all(axis=1).to_numpy()
+    return data.to_numpy()[keep], keep
+
+
+def _shortfall(x: np.ndarray, outcome: str, drivers: list[str]) -> tuple[str, str, str] | None:
+    """What the complete rows ``x`` lack for a driver analysis, or None: more rows than
+    drivers + 1, and no constant column. Returned as (the need, what the data has, the error
+    message of the analysis)."""
+    if len(x) <= len(drivers) + 1:
+        return (
+            f"more than {len(drivers) + 1} responses that answer {outcome} and every driver",
+            f"{len(x)}",
+            f"driver analysis: only {len(x)} complete rows for {len(drivers)} drivers",
+        )
+    const = np.flatnonzero(x.std(axis=0) == 0)
+    if len(const):
+        names = [[*drivers, outcome][i] for i in const]
+        return (
+            "answers that vary in every driver and in the outcome",
+            f"the same answer throughout in {', '.join(names)}",
+            f"driver analysis: column(s) {names} are constant in the complete rows",
+        )
+    return None
+
+
 def _prepare(df: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> tuple[np.ndarray, int, int]:
     drivers = list(drivers)
     missing = [c for c in [outcome, *drivers] if c not in df.columns]
@@ -70,20 +99,51 @@ def _prepare(df: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> tuple[np
         )
     if len(drivers) < 2:
         raise ParameterError("driver analysis needs at least two drivers")
-    data = df[[*drivers, outcome]].apply(pd.to_numeric, errors="coerce").astype(float)
-    keep = data.notna().all(axis=1).to_numpy()
-    x = data.to_numpy()[keep]
-    if len(x) <= len(drivers) + 1:
-        raise ParameterError(
-            f"driver analysis: only {len(x)} complete rows for {len(drivers)} drivers"
-        )
-    const = np.flatnonzero(x.std(axis=0) == 0)
-    if len(const):
-        names = [[*drivers, outcome][i] for i in const]
-        raise ParameterError(
-            f"driver analysis: column(s) {names} are constant in the complete rows"
-        )
+    x, keep = _complete(df, outcome, drivers)
+    short = _shortfall(x, outcome, drivers)
+    if short is not None:
+        raise ParameterError(short[2])
     return x, int(keep.sum()), int((~keep).sum())
+
+
+def unmet(
+    df: pd.DataFrame, *, outcome: str, drivers: Sequence[str], label: str = "this data"
+) -> list[str]:
+    """What ``df`` lacks for a driver analysis, phrased for a skipped section; empty when the
+    analysis can run (the rule :func:`shapley_r2` and :func:`relative_weights` apply).
+
+    Pass it as ``unmet=`` to a notebook's ``section(...)`` for the rows the analysis uses: a
+    report quarter that has just begun may hold a single response.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The responses the analysis would use.
+    outcome : str
+        The outcome column (e.g. ``ltr``).
+    drivers : sequence of str
+        The driver columns (at least two).
+    label : str
+        What ``df`` is, in the phrase ("2026Q4 has 1").
+
+    Returns
+    -------
+    list of str
+        One phrase per unmet need.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"ltr": [9, 3], "speed": [5, 1], "price": [4, 2]})
+    >>> unmet(d, outcome="ltr", drivers=["speed", "price"], label="2026Q4")
+    ['more than 3 responses that answer ltr and every driver (2026Q4 has 2)']
+    >>> unmet(pd.concat([d] * 3), outcome="ltr", drivers=["speed", "price"])
+    []
+    """
+    drivers = [d for d in drivers if d in df.columns]
+    if outcome not in df.columns or len(drivers) < 2:
+        return [f"an outcome and at least two driver ratings ({label} has {len(drivers)})"]
+    short = _shortfall(_complete(df, outcome, drivers)[0], outcome, drivers)
+    return [] if short is None else [f"{short[0]} ({label} has {short[1]})"]
 
 
 def _corr_from_moments(s1: np.ndarray, s2: np.ndarray, w: np.ndarray) -> np.ndarray:

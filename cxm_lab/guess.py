@@ -1218,7 +1218,7 @@ def params_text(export, guess: Guess, *, name: str, data_dir: str, title: str) -
     lines += [
         "",
         "# themes: themes.yaml   # your own categories with seed phrases (default: common CX themes)",
-        "# report_quarter: 2026Q3   # default: the latest quarter in the data",
+        "# report_quarter: 2026Q3   # default: the latest quarter with min_n responses",
         "# currency: EUR",
         '# na_values: ["", NA, N/A, "-"]   # cells read as missing (default: a common list)',
         "# dayfirst: true   # dates written 31/12/2026",

@@ -50,6 +50,7 @@ from cxm_lab.io import (
     Dataset,
     ReadResult,
     default_config,
+    default_quarter,
     derive_fields,
     load_dataset,
     read_table,
@@ -360,7 +361,9 @@ def _finish(ds: Dataset, params: Any, base: Path, layout: bool) -> Dataset:
             )
         config["report_quarter"] = params.report_quarter
     else:
-        config["report_quarter"] = quarters[-1] if quarters else None
+        config["report_quarter"], config["report_quarter_note"] = default_quarter(
+            r, quarters, min_n=params.min_n
+        )
     config["quarters"] = quarters
     config.setdefault("source", "cxm-lab tables")
     config.setdefault("notes", {})

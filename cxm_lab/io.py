@@ -41,6 +41,7 @@ __all__ = [
     "Dataset",
     "ReadResult",
     "default_config",
+    "default_quarter",
     "derive_fields",
     "load_dataset",
     "read_table",
@@ -235,8 +236,9 @@ class Dataset:
         ``dimensions`` (columns to break results down by), ``scales`` (rating column →
         [lowest, highest] possible answer, as the params file declares it), ``reverse_scored``
         (column → scale of each driver reverse-coded when read, ``reverse_scored:``), ``themes`` (category → seed phrases,
-        or None for the default list), ``currency``, ``report_quarter`` (None without dates),
-        ``journey`` (the declared stages, ``[{"stage": ..., "touchpoints": [...]}]``, or None
+        or None for the default list), ``currency``, ``report_quarter`` (None without dates;
+        :func:`default_quarter`), ``report_quarter_note`` (why a later quarter was passed
+        over, or None), ``journey`` (the declared stages, ``[{"stage": ..., "touchpoints": [...]}]``, or None
         for the default journey), ``pool_survey_types`` (bool), ``owners`` (driver, theme or
         group name → the person or team who owns it, for the brief's priorities), ``source`` and ``notes`` (what
         was detected per file).
@@ -400,9 +402,61 @@ def _load_prepared(directory: Path) -> Dataset:
     )
 
 
+def default_quarter(
+    responses: pd.DataFrame, quarters: Sequence[str], *, min_n: int = 30
+) -> tuple[str | None, str | None]:
+    """The quarter a report is on when no ``report_quarter`` is given, and a note when it is
+    not the latest one.
+
+    The latest quarter with ``min_n`` responses or more, so that an export taken days into a
+    quarter (one response in 2026Q4) reports the quarter before rather than one response; the
+    latest quarter when none has ``min_n``.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        The responses, with their ``quarter``.
+    quarters : sequence of str
+        The quarters present, sorted.
+    min_n : int
+        Responses a quarter needs (the run's ``min_n``).
+
+    Returns
+    -------
+    quarter : str or None
+        The report quarter; None without quarters.
+    note : str or None
+        When a later quarter was passed over: which, and how to report on it.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"quarter": ["2026Q3"] * 30 + ["2026Q4"]})
+    >>> default_quarter(r, ["2026Q3", "2026Q4"])[0]
+    '2026Q3'
+    >>> default_quarter(r, ["2026Q3", "2026Q4"], min_n=1)
+    ('2026Q4', None)
+    """
+    from cxm_lab.report import plural
+
+    if not len(quarters):
+        return None, None
+    counts = responses["quarter"].astype(str).value_counts()
+    full = [q for q in quarters if counts.get(q, 0) >= min_n]
+    if not full or full[-1] == quarters[-1]:
+        return str(quarters[-1]), None
+    chosen = full[-1]
+    later = [q for q in quarters if q > chosen]
+    said = ", ".join(f"{q} has {plural(int(counts.get(q, 0)), 'response')}" for q in later)
+    return str(chosen), (
+        f"The report is on {chosen}, the latest quarter with at least {min_n} responses "
+        f"(min_n): {said}. To report on {later[-1]}, set report_quarter: {later[-1]} in the "
+        "params file."
+    )
+
+
 def default_config(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
     """Drivers and dimensions of a dataset in the project's own layout: the standard columns
-    that are present; the report quarter is the latest quarter of the responses.
+    that are present; the report quarter by :func:`default_quarter`.
 
     Parameters
     ----------
@@ -425,7 +479,8 @@ def default_config(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
     ({'price': 'Price'}, ['segment'], '2026Q3', ['2026Q3'])
     """
     r = tables["responses"]
-    quarters = sorted(r["quarter"].dropna().unique()) if "quarter" in r else []
+    quarters = [str(q) for q in sorted(r["quarter"].dropna().unique())] if "quarter" in r else []
+    quarter, note = default_quarter(r, quarters)
     return {
         "drivers": {d: d.replace("_", " ").capitalize() for d in DEFAULT_DRIVERS if d in r},
         "dimensions": [d for d in DEFAULT_DIMENSIONS if d in r],
@@ -434,8 +489,9 @@ def default_config(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
         "journey": None,
         "pool_survey_types": False,
         "owners": {},
-        "report_quarter": str(quarters[-1]) if quarters else None,
-        "quarters": [str(q) for q in quarters],
+        "report_quarter": quarter,
+        "report_quarter_note": note,
+        "quarters": quarters,
         "source": "cxm-lab tables",
         "notes": {},
     }

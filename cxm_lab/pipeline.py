@@ -700,6 +700,8 @@ def prepare_inputs(
         f"[cxm-lab] inputs read from {data_note}: "
         + ", ".join(f"{c['table']} {c['used']}/{c['read']}" for c in counts)
     )
+    if dataset.config.get("report_quarter_note"):
+        log(f"[cxm-lab] {dataset.config['report_quarter_note']}")
 
     names = [spec.path for spec in params.notebooks] if params.notebooks else DEFAULT_NOTEBOOKS
     own = {spec.path: spec.parameters for spec in params.notebooks or []}

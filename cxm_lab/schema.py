@@ -79,6 +79,10 @@ class Column:
         Values must be unique; later duplicates are rejected and name the first row.
     pattern : str, optional
         Regular expression a text value must match in full (e.g. quarters ``\\d{4}Q[1-4]``).
+    past : bool
+        A date may not lie after the day the data are read (a response dated 2099 is a
+        typing error, and would make itself the report's latest quarter); a day of slack
+        covers the time zones.
     """
 
     name: str
@@ -90,6 +94,7 @@ class Column:
     allowed: tuple[str, ...] | None = None
     unique: bool = False
     pattern: str | None = None
+    past: bool = False
 
 
 @dataclass(frozen=True)
@@ -306,21 +311,26 @@ def _convert(
         if pd.api.types.is_datetime64_any_dtype(s.dtype):  # typed input (Parquet, Excel)
             if getattr(s.dt, "tz", None) is not None:
                 s = s.dt.tz_convert(options.timezone or "UTC").dt.tz_localize(None)
-            return s.astype("datetime64[ns]"), bad
-        text = s.astype("string").str.strip().where(~empty)
-        parsed, reasons = parse_dates(
-            text,
-            date_format=options.date_format,
-            dayfirst=options.dayfirst,
-            timezone=options.timezone,
-            source_timezone=options.source_timezone,
-            calendar=options.calendar,
-        )
-        reasons = np.asarray(reasons, dtype=object)
-        failed = ~empty & np.array([r is not None for r in reasons], dtype=bool)
-        messages = np.array([f"{name}: {r}" if r else "" for r in reasons], dtype=object)
-        bad.append((failed, messages))
-        values = pd.Series(parsed, index=s.index).where(~failed)
+            values = s.astype("datetime64[ns]")
+        else:
+            text = s.astype("string").str.strip().where(~empty)
+            parsed, reasons = parse_dates(
+                text,
+                date_format=options.date_format,
+                dayfirst=options.dayfirst,
+                timezone=options.timezone,
+                source_timezone=options.source_timezone,
+                calendar=options.calendar,
+            )
+            reasons = np.asarray(reasons, dtype=object)
+            failed = ~empty & np.array([r is not None for r in reasons], dtype=bool)
+            messages = np.array([f"{name}: {r}" if r else "" for r in reasons], dtype=object)
+            bad.append((failed, messages))
+            values = pd.Series(parsed, index=s.index).where(~failed)
+        if col.past:
+            today = pd.Timestamp.now(tz=options.timezone or "UTC").tz_localize(None).normalize()
+            future = (values >= today + pd.Timedelta(days=2)).to_numpy(dtype=bool, na_value=False)
+            bad.append((future, f"{name} lies after today ({today:%Y-%m-%d})"))
     else:
         if not col.nullable:
             bad.append((empty, f"{name} is required but empty"))
@@ -375,7 +385,7 @@ RESPONSES = TableSchema(
     "responses",
     (
         Column("response_id", "str", required=True, nullable=False, unique=True),
-        Column("response_date", "date", nullable=False),
+        Column("response_date", "date", nullable=False, past=True),
         Column("ltr", "int", min=0, max=10),
         Column("csat", "int", min=1, max=5),
         Column("ces", "int", min=1, max=7),

@@ -138,7 +138,7 @@ def _has(frame: Any, col: str) -> bool:
     return col in frame.columns and bool(frame[col].notna().any())
 
 
-def missing(ds: Any, needs: Needs) -> list[str]:
+def missing(ds: Any, needs: Needs, *, rows: Any = None, rows_label: str = "this data") -> list[str]:
     """What the dataset lacks for ``needs``, each as a phrase that says how to enable it.
 
     Parameters
@@ -147,6 +147,11 @@ def missing(ds: Any, needs: Needs) -> list[str]:
         The run's dataset (:class:`cxm_lab.io.Dataset`).
     needs : Needs
         What the section needs.
+    rows : DataFrame, optional
+        The responses the section computes on, when not all of them (the report quarter's):
+        columns, drivers, dimensions and comments are counted in these.
+    rows_label : str
+        What ``rows`` are, in the phrase "(2026Q4 has 0)"; default "this data".
 
     Returns
     -------
@@ -166,7 +171,7 @@ def missing(ds: Any, needs: Needs) -> list[str]:
     >>> missing(ds, Needs(drivers=1))  # one driver: the noun agrees with its count
     ['at least 1 driver rating (`drivers:` in the params file; this data has 0)']
     """
-    r = ds.tables.get("responses")
+    r = ds.tables.get("responses") if rows is None else rows
     out: list[str] = []
     for col in needs.columns:
         if r is None or not _has(r, col):
@@ -191,7 +196,7 @@ def missing(ds: Any, needs: Needs) -> list[str]:
         if len(present) < needs.drivers:
             out.append(
                 f"at least {plural(needs.drivers, 'driver rating')} (`drivers:` in the params file; "
-                f"this data has {len(present)})"
+                f"{rows_label} has {len(present)})"
             )
     if needs.dimensions:
         present = [d for d in (ds.config.get("dimensions") or []) if r is not None and _has(r, d)]
@@ -206,7 +211,7 @@ def missing(ds: Any, needs: Needs) -> list[str]:
             n = int(texts.nunique())
         if n < needs.min_comments:
             out.append(
-                f"at least {plural(needs.min_comments, 'different comment')} (this data has {n})"
+                f"at least {plural(needs.min_comments, 'different comment')} ({rows_label} has {n})"
             )
     return out
 
@@ -336,14 +341,26 @@ class Sections:
         self.notebook = notebook
         self.records: list[dict[str, Any]] = []
 
-    def __call__(self, title: str, *, unmet: Sequence[str] = (), **needs: Any) -> bool:
+    def __call__(
+        self,
+        title: str,
+        *,
+        unmet: Sequence[str] = (),
+        rows: Any = None,
+        rows_label: str = "this data",
+        **needs: Any,
+    ) -> bool:
         """True when the section can run; otherwise shows one line saying what it needs.
 
         Keyword arguments are those of :class:`Needs`; ``unmet`` adds needs that only an
         analysis module can judge (e.g. :func:`cxm_lab.journey.weights_unmet`), phrased the
-        same way ("relationship-survey responses ...").
+        same way ("relationship-survey responses ..."). ``rows`` are the responses the section
+        computes on when not all of them (the report quarter's: a quarter that has just begun
+        may hold no comment), named ``rows_label`` in the line (:func:`missing`).
         """
-        reasons = missing(self.ds, Needs.from_mapping(needs)) + [str(u) for u in unmet]
+        reasons = missing(self.ds, Needs.from_mapping(needs), rows=rows, rows_label=rows_label) + [
+            str(u) for u in unmet
+        ]
         rec = record(self.notebook, title, reasons=reasons)
         self.records.append(rec)
         try:

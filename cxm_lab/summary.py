@@ -1643,7 +1643,12 @@ def rating_means(
         x = pd.to_numeric(df[col], errors="coerce").astype(float)
         if x.notna().sum() == 0:
             continue
-        scale = (int(np.floor(x.min())), int(np.ceil(x.max())))
+        # The scale only bounds the answers here (the mean and its interval do not depend
+        # on it): the known one widened to every answer, and never a single point (one
+        # answer given by everyone: ces needs lowest < highest)
+        lo, hi = (scales or {}).get(col, (np.inf, -np.inf))
+        lo, hi = min(float(lo), np.floor(x.min())), max(float(hi), np.ceil(x.max()))
+        scale = (float(lo), float(max(hi, lo + 1)))
         m = metrics.ces(
             df.assign(**{col: x}), score=col, scale=scale, top_box=scale[1], ci=ci, min_n=min_n
         )
