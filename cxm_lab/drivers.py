@@ -146,25 +146,36 @@ def unmet(
     return [] if short is None else [f"{short[0]} ({label} has {short[1]})"]
 
 
-def _corr_from_moments(s1: np.ndarray, s2: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Correlation matrices from weighted sums: s1 (B, q), s2 (B, q, q), total weights w (B,)."""
+def _corr_from_moments(
+    s1: np.ndarray, s2: np.ndarray, w: np.ndarray, floor: np.ndarray | None = None
+) -> np.ndarray:
+    """Correlation matrices from weighted sums: s1 (B, q), s2 (B, q, q), total weights w (B,).
+    A matrix in which some column's variance is at most ``floor`` (q,) (a resample that drew
+    one value only) has no correlation: it is all NaN."""
     mean = s1 / w[:, None]
     cov = s2 / w[:, None, None] - mean[:, :, None] * mean[:, None, :]
-    sd = np.sqrt(np.clip(np.einsum("bii->bi", cov), 1e-300, None))
-    return cov / sd[:, :, None] / sd[:, None, :]
+    var = np.einsum("bii->bi", cov)
+    sd = np.sqrt(np.clip(var, 1e-300, None))
+    out = cov / sd[:, :, None] / sd[:, None, :]
+    if floor is not None:
+        out[(var <= floor).any(axis=1)] = np.nan
+    return out
 
 
 def _bootstrap_corrs(x: np.ndarray, n_boot: int, seed: int, chunk: int = 100) -> np.ndarray:
     """Correlation matrices of ``n_boot`` bootstrap resamples of the rows of ``x`` (B, q, q).
 
     A resample is a vector of multinomial counts; its moments are matrix products with the
-    precomputed column products, so no resampled copy of the data is ever built.
+    precomputed column products, so no resampled copy of the data is ever built. A resample
+    in which a column takes one value only (likely with a few dozen rows) has no correlation
+    matrix: it is all NaN, and :func:`_decompose` leaves it out.
     """
     rng = np.random.default_rng(seed)
     n, q = x.shape
     xc = x - x.mean(axis=0)  # centring keeps the moment formula numerically stable
     iu = np.triu_indices(q)
     prods = xc[:, iu[0]] * xc[:, iu[1]]
+    floor = 1e-9 * xc.var(axis=0)  # a variance this small is rounding error: one value drawn
     out = np.empty((n_boot, q, q))
     for start in range(0, n_boot, chunk):
         b = min(chunk, n_boot - start)
@@ -175,7 +186,7 @@ def _bootstrap_corrs(x: np.ndarray, n_boot: int, seed: int, chunk: int = 100) ->
         s2 = np.empty((b, q, q))
         s2[:, iu[0], iu[1]] = upper
         s2[:, iu[1], iu[0]] = upper
-        out[start : start + b] = _corr_from_moments(s1, s2, np.full(b, float(n)))
+        out[start : start + b] = _corr_from_moments(s1, s2, np.full(b, float(n)), floor)
     return out
 
 
@@ -185,7 +196,10 @@ def _relative_weights_from_corr(c: np.ndarray) -> np.ndarray:
     evals, evecs = np.linalg.eigh(rxx)
     evals = np.clip(evals, 1e-12, None)
     lam = evecs @ (np.sqrt(evals)[:, :, None] * np.swapaxes(evecs, 1, 2))
-    beta = np.linalg.solve(lam, rxy[:, :, None])[:, :, 0]
+    try:
+        beta = np.linalg.solve(lam, rxy[:, :, None])[:, :, 0]
+    except np.linalg.LinAlgError:  # collinear drivers in a resample: the least-squares answer
+        beta = (np.linalg.pinv(lam) @ rxy[:, :, None])[:, :, 0]
     return np.einsum("bjk,bk->bj", lam**2, beta**2)
 
 
@@ -243,9 +257,18 @@ def _decompose(
     r2 = raw.sum()
     out = pd.DataFrame({"driver": drivers, "raw_weight": raw, "weight": 100 * raw / r2})
     if n_boot:
-        boot = fn(_bootstrap_corrs(x, n_boot, seed))
-        share = 100 * boot / boot.sum(axis=1, keepdims=True)
-        out["ci_low"], out["ci_high"] = stats.percentile_interval(share, ci=ci, axis=0)
+        # resamples that drew one value of some column have no correlation: left out, so the
+        # interval is over the resamples in which every column varies (none: no interval)
+        corrs = _bootstrap_corrs(x, n_boot, seed)
+        corrs = corrs[np.isfinite(corrs).all(axis=(1, 2))]
+        boot = fn(corrs) if len(corrs) else np.empty((0, len(drivers)))
+        total = boot.sum(axis=1)
+        boot, total = boot[total > 0], total[total > 0]  # R² = 0 explains nothing to share
+        if len(boot):
+            share = 100 * boot / total[:, None]
+            out["ci_low"], out["ci_high"] = stats.percentile_interval(share, ci=ci, axis=0)
+        else:
+            out["ci_low"] = out["ci_high"] = np.nan
     out["rank"] = out["weight"].rank(ascending=False, method="min").astype(int)
     out["r2"] = r2
     out["n_used"] = n_used

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from itertools import combinations
 from math import factorial
 
@@ -242,3 +243,37 @@ def test_quadrant_chart_labels_of_close_drivers_do_not_overlap():
     boxes = [a.get_window_extent(renderer) for a in ax.texts]  # names and quadrant names
     pairs = [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))]
     assert not [(i, j) for i, j in pairs if boxes[i].overlaps(boxes[j])]
+
+
+def test_a_few_rows_give_an_interval_over_the_resamples_in_which_every_column_varies():
+    """Five answers of the Spanish R survey's (its first rows): a resample that draws one
+    value of a column has no correlation; relative_weights stopped on "Singular matrix" and
+    shapley_r2 counted those resamples as correlations of 0. The interval is now over the
+    resamples in which every column varies, checked against a bootstrap of ordinary least
+    squares fits (statsmodels) on the same draws."""
+    from cxm_lab.stats import bootstrap_indices
+
+    d = pd.DataFrame({"ltr": [10, 10, 9, 10, 8], "a": [5, 4, 5, 5, 3], "b": [2, 4, 3, 2, 2]})
+    x = d[["a", "b", "ltr"]].to_numpy(dtype=float)
+
+    def r2(rows: np.ndarray, cols: list[int]) -> float:
+        with warnings.catch_warnings():  # a and b collinear in a resample: R² still defined
+            warnings.simplefilter("ignore", sm.tools.sm_exceptions.SingularMatrixWarning)
+            return float(sm.OLS(rows[:, 2], sm.add_constant(rows[:, cols])).fit().rsquared)
+
+    shares = []
+    for idx in bootstrap_indices(len(x), 1000, rng=np.random.default_rng(0)):
+        rows = x[idx]
+        if (rows.std(axis=0) == 0).any():
+            continue  # one value drawn: no correlation
+        full = r2(rows, [0, 1])
+        if full > 0:
+            shares.append(100 * (r2(rows, [0]) + full - r2(rows, [1])) / 2 / full)
+    assert 0 < len(shares) < 1000  # some resamples were left out, most kept
+    want = np.quantile(shares, [0.025, 0.975])
+    for fn in (drivers.shapley_r2, drivers.relative_weights):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no 0/0 on the way
+            got = fn(d, outcome="ltr", drivers=["a", "b"], n_boot=1000, seed=0)
+        a = got.set_index("driver").loc["a"]
+        assert (a["ci_low"], a["ci_high"]) == pytest.approx(tuple(want), abs=1e-6), fn.__name__
