@@ -529,7 +529,14 @@ def importance_performance(
         except ParameterError as exc:
             if by is None:
                 raise
-            imp = pd.DataFrame({"driver": list(drivers), "weight": np.nan, "n_used": complete})
+            # the columns of an analysed group, empty, so that a table of groups that are all
+            # too small has them too
+            bounds = ["ci_low", "ci_high"] if n_boot else []
+            imp = pd.DataFrame(
+                {"driver": list(drivers)}
+                | dict.fromkeys(["raw_weight", "weight", *bounds, "rank", "r2"], np.nan)
+                | {"n_used": complete, "n_dropped": np.nan}
+            )
             imp["performance"] = imp["driver"].map(perf)
             imp["quadrant"] = str(exc).removeprefix("driver analysis: ")
             imp.insert(0, by, key)

@@ -277,3 +277,22 @@ def test_a_few_rows_give_an_interval_over_the_resamples_in_which_every_column_va
             got = fn(d, outcome="ltr", drivers=["a", "b"], n_boot=1000, seed=0)
         a = got.set_index("driver").loc["a"]
         assert (a["ci_low"], a["ci_high"]) == pytest.approx(tuple(want), abs=1e-6), fn.__name__
+
+
+def test_groups_all_too_small_still_give_the_columns_of_an_analysed_group():
+    """Five responses split by a dimension: every group had fewer than min_n, and the table
+    lacked ci_low and ci_high, so the report stopped (KeyError) showing it."""
+    rng = np.random.default_rng(2)
+    d = pd.DataFrame({"ltr": rng.integers(0, 11, 60), "a": rng.integers(1, 6, 60),
+                      "b": rng.integers(1, 6, 60), "g": ["x", "y"] * 30})  # fmt: skip
+    analysed = drivers.importance_performance(d, outcome="ltr", drivers=["a", "b"], by="g",
+                                              n_boot=50, min_n=20)  # fmt: skip
+    small = drivers.importance_performance(d.head(5), outcome="ltr", drivers=["a", "b"], by="g",
+                                           n_boot=50, min_n=20)  # fmt: skip
+    assert list(small.columns) == list(analysed.columns)
+    assert small["weight"].isna().all() and small[["ci_low", "ci_high"]].isna().all().all()
+    assert (
+        small["quadrant"].tolist()
+        == ["n<20: 3 complete responses"] * 2 + ["n<20: 2 complete responses"] * 2
+    )
+    assert small.groupby("g")["n_used"].first().to_dict() == {"x": 3, "y": 2}
