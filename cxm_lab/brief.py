@@ -1835,7 +1835,13 @@ def build_brief(
         rated, mixed = comparable_ratings(
             cur, cols, scales=rating_scales(responses, cols, known=scales)
         )
+        # too few complete responses: no driver is named (the rule of a group, for the whole)
+        short = drv.unmet(
+            cur, outcome=score, drivers=cols, label=quarter or "this data", min_n=min_n
+        )
         try:
+            if short:
+                raise ParameterError(f"needs {short[0]}")
             ip = drv.importance_performance(
                 rated, outcome=score, drivers=cols, n_boot=n_boot // 2, seed=seed
             )

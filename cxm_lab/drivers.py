@@ -107,10 +107,17 @@ def _prepare(df: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> tuple[np
 
 
 def unmet(
-    df: pd.DataFrame, *, outcome: str, drivers: Sequence[str], label: str = "this data"
+    df: pd.DataFrame,
+    *,
+    outcome: str,
+    drivers: Sequence[str],
+    label: str = "this data",
+    min_n: int = 0,
 ) -> list[str]:
     """What ``df`` lacks for a driver analysis, phrased for a skipped section; empty when the
-    analysis can run (the rule :func:`shapley_r2` and :func:`relative_weights` apply).
+    analysis can run (the rule :func:`shapley_r2` and :func:`relative_weights` apply) on at
+    least ``min_n`` complete responses (the rule :func:`importance_performance` applies to
+    each group: a "fix first" from five responses is noise).
 
     Pass it as ``unmet=`` to a notebook's ``section(...)`` for the rows the analysis uses: a
     report quarter that has just begun may hold a single response.
@@ -125,6 +132,8 @@ def unmet(
         The driver columns (at least two).
     label : str
         What ``df`` is, in the phrase ("2026Q4 has 1").
+    min_n : int
+        Complete responses (outcome and every driver answered) the analysis needs.
 
     Returns
     -------
@@ -138,11 +147,18 @@ def unmet(
     ['more than 3 responses that answer ltr and every driver (2026Q4 has 2)']
     >>> unmet(pd.concat([d] * 3), outcome="ltr", drivers=["speed", "price"])
     []
+    >>> unmet(pd.concat([d] * 3), outcome="ltr", drivers=["speed", "price"], min_n=30)
+    ['at least 30 responses that answer ltr and every driver (this data has 6)']
     """
     drivers = [d for d in drivers if d in df.columns]
     if outcome not in df.columns or len(drivers) < 2:
         return [f"an outcome and at least two driver ratings ({label} has {len(drivers)})"]
-    short = _shortfall(_complete(df, outcome, drivers)[0], outcome, drivers)
+    x = _complete(df, outcome, drivers)[0]
+    if len(x) < min_n:
+        return [
+            f"at least {min_n} responses that answer {outcome} and every driver ({label} has {len(x)})"
+        ]
+    short = _shortfall(x, outcome, drivers)
     return [] if short is None else [f"{short[0]} ({label} has {short[1]})"]
 
 

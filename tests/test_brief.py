@@ -986,3 +986,25 @@ def test_english_r_survey_ratings_and_small_groups(shared_data, tmp_path):
     assert f"rated below the drivers' average ({np.mean(pct):.0f}% of the range)" in why
     assert not any("Beginner" in str(f) for f in b.priorities["fix"])
     assert any("Level of experience using R Beginner (23)" in note for note in b.notes)
+
+
+def test_no_driver_is_named_from_fewer_than_min_n_complete_responses():
+    """Five responses of a quarter named a "fix first" driver (interval 0.8–97.6 % of the
+    explained variance); a group needed min_n, the whole quarter did not. Now the whole
+    needs it too: 29 complete responses name none, 30 do."""
+    rng = np.random.default_rng(11)
+    n = 40
+    d = pd.DataFrame({"quarter": QUARTER, "a": rng.integers(1, 6, n), "b": rng.integers(1, 6, n)})
+    d["ltr"] = np.clip(2 * d["a"] + rng.integers(-1, 2, n), 0, 10)
+    d.loc[29:, "b"] = np.nan  # 29 complete responses (rows 0..28)
+    labels = {"a": "Ease", "b": "Speed"}
+    few = brief.build_brief(d, quarter=QUARTER, drivers=labels, n_boot=20)
+    assert "Why (ratings)" not in [f.topic for f in few.findings]
+    assert (
+        "drivers: needs at least 30 responses that answer ltr and every driver (2026Q3 has 29)"
+        in few.notes
+    )
+    d.loc[29, "b"] = 3  # the 30th
+    enough = brief.build_brief(d, quarter=QUARTER, drivers=labels, n_boot=20)
+    assert "Why (ratings)" in [f.topic for f in enough.findings]
+    assert not [x for x in enough.notes if x.startswith("drivers:")]
