@@ -317,6 +317,12 @@ def tile_cards(tiles: pd.DataFrame, *, previous: str | None = None, ci: float = 
     ('Relationship NPS', '34.2', 'bad')
     >>> c["detail"]
     'Below target 40 by 5.8 points · ↓ 5.0 vs 2026Q2 (not significant) · 95% CI 25.8–42.6'
+
+    One response has no interval (it read "95% CI nan–nan"):
+
+    >>> one = t.assign(ci_low=np.nan, ci_high=np.nan, n=1, direction=None)
+    >>> tile_cards(one, previous=None)[0]["detail"]
+    'Below target 40 by 5.8 points · no 95% CI from 1 response'
     """
     cards = []
     for r in tiles.to_dict("records"):
@@ -326,7 +332,10 @@ def tile_cards(tiles: pd.DataFrame, *, previous: str | None = None, ci: float = 
             verdict = "significant" if r.get("significant") else "not significant"
             when = f" vs {previous}" if previous else ""
             parts.append(f"{arrow} {_num(abs(r['change']))}{when} ({verdict})")
-        parts.append(f"{ci:.0%} CI {_num(r['ci_low'])}–{_num(r['ci_high'])}")
+        if np.isfinite([r["ci_low"], r["ci_high"]]).all():
+            parts.append(f"{ci:.0%} CI {_num(r['ci_low'])}–{_num(r['ci_high'])}")
+        elif r.get("n") is not None and np.isfinite(r["n"]):  # one answer has no spread
+            parts.append(f"no {ci:.0%} CI from {plural(int(r['n']), 'response')}")
         cards.append(
             {
                 "label": _metric_name(r),

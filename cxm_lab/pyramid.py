@@ -73,6 +73,7 @@ __all__ = [
     "build_pyramid",
     "index_responses",
     "shift_share",
+    "weights_phrase",
 ]
 
 #: Columns of :attr:`Pyramid.links`, in order.
@@ -238,6 +239,41 @@ def _driver_weights(
     return rw.set_index("driver").rename(
         columns={"ci_low": "weight_ci_low", "ci_high": "weight_ci_high", "r2": "weight_r2"}
     )[cols]
+
+
+def weights_phrase(links: pd.DataFrame, *, ci: float = 0.95) -> str:
+    """How a caption names the driver weights of ``links`` (rows of one target, e.g. the
+    touchpoints of the index): with their R², or why there are none.
+
+    Parameters
+    ----------
+    links : DataFrame
+        Rows of :attr:`Pyramid.links` with ``weight`` and ``weight_r2``.
+    ci : float
+        Confidence level of the weights' bootstrap intervals.
+
+    Returns
+    -------
+    str
+        The phrase, to follow "and" in a caption.
+
+    Examples
+    --------
+    >>> weights_phrase(pd.DataFrame({"weight": [60.0, 40.0], "weight_r2": [0.42, 0.42]}))
+    "each touchpoint's driver weight (% of the explained variance, R² = 0.42) with its 95% bootstrap CI"
+    >>> weights_phrase(pd.DataFrame({"weight": [np.nan], "weight_r2": [np.nan]}))
+    'no driver weights: they need two or more touchpoints answered in more quarters than touchpoints + 1'
+    """
+    r2 = pd.to_numeric(links["weight_r2"], errors="coerce").dropna()
+    if r2.empty:
+        return (
+            "no driver weights: they need two or more touchpoints answered in more quarters "
+            "than touchpoints + 1"
+        )
+    return (
+        f"each touchpoint's driver weight (% of the explained variance, R² = {r2.max():.2f}) "
+        f"with its {ci:.0%} bootstrap CI"
+    )
 
 
 def _as_expected(r: float, direction: object, includes_zero: bool) -> object:

@@ -245,17 +245,31 @@ def revenue_at_risk(
 def _logit_fit(y: np.ndarray, x: np.ndarray):
     import statsmodels.api as sm
 
+    if not len(y):
+        raise DataError(
+            "nps_point_value: no account has a score, revenue and a churn outcome; a churn "
+            "regression needs them"
+        )
     if y.min() == y.max():
         raise DataError(
             "nps_point_value: every account has the same churn outcome; a churn regression "
             "needs both churned and retained accounts"
         )
+    import warnings
+
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
     try:
-        return sm.Logit(y, sm.add_constant(x)).fit(disp=0)
+        with warnings.catch_warnings():
+            # separation and non-convergence only warn; their coefficients mean nothing
+            warnings.simplefilter("error", PerfectSeparationWarning)
+            warnings.simplefilter("error", ConvergenceWarning)
+            return sm.Logit(y, sm.add_constant(x)).fit(disp=0)
     except Exception as exc:  # statsmodels raises several types on separation / singularity
         raise DataError(
             f"nps_point_value: the churn logit could not be fitted ({exc}); the score may "
-            "separate churners perfectly (leakage) — use the category method"
+            "separate churners perfectly (leakage, or very few accounts) — use the category "
+            "method"
         ) from exc
 
 
@@ -286,7 +300,11 @@ def nps_point_value(
        account per point) × N accounts, interval from the slope's t interval.
 
     Rows with a missing value in the columns a method uses are left out of that method; the
-    counts are in ``n_used``. All are associations (:data:`NOTE`), not causal effects.
+    counts are in ``n_used``. A method the data cannot support (no passive or no detractor
+    account; every account with the same churn outcome, or a score that separates churners
+    perfectly; fewer than three accounts with a revenue change) keeps its row, without
+    values, and its ``assumption`` says "not computed: " and why, so the other methods still
+    stand. All are associations (:data:`NOTE`), not causal effects.
 
     Parameters
     ----------
@@ -316,8 +334,6 @@ def nps_point_value(
         When a named column is missing.
     ParameterError
         For an unknown method, a bad ``ci`` or ``n_boot``.
-    DataError
-        When every account has the same churn outcome or the logit cannot be fitted.
 
     Examples
     --------
@@ -354,7 +370,22 @@ def nps_point_value(
             return np.nan
         return 0.01 * len(idx) * (k[p].mean() - k[d].mean())
 
-    if "category" in methods:
+    def not_computed(method: str, n_used: int, why: str) -> dict:
+        """The row of a method the data cannot support: no value, and why."""
+        return {"method": method, "value_per_point": np.nan, "ci_low": np.nan,
+                "ci_high": np.nan, "n_used": n_used, "coef": np.nan, "coef_ci_low": np.nan,
+                "coef_ci_high": np.nan, "assumption": f"not computed: {why}"}  # fmt: skip
+
+    if "category" in methods and not ((cat == "passive").any() and (cat == "detractor").any()):
+        rows.append(
+            not_computed(
+                "category values (1% detractor → passive)",
+                n,
+                f"needs passive and detractor accounts (this data has {(cat == 'passive').sum():,} "
+                f"passive, {(cat == 'detractor').sum():,} detractor)",
+            )
+        )
+    elif "category" in methods:
         est = value(np.arange(n))
         rng = np.random.default_rng(seed)
         draws = np.array([value(idx) for idx in stats.bootstrap_indices(n, n_boot, rng=rng)])
@@ -378,7 +409,18 @@ def nps_point_value(
         t2 = df.dropna(subset=[churned, score, revenue])
         y = t2[churned].astype(float).to_numpy()
         x = pd.to_numeric(t2[score]).to_numpy(float)
-        fit = _logit_fit(y, x)
+        try:
+            fit = _logit_fit(y, x)
+        except DataError as exc:
+            rows.append(
+                not_computed(
+                    f"logistic regression of churn on {score}",
+                    len(t2),
+                    str(exc).removeprefix("nps_point_value: "),
+                )
+            )
+            fit = None
+    if "logit" in methods and fit is not None:
         me = fit.get_margeff(at="overall")
         dydx, se = float(me.margeff[0]), float(me.margeff_se[0])
         total = float(check_money(t2, revenue, currency=None, file="nps_point_value").sum())
@@ -399,8 +441,21 @@ def nps_point_value(
             }
         )
 
-    if "ols" in methods and revenue_change is not None and revenue_change in df.columns:
+    ols_method = f"OLS of {revenue_change} on {score}"
+    use_ols = "ols" in methods and revenue_change is not None and revenue_change in df.columns
+    if use_ols:
         t3 = df.dropna(subset=[revenue_change, score])
+        if len(t3) < 3 or pd.to_numeric(t3[score]).nunique() < 2:
+            rows.append(
+                not_computed(
+                    ols_method,
+                    len(t3),
+                    f"a slope needs 3 or more accounts with a revenue change whose {score} "
+                    f"differs (this data has {len(t3):,} with a revenue change)",
+                )
+            )
+            use_ols = False
+    if use_ols:
         ols = sm.OLS(
             pd.to_numeric(t3[revenue_change]).to_numpy(float),
             sm.add_constant(pd.to_numeric(t3[score]).to_numpy(float)),
@@ -409,7 +464,7 @@ def nps_point_value(
         lo, hi = np.asarray(ols.conf_int(alpha=1 - ci))[1]
         rows.append(
             {
-                "method": f"OLS of {revenue_change} on {score}",
+                "method": ols_method,
                 "value_per_point": b * len(t3),
                 "ci_low": lo * len(t3),
                 "ci_high": hi * len(t3),

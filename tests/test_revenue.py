@@ -288,10 +288,52 @@ def test_point_value_regressions_match_statsmodels(accounts_table):
     assert v["assumption"].str.len().min() > 40
 
 
-def test_point_value_one_outcome_is_a_clear_error(accounts_table):
+def test_point_value_one_outcome_leaves_the_logit_out_with_its_reason(accounts_table):
+    """No account churned: the churn logit cannot be fitted, and used to stop the whole table
+    (the brief and the revenue notebook with it); the other two methods still hold."""
     t = accounts_table.assign(churned=False)
-    with pytest.raises(DataError, match="same churn outcome"):
-        rv.nps_point_value(t, n_boot=10)
+    out = rv.nps_point_value(t, n_boot=10).set_index("method")
+    logit = out.loc["logistic regression of churn on account_nps"]
+    assert np.isnan(logit["value_per_point"]) and np.isnan(logit["ci_low"])
+    assert logit["assumption"] == (
+        "not computed: every account has the same churn outcome; a churn regression needs "
+        "both churned and retained accounts"
+    )
+    # category values by hand: nobody churned, so retained revenue is revenue
+    mean = t.groupby("category")["revenue_before"].mean()
+    cat = out.loc["category values (1% detractor → passive)", "value_per_point"]
+    assert cat == pytest.approx(0.01 * len(t) * (mean["passive"] - mean["detractor"]))
+    assert np.isfinite(out.loc["OLS of revenue_change on account_nps", "value_per_point"])
+
+
+def test_point_value_of_no_account_and_of_two_says_why_per_method():
+    """An export's thin quarter: no account with a score (the brief stopped on a numpy
+    "zero-size array" error), and two accounts (no slope)."""
+    cols = ["category", "account_nps", "churned", "revenue_before", "revenue_change"]
+    empty = rv.nps_point_value(pd.DataFrame(columns=cols), n_boot=10).set_index("method")
+    assert empty["value_per_point"].isna().all() and empty["n_used"].tolist() == [0, 0, 0]
+    assert empty["assumption"].iloc[0] == (
+        "not computed: needs passive and detractor accounts (this data has 0 passive, "
+        "0 detractor)"
+    )
+    assert empty["assumption"].iloc[1] == (
+        "not computed: no account has a score, revenue and a churn outcome; a churn "
+        "regression needs them"
+    )
+    two = pd.DataFrame({"category": ["passive", "detractor"], "account_nps": [0.0, -50.0],
+                        "churned": [False, True], "revenue_before": [10.0, 30.0],
+                        "revenue_change": [1.0, -3.0]})  # fmt: skip
+    out = rv.nps_point_value(two, n_boot=10).set_index("method")
+    assert out.loc["category values (1% detractor → passive)", "value_per_point"] == (
+        pytest.approx(0.01 * 2 * (10.0 - 0.0))  # passive keeps 10, the detractor churned
+    )
+    assert out.loc["OLS of revenue_change on account_nps", "assumption"].startswith(
+        "not computed: a slope needs 3 or more accounts"
+    )
+    # two accounts: the score separates the churner perfectly; statsmodels only warns
+    assert out.loc["logistic regression of churn on account_nps", "assumption"].startswith(
+        "not computed: the churn logit could not be fitted"
+    )
 
 
 # --------------------------------------------------------------------------- churn

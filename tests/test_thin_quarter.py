@@ -217,3 +217,32 @@ def test_a_real_export_with_a_new_quarter_and_a_date_in_2099_runs(shared_data, t
     ]
     html = Path(res.outputs["html"]).read_text(encoding="utf-8")
     assert "The report is on 2018Q4" in html
+
+
+def test_the_demo_report_runs_on_twelve_responses(tmp_path):
+    """The demo company's tables with its responses cut to twelve (spread over the quarters):
+    the revenue notebook stopped (no account churned: the churn logit), the brief stopped on
+    an empty account panel, and a tile read "95% CI nan–nan", a caption "R² = nan"."""
+    import re
+
+    from cxm_lab.demo import write_demo
+    from cxm_lab.pipeline import run_report
+
+    data = tmp_path / "data"
+    write_demo(data)
+    responses = pd.read_csv(data / "responses.csv", dtype=str)
+    responses.sample(n=12, random_state=12).to_csv(data / "responses.csv", index=False)
+    demo = (Path(__file__).parents[1] / "params" / "demo.yaml").read_text(encoding="utf-8")
+    params = tmp_path / "thin.yaml"
+    params.write_text(
+        demo.replace("data_dir: null", f"data_dir: {data}")
+        .replace("report_quarter: 2026Q3\n", "")
+        .replace("name: demo", "name: thin"),
+        encoding="utf-8",
+    )
+    res = run_report(params, log=lambda s: None, output_root=tmp_path / "out")
+    assert res.manifest["rows"][0]["used"] == 12
+    html = Path(res.outputs["html"]).read_text(encoding="utf-8")
+    text = re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", html, flags=re.S)
+    assert not re.search(r"\b(nan|NaN|inf)\b", text)
+    assert "not computed: every account has the same churn outcome" in text
