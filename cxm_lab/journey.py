@@ -76,6 +76,7 @@ __all__ = [
     "key_moments",
     "stage_frame",
     "stage_weights",
+    "stages_unmet",
     "weights_unmet",
 ]
 
@@ -791,6 +792,51 @@ def stage_weights(
     )
 
 
+def stages_unmet(
+    df: pd.DataFrame,
+    *,
+    stages: Mapping[str, Sequence[str]] | Sequence[Mapping[str, Any]] | None = None,
+    touchpoint: str = "touchpoint",
+    survey_type: str = "survey_type",
+    outcome_type: str = "relationship",
+) -> list[str]:
+    """What the data lacks for a journey of stages (:func:`journey_stages`), as phrases for a
+    report section's "not shown; needs ..." line; empty when there is a stage.
+
+    Declared stages always make one; the default journey needs responses at a touchpoint
+    other than the relationship survey's (a report quarter of relationship responses only
+    has none).
+
+    Parameters
+    ----------
+    df : DataFrame
+        The responses.
+    stages, touchpoint, survey_type, outcome_type
+        As in :func:`journey_stages`.
+
+    Returns
+    -------
+    list of str
+        The unmet need (none, or one phrase).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"touchpoint": ["qbr"], "survey_type": ["relationship"]})
+    >>> stages_unmet(d)
+    ['transactional or in-the-moment responses at a touchpoint (this data has none)']
+    >>> stages_unmet(d.assign(survey_type="transactional"))
+    []
+    """
+    if stages or touchpoint not in df:
+        return []  # declared stages, or the section's column check names the column
+    spec = journey_stages(
+        df, touchpoint=touchpoint, survey_type=survey_type, outcome_type=outcome_type
+    )
+    if spec:
+        return []
+    return ["transactional or in-the-moment responses at a touchpoint (this data has none)"]
+
+
 @fill
 def weights_unmet(
     df: pd.DataFrame,
@@ -839,6 +885,9 @@ def weights_unmet(
     spec = journey_stages(
         df, stages=stages, touchpoint=touchpoint, survey_type=survey_type, outcome_type=outcome_type
     )
+    if not spec:  # no transactional response: no stage to weigh
+        return ["transactional scores in at least two journey stages from accounts that also "
+                "answered the relationship survey"]  # fmt: skip
     frame = stage_frame(
         df, stages=spec, touchpoint=touchpoint, score=score, account=account,
         survey_type=survey_type, outcome_type=outcome_type,

@@ -980,12 +980,19 @@ def plot_theme_shares(
     >>> ax = plot_theme_shares(t, scale=100)
     >>> [float(p.get_width()) for p in ax.patches]  # detractors (support, price), promoters
     [60.0, 40.0, 30.0, 70.0]
+    >>> plot_theme_shares(t.iloc[:0], scale=100).texts[0].get_text()  # a period without one
+    'No comment mentions a theme'
     """
     check_columns(data, [theme, by], "plot_theme_shares", "column")
     d = _percent(data, [share], scale, "plot_theme_shares")
     pivot = d.pivot(index=theme, columns=by, values=share).fillna(0)
-    pivot = pivot.sort_values(pivot.columns[0], ascending=False)
     ax = _ax(ax, (8, 4.5))
+    ax.set_title(_label(title or f"Themes by {_human(by)}"))
+    if pivot.empty:  # no comment of the period mentions a theme
+        ax.text(0.5, 0.5, "No comment mentions a theme", ha="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    pivot = pivot.sort_values(pivot.columns[0], ascending=False)
     n_groups = len(pivot.columns)
     height = 0.5 / n_groups
     pos = np.arange(len(pivot))
@@ -1003,7 +1010,6 @@ def plot_theme_shares(
         _label(xlabel or f"% of the {_human(by).lower().removeprefix('nps ')}'s comments")
     )
     ax.set_ylabel(_label(_human(theme)))
-    ax.set_title(_label(title or f"Themes by {_human(by)}"))
     _legend_outside(ax, title=_human(by))
     return ax
 

@@ -352,3 +352,20 @@ def test_a_touchpoint_not_surveyed_in_the_window_keeps_its_stage_empty(demo):
     assert k.loc[["Start", "Use"], "p_top"].sum() == pytest.approx(100)
     with pytest.raises(ParameterError, match="absent"):
         journey.journey_stages(recent, stages=spec, absent="drop")
+
+
+def test_relationship_responses_only_have_no_stage_and_say_so():
+    """A report quarter of relationship responses only (one response of the demo): the
+    default journey has no stage, and the section gates raised "stages is empty"."""
+    d = pd.DataFrame({"account_id": ["a", "b"], "touchpoint": ["qbr", "qbr"],
+                      "survey_type": ["relationship"] * 2, "ltr": [9, 3]})  # fmt: skip
+    assert journey.journey_stages(d) == {}
+    assert journey.stages_unmet(d) == [
+        "transactional or in-the-moment responses at a touchpoint (this data has none)"
+    ]
+    assert journey.weights_unmet(d) == [
+        "transactional scores in at least two journey stages from accounts that also "
+        "answered the relationship survey"
+    ]
+    declared = [{"stage": "Review", "touchpoints": ["qbr"]}]
+    assert journey.stages_unmet(d, stages=declared) == []  # a declared stage always stands
