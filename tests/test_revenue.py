@@ -313,8 +313,7 @@ def test_point_value_of_no_account_and_of_two_says_why_per_method():
     empty = rv.nps_point_value(pd.DataFrame(columns=cols), n_boot=10).set_index("method")
     assert empty["value_per_point"].isna().all() and empty["n_used"].tolist() == [0, 0, 0]
     assert empty["assumption"].iloc[0] == (
-        "not computed: needs passive and detractor accounts (this data has 0 passive, "
-        "0 detractor)"
+        "not computed: needs passive and detractor accounts (this data has 0 passive, 0 detractor)"
     )
     assert empty["assumption"].iloc[1] == (
         "not computed: no account has a score, revenue and a churn outcome; a churn "
