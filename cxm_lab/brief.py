@@ -1848,15 +1848,16 @@ def build_brief(
         short = drv.unmet(
             cur, outcome=score, drivers=cols, label=quarter or "this data", min_n=min_n
         )
-        try:
-            if short:
-                raise ParameterError(f"needs {short[0]}")
-            ip = drv.importance_performance(
-                rated, outcome=score, drivers=cols, n_boot=n_boot // 2, seed=seed
-            )
-        except (ParameterError, DataError) as exc:
-            ip = None
-            notes.append(f"drivers: {exc}")
+        ip = None
+        if short:
+            notes.append(f"drivers: needs {short[0]}")
+        else:
+            try:
+                ip = drv.importance_performance(
+                    rated, outcome=score, drivers=cols, n_boot=n_boot // 2, seed=seed
+                )
+            except (ParameterError, DataError) as exc:
+                notes.append(f"drivers: {exc}")
         by = dims[0] if dims else None
         ip_by = None
         if ip is not None and by is not None:

@@ -405,6 +405,7 @@ def nps_point_value(
             }
         )
 
+    fit = None
     if "logit" in methods:
         t2 = df.dropna(subset=[churned, score, revenue])
         y = t2[churned].astype(float).to_numpy()
@@ -419,8 +420,7 @@ def nps_point_value(
                     str(exc).removeprefix("nps_point_value: "),
                 )
             )
-            fit = None
-    if "logit" in methods and fit is not None:
+    if fit is not None:
         me = fit.get_margeff(at="overall")
         dydx, se = float(me.margeff[0]), float(me.margeff_se[0])
         total = float(check_money(t2, revenue, currency=None, file="nps_point_value").sum())
